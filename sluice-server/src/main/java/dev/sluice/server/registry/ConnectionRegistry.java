@@ -1,0 +1,101 @@
+package dev.sluice.server.registry;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every accepted connection of every connector. Ids are {@code <connector>-<n>} with one sequence
+ * for the whole process, so an id is never reused. Thread-safe; registration is one map put.
+ */
+public final class ConnectionRegistry {
+    private final Clock clock;
+    private final AtomicLong sequence = new AtomicLong();
+    private final ConcurrentHashMap<String, ConnectionEntry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConnectorCounters> counters = new ConcurrentHashMap<>();
+    private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+
+    public ConnectionRegistry(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Registers a newly accepted connection and returns its entry (with a fresh id). */
+    public ConnectionEntry register(String connector, String serverAddress, String clientAddress,
+                                    ConnectionEntry.Killer killer) {
+        ConnectionEntry entry = new ConnectionEntry(sequence.incrementAndGet(), connector, clock.instant(),
+                serverAddress, clientAddress, killer);
+        entries.put(entry.connectionId(), entry);
+        countersOf(connector).accepted.incrementAndGet();
+        for (RegistryListener listener : listeners) {
+            listener.registered(entry);
+        }
+        return entry;
+    }
+
+    /** Removes a closed connection. Idempotent. */
+    public void unregister(ConnectionEntry entry) {
+        if (entries.remove(entry.connectionId(), entry)) {
+            for (RegistryListener listener : listeners) {
+                listener.unregistered(entry);
+            }
+        }
+    }
+
+    /** Counts a connection refused before registration (e.g. past maxIncomingConnections). */
+    public void recordRejected(String connector) {
+        countersOf(connector).rejected.incrementAndGet();
+        for (RegistryListener listener : listeners) {
+            listener.rejected(connector);
+        }
+    }
+
+    /** The entry with this id, or null. */
+    public ConnectionEntry find(String connectionId) {
+        return connectionId == null ? null : entries.get(connectionId);
+    }
+
+    /** All current connections, oldest first. */
+    public List<ConnectionEntry> snapshot() {
+        List<ConnectionEntry> list = new ArrayList<>(entries.values());
+        list.sort(Comparator.comparingLong(ConnectionEntry::sequence));
+        return list;
+    }
+
+    /** Current connections of one connector. */
+    public int currentCount(String connector) {
+        int n = 0;
+        for (ConnectionEntry entry : entries.values()) {
+            if (entry.connector().equals(connector)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Connections ever accepted by one connector. */
+    public long totalAccepted(String connector) {
+        return countersOf(connector).accepted.get();
+    }
+
+    /** Connections ever refused by one connector. */
+    public long totalRejected(String connector) {
+        return countersOf(connector).rejected.get();
+    }
+
+    public void addListener(RegistryListener listener) {
+        listeners.add(listener);
+    }
+
+    private ConnectorCounters countersOf(String connector) {
+        return counters.computeIfAbsent(connector, c -> new ConnectorCounters());
+    }
+
+    private static final class ConnectorCounters {
+        final AtomicLong accepted = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+    }
+}

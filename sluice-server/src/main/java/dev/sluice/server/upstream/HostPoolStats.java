@@ -1,0 +1,22 @@
+package dev.sluice.server.upstream;
+
+/**
+ * A snapshot of one upstream host's pool, in the terms of mongod's {@code connPoolStats}.
+ *
+ * @param host         "host:port"
+ * @param inUse        connections checked out
+ * @param available    idle pooled connections
+ * @param refreshing   connections being opened (pending)
+ * @param created      connections ever opened to this host
+ * @param closed       connections ever closed
+ * @param maxPoolSize  the limit (0 = unbounded)
+ * @param waitQueueSize requests waiting for a connection now
+ * @param waitQueueTimeouts requests that timed out waiting, ever
+ * @param clears       times the pool was cleared (dropConnections, network errors)
+ * @param generation   the pool's generation
+ * @param state        "paused", "ready" or "closed"
+ */
+public record HostPoolStats(String host, int inUse, int available, int refreshing, long created, long closed,
+                            int maxPoolSize, int waitQueueSize, long waitQueueTimeouts, long clears,
+                            int generation, String state) {
+}

@@ -1,0 +1,18 @@
+package dev.sluice.server.upstream;
+
+import java.util.List;
+
+/** The upstream pools as the admin commands and the HTTP API see them. */
+public interface PoolDirectory {
+    /** One snapshot per upstream host pool. Cheap; callable on every admin request. */
+    List<HostPoolStats> statistics();
+
+    /**
+     * Drops the pooled connections to one host: idle ones are closed now, in-use ones when they come
+     * back, and the host's waiters fail with a clear error. The pool keeps serving new requests.
+     *
+     * @param hostAndPort "host:port"
+     * @return false when there is no pool for that host (a no-op)
+     */
+    boolean drop(String hostAndPort);
+}
