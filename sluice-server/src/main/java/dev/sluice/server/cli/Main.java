@@ -1,0 +1,25 @@
+package dev.sluice.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sluice}: the command-line entry point. */
+@Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Sluice: a MongoDB connection manager (wire-protocol proxy with pooled upstream connections).",
+        subcommands = {ServeCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).execute(args);
+        if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sluice.server.cli;
+
+import dev.sluice.server.SluiceServer;
+import dev.sluice.server.config.ConfigException;
+import dev.sluice.server.config.ConfigFile;
+import dev.sluice.server.config.SluiceConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code sluice serve}: runs the proxy until SIGTERM/SIGINT. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run Sluice. With no --upstream it starts an embedded in-memory backend (nothing persisted).")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "mongodb connector address (default 127.0.0.1:27016; port 0 picks a free port)")
+    String listen;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "HTTP connector address: admin API, dashboard, /metrics (default 127.0.0.1:27080)")
+    String http;
+
+    @Option(names = "--upstream", paramLabel = "URI",
+            description = "MongoDB URI of the cluster, with pool options (e.g. mongodb://db1:27017/?maxPoolSize=20)")
+    String upstream;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file; flags override it")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        SluiceConfig cfg;
+        try {
+            cfg = SluiceConfig.merge(config == null ? null : ConfigFile.read(config), listen, http, upstream);
+        } catch (ConfigException e) {
+            System.err.println("sluice: invalid configuration: " + e.getMessage());
+            return 2;
+        }
+        SluiceServer server = new SluiceServer(cfg, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "sluice-shutdown"));
+        try {
+            server.start();
+        } catch (Exception e) {
+            System.err.println("sluice: failed to start: " + e.getMessage());
+            server.close();
+            return 1;
+        }
+        System.out.println(server.readyLine());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,404 @@
+package dev.sluice.server.client;
+
+import dev.sluice.server.registry.ConnectionEntry;
+import dev.sluice.server.route.ForwardCallback;
+import dev.sluice.server.route.ForwardRequest;
+import dev.sluice.server.route.InFlight;
+import dev.sluice.server.upstream.UpstreamException;
+import dev.sluice.server.wire.Compressor;
+import dev.sluice.server.wire.OpCode;
+import dev.sluice.server.wire.OpCompressed;
+import dev.sluice.server.wire.OpMsg;
+import dev.sluice.server.wire.OpQuery;
+import dev.sluice.server.wire.WireProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import org.bson.BsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+
+/**
+ * One client connection on the mongodb connector. Requests are handled one at a time, in order:
+ * the handshake and admin commands locally, everything else forwarded through the router. All
+ * state lives on the channel's event loop; callbacks from other threads hop back onto it.
+ */
+public final class ClientSession extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+    static final String CONNECTOR = "mongodb";
+    private static final int MAX_QUEUED_FRAMES = 32;
+
+    private final SessionServices services;
+    private final Runnable onClose;
+    private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private ConnectionEntry entry;
+    private HandshakeState handshake;
+    private boolean busy;
+    private boolean closed;
+    private InFlight inFlight;
+    private AwaitableHello awaitingHello;
+
+    public ClientSession(SessionServices services, Runnable onClose) {
+        this.services = services;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.handshake = new HandshakeState(services.compressors());
+        this.entry = services.registry().register(CONNECTOR, String.valueOf(ctx.channel().localAddress()),
+                String.valueOf(ctx.channel().remoteAddress()), reason -> ctx.channel().eventLoop().execute(() -> kill(reason)));
+        LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
+        ctx.fireChannelActive();
+    }
+
+    public ConnectionEntry entry() {
+        return entry;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        if (closed) {
+            frame.release();
+            return;
+        }
+        entry.addBytesIn(frame.readableBytes());
+        if (busy) {
+            queued.add(frame);
+            ctx.channel().config().setAutoRead(false);
+            if (queued.size() > MAX_QUEUED_FRAMES) {
+                protocolError(new WireProtocolException("more than " + MAX_QUEUED_FRAMES
+                        + " requests pipelined on one connection", 0, true));
+            }
+            return;
+        }
+        handle(frame);
+    }
+
+    private void handle(ByteBuf frame) {
+        int requestId = frame.getIntLE(frame.readerIndex() + 4);
+        Compressor compressor = null;
+        try {
+            int opCode = frame.getIntLE(frame.readerIndex() + 12);
+            if (opCode == OpCode.OP_COMPRESSED.code()) {
+                compressor = Compressor.byId(frame.getUnsignedByte(frame.readerIndex() + 24));
+                ByteBuf plain = OpCompressed.decompress(frame, services.maxMessageSizeBytes(), ctx.alloc());
+                frame.release();
+                frame = plain;
+                opCode = frame.getIntLE(frame.readerIndex() + 12);
+            }
+            if (opCode == OpCode.OP_MSG.code()) {
+                OpMsg msg = OpMsg.parse(frame);
+                handleMsg(frame, msg, compressor);
+            } else if (opCode == OpCode.OP_QUERY.code()) {
+                OpQuery query = OpQuery.parse(frame);
+                frame.release();
+                handleQuery(query);
+            } else {
+                frame.release();
+                OpCode known = OpCode.fromCode(opCode);
+                reply(Request.msg(requestId, null, "?", false), ErrorReplies.error(352, "UnsupportedOpQueryCommand",
+                        "Unsupported opcode " + opCode + (known == null ? "" : " (" + known + ")")
+                                + ": Sluice speaks OP_MSG (and OP_QUERY for handshakes); closing the connection"), 0);
+                closeAfterFlush();
+            }
+        } catch (WireProtocolException e) {
+            if (frame.refCnt() > 0) {
+                frame.release();
+            }
+            protocolError(e.requestId() != 0 ? e : new WireProtocolException(e.getMessage(), requestId, true));
+        }
+    }
+
+    private void handleMsg(ByteBuf frame, OpMsg msg, Compressor compressor) {
+        BsonDocument body = msg.body();
+        String name = msg.commandName();
+        String db = msg.database();
+        Request request = Request.msg(msg.requestId(), compressor, name, msg.isExhaustAllowed());
+        if (db == null) {
+            frame.release();
+            reply(request, ErrorReplies.error(40571, "Location40571", "OP_MSG requests require a $db argument"), 0);
+            return;
+        }
+        if (HelloResponder.isHello(name)) {
+            frame.release();
+            hello(request, body);
+            return;
+        }
+        if (msg.isMoreToCome()) {
+            forward(frame, request, body, db, true);
+            return;
+        }
+        if (services.localCommands().handles(name)) {
+            frame.release();
+            entry.operationStarted(name, services.ticker().getAsLong());
+            LocalCommands.Reply r = services.localCommands().execute(name, body, db, entry);
+            entry.operationFinished();
+            reply(request, r.document(), 0).addListener(f -> r.afterReply().run());
+            return;
+        }
+        switch (name) {
+            case "ping" -> {
+                frame.release();
+                reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
+            }
+            case "saslStart", "saslContinue", "authenticate", "getnonce", "logout" -> {
+                frame.release();
+                reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Sluice does not authenticate clients yet "
+                        + "(it connects upstream with its own credentials): connect to Sluice without credentials"), 0);
+            }
+            default -> forward(frame, request, body, db, false);
+        }
+    }
+
+    private void forward(ByteBuf frame, Request request, BsonDocument body, String db, boolean moreToCome) {
+        busy = true;
+        entry.operationStarted(request.commandName() + " " + db, services.ticker().getAsLong());
+        inFlight = services.router().forward(new ForwardRequest(frame, request.commandName(), db, body, moreToCome, this),
+                new ForwardCallback() {
+                    @Override
+                    public void onReply(ByteBuf reply, boolean more) {
+                        onLoop(() -> forwardedReply(request, reply, more), reply);
+                    }
+
+                    @Override
+                    public void onFailure(UpstreamException cause) {
+                        onLoop(() -> {
+                            reply(request, ErrorReplies.upstreamFailure(cause, request.commandName(), body), 0);
+                            finishOperation();
+                        }, null);
+                    }
+
+                    @Override
+                    public void onSent() {
+                        onLoop(ClientSession.this::finishOperation, null);
+                    }
+                });
+    }
+
+    private void forwardedReply(Request request, ByteBuf reply, boolean moreToCome) {
+        if (request.form() == Request.Form.QUERY) {
+            ByteBuf converted = LegacyReplies.toOpReply(reply, ctx.alloc());
+            reply.release();
+            write(converted);
+        } else {
+            write(maybeCompress(request, reply));
+        }
+        if (!moreToCome) {
+            finishOperation();
+        }
+    }
+
+    private void handleQuery(OpQuery query) {
+        Request request = Request.query(query.requestId(), query.isCommand() ? firstKey(query.commandDocument()) : "find");
+        if (!query.isCommand()) {
+            reply(request, ErrorReplies.error(352, "UnsupportedOpQueryCommand", "Unsupported OP_QUERY on "
+                    + query.fullCollectionName() + ": only commands ($cmd) are accepted over OP_QUERY; use OP_MSG"), 0);
+            return;
+        }
+        BsonDocument command = query.commandDocument();
+        String name = request.commandName();
+        if (HelloResponder.isHello(name)) {
+            hello(request, command);
+            return;
+        }
+        if (services.localCommands().handles(name)) {
+            LocalCommands.Reply r = services.localCommands().execute(name, command, query.database(), entry);
+            reply(request, r.document(), 0).addListener(f -> r.afterReply().run());
+            return;
+        }
+        ByteBuf frame = LegacyReplies.toOpMsg(query, ctx.alloc());
+        forward(frame, request, command, query.database(), false);
+    }
+
+    // --- handshake -------------------------------------------------------------------------
+
+    private void hello(Request request, BsonDocument body) {
+        if (!handshake.done()) {
+            ClientMetadata metadata = ClientMetadata.from(body);
+            entry.userAgent(metadata.userAgent());
+            entry.appName(metadata.appName());
+            entry.driver(metadata.driver());
+        }
+        handshake.negotiate(body);
+        AwaitableHello await = AwaitableHello.of(body, request, services.hello());
+        if (await == null) {
+            sendHello(request, body, 0, false);
+            return;
+        }
+        busy = true;
+        awaitingHello = await;
+        ctx.executor().schedule(() -> helloDue(await), await.maxAwaitTimeMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void helloDue(AwaitableHello await) {
+        if (closed || awaitingHello != await) {
+            return;
+        }
+        int sentId = sendHello(await.request(), await.command(), await.responseTo(), await.exhaust());
+        if (await.exhaust()) {
+            AwaitableHello next = await.next(sentId);
+            awaitingHello = next;
+            ctx.executor().schedule(() -> helloDue(next), next.maxAwaitTimeMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else {
+            awaitingHello = null;
+            finishOperation();
+        }
+    }
+
+    private int sendHello(Request request, BsonDocument body, int responseTo, boolean moreToCome) {
+        BsonDocument doc = services.hello().reply(body, request.commandName(), entry.sequence(),
+                services.cluster().maxWireVersion(), handshake.compressionReply());
+        Request target = responseTo == 0 ? request : request.withRequestId(responseTo);
+        return replyWithId(target, doc, moreToCome ? OpMsg.FLAG_MORE_TO_COME : 0);
+    }
+
+    // --- replies -----------------------------------------------------------------------------
+
+    private io.netty.channel.ChannelFuture reply(Request request, BsonDocument doc, int flags) {
+        int id = nextReplyId();
+        return write(encode(request, id, doc, flags));
+    }
+
+    private int replyWithId(Request request, BsonDocument doc, int flags) {
+        int id = nextReplyId();
+        write(encode(request, id, doc, flags));
+        return id;
+    }
+
+    private ByteBuf encode(Request request, int id, BsonDocument doc, int flags) {
+        if (request.form() == Request.Form.QUERY) {
+            return LegacyReplies.opReply(ctx.alloc(), id, request.requestId(), doc);
+        }
+        ByteBuf frame = OpMsg.encode(ctx.alloc(), id, request.requestId(), flags, doc);
+        return maybeCompress(request, frame);
+    }
+
+    private ByteBuf maybeCompress(Request request, ByteBuf frame) {
+        Compressor c = request.compressor();
+        if (c == null || !OpCompressed.isCompressible(request.commandName())) {
+            return frame;
+        }
+        try {
+            return OpCompressed.compress(frame, c, ctx.alloc());
+        } finally {
+            frame.release();
+        }
+    }
+
+    private io.netty.channel.ChannelFuture write(ByteBuf frame) {
+        entry.addBytesOut(frame.readableBytes());
+        return ctx.writeAndFlush(frame);
+    }
+
+    private int replyIds;
+
+    private int nextReplyId() {
+        replyIds = (replyIds + 1) & Integer.MAX_VALUE;
+        return replyIds;
+    }
+
+    private void finishOperation() {
+        busy = false;
+        inFlight = null;
+        entry.operationFinished();
+        while (!busy && !closed) {
+            ByteBuf next = queued.poll();
+            if (next == null) {
+                break;
+            }
+            handle(next);
+        }
+        if (queued.isEmpty() && !closed) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void onLoop(Runnable task, ByteBuf toReleaseIfClosed) {
+        Runnable guarded = () -> {
+            if (closed) {
+                if (toReleaseIfClosed != null) {
+                    toReleaseIfClosed.release();
+                }
+                return;
+            }
+            task.run();
+        };
+        if (ctx.executor().inEventLoop()) {
+            guarded.run();
+        } else {
+            ctx.executor().execute(guarded);
+        }
+    }
+
+    // --- errors and closing ------------------------------------------------------------------
+
+    private void protocolError(WireProtocolException e) {
+        LOG.info("[client {}] closing after a protocol error: {}", entry.connectionId(), e.getMessage());
+        if (!closed && ctx.channel().isActive()) {
+            reply(Request.msg(e.requestId(), null, "?", false),
+                    ErrorReplies.error(9, "FailedToParse", "invalid message: " + e.getMessage()), 0);
+        }
+        closeAfterFlush();
+    }
+
+    private void closeAfterFlush() {
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void kill(String reason) {
+        LOG.info("[client {}] killed: {}", entry.connectionId(), reason);
+        entry.closing();
+        ctx.close();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (c instanceof WireProtocolException w) {
+            protocolError(w);
+            return;
+        }
+        LOG.debug("[client {}] closing after error: {}", entry == null ? "?" : entry.connectionId(), c.toString());
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        awaitingHello = null;
+        if (inFlight != null) {
+            inFlight.cancel();
+            inFlight = null;
+        }
+        ByteBuf f;
+        while ((f = queued.poll()) != null) {
+            f.release();
+        }
+        if (entry != null) {
+            entry.closing();
+            services.cleanup().release(this, entry.connectionId());
+            services.registry().unregister(entry);
+            LOG.debug("[client {}] closed", entry.connectionId());
+        }
+        onClose.run();
+        ctx.fireChannelInactive();
+    }
+
+    private static String firstKey(BsonDocument doc) {
+        return doc.isEmpty() ? "" : doc.getFirstKey();
+    }
+
+    @Override
+    public String toString() {
+        return entry == null ? "client" : entry.connectionId();
+    }
+}

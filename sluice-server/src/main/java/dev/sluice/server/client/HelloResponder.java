@@ -1,0 +1,107 @@
+package dev.sluice.server.client;
+
+import dev.sluice.server.wire.Compressor;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonObjectId;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.types.ObjectId;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Builds Sluice's answer to {@code hello} / {@code isMaster} / {@code ismaster}: a router
+ * ({@code msg: "isdbgrid"}), like mongos, with limits and wire versions consistent with the
+ * upstream, and a topologyVersion for awaitable hello.
+ */
+public final class HelloResponder {
+    public static final int MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
+    public static final int MAX_WRITE_BATCH_SIZE = 100_000;
+    public static final int LOGICAL_SESSION_TIMEOUT_MINUTES = 30;
+
+    private final ObjectId processId = new ObjectId();
+    private final Clock clock;
+    private final int maxMessageSizeBytes;
+    private volatile long topologyCounter;
+
+    public HelloResponder(Clock clock, int maxMessageSizeBytes) {
+        this.clock = clock;
+        this.maxMessageSizeBytes = maxMessageSizeBytes;
+    }
+
+    /** True for the three spellings of the handshake command. */
+    public static boolean isHello(String commandName) {
+        return "hello".equals(commandName) || "isMaster".equals(commandName) || "ismaster".equals(commandName);
+    }
+
+    /**
+     * The reply document.
+     *
+     * @param command       the client's command (its name decides isWritablePrimary vs ismaster)
+     * @param connectionId  the numeric connection id
+     * @param maxWireVersion the upstream's
+     * @param compression   compressors negotiated with this client (empty for none; null when not asked)
+     */
+    public BsonDocument reply(BsonDocument command, String commandName, long connectionId, int maxWireVersion,
+                              List<Compressor> compression) {
+        BsonDocument reply = new BsonDocument();
+        boolean legacy = !"hello".equals(commandName);
+        if (legacy) {
+            reply.append("ismaster", BsonBoolean.TRUE);
+        } else {
+            reply.append("isWritablePrimary", BsonBoolean.TRUE);
+        }
+        if (legacy && command.containsKey("helloOk")) {
+            reply.append("helloOk", BsonBoolean.TRUE);
+        }
+        reply.append("msg", new BsonString("isdbgrid"));
+        reply.append("topologyVersion", topologyVersion());
+        reply.append("maxBsonObjectSize", new BsonInt32(MAX_BSON_OBJECT_SIZE));
+        reply.append("maxMessageSizeBytes", new BsonInt32(maxMessageSizeBytes));
+        reply.append("maxWriteBatchSize", new BsonInt32(MAX_WRITE_BATCH_SIZE));
+        reply.append("localTime", new BsonDateTime(clock.millis()));
+        reply.append("logicalSessionTimeoutMinutes", new BsonInt32(LOGICAL_SESSION_TIMEOUT_MINUTES));
+        reply.append("connectionId", new BsonInt64(connectionId));
+        reply.append("minWireVersion", new BsonInt32(0));
+        reply.append("maxWireVersion", new BsonInt32(maxWireVersion));
+        reply.append("readOnly", BsonBoolean.FALSE);
+        if (compression != null) {
+            BsonArray names = new BsonArray();
+            for (Compressor c : compression) {
+                names.add(new BsonString(c.compressorName()));
+            }
+            reply.append("compression", names);
+        }
+        reply.append("ok", new org.bson.BsonDouble(1.0));
+        return reply;
+    }
+
+    /** {processId, counter}: changes when Sluice's view of the topology changes (e.g. shutdown). */
+    public BsonDocument topologyVersion() {
+        return new BsonDocument("processId", new BsonObjectId(processId))
+                .append("counter", new BsonInt64(topologyCounter));
+    }
+
+    /** Whether the client's topologyVersion is the current one (so an awaitable hello must wait). */
+    public boolean isCurrent(BsonValue clientTopologyVersion) {
+        if (clientTopologyVersion == null || !clientTopologyVersion.isDocument()) {
+            return false;
+        }
+        BsonDocument tv = clientTopologyVersion.asDocument();
+        BsonValue pid = tv.get("processId");
+        BsonValue counter = tv.get("counter");
+        return pid != null && pid.isObjectId() && pid.asObjectId().getValue().equals(processId)
+                && counter != null && counter.isNumber() && counter.asNumber().longValue() == topologyCounter;
+    }
+
+    /** Signals a topology change: awaiting hellos answer at once with the new counter. */
+    public void topologyChanged() {
+        topologyCounter++;
+    }
+}

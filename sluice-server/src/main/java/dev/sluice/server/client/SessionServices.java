@@ -1,0 +1,21 @@
+package dev.sluice.server.client;
+
+import dev.sluice.server.registry.ConnectionRegistry;
+import dev.sluice.server.route.OwnerCleanup;
+import dev.sluice.server.route.Router;
+import dev.sluice.server.upstream.UpstreamCluster;
+import dev.sluice.server.wire.Compressor;
+
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * What every client session shares: the small hand-written context that wires the rooms together.
+ *
+ * @param compressors compressors Sluice offers to clients, in preference order
+ * @param ticker      monotonic nanoseconds, for operation durations
+ */
+public record SessionServices(ConnectionRegistry registry, Router router, OwnerCleanup cleanup,
+                              HelloResponder hello, LocalCommands localCommands, UpstreamCluster cluster,
+                              List<Compressor> compressors, int maxMessageSizeBytes, LongSupplier ticker) {
+}

@@ -1,0 +1,56 @@
+package dev.sluice.server.config;
+
+import java.util.List;
+
+/**
+ * Settings of Sluice's own listeners (immutable, validated on construction).
+ *
+ * @param listen                 the mongodb connector's address (default 127.0.0.1:27016; port 0 picks a free port)
+ * @param http                   the HTTP connector's address (default 127.0.0.1:27080); null disables it
+ * @param maxIncomingConnections client connections accepted at once on the mongodb connector (default 20,000;
+ *                               1..1,000,000); past it new connections are refused and counted
+ * @param maxMessageSizeBytes    largest wire message accepted (default 48,000,000; 1,024..48,000,000)
+ * @param compressors            compressors offered to clients, in order of preference (default snappy, zlib, zstd)
+ * @param shutdownTimeoutMS      on SIGTERM, how long in-flight operations may run before Sluice closes anyway
+ *                               (default 10,000 ms; 0..600,000)
+ * @param alertThresholdPercent  warn when client or backend connections pass this share of their limit
+ *                               (default 80; 1..100)
+ * @param embeddedWireVersion    wire version the embedded backend reports (default 17, MongoDB 6.0; 9..25)
+ */
+public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomingConnections,
+                             int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,
+                             int alertThresholdPercent, int embeddedWireVersion) {
+
+    public static final HostAndPort DEFAULT_LISTEN = new HostAndPort("127.0.0.1", 27016);
+    public static final HostAndPort DEFAULT_HTTP = new HostAndPort("127.0.0.1", 27080);
+    public static final int DEFAULT_MAX_INCOMING_CONNECTIONS = 20_000;
+    public static final int DEFAULT_MAX_MESSAGE_SIZE_BYTES = 48_000_000;
+    public static final List<String> DEFAULT_COMPRESSORS = List.of("snappy", "zlib", "zstd");
+    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_ALERT_THRESHOLD_PERCENT = 80;
+    public static final int DEFAULT_EMBEDDED_WIRE_VERSION = 17;
+
+    public ServerSettings {
+        if (listen == null) {
+            throw new ConfigException("listen: missing (expected HOST:PORT)");
+        }
+        Ranges.check("maxIncomingConnections", maxIncomingConnections, 1, 1_000_000);
+        Ranges.check("maxMessageSizeBytes", maxMessageSizeBytes, 1_024, 48_000_000);
+        Ranges.check("shutdownTimeoutMS", shutdownTimeoutMS, 0, 600_000);
+        Ranges.check("alertThresholdPercent", alertThresholdPercent, 1, 100);
+        Ranges.check("embeddedWireVersion", embeddedWireVersion, 9, 25);
+        compressors = List.copyOf(compressors == null ? List.of() : compressors);
+        for (String c : compressors) {
+            if (!DEFAULT_COMPRESSORS.contains(c)) {
+                throw new ConfigException("compressors: '" + c + "' is not supported (expected any of snappy, zlib, zstd)");
+            }
+        }
+    }
+
+    /** The defaults: loopback listeners, no upstream (embedded backend). */
+    public static ServerSettings defaults() {
+        return new ServerSettings(DEFAULT_LISTEN, DEFAULT_HTTP, DEFAULT_MAX_INCOMING_CONNECTIONS,
+                DEFAULT_MAX_MESSAGE_SIZE_BYTES, DEFAULT_COMPRESSORS, DEFAULT_SHUTDOWN_TIMEOUT_MS,
+                DEFAULT_ALERT_THRESHOLD_PERCENT, DEFAULT_EMBEDDED_WIRE_VERSION);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.sluice.server.route;
+
+import io.netty.buffer.ByteBuf;
+import org.bson.BsonDocument;
+
+/**
+ * One client operation to forward upstream.
+ *
+ * @param frame       the OP_MSG frame to send, uncompressed; ownership passes to the router
+ * @param commandName the command's name (first key of the body)
+ * @param database    the {@code $db} of the command
+ * @param body        the command document, for routing decisions (not re-encoded)
+ * @param moreToCome  the client expects no reply (unacknowledged write)
+ * @param owner       the client connection on whose behalf it runs (for cursor/transaction ownership)
+ */
+public record ForwardRequest(ByteBuf frame, String commandName, String database, BsonDocument body,
+                             boolean moreToCome, Object owner) {
+}

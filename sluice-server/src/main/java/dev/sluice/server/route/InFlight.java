@@ -1,0 +1,72 @@
+package dev.sluice.server.route;
+
+import dev.sluice.pool.PooledConnection;
+import dev.sluice.server.upstream.BackendConnection;
+
+/**
+ * A forwarded operation in progress. Cancelling it (the client went away or was killed) closes the
+ * backend connection it holds, whose state is then unknown; a connection that arrives after the
+ * cancel is returned unused.
+ */
+public final class InFlight {
+    private PooledConnection<BackendConnection> connection;
+    private boolean cancelled;
+    private boolean finished;
+
+    /** Attaches the borrowed connection; false (and the connection is returned) if already cancelled. */
+    synchronized boolean attach(PooledConnection<BackendConnection> c) {
+        if (cancelled) {
+            c.checkIn();
+            return false;
+        }
+        connection = c;
+        return true;
+    }
+
+    /** The operation completed: returns the connection to its pool. */
+    void finish() {
+        PooledConnection<BackendConnection> c;
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            c = connection;
+            connection = null;
+        }
+        if (c != null) {
+            c.checkIn();
+        }
+    }
+
+    /** The connection's state is unknown: close it instead of returning it. */
+    void discard() {
+        PooledConnection<BackendConnection> c;
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            c = connection;
+            connection = null;
+        }
+        if (c != null) {
+            c.discard();
+        }
+    }
+
+    public synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** Cancels: a held connection is closed (never reused); a pending checkout is returned when it arrives. */
+    public void cancel() {
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+        }
+        discard();
+    }
+}

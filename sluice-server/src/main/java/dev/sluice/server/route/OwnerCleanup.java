@@ -1,0 +1,87 @@
+package dev.sluice.server.route;
+
+import dev.sluice.server.upstream.BackendConnection;
+import dev.sluice.server.upstream.UpstreamException;
+import dev.sluice.server.wire.OpMsg;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * When a client connection goes away or is killed: kills the cursors it owns and aborts its open
+ * transactions upstream, fire-and-forget (failures are logged, never surfaced to anyone).
+ */
+public final class OwnerCleanup {
+    private static final Logger LOG = LoggerFactory.getLogger(OwnerCleanup.class);
+
+    private final Router router;
+    private final ByteBufAllocator alloc;
+
+    public OwnerCleanup(Router router, ByteBufAllocator alloc) {
+        this.router = router;
+        this.alloc = alloc;
+    }
+
+    /** Releases everything {@code owner} holds upstream. */
+    public void release(Object owner, String ownerName) {
+        List<CursorTable.Cursor> cursors = router.cursors().removeOwnedBy(owner);
+        Map<String, BsonArray> byNamespace = new LinkedHashMap<>();
+        Map<String, String> hostOf = new LinkedHashMap<>();
+        for (CursorTable.Cursor c : cursors) {
+            if (c.namespace() == null || c.namespace().indexOf('.') < 0) {
+                continue;
+            }
+            String key = c.host() + "|" + c.namespace();
+            byNamespace.computeIfAbsent(key, k -> new BsonArray()).add(new BsonInt64(c.id()));
+            hostOf.put(key, c.host());
+        }
+        for (Map.Entry<String, BsonArray> e : byNamespace.entrySet()) {
+            String ns = e.getKey().substring(e.getKey().indexOf('|') + 1);
+            int dot = ns.indexOf('.');
+            BsonDocument kill = new BsonDocument("killCursors", new BsonString(ns.substring(dot + 1)))
+                    .append("cursors", e.getValue())
+                    .append("$db", new BsonString(ns.substring(0, dot)));
+            LOG.debug("[route] {} went away: killing cursors {} on {}", ownerName, e.getValue(), hostOf.get(e.getKey()));
+            send(hostOf.get(e.getKey()), kill, "killCursors", ns.substring(0, dot));
+        }
+        for (TransactionTable.Transaction t : router.transactions().removeOwnedBy(owner)) {
+            BsonDocument abort = new BsonDocument("abortTransaction", new BsonInt32(1))
+                    .append("lsid", t.lsid())
+                    .append("txnNumber", new BsonInt64(t.txnNumber()))
+                    .append("autocommit", BsonBoolean.FALSE)
+                    .append("$db", new BsonString("admin"));
+            LOG.debug("[route] {} went away: aborting transaction {} on {}", ownerName, t.txnNumber(), t.host());
+            send(t.host(), abort, "abortTransaction", "admin");
+        }
+    }
+
+    private void send(String host, BsonDocument command, String name, String db) {
+        ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, command);
+        router.forwardTo(host, new ForwardRequest(frame, name, db, command, false, this), new ForwardCallback() {
+            @Override
+            public void onReply(ByteBuf reply, boolean moreToCome) {
+                reply.release();
+            }
+
+            @Override
+            public void onFailure(UpstreamException cause) {
+                LOG.debug("[route] cleanup {} failed: {}", name, cause.getMessage());
+            }
+
+            @Override
+            public void onSent() {
+            }
+        });
+    }
+}

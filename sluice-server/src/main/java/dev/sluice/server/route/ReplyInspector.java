@@ -1,0 +1,109 @@
+package dev.sluice.server.route;
+
+import io.netty.buffer.ByteBuf;
+import org.bson.BsonBinaryReader;
+import org.bson.BsonType;
+import org.bson.ByteBufNIO;
+import org.bson.io.ByteBufferBsonInput;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads the few fields routing needs ({@code ok}, {@code cursor.id}, {@code cursor.ns}) straight
+ * from an OP_MSG reply frame, without copying or decoding the rest of the document.
+ */
+public final class ReplyInspector {
+    /** What a reply says about its cursor: id 0 and ns null when it has none. */
+    public record CursorInfo(boolean ok, long cursorId, String namespace) {
+        static final CursorInfo NONE = new CursorInfo(false, 0, null);
+    }
+
+    private ReplyInspector() {
+    }
+
+    /** Inspects an OP_MSG reply frame (header included). Malformed replies give {@link CursorInfo#NONE}. */
+    public static CursorInfo inspect(ByteBuf frame) {
+        int start = frame.readerIndex();
+        int end = start + frame.getIntLE(start);
+        int pos = start + 20; // header (16) + flagBits (4)
+        while (pos < end) {
+            byte kind = frame.getByte(pos);
+            pos++;
+            int size = frame.getIntLE(pos);
+            if (size < 5 || pos + size > end) {
+                return CursorInfo.NONE;
+            }
+            if (kind == 0) {
+                return readBody(frame.nioBuffer(pos, size));
+            }
+            if (kind != 1) {
+                return CursorInfo.NONE;
+            }
+            pos += size;
+        }
+        return CursorInfo.NONE;
+    }
+
+    private static CursorInfo readBody(ByteBuffer nio) {
+        boolean ok = false;
+        long cursorId = 0;
+        String ns = null;
+        try (BsonBinaryReader reader = new BsonBinaryReader(new ByteBufferBsonInput(
+                new ByteBufNIO(nio.order(ByteOrder.LITTLE_ENDIAN))))) {
+            reader.readStartDocument();
+            while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                String name = reader.readName();
+                if ("ok".equals(name)) {
+                    ok = readNumber(reader) == 1.0;
+                } else if ("cursor".equals(name) && reader.getCurrentBsonType() == BsonType.DOCUMENT) {
+                    reader.readStartDocument();
+                    while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                        String field = reader.readName();
+                        if ("id".equals(field)) {
+                            cursorId = readLong(reader);
+                        } else if ("ns".equals(field) && reader.getCurrentBsonType() == BsonType.STRING) {
+                            ns = reader.readString();
+                        } else {
+                            reader.skipValue();
+                        }
+                    }
+                    reader.readEndDocument();
+                } else {
+                    reader.skipValue();
+                }
+            }
+        } catch (RuntimeException e) {
+            return CursorInfo.NONE;
+        }
+        return new CursorInfo(ok, cursorId, ns);
+    }
+
+    private static long readLong(BsonBinaryReader reader) {
+        switch (reader.getCurrentBsonType()) {
+            case INT64:
+                return reader.readInt64();
+            case INT32:
+                return reader.readInt32();
+            default:
+                reader.skipValue();
+                return 0;
+        }
+    }
+
+    private static double readNumber(BsonBinaryReader reader) {
+        switch (reader.getCurrentBsonType()) {
+            case INT32:
+                return reader.readInt32();
+            case INT64:
+                return reader.readInt64();
+            case DOUBLE:
+                return reader.readDouble();
+            case BOOLEAN:
+                return reader.readBoolean() ? 1 : 0;
+            default:
+                reader.skipValue();
+                return Double.NaN;
+        }
+    }
+}

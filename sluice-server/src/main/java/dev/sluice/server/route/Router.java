@@ -1,0 +1,216 @@
+package dev.sluice.server.route;
+
+import dev.sluice.pool.PoolException;
+import dev.sluice.pool.PooledConnection;
+import dev.sluice.server.upstream.BackendConnection;
+import dev.sluice.server.upstream.HostPool;
+import dev.sluice.server.upstream.ReplyListener;
+import dev.sluice.server.upstream.UpstreamCluster;
+import dev.sluice.server.upstream.UpstreamException;
+import io.netty.buffer.ByteBuf;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+import java.util.Set;
+
+/**
+ * Sends each client operation to the right upstream host over a borrowed backend connection:
+ * getMore/killCursors to the host owning the cursor, transaction statements to the transaction's
+ * host, everything else to the host server selection picks. The connection is held for one
+ * request/reply (or one exhaust stream) and returned, or closed when its state is unknown.
+ */
+public final class Router {
+    /** Commands whose replies may open a cursor. */
+    private static final Set<String> CURSOR_COMMANDS = Set.of("find", "aggregate", "listCollections",
+            "listIndexes", "listSearchIndexes", "bulkWrite", "listDatabases");
+
+    private final UpstreamCluster cluster;
+    private final CursorTable cursors;
+    private final TransactionTable transactions;
+    private final PoolErrorTranslator errors;
+
+    public Router(UpstreamCluster cluster, CursorTable cursors, TransactionTable transactions) {
+        this.cluster = cluster;
+        this.cursors = cursors;
+        this.transactions = transactions;
+        this.errors = new PoolErrorTranslator();
+    }
+
+    public CursorTable cursors() {
+        return cursors;
+    }
+
+    public TransactionTable transactions() {
+        return transactions;
+    }
+
+    /** Forwards one operation; the returned handle cancels it. */
+    public InFlight forward(ForwardRequest request, ForwardCallback callback) {
+        return forward(request, callback, route(request));
+    }
+
+    /** Forwards one operation to a given host (cleanup of what a client left on that host). */
+    public InFlight forwardTo(String host, ForwardRequest request, ForwardCallback callback) {
+        HostPool pool = cluster.pool(host);
+        return forward(request, callback, pool != null ? pool : route(request));
+    }
+
+    private InFlight forward(ForwardRequest request, ForwardCallback callback, HostPool pool) {
+        InFlight inFlight = new InFlight();
+        pool.checkOut((pooled, error) -> {
+            if (error != null) {
+                request.frame().release();
+                inFlight.discard();
+                callback.onFailure(errors.translate(pool.host(), error));
+                return;
+            }
+            if (!inFlight.attach(pooled)) {
+                request.frame().release();
+                return;
+            }
+            send(request, pool, pooled, inFlight, callback);
+        });
+        return inFlight;
+    }
+
+    private void send(ForwardRequest request, HostPool pool, PooledConnection<BackendConnection> pooled,
+                      InFlight inFlight, ForwardCallback callback) {
+        BackendConnection connection = pooled.connection();
+        cluster.learnWireVersion(connection.maxWireVersion());
+        if (request.moreToCome()) {
+            connection.send(request.frame(), request.commandName(), null, () -> {
+                inFlight.finish();
+                callback.onSent();
+            });
+            return;
+        }
+        connection.send(request.frame(), request.commandName(), new ReplyListener() {
+            @Override
+            public void onReply(ByteBuf frame, boolean moreToCome) {
+                if (!moreToCome) {
+                    afterReply(request, pool.host(), frame);
+                    inFlight.finish();
+                }
+                callback.onReply(frame, moreToCome);
+            }
+
+            @Override
+            public void onFailure(UpstreamException cause) {
+                inFlight.discard();
+                if (cause.isNetworkError()) {
+                    pool.networkError(pooled, cause);
+                }
+                callback.onFailure(cause);
+            }
+        }, null);
+    }
+
+    /** Picks the host for a request, honouring cursor and transaction pinning. */
+    HostPool route(ForwardRequest request) {
+        BsonDocument body = request.body();
+        String name = request.commandName();
+        String pinned = null;
+        if ("getMore".equals(name)) {
+            long id = longOf(body.get("getMore"));
+            CursorTable.Cursor cursor = cursors.find(id);
+            if (cursor != null) {
+                pinned = cursor.host();
+                cursors.used(id, request.owner());
+            }
+        } else if ("killCursors".equals(name)) {
+            BsonValue ids = body.get("cursors");
+            if (ids != null && ids.isArray() && !ids.asArray().isEmpty()) {
+                CursorTable.Cursor cursor = cursors.find(longOf(ids.asArray().get(0)));
+                if (cursor != null) {
+                    pinned = cursor.host();
+                }
+            }
+        }
+        BsonValue lsid = body.get("lsid");
+        if (pinned == null && lsid != null && lsid.isDocument() && body.containsKey("txnNumber")
+                && body.containsKey("autocommit")) {
+            BsonDocument session = lsid.asDocument();
+            BsonValue start = body.get("startTransaction");
+            if (start != null && start.isBoolean() && start.asBoolean().getValue()) {
+                HostPool chosen = cluster.select();
+                transactions.started(session, longOf(body.get("txnNumber")), chosen.host(), request.owner());
+                return chosen;
+            }
+            TransactionTable.Transaction txn = transactions.find(session);
+            if (txn != null) {
+                pinned = txn.host();
+                transactions.used(session, request.owner());
+            }
+        }
+        if (pinned != null) {
+            HostPool pool = cluster.pool(pinned);
+            if (pool != null) {
+                return pool;
+            }
+        }
+        return cluster.select();
+    }
+
+    /** Updates the cursor and transaction tables from a final reply. */
+    private void afterReply(ForwardRequest request, String host, ByteBuf reply) {
+        String name = request.commandName();
+        BsonDocument body = request.body();
+        if ("getMore".equals(name)) {
+            ReplyInspector.CursorInfo info = ReplyInspector.inspect(reply);
+            if (info.cursorId() == 0) {
+                cursors.closed(longOf(body.get("getMore")));
+            }
+        } else if ("killCursors".equals(name)) {
+            BsonValue ids = body.get("cursors");
+            if (ids != null && ids.isArray()) {
+                for (BsonValue id : ids.asArray()) {
+                    cursors.closed(longOf(id));
+                }
+            }
+        } else if (CURSOR_COMMANDS.contains(name)) {
+            ReplyInspector.CursorInfo info = ReplyInspector.inspect(reply);
+            if (info.ok() && info.cursorId() != 0) {
+                cursors.opened(info.cursorId(), host, info.namespace(), request.owner());
+            }
+        } else if ("commitTransaction".equals(name) || "abortTransaction".equals(name)) {
+            BsonValue lsid = body.get("lsid");
+            if (lsid != null && lsid.isDocument()) {
+                transactions.ended(lsid.asDocument());
+            }
+        }
+    }
+
+    static long longOf(BsonValue v) {
+        return v != null && v.isNumber() ? v.asNumber().longValue() : 0;
+    }
+
+    /** Maps pool failures to upstream errors with MongoDB codes. */
+    static final class PoolErrorTranslator {
+        UpstreamException translate(String host, Throwable error) {
+            if (error instanceof UpstreamException u) {
+                return u;
+            }
+            Throwable cause = error.getCause();
+            if (cause instanceof UpstreamException u) {
+                return u;
+            }
+            String message = error.getMessage();
+            if (error instanceof dev.sluice.pool.WaitQueueTimeoutException) {
+                return new UpstreamException(UpstreamException.Kind.POOL_TIMEOUT, host, message, error);
+            }
+            if (error instanceof dev.sluice.pool.PoolClosedException) {
+                return new UpstreamException(UpstreamException.Kind.SHUTTING_DOWN, host,
+                        "Sluice is shutting down: pool for " + host + " is closed", error);
+            }
+            if (error instanceof dev.sluice.pool.PoolClearedException) {
+                return new UpstreamException(UpstreamException.Kind.POOL_CLEARED, host, message, error);
+            }
+            if (error instanceof PoolException) {
+                return new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE, host,
+                        "cannot connect to upstream " + host + ": " + message, error);
+            }
+            return new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE, host,
+                    "cannot reach upstream " + host + ": " + message, error);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.sluice.server.upstream;
+
+import dev.sluice.server.wire.Compressor;
+import dev.sluice.server.wire.OpCompressed;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One pooled connection to an upstream host. It carries one request at a time (or one exhaust
+ * stream). All state changes run on the channel's event loop; {@link #send} may be called from any
+ * thread.
+ */
+public final class BackendConnection {
+    private static final AtomicInteger REQUEST_IDS = new AtomicInteger();
+
+    private final Channel channel;
+    private final String host;
+    private final long id;
+    private final long socketTimeoutMS;
+    private volatile int maxWireVersion;
+    private volatile Compressor compressor;
+    private volatile boolean broken;
+
+    private ReplyListener current;
+    private ScheduledFuture<?> timeout;
+
+    BackendConnection(Channel channel, String host, long id, long socketTimeoutMS) {
+        this.channel = channel;
+        this.host = host;
+        this.id = id;
+        this.socketTimeoutMS = socketTimeoutMS;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public int maxWireVersion() {
+        return maxWireVersion;
+    }
+
+    void handshakeDone(int maxWireVersion, Compressor compressor) {
+        this.maxWireVersion = maxWireVersion;
+        this.compressor = compressor;
+    }
+
+    /** False once an error left the connection in an unknown state, or it closed. */
+    public boolean isUsable() {
+        return !broken && channel.isActive();
+    }
+
+    /** The next request id for frames Sluice sends upstream. */
+    public static int nextRequestId() {
+        return REQUEST_IDS.incrementAndGet() & Integer.MAX_VALUE;
+    }
+
+    /**
+     * Sends one request frame (ownership passes to this connection). With {@code listener} null the
+     * request expects no reply (moreToCome) and {@code onWritten} runs once it is written.
+     *
+     * @param commandName used to decide whether the frame may be compressed
+     */
+    public void send(ByteBuf frame, String commandName, ReplyListener listener, Runnable onWritten) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> send(frame, commandName, listener, onWritten));
+            return;
+        }
+        if (!isUsable()) {
+            frame.release();
+            UpstreamException e = new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, host,
+                    "connection to upstream " + host + " is closed");
+            if (listener != null) {
+                listener.onFailure(e);
+            } else if (onWritten != null) {
+                onWritten.run();
+            }
+            return;
+        }
+        ByteBuf out = frame;
+        Compressor c = compressor;
+        if (c != null && OpCompressed.isCompressible(commandName)) {
+            try {
+                out = OpCompressed.compress(frame, c, channel.alloc());
+            } finally {
+                frame.release();
+            }
+        }
+        current = listener;
+        if (listener != null) {
+            armTimeout();
+        }
+        channel.writeAndFlush(out).addListener(f -> {
+            if (!f.isSuccess()) {
+                fail(new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, host,
+                        "write to upstream " + host + " failed: " + f.cause().getMessage(), f.cause()));
+            }
+            if (onWritten != null) {
+                onWritten.run();
+            }
+        });
+    }
+
+    /** Called by the handler on the event loop with each reply frame. */
+    void deliver(ByteBuf frame, boolean moreToCome) {
+        ReplyListener listener = current;
+        if (listener == null) {
+            frame.release();
+            fail(new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR, host,
+                    "unexpected reply from upstream " + host + " with no request in flight"));
+            return;
+        }
+        cancelTimeout();
+        if (moreToCome) {
+            armTimeout();
+        } else {
+            current = null;
+        }
+        listener.onReply(frame, moreToCome);
+    }
+
+    /** Fails the request in flight (if any) and closes the connection: its state is unknown. */
+    void fail(UpstreamException cause) {
+        broken = true;
+        cancelTimeout();
+        ReplyListener listener = current;
+        current = null;
+        channel.close();
+        if (listener != null) {
+            listener.onFailure(cause);
+        }
+    }
+
+    /** Closes the connection (from any thread); a request in flight fails. */
+    public void close() {
+        broken = true;
+        if (channel.eventLoop().inEventLoop()) {
+            fail(new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, host, "connection to upstream " + host + " closed by Sluice"));
+        } else {
+            channel.eventLoop().execute(this::close);
+        }
+    }
+
+    private void armTimeout() {
+        if (socketTimeoutMS > 0) {
+            timeout = channel.eventLoop().schedule(() -> fail(new UpstreamException(
+                    UpstreamException.Kind.NETWORK_TIMEOUT, host, "no reply from upstream " + host + " within "
+                    + socketTimeoutMS + " ms (socketTimeoutMS)")), socketTimeoutMS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "backend-" + id + "@" + host;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.sluice.server.upstream;
+
+import dev.sluice.pool.ConnectionClosedEvent;
+import dev.sluice.pool.ConnectionDescriptor;
+import dev.sluice.pool.ConnectionFactory;
+import dev.sluice.server.config.HostAndPort;
+import dev.sluice.server.config.UpstreamSettings;
+import dev.sluice.server.wire.FrameDecoder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens backend connections to one host: TCP connect, then the handshake, both within
+ * connectTimeoutMS.
+ */
+final class BackendConnectionFactory implements ConnectionFactory<BackendConnection> {
+    private final HostAndPort host;
+    private final UpstreamSettings settings;
+    private final Bootstrap bootstrap;
+    private final int maxMessageSizeBytes;
+
+    BackendConnectionFactory(HostAndPort host, UpstreamSettings settings, EventLoopGroup group,
+                             Class<? extends Channel> channelClass, int maxMessageSizeBytes) {
+        this.host = host;
+        this.settings = settings;
+        this.maxMessageSizeBytes = maxMessageSizeBytes;
+        long connectTimeout = settings.connectTimeoutMS() == 0 ? 60_000 : settings.connectTimeoutMS();
+        this.bootstrap = new Bootstrap().group(group).channel(channelClass)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout))
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // handlers are added per connection in open(), once the BackendConnection exists
+                    }
+                });
+    }
+
+    @Override
+    public CompletionStage<BackendConnection> open(ConnectionDescriptor descriptor) {
+        CompletableFuture<BackendConnection> result = new CompletableFuture<>();
+        ChannelFuture connect = bootstrap.connect(host.host(), host.port());
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE,
+                        host.toString(), "cannot connect to upstream " + host + ": " + describe(f.cause()), f.cause()));
+                return;
+            }
+            Channel ch = connect.channel();
+            BackendConnection connection = new BackendConnection(ch, host.toString(), descriptor.connectionId(),
+                    settings.socketTimeoutMS());
+            ch.pipeline().addLast("frames", new FrameDecoder(maxMessageSizeBytes));
+            ch.pipeline().addLast("replies", new BackendHandler(connection, maxMessageSizeBytes));
+            ScheduledFuture<?> deadline = settings.connectTimeoutMS() == 0 ? null : ch.eventLoop().schedule(() -> {
+                if (!result.isDone()) {
+                    connection.fail(new UpstreamException(UpstreamException.Kind.NETWORK_TIMEOUT, host.toString(),
+                            "handshake with upstream " + host + " did not finish within "
+                                    + settings.connectTimeoutMS() + " ms (connectTimeoutMS)"));
+                }
+            }, settings.connectTimeoutMS(), TimeUnit.MILLISECONDS);
+            BackendHandshake.run(connection, ch.alloc(), settings.appName(), settings.compressors())
+                    .whenComplete((c, e) -> {
+                        if (deadline != null) {
+                            deadline.cancel(false);
+                        }
+                        if (e != null) {
+                            connection.close();
+                            result.completeExceptionally(e);
+                        } else {
+                            result.complete(c);
+                        }
+                    });
+        });
+        return result;
+    }
+
+    @Override
+    public void close(BackendConnection connection, ConnectionClosedEvent.Reason reason) {
+        connection.close();
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}

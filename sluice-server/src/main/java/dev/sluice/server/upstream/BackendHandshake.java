@@ -1,0 +1,124 @@
+package dev.sluice.server.upstream;
+
+import dev.sluice.server.Version;
+import dev.sluice.server.wire.Compressor;
+import dev.sluice.server.wire.OpMsg;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The handshake Sluice runs on each new backend connection: {@code hello} with Sluice's own client
+ * metadata and compressors, falling back to {@code isMaster} for servers without {@code hello}
+ * (such as the embedded backend).
+ */
+final class BackendHandshake {
+    private final BackendConnection connection;
+    private final String appName;
+    private final List<String> compressors;
+    private final CompletableFuture<BackendConnection> result = new CompletableFuture<>();
+
+    private BackendHandshake(BackendConnection connection, String appName, List<String> compressors) {
+        this.connection = connection;
+        this.appName = appName;
+        this.compressors = compressors;
+    }
+
+    static CompletableFuture<BackendConnection> run(BackendConnection connection, ByteBufAllocator alloc,
+                                                    String appName, List<String> compressors) {
+        BackendHandshake h = new BackendHandshake(connection, appName, compressors);
+        h.send(alloc, "hello");
+        return h.result;
+    }
+
+    private void send(ByteBufAllocator alloc, String command) {
+        BsonDocument doc = new BsonDocument(command, new BsonInt32(1))
+                .append("client", clientMetadata(appName));
+        BsonArray offered = new BsonArray();
+        for (String c : compressors) {
+            offered.add(new BsonString(c));
+        }
+        doc.append("compression", offered);
+        doc.append("$db", new BsonString("admin"));
+        ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, doc);
+        connection.send(frame, command, new ReplyListener() {
+            @Override
+            public void onReply(ByteBuf reply, boolean moreToCome) {
+                BsonDocument body;
+                try {
+                    body = OpMsg.parse(reply).body();
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR,
+                            connection.host(), "invalid handshake reply from " + connection.host() + ": " + e.getMessage(), e));
+                    return;
+                } finally {
+                    reply.release();
+                }
+                if (!isOk(body)) {
+                    if (command.equals("hello")) {
+                        send(alloc, "isMaster");
+                        return;
+                    }
+                    result.completeExceptionally(new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE,
+                            connection.host(), "handshake with upstream " + connection.host() + " failed: " + body.toJson()));
+                    return;
+                }
+                connection.handshakeDone(intOf(body.get("maxWireVersion")), negotiated(body));
+                result.complete(connection);
+            }
+
+            @Override
+            public void onFailure(UpstreamException cause) {
+                result.completeExceptionally(cause);
+            }
+        }, null);
+    }
+
+    private static Compressor negotiated(BsonDocument reply) {
+        BsonValue c = reply.get("compression");
+        if (c == null || !c.isArray()) {
+            return null;
+        }
+        for (BsonValue v : c.asArray()) {
+            if (v.isString()) {
+                Compressor compressor = Compressor.byName(v.asString().getValue());
+                if (compressor != null) {
+                    return compressor;
+                }
+            }
+        }
+        return null;
+    }
+
+    static boolean isOk(BsonDocument reply) {
+        BsonValue ok = reply.get("ok");
+        return ok != null && ok.isNumber() && ok.asNumber().doubleValue() == 1.0;
+    }
+
+    private static int intOf(BsonValue v) {
+        return v != null && v.isNumber() ? v.asNumber().intValue() : 0;
+    }
+
+    /** Sluice's own client metadata, sent on every backend connection. */
+    static BsonDocument clientMetadata(String appName) {
+        BsonDocument client = new BsonDocument();
+        if (appName != null) {
+            client.append("application", new BsonDocument("name", new BsonString(appName)));
+        }
+        client.append("driver", new BsonDocument("name", new BsonString("sluice"))
+                .append("version", new BsonString(Version.VERSION)));
+        client.append("os", new BsonDocument("type", new BsonString(System.getProperty("os.name", "unknown")))
+                .append("architecture", new BsonString(System.getProperty("os.arch", "unknown")))
+                .append("version", new BsonString(System.getProperty("os.version", "unknown"))));
+        client.append("platform", new BsonString("Java/" + System.getProperty("java.version", "?")));
+        return client;
+    }
+
+}

@@ -1,0 +1,140 @@
+package dev.sluice.server.upstream;
+
+import dev.sluice.pool.ConnectionPool;
+import dev.sluice.pool.PoolListener;
+import dev.sluice.server.config.HostAndPort;
+import dev.sluice.server.config.UpstreamSettings;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The upstream hosts and their pools. Server selection today: round-robin over the seed list (one
+ * host or a list of mongos); replica-set discovery and read preference slot in here.
+ */
+public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamCluster.class);
+    /** Reported to clients until a handshake tells the real figure (MongoDB 6.0). */
+    public static final int DEFAULT_WIRE_VERSION = 17;
+
+    private final UpstreamSettings settings;
+    private final Map<String, HostPool> pools = new LinkedHashMap<>();
+    private final HostPool[] ordered;
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile int maxWireVersion;
+
+    public UpstreamCluster(UpstreamSettings settings, EventLoopGroup group, Class<? extends Channel> channelClass,
+                           int maxMessageSizeBytes, PoolListener listener, ScheduledExecutorService scheduler,
+                           int initialWireVersion) {
+        this.settings = settings;
+        this.maxWireVersion = initialWireVersion;
+        List<HostPool> list = new ArrayList<>();
+        for (HostAndPort host : settings.hosts()) {
+            BackendConnectionFactory factory = new BackendConnectionFactory(host, settings, group, channelClass,
+                    maxMessageSizeBytes);
+            ConnectionPool<BackendConnection> pool = ConnectionPool.builder(factory)
+                    .address(host.toString())
+                    .settings(settings.pool())
+                    .listener(listener)
+                    .scheduler(scheduler)
+                    .build();
+            HostPool hostPool = new HostPool(host.toString(), pool);
+            pools.put(host.toString(), hostPool);
+            list.add(hostPool);
+        }
+        this.ordered = list.toArray(new HostPool[0]);
+    }
+
+    /** Marks every pool ready and probes the first host for its wire version (bounded by connectTimeoutMS). */
+    public void start() {
+        for (HostPool pool : ordered) {
+            pool.ready();
+        }
+        CompletableFuture<Integer> probe = new CompletableFuture<>();
+        ordered[0].checkOut((connection, error) -> {
+            if (error != null) {
+                probe.completeExceptionally(error);
+            } else {
+                int wire = connection.connection().maxWireVersion();
+                connection.checkIn();
+                probe.complete(wire);
+            }
+        });
+        try {
+            long wait = settings.connectTimeoutMS() == 0 ? 10_000 : settings.connectTimeoutMS() + 1_000;
+            int wire = probe.get(wait, TimeUnit.MILLISECONDS);
+            learnWireVersion(wire);
+            LOG.info("[upstream] {} reachable, maxWireVersion {}", ordered[0].host(), wire);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            LOG.warn("[upstream] {} not reachable at start ({}); Sluice serves anyway, reporting maxWireVersion {} until it is",
+                    ordered[0].host(), cause.getMessage(), maxWireVersion);
+        }
+    }
+
+    /** The pool for the next operation without a pinned host. */
+    public HostPool select() {
+        HostPool[] all = ordered;
+        if (all.length == 1) {
+            return all[0];
+        }
+        return all[Math.floorMod(next.getAndIncrement(), all.length)];
+    }
+
+    /** The pool of a given host, or null. */
+    public HostPool pool(String host) {
+        return pools.get(host);
+    }
+
+    public int maxWireVersion() {
+        return maxWireVersion;
+    }
+
+    /** Records the wire version a handshake reported (the lowest across hosts wins). */
+    public void learnWireVersion(int wireVersion) {
+        if (wireVersion > 0 && wireVersion != maxWireVersion) {
+            maxWireVersion = wireVersion;
+        }
+    }
+
+    public UpstreamSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public List<HostPoolStats> statistics() {
+        List<HostPoolStats> stats = new ArrayList<>(ordered.length);
+        for (HostPool pool : ordered) {
+            stats.add(pool.stats());
+        }
+        return stats;
+    }
+
+    @Override
+    public boolean drop(String hostAndPort) {
+        HostPool pool = pools.get(hostAndPort);
+        if (pool == null) {
+            return false;
+        }
+        LOG.info("[pool {}] dropping pooled connections (dropConnections)", hostAndPort);
+        pool.drop();
+        return true;
+    }
+
+    @Override
+    public void close() {
+        for (HostPool pool : ordered) {
+            pool.close();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.sluice.server.upstream;
+
+/**
+ * A failure talking to an upstream host, with the MongoDB error code a mongos would report for it.
+ */
+public final class UpstreamException extends RuntimeException {
+    /** The kind of failure, with the MongoDB error code and name it maps to. */
+    public enum Kind {
+        HOST_UNREACHABLE(6, "HostUnreachable"),
+        NETWORK_ERROR(9001, "SocketException"),
+        NETWORK_TIMEOUT(89, "NetworkTimeout"),
+        POOL_TIMEOUT(202, "NetworkInterfaceExceededTimeLimit"),
+        POOL_CLEARED(6, "HostUnreachable"),
+        SHUTTING_DOWN(91, "ShutdownInProgress"),
+        PROTOCOL_ERROR(9001, "SocketException");
+
+        private final int code;
+        private final String codeName;
+
+        Kind(int code, String codeName) {
+            this.code = code;
+            this.codeName = codeName;
+        }
+
+        public int code() {
+            return code;
+        }
+
+        public String codeName() {
+            return codeName;
+        }
+    }
+
+    private final Kind kind;
+    private final String host;
+
+    public UpstreamException(Kind kind, String host, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.host = host;
+    }
+
+    public UpstreamException(Kind kind, String host, String message) {
+        this(kind, host, message, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** Network-class failures are retryable by drivers (and clear the host's pool). */
+    public boolean isNetworkError() {
+        return kind == Kind.HOST_UNREACHABLE || kind == Kind.NETWORK_ERROR || kind == Kind.NETWORK_TIMEOUT
+                || kind == Kind.PROTOCOL_ERROR;
+    }
+}
