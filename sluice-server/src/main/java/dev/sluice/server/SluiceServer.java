@@ -50,6 +50,7 @@ public final class SluiceServer implements AutoCloseable {
     private EmbeddedBackend embedded;
     private UpstreamCluster cluster;
     private MongoConnector mongoConnector;
+    private Router router;
     private InetSocketAddress mongoAddress;
     private InetSocketAddress httpAddress;
     private final List<AutoCloseable> extras = new ArrayList<>();
@@ -87,7 +88,7 @@ public final class SluiceServer implements AutoCloseable {
                 poolListener(), scheduler, initialWire);
         cluster.start();
 
-        Router router = new Router(cluster, new CursorTable(), new TransactionTable());
+        router = new Router(cluster, new CursorTable(), new TransactionTable());
         OwnerCleanup cleanup = new OwnerCleanup(router, PooledByteBufAllocator.DEFAULT);
         List<Compressor> compressors = new ArrayList<>();
         for (String name : settings.compressors()) {
@@ -130,6 +131,15 @@ public final class SluiceServer implements AutoCloseable {
 
     public ConnectionRegistry registry() {
         return registry;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    /** The embedded backend's URI, or null when an upstream was given. */
+    public String embeddedUri() {
+        return embedded == null ? null : embedded.uri();
     }
 
     public UpstreamCluster cluster() {

@@ -74,8 +74,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             queued.add(frame);
             ctx.channel().config().setAutoRead(false);
             if (queued.size() > MAX_QUEUED_FRAMES) {
-                protocolError(new WireProtocolException("more than " + MAX_QUEUED_FRAMES
-                        + " requests pipelined on one connection", 0, true));
+                protocolError(WireProtocolException.fatal("more than " + MAX_QUEUED_FRAMES
+                        + " requests pipelined on one connection"), 0);
             }
             return;
         }
@@ -113,7 +113,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             if (frame.refCnt() > 0) {
                 frame.release();
             }
-            protocolError(e.requestId() != 0 ? e : new WireProtocolException(e.getMessage(), requestId, true));
+            protocolError(e, requestId);
         }
     }
 
@@ -257,7 +257,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         BsonDocument doc = services.hello().reply(body, request.commandName(), entry.sequence(),
                 services.cluster().maxWireVersion(), handshake.compressionReply());
         Request target = responseTo == 0 ? request : request.withRequestId(responseTo);
-        return replyWithId(target, doc, moreToCome ? OpMsg.FLAG_MORE_TO_COME : 0);
+        return replyWithId(target, doc, moreToCome ? OpMsg.MORE_TO_COME : 0);
     }
 
     // --- replies -----------------------------------------------------------------------------
@@ -340,10 +340,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     // --- errors and closing ------------------------------------------------------------------
 
-    private void protocolError(WireProtocolException e) {
+    private void protocolError(WireProtocolException e, int fallbackRequestId) {
         LOG.info("[client {}] closing after a protocol error: {}", entry.connectionId(), e.getMessage());
         if (!closed && ctx.channel().isActive()) {
-            reply(Request.msg(e.requestId(), null, "?", false),
+            reply(Request.msg(e.requestId().orElse(fallbackRequestId), null, "?", false),
                     ErrorReplies.error(9, "FailedToParse", "invalid message: " + e.getMessage()), 0);
         }
         closeAfterFlush();
@@ -364,7 +364,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof WireProtocolException w) {
-            protocolError(w);
+            protocolError(w, 0);
             return;
         }
         LOG.debug("[client {}] closing after error: {}", entry == null ? "?" : entry.connectionId(), c.toString());

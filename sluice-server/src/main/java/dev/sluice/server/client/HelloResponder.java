@@ -74,7 +74,7 @@ public final class HelloResponder {
         if (compression != null) {
             BsonArray names = new BsonArray();
             for (Compressor c : compression) {
-                names.add(new BsonString(c.compressorName()));
+                names.add(new BsonString(c.wireName()));
             }
             reply.append("compression", names);
         }

@@ -1,0 +1,138 @@
+package dev.sluice.server.testing;
+
+import dev.sluice.server.wire.FrameDecoder;
+import dev.sluice.server.wire.OpMsg;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A tiny, fast fake mongod for tests: answers the handshake and a few commands from memory.
+ * {@code {sleep: ms}} answers after ms; {@code {dropMidReply: 1}} writes half a reply and closes.
+ * Counts its connections, so tests can see what the backend sees.
+ */
+public final class FakeMongod implements AutoCloseable {
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final AtomicInteger current = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private final AtomicInteger total = new AtomicInteger();
+    private final Channel server;
+
+    private FakeMongod(int port) throws InterruptedException {
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new FrameDecoder(48_000_000), new Handler());
+                    }
+                }).bind("127.0.0.1", port).sync().channel();
+    }
+
+    public static FakeMongod start() throws InterruptedException {
+        return new FakeMongod(0);
+    }
+
+    public static FakeMongod start(int port) throws InterruptedException {
+        return new FakeMongod(port);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    public String uri() {
+        return "mongodb://127.0.0.1:" + port() + "/";
+    }
+
+    public int currentConnections() {
+        return current.get();
+    }
+
+    public int peakConnections() {
+        return peak.get();
+    }
+
+    public int totalConnections() {
+        return total.get();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            int now = current.incrementAndGet();
+            total.incrementAndGet();
+            peak.accumulateAndGet(now, Math::max);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            current.decrementAndGet();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf frame = (ByteBuf) msg;
+            OpMsg request;
+            try {
+                request = OpMsg.parse(frame);
+            } finally {
+                frame.release();
+            }
+            BsonDocument body = request.body();
+            String name = request.commandName();
+            BsonDocument reply;
+            switch (name) {
+                case "hello", "isMaster", "ismaster" -> reply = new BsonDocument("ismaster", BsonBoolean.TRUE)
+                        .append("isWritablePrimary", BsonBoolean.TRUE)
+                        .append("maxWireVersion", new BsonInt32(17)).append("minWireVersion", new BsonInt32(0))
+                        .append("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
+                        .append("ok", new BsonDouble(1));
+                case "find" -> reply = new BsonDocument("cursor", new BsonDocument("id", new BsonInt64(0))
+                        .append("ns", new BsonString(request.database() + "." + body.get("find").asString().getValue()))
+                        .append("firstBatch", new BsonArray())).append("ok", new BsonDouble(1));
+                default -> reply = new BsonDocument("ok", new BsonDouble(1));
+            }
+            ByteBuf out = OpMsg.encode(ctx.alloc(), 1, request.requestId(), 0, reply);
+            if (body.containsKey("dropMidReply")) {
+                ctx.writeAndFlush(out.retainedSlice(0, out.readableBytes() / 2)).addListener(f -> ctx.close());
+                out.release();
+                return;
+            }
+            if (body.containsKey("sleep")) {
+                long ms = body.get("sleep").asNumber().longValue();
+                ctx.executor().schedule(() -> ctx.writeAndFlush(out), ms, TimeUnit.MILLISECONDS);
+                return;
+            }
+            ctx.writeAndFlush(out);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
