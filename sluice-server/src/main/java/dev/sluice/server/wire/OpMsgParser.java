@@ -1,0 +1,116 @@
+package dev.sluice.server.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import org.bson.RawBsonDocument;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Validates an OP_MSG frame and copies its documents out: the implementation of {@link OpMsg#parse}. */
+final class OpMsgParser {
+
+    private OpMsgParser() {
+    }
+
+    static OpMsg parse(ByteBuf frame) {
+        MessageHeader header = MessageHeader.readFrame(frame, OpCode.OP_MSG, OpMsg.MIN_LENGTH);
+        int requestId = header.requestId();
+        int start = frame.readerIndex();
+        int flags = frame.getIntLE(start + OpMsg.FLAGS_OFFSET);
+        int unknownRequired = flags & OpMsg.REQUIRED_BITS & ~OpMsg.KNOWN_REQUIRED_BITS;
+        if (unknownRequired != 0) {
+            throw WireProtocolException.fatal(requestId, String.format(
+                    "flagBits: 0x%08x (unknown required bits 0x%04x set; expected among bits 0-15 only"
+                            + " checksumPresent(0) and moreToCome(1))", flags, unknownRequired));
+        }
+        int end = start + header.messageLength();
+        if ((flags & OpMsg.CHECKSUM_PRESENT) != 0) {
+            end -= 4;
+            checkChecksum(frame, start, end, header);
+        }
+        RawBsonDocument body = null;
+        List<DocumentSequence> sequences = List.of();
+        int index = start + OpMsg.SECTIONS_OFFSET;
+        while (index < end) {
+            int kind = frame.getUnsignedByte(index++);
+            if (kind == 0) {
+                if (body != null) {
+                    throw WireProtocolException.fatal(requestId, "OP_MSG has more than one body section (kind 0)");
+                }
+                int length = WireBson.documentLength(frame, index, end, requestId, "OP_MSG body document",
+                        "message");
+                body = WireBson.readDocument(frame, index, length, requestId, "OP_MSG body");
+                index += length;
+            } else if (kind == 1) {
+                if (sequences.isEmpty()) {
+                    sequences = new ArrayList<>(2);
+                }
+                index = readSequence(frame, index, end, requestId, sequences);
+            } else {
+                throw WireProtocolException.fatal(requestId, "unknown section kind: " + kind
+                        + " (expected: 0 body or 1 document sequence)");
+            }
+        }
+        if (body == null) {
+            throw WireProtocolException.fatal(requestId, "OP_MSG has no body section (kind 0)");
+        }
+        return new OpMsg(requestId, header.responseTo(), flags, body, sequences);
+    }
+
+    private static void checkChecksum(ByteBuf frame, int start, int end, MessageHeader header) {
+        if (header.messageLength() < OpMsg.MIN_LENGTH + 4) {
+            throw WireProtocolException.fatal(header.requestId(), "OP_MSG messageLength: "
+                    + header.messageLength() + " (expected: >= " + (OpMsg.MIN_LENGTH + 4) + " with checksumPresent)");
+        }
+        int expected = frame.getIntLE(end);
+        int actual = OpMsgChecksum.compute(frame, start, end - start);
+        if (actual != expected) {
+            throw WireProtocolException.fatal(header.requestId(), String.format(
+                    "checksum: 0x%08x (expected: 0x%08x, the CRC-32C of the message)", expected, actual));
+        }
+    }
+
+    /** Reads the kind-1 section whose size field is at {@code index}; returns the index after it. */
+    private static int readSequence(ByteBuf frame, int index, int end, int requestId, List<DocumentSequence> out) {
+        int left = end - index;
+        if (left < 4) {
+            throw WireProtocolException.fatal(requestId, "document sequence size: missing (" + left
+                    + " bytes left in the message, expected: >= 5)");
+        }
+        int size = frame.getIntLE(index);
+        if (size < 5) {
+            throw WireProtocolException.fatal(requestId, "document sequence size: " + size + " (expected: >= 5)");
+        }
+        if (size > left) {
+            throw WireProtocolException.fatal(requestId, "document sequence size: " + size + " (expected: <= "
+                    + left + ", the bytes left in the message)");
+        }
+        int sectionEnd = index + size;
+        int nul = WireBson.cstringEnd(frame, index + 4, sectionEnd, requestId, "document sequence identifier");
+        String identifier = WireBson.readCString(frame, index + 4, nul);
+        for (DocumentSequence sequence : out) {
+            if (sequence.identifier().equals(identifier)) {
+                throw WireProtocolException.fatal(requestId,
+                        "document sequence identifier: '" + identifier + "' appears twice (expected: unique)");
+            }
+        }
+        String what = "OP_MSG document sequence '" + identifier + "'";
+        int first = nul + 1;
+        int count = 0;
+        for (int i = first; i < sectionEnd; count++) {
+            i += WireBson.documentLength(frame, i, sectionEnd, requestId, what + " document #" + count,
+                    "section");
+        }
+        byte[] bytes = ByteBufUtil.getBytes(frame, first, sectionEnd - first);
+        List<RawBsonDocument> documents = new ArrayList<>(count);
+        for (int offset = 0; offset < bytes.length; ) {
+            int length = frame.getIntLE(first + offset);
+            WireBson.validate(bytes, offset, length, requestId, what);
+            documents.add(new RawBsonDocument(bytes, offset, length));
+            offset += length;
+        }
+        out.add(new DocumentSequence(identifier, documents));
+        return sectionEnd;
+    }
+}

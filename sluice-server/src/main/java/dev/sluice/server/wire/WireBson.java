@@ -1,0 +1,144 @@
+package dev.sluice.server.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import org.bson.BsonBinaryReader;
+import org.bson.BsonBinaryWriter;
+import org.bson.BsonDocument;
+import org.bson.BsonType;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.bson.codecs.EncoderContext;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+
+/**
+ * BSON plumbing shared by the message classes: bounds checks of document lengths and cstrings in
+ * a frame, validation of a document by walking it with {@link BsonBinaryReader}, and writing a
+ * document into a {@link ByteBuf}. No BSON is encoded or decoded by hand here.
+ */
+final class WireBson {
+
+    /** The smallest BSON document: int32 length + the trailing NUL. */
+    static final int MIN_DOCUMENT_LENGTH = 5;
+
+    private static final BsonDocumentCodec CODEC = new BsonDocumentCodec();
+    private static final EncoderContext ENCODER_CONTEXT = EncoderContext.builder().build();
+
+    private WireBson() {
+    }
+
+    /**
+     * Checks the length of the document at {@code index}, which must end at or before
+     * {@code limit}, and returns it.
+     */
+    static int documentLength(ByteBuf buf, int index, int limit, int requestId, String what, String container) {
+        int left = limit - index;
+        if (left < 4) {
+            throw WireProtocolException.fatal(requestId, what + " length: missing (" + Math.max(left, 0)
+                    + " bytes left in the " + container + ", expected: >= " + MIN_DOCUMENT_LENGTH + ")");
+        }
+        int length = buf.getIntLE(index);
+        if (length < MIN_DOCUMENT_LENGTH) {
+            throw WireProtocolException.fatal(requestId,
+                    what + " length: " + length + " (expected: >= " + MIN_DOCUMENT_LENGTH + ")");
+        }
+        if (length > left) {
+            throw WireProtocolException.fatal(requestId, what + " length: " + length + " (expected: <= " + left
+                    + ", the bytes left in the " + container + ")");
+        }
+        return length;
+    }
+
+    /** Copies the checked document at {@code index} and validates it. */
+    static RawBsonDocument readDocument(ByteBuf buf, int index, int length, int requestId, String what) {
+        byte[] bytes = ByteBufUtil.getBytes(buf, index, length);
+        validate(bytes, 0, length, requestId, what);
+        return new RawBsonDocument(bytes, 0, length);
+    }
+
+    /** Index of the NUL ending the cstring starting at {@code index}, which must lie before {@code limit}. */
+    static int cstringEnd(ByteBuf buf, int index, int limit, int requestId, String what) {
+        int nul = index < limit ? buf.indexOf(index, limit, (byte) 0) : -1;
+        if (nul < 0) {
+            throw WireProtocolException.fatal(requestId, what + ": missing terminating NUL (within "
+                    + Math.max(limit - index, 0) + " bytes)");
+        }
+        return nul;
+    }
+
+    static String readCString(ByteBuf buf, int index, int nul) {
+        return buf.toString(index, nul - index, StandardCharsets.UTF_8);
+    }
+
+    static void writeCString(ByteBuf out, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("cstring contains a NUL character: " + value);
+        }
+        ByteBufUtil.writeUtf8(out, value);
+        out.writeByte(0);
+    }
+
+    /**
+     * Walks the document at {@code bytes[offset, offset + length)} element by element, nested
+     * documents and arrays included (iteratively: a deeply nested document cannot overflow the
+     * stack), and throws a recoverable {@link WireProtocolException} naming {@code what} when it is
+     * not well-formed BSON.
+     */
+    static void validate(byte[] bytes, int offset, int length, int requestId, String what) {
+        ByteBuffer view = ByteBuffer.wrap(bytes, offset, length).slice();
+        try (BsonBinaryReader reader = new BsonBinaryReader(view)) {
+            BitSet inArray = new BitSet();
+            int depth = 0;
+            reader.readStartDocument();
+            while (depth >= 0) {
+                BsonType type = reader.readBsonType();
+                if (type == BsonType.END_OF_DOCUMENT) {
+                    if (inArray.get(depth)) {
+                        reader.readEndArray();
+                    } else {
+                        reader.readEndDocument();
+                    }
+                    inArray.clear(depth);
+                    depth--;
+                    continue;
+                }
+                reader.skipName();
+                if (type == BsonType.DOCUMENT) {
+                    reader.readStartDocument();
+                    depth++;
+                } else if (type == BsonType.ARRAY) {
+                    reader.readStartArray();
+                    inArray.set(++depth);
+                } else {
+                    reader.skipValue();
+                }
+            }
+            int consumed = reader.getBsonInput().getPosition();
+            if (consumed != length) {
+                throw WireProtocolException.recoverable(requestId, "invalid BSON in " + what
+                        + ": document ends at byte " + consumed + " (expected: " + length + ")", null);
+            }
+        } catch (WireProtocolException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw WireProtocolException.recoverable(requestId, "invalid BSON in " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends {@code document}: the bytes of a {@link RawBsonDocument} as they are, others encoded. */
+    static void writeDocument(ByteBuf out, BsonDocument document) {
+        if (document instanceof RawBsonDocument raw) {
+            out.writeBytes(raw.getByteBuffer().asNIO());
+        } else {
+            CODEC.encode(new BsonBinaryWriter(new ByteBufBsonOutput(out)), document, ENCODER_CONTEXT);
+        }
+    }
+
+    /** The document as a {@link RawBsonDocument}, encoding it when it is not one already. */
+    static RawBsonDocument toRaw(BsonDocument document) {
+        return document instanceof RawBsonDocument raw ? raw : new RawBsonDocument(document, CODEC);
+    }
+}
