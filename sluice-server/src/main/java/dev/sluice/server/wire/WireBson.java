@@ -105,7 +105,9 @@ final class WireBson {
                     depth--;
                     continue;
                 }
-                reader.skipName();
+                if (reader.getState() == org.bson.AbstractBsonReader.State.NAME) {
+                    reader.skipName(); // array elements have their name read with the type
+                }
                 if (type == BsonType.DOCUMENT) {
                     reader.readStartDocument();
                     depth++;
