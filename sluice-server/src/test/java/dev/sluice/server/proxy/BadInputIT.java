@@ -1,0 +1,116 @@
+package dev.sluice.server.proxy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import dev.sluice.server.testing.SluiceHarness;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each kind of bad input closes only the offending connection (with an error reply where one can
+ * be framed); Sluice stays up and serves the next client.
+ */
+class BadInputIT {
+    private static SluiceHarness sluice;
+    private static MongoClient healthy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sluice = SluiceHarness.embedded();
+        healthy = MongoClients.create(sluice.uri());
+        healthy.getDatabase("test").getCollection("c").insertOne(new Document("x", 1));
+    }
+
+    @AfterAll
+    static void stop() {
+        healthy.close();
+        sluice.close();
+    }
+
+    @AfterEach
+    void sluiceStillServes() {
+        assertThat(healthy.getDatabase("test").getCollection("c").countDocuments()).isEqualTo(1);
+        try (MongoClient fresh = MongoClients.create(sluice.uri())) {
+            assertThat(fresh.getDatabase("test").getCollection("c").countDocuments()).isEqualTo(1);
+        }
+    }
+
+    static Stream<Arguments> badInputs() {
+        byte[] hello = RawWire.helloDoc();
+        byte[] truncatedBson = Arrays.copyOf(hello, hello.length - 3);
+        byte[] invalidType = hello.clone();
+        invalidType[4] = (byte) 0x7A; // no such BSON type
+        byte[] unknownSection = RawWire.opMsg(7, 0, hello);
+        unknownSection[20] = 9;
+        byte[] lyingDocLength = RawWire.opMsg(8, 0, hello);
+        ByteBuffer.wrap(lyingDocLength).order(ByteOrder.LITTLE_ENDIAN).putInt(21, 5000);
+        byte[] garbage = new byte[64];
+        new Random(42).nextBytes(garbage);
+        ByteBuffer.wrap(garbage).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 64);
+        return Stream.of(
+                Arguments.of("frame shorter than 16 bytes", le(12, 1, 0), true),
+                Arguments.of("frame longer than maxMessageSizeBytes", le(100_000_000, 1, 0, 2013), true),
+                Arguments.of("negative length", le(-5, 1, 0, 2013), true),
+                Arguments.of("unknown opcode", withHeader(9999, 5, new byte[8]), true),
+                Arguments.of("truncated BSON", RawWire.opMsg(5, 0, truncatedBson), true),
+                Arguments.of("invalid BSON type", RawWire.opMsg(6, 0, invalidType), true),
+                Arguments.of("unknown section kind", unknownSection, true),
+                Arguments.of("document length that lies", lyingDocLength, true),
+                Arguments.of("garbage bytes", garbage, true),
+                Arguments.of("plain text", "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII), true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void badInputClosesOnlyThatConnection(String what, byte[] bytes, boolean closes) throws Exception {
+        var address = sluice.server().mongoAddress();
+        try (RawWire raw = new RawWire(address.getHostString(), address.getPort())) {
+            raw.send(bytes);
+            assertThat(raw.closedByServer()).as(what + " closes the connection").isEqualTo(closes);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void errorReplyIsFramedForAParseableHeader() throws Exception {
+        var address = sluice.server().mongoAddress();
+        byte[] bad = RawWire.opMsg(77, 0, RawWire.helloDoc());
+        bad[20] = 9; // unknown section kind
+        try (RawWire raw = new RawWire(address.getHostString(), address.getPort())) {
+            raw.send(bad);
+            byte[] reply = raw.readFrame();
+            assertThat(reply).isNotNull();
+            assertThat(RawWire.opCode(reply)).isEqualTo(2013);
+            assertThat(RawWire.responseTo(reply)).isEqualTo(77);
+            assertThat(new String(reply, StandardCharsets.ISO_8859_1)).contains("section kind");
+            assertThat(raw.readFrame()).isNull();
+        }
+    }
+
+    private static byte[] le(int... ints) {
+        ByteBuffer b = ByteBuffer.allocate(ints.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i : ints) {
+            b.putInt(i);
+        }
+        return b.array();
+    }
+
+    private static byte[] withHeader(int opCode, int requestId, byte[] body) {
+        ByteBuffer b = ByteBuffer.allocate(16 + body.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(16 + body.length).putInt(requestId).putInt(0).putInt(opCode).put(body);
+        return b.array();
+    }
+}
