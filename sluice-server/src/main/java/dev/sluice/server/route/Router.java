@@ -13,6 +13,10 @@ import org.bson.BsonValue;
 
 import java.util.Set;
 
+import dev.sluice.server.wire.OpMsg;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Sends each client operation to the right upstream host over a borrowed backend connection:
  * getMore/killCursors to the host owning the cursor, transaction statements to the transaction's
@@ -20,6 +24,7 @@ import java.util.Set;
  * request/reply (or one exhaust stream) and returned, or closed when its state is unknown.
  */
 public final class Router {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     /** Commands whose replies may open a cursor. */
     private static final Set<String> CURSOR_COMMANDS = Set.of("find", "aggregate", "listCollections",
             "listIndexes", "listSearchIndexes", "bulkWrite", "listDatabases");
@@ -78,10 +83,30 @@ public final class Router {
         BackendConnection connection = pooled.connection();
         cluster.learnWireVersion(connection.maxWireVersion());
         if (request.moreToCome()) {
-            connection.send(request.frame(), request.commandName(), null, () -> {
-                inFlight.finish();
-                callback.onSent();
-            });
+            // The client expects no reply; upstream is asked for one anyway (moreToCome cleared) so
+            // the connection goes back to the pool in a known state and failures are logged.
+            OpMsg.setFlags(request.frame(), OpMsg.flags(request.frame()) & ~OpMsg.MORE_TO_COME);
+            OpMsg.updateChecksumIfPresent(request.frame());
+            connection.send(request.frame(), request.commandName(), new ReplyListener() {
+                @Override
+                public void onReply(ByteBuf frame, boolean moreToCome) {
+                    frame.release();
+                    if (!moreToCome) {
+                        inFlight.finish();
+                        callback.onSent();
+                    }
+                }
+
+                @Override
+                public void onFailure(UpstreamException cause) {
+                    inFlight.discard();
+                    if (cause.isNetworkError()) {
+                        pool.networkError(pooled, cause);
+                    }
+                    LOG.info("[route] unacknowledged {} failed upstream: {}", request.commandName(), cause.getMessage());
+                    callback.onSent();
+                }
+            }, null);
             return;
         }
         connection.send(request.frame(), request.commandName(), new ReplyListener() {
