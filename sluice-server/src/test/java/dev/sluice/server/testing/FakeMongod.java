@@ -35,6 +35,7 @@ public final class FakeMongod implements AutoCloseable {
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicInteger total = new AtomicInteger();
     private final Channel server;
+    private final java.util.Queue<String> commands = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private FakeMongod(int port) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -60,6 +61,11 @@ public final class FakeMongod implements AutoCloseable {
 
     public String uri() {
         return "mongodb://127.0.0.1:" + port() + "/";
+    }
+
+    /** Names of the commands received, in arrival order. */
+    public java.util.List<String> commands() {
+        return java.util.List.copyOf(commands);
     }
 
     public int currentConnections() {
@@ -104,6 +110,7 @@ public final class FakeMongod implements AutoCloseable {
             }
             BsonDocument body = request.body();
             String name = request.commandName();
+            commands.add(name);
             BsonDocument reply;
             switch (name) {
                 case "hello", "isMaster", "ismaster" -> reply = new BsonDocument("ismaster", BsonBoolean.TRUE)
