@@ -105,7 +105,9 @@ final class WireBson {
                     depth--;
                     continue;
                 }
-                reader.skipName();
+                if (!inArray.get(depth)) {
+                    reader.skipName(); // inside an array the reader consumes the index name itself
+                }
                 if (type == BsonType.DOCUMENT) {
                     reader.readStartDocument();
                     depth++;
