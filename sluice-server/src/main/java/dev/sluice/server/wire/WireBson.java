@@ -2,22 +2,18 @@ package dev.sluice.server.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import org.bson.BsonBinaryReader;
 import org.bson.BsonBinaryWriter;
 import org.bson.BsonDocument;
-import org.bson.BsonType;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.BsonDocumentCodec;
 import org.bson.codecs.EncoderContext;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.BitSet;
 
 /**
  * BSON plumbing shared by the message classes: bounds checks of document lengths and cstrings in
- * a frame, validation of a document by walking it with {@link BsonBinaryReader}, and writing a
- * document into a {@link ByteBuf}. No BSON is encoded or decoded by hand here.
+ * a frame, validation of documents ({@link BsonValidator}) and writing a document into a
+ * {@link ByteBuf}. No BSON is encoded or decoded by hand here.
  */
 final class WireBson {
 
@@ -82,49 +78,12 @@ final class WireBson {
     }
 
     /**
-     * Walks the document at {@code bytes[offset, offset + length)} element by element, nested
-     * documents and arrays included (iteratively: a deeply nested document cannot overflow the
-     * stack), and throws a recoverable {@link WireProtocolException} naming {@code what} when it is
-     * not well-formed BSON.
+     * Throws a recoverable {@link WireProtocolException} naming {@code what} unless the document
+     * at {@code bytes[offset, offset + length)} is well-formed BSON (see {@link BsonValidator}).
      */
     static void validate(byte[] bytes, int offset, int length, int requestId, String what) {
-        ByteBuffer view = ByteBuffer.wrap(bytes, offset, length).slice();
-        try (BsonBinaryReader reader = new BsonBinaryReader(view)) {
-            BitSet inArray = new BitSet();
-            int depth = 0;
-            reader.readStartDocument();
-            while (depth >= 0) {
-                BsonType type = reader.readBsonType();
-                if (type == BsonType.END_OF_DOCUMENT) {
-                    if (inArray.get(depth)) {
-                        reader.readEndArray();
-                    } else {
-                        reader.readEndDocument();
-                    }
-                    inArray.clear(depth);
-                    depth--;
-                    continue;
-                }
-                if (reader.getState() == org.bson.AbstractBsonReader.State.NAME) {
-                    reader.skipName(); // array elements have their name read with the type
-                }
-                if (type == BsonType.DOCUMENT) {
-                    reader.readStartDocument();
-                    depth++;
-                } else if (type == BsonType.ARRAY) {
-                    reader.readStartArray();
-                    inArray.set(++depth);
-                } else {
-                    reader.skipValue();
-                }
-            }
-            int consumed = reader.getBsonInput().getPosition();
-            if (consumed != length) {
-                throw WireProtocolException.recoverable(requestId, "invalid BSON in " + what
-                        + ": document ends at byte " + consumed + " (expected: " + length + ")", null);
-            }
-        } catch (WireProtocolException e) {
-            throw e;
+        try {
+            BsonValidator.validate(bytes, offset, length);
         } catch (RuntimeException e) {
             throw WireProtocolException.recoverable(requestId, "invalid BSON in " + what + ": " + e.getMessage(), e);
         }
