@@ -113,6 +113,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             if (frame.refCnt() > 0) {
                 frame.release();
             }
+            if (!e.isFatal()) {
+                // the frame was well delimited: answer with an error and keep the connection
+                reply(Request.msg(e.requestId().orElse(requestId), null, "?", false),
+                        ErrorReplies.error(9, "FailedToParse", "invalid message: " + e.getMessage()), 0);
+                return;
+            }
             protocolError(e, requestId);
         }
     }

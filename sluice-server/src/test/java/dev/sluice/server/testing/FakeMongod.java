@@ -121,6 +121,9 @@ public final class FakeMongod implements AutoCloseable {
                 case "find" -> reply = new BsonDocument("cursor", new BsonDocument("id", new BsonInt64(0))
                         .append("ns", new BsonString(request.database() + "." + body.get("find").asString().getValue()))
                         .append("firstBatch", new BsonArray())).append("ok", new BsonDouble(1));
+                case "insert", "update", "delete" -> reply = new BsonDocument("n", new BsonInt32(
+                        request.sequences().isEmpty() ? 1 : request.sequences().get(0).documents().size()))
+                        .append("ok", new BsonDouble(1));
                 default -> reply = new BsonDocument("ok", new BsonDouble(1));
             }
             ByteBuf out = OpMsg.encode(ctx.alloc(), 1, request.requestId(), 0, reply);
