@@ -68,7 +68,7 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
                                     + settings.connectTimeoutMS() + " ms (connectTimeoutMS)"));
                 }
             }, settings.connectTimeoutMS(), TimeUnit.MILLISECONDS);
-            BackendHandshake.run(connection, ch.alloc(), settings.appName(), settings.compressors())
+            BackendHandshake.run(connection, ch.alloc(), settings.appName(), settings.compressors(), settings.embedded())
                     .whenComplete((c, e) -> {
                         if (deadline != null) {
                             deadline.cancel(false);

@@ -31,10 +31,13 @@ final class BackendHandshake {
         this.compressors = compressors;
     }
 
+    /**
+     * @param legacyFirst start with {@code isMaster} (the embedded backend has no {@code hello})
+     */
     static CompletableFuture<BackendConnection> run(BackendConnection connection, ByteBufAllocator alloc,
-                                                    String appName, List<String> compressors) {
+                                                    String appName, List<String> compressors, boolean legacyFirst) {
         BackendHandshake h = new BackendHandshake(connection, appName, compressors);
-        h.send(alloc, "hello");
+        h.send(alloc, legacyFirst ? "isMaster" : "hello");
         return h.result;
     }
 
