@@ -33,7 +33,7 @@ public final class ErrorReplies {
     public static BsonDocument upstreamFailure(UpstreamException e, String commandName, BsonDocument command) {
         BsonDocument reply = error(e.kind().code(), e.kind().codeName(), e.getMessage());
         boolean retryableKind = e.isNetworkError() || e.kind() == UpstreamException.Kind.POOL_CLEARED
-                || e.kind() == UpstreamException.Kind.SHUTTING_DOWN;
+                || e.kind() == UpstreamException.Kind.SHUTTING_DOWN || e.kind() == UpstreamException.Kind.CLOSED_BY_SLUICE;
         if (!retryableKind) {
             return reply;
         }

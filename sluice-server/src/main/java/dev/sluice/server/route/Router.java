@@ -29,6 +29,9 @@ public final class Router {
     private static final Set<String> CURSOR_COMMANDS = Set.of("find", "aggregate", "listCollections",
             "listIndexes", "listSearchIndexes", "bulkWrite", "listDatabases");
 
+    /** Dead idle connections skipped per request before the request fails on one. */
+    private static final int MAX_DEAD_CONNECTIONS_SKIPPED = 8;
+
     private final UpstreamCluster cluster;
     private final CursorTable cursors;
     private final TransactionTable transactions;
@@ -62,11 +65,22 @@ public final class Router {
 
     private InFlight forward(ForwardRequest request, ForwardCallback callback, HostPool pool) {
         InFlight inFlight = new InFlight();
+        checkOut(request, callback, pool, inFlight, 0);
+        return inFlight;
+    }
+
+    /** Borrows a live connection: ones found dead (upstream closed them while idle) are discarded. */
+    private void checkOut(ForwardRequest request, ForwardCallback callback, HostPool pool, InFlight inFlight, int attempt) {
         pool.checkOut((pooled, error) -> {
             if (error != null) {
                 request.frame().release();
                 inFlight.discard();
                 callback.onFailure(errors.translate(pool.host(), error));
+                return;
+            }
+            if (!pooled.connection().isUsable() && attempt < MAX_DEAD_CONNECTIONS_SKIPPED) {
+                pooled.discard();
+                checkOut(request, callback, pool, inFlight, attempt + 1);
                 return;
             }
             if (!inFlight.attach(pooled)) {
@@ -75,7 +89,6 @@ public final class Router {
             }
             send(request, pool, pooled, inFlight, callback);
         });
-        return inFlight;
     }
 
     private void send(ForwardRequest request, HostPool pool, PooledConnection<BackendConnection> pooled,

@@ -142,7 +142,7 @@ public final class BackendConnection {
     public void close() {
         broken = true;
         if (channel.eventLoop().inEventLoop()) {
-            fail(new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, host, "connection to upstream " + host + " closed by Sluice"));
+            fail(new UpstreamException(UpstreamException.Kind.CLOSED_BY_SLUICE, host, "connection to upstream " + host + " closed by Sluice"));
         } else {
             channel.eventLoop().execute(this::close);
         }

@@ -12,7 +12,9 @@ public final class UpstreamException extends RuntimeException {
         POOL_TIMEOUT(202, "NetworkInterfaceExceededTimeLimit"),
         POOL_CLEARED(6, "HostUnreachable"),
         SHUTTING_DOWN(91, "ShutdownInProgress"),
-        PROTOCOL_ERROR(9001, "SocketException");
+        PROTOCOL_ERROR(9001, "SocketException"),
+        /** Sluice closed the connection itself (client gone, pool cleared with interruption, shutdown). */
+        CLOSED_BY_SLUICE(9001, "SocketException");
 
         private final int code;
         private final String codeName;
