@@ -56,6 +56,13 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
         if (cs.isSrvProtocol()) {
             throw new ConfigException("upstream: mongodb+srv:// URIs are not supported yet; list the hosts with mongodb://");
         }
+        if (cs.getCredential() != null) {
+            throw new ConfigException("upstream: credentials in the URI are not supported yet (Sluice does not "
+                    + "authenticate to upstream); connect to a cluster without authentication, or over a trusted network");
+        }
+        if (Boolean.TRUE.equals(cs.getSslEnabled())) {
+            throw new ConfigException("upstream: tls=true is not supported yet; connect to upstream without TLS");
+        }
         PoolSettings pool;
         try {
             pool = PoolSettings.builder().applyConnectionString(uri).build();

@@ -67,7 +67,7 @@ class SluiceConfigTest {
 
     @Test
     void upstreamOptionsComeFromTheUri() {
-        UpstreamSettings u = UpstreamSettings.fromUri("mongodb://user:secret@db1:27018,db2/?maxPoolSize=7&minPoolSize=2"
+        UpstreamSettings u = UpstreamSettings.fromUri("mongodb://db1:27018,db2/?maxPoolSize=7&minPoolSize=2"
                 + "&connectTimeoutMS=1500&socketTimeoutMS=9000&appName=shop&compressors=zstd,snappy&heartbeatFrequencyMS=2000", false);
         assertThat(u.hosts()).extracting(HostAndPort::toString).containsExactly("db1:27018", "db2:27017");
         assertThat(u.pool().maxPoolSize()).isEqualTo(7);
@@ -77,6 +77,20 @@ class SluiceConfigTest {
         assertThat(u.heartbeatFrequencyMS()).isEqualTo(2000);
         assertThat(u.appName()).isEqualTo("shop");
         assertThat(u.compressors()).containsExactly("zstd", "snappy");
-        assertThat(u.uri()).doesNotContain("secret").contains("user:****@");
+    }
+
+    @Test
+    void passwordsAreMaskedWhereverTheUriIsPrinted() {
+        assertThat(UpstreamSettings.mask("mongodb://user:secret@db1/")).isEqualTo("mongodb://user:****@db1/");
+    }
+
+    @Test
+    void unsupportedUpstreamFeaturesAreRefusedClearly() {
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://u:p@db1/", false))
+                .hasMessageContaining("credentials in the URI are not supported yet");
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?tls=true", false))
+                .hasMessageContaining("tls=true is not supported yet");
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb+srv://cluster0.example.net/", false))
+                .hasMessageContaining("mongodb+srv");
     }
 }
