@@ -87,7 +87,8 @@ public final class ConnectionAdmin {
                 log.info("[admin] {} asked to kill its own connection; closing it after the reply", id);
                 afterReply = () -> target.kill(reason);
             } else {
-                log.info("[admin] killing {} ({}, user {}): {}", id, target.clientAddress(), target.username(), reason);
+                log.info("[admin] killing {} from {} (user {}): {}", id, target.clientAddress(),
+                        target.username() == null ? "not authenticated" : target.username(), reason);
                 target.kill(reason);
             }
         }
