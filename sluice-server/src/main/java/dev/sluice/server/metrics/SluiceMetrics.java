@@ -206,7 +206,7 @@ public final class SluiceMetrics {
                     .tag("host", host).register(meters);
             clears = Counter.builder("sluice.backend.pool.clears").description("Times a host's pool was cleared")
                     .tag("host", host).register(meters);
-            created = Counter.builder("sluice.backend.connections.created").description("Backend connections opened")
+            created = Counter.builder("sluice.backend.connections.opened").description("Backend connections opened")
                     .tag("host", host).register(meters);
         }
     }
