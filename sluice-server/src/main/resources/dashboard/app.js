@@ -125,7 +125,7 @@
     var from = now - history.windowSeconds * 1000;
     var max = 1;
     points.forEach(function (p) { max = Math.max(max, p.clients, p.backendInUse + p.backendAvailable); });
-    max = Math.ceil(max * 1.1);
+    max = Math.ceil(max * 1.1 / 4) * 4; // four integer grid steps
     function x(t) { return pad.l + (w - pad.l - pad.r) * (t - from) / (now - from || 1); }
     function y(v) { return h - pad.b - (h - pad.t - pad.b) * v / max; }
     ctx.strokeStyle = '#dde1e7'; ctx.fillStyle = '#6b7585'; ctx.font = '11px sans-serif';
@@ -136,6 +136,7 @@
     }
     ctx.fillText('-' + Math.round(history.windowSeconds / 60) + ' min', pad.l, h - 6);
     ctx.fillText('now', w - pad.r - 22, h - 6);
+    if (points.length === 0) ctx.fillText('no samples yet', pad.l + 10, pad.t + 14);
     function line(color, value) {
       if (points.length === 0) return;
       ctx.strokeStyle = color; ctx.lineWidth = 2; ctx.beginPath();
@@ -143,6 +144,10 @@
         if (k === 0) ctx.moveTo(x(p.time), y(value(p))); else ctx.lineTo(x(p.time), y(value(p)));
       });
       ctx.stroke(); ctx.lineWidth = 1;
+      if (points.length < 3) { // too few points for a visible line: mark them
+        ctx.fillStyle = color;
+        points.forEach(function (p) { ctx.beginPath(); ctx.arc(x(p.time), y(value(p)), 3, 0, 2 * Math.PI); ctx.fill(); });
+      }
     }
     var css = getComputedStyle(document.documentElement);
     line(css.getPropertyValue('--available').trim(), function (p) { return p.backendAvailable; });
