@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  * {@code sluice estimate}: how many connections a fleet of clients opens to a cluster directly, and
  * how many it opens through Sluice. Exit code 0, or 2 for invalid options (picocli's usage error).
  */
-@Command(name = "estimate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "estimate", sortOptions = false,
         description = {"Estimate the connections a fleet of MongoDB clients opens to a cluster, directly and "
                 + "through Sluice, and when a connection limit is reached.",
                 "Per client and node a pooled driver holds its pool plus 1 monitoring connection (poll) or 2 "
@@ -66,6 +66,9 @@ public final class EstimateCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Override
     public Integer call() {

@@ -135,7 +135,7 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.attributeContains(
                 By.cssSelector("#connections th[data-key='connectionId']"), "class", "sorted-desc"));
         List<WebElement> rows = browser.findElements(By.cssSelector("#connections tbody tr"));
-        assertThat(rows.get(rows.size() - 1).getAttribute("data-id")).as("descending by id: oldest last")
+        assertThat(rows.get(rows.size() - 1).getDomAttribute("data-id")).as("descending by id: oldest last")
                 .isEqualTo(app.connectionId());
 
         screenshot("dashboard.png");
