@@ -1,0 +1,21 @@
+package dev.sluice.server.admin;
+
+import dev.sluice.server.registry.ConnectionEntry;
+
+/**
+ * Which connections a caller may see and kill. This is the seam for authorization: today every
+ * caller is an administrator ({@link #EVERYONE_IS_ADMIN}); once users authenticate, a policy that
+ * lets a non-admin see only connections with its own username (as Neo4j's dbms.listConnections
+ * does) plugs in here without touching the commands or the HTTP API.
+ */
+@FunctionalInterface
+public interface AccessPolicy {
+    /** Every caller sees and may kill every connection. */
+    AccessPolicy EVERYONE_IS_ADMIN = (caller, target) -> true;
+
+    /**
+     * @param caller the connection asking (null for an in-process caller with full rights)
+     * @param target the connection it would see or kill
+     */
+    boolean canAccess(ConnectionEntry caller, ConnectionEntry target);
+}

@@ -1,0 +1,87 @@
+package dev.sluice.server.admin;
+
+import dev.sluice.server.upstream.HostPoolStats;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+import java.util.List;
+
+/** The admin views as BSON, with the field names of listConnections, killConnections and connPoolStats. */
+final class BsonViews {
+    private BsonViews() {
+    }
+
+    static BsonDocument connection(ConnectionView view) {
+        return new BsonDocument()
+                .append("connectionId", new BsonString(view.connectionId()))
+                .append("connectTime", new BsonString(view.connectTime()))
+                .append("connector", new BsonString(view.connector()))
+                .append("username", string(view.username()))
+                .append("userAgent", string(view.userAgent()))
+                .append("serverAddress", string(view.serverAddress()))
+                .append("clientAddress", string(view.clientAddress()))
+                .append("status", new BsonString(view.status()))
+                .append("appName", string(view.appName()))
+                .append("driver", string(view.driver()))
+                .append("opCount", new BsonInt64(view.opCount()))
+                .append("bytesIn", new BsonInt64(view.bytesIn()))
+                .append("bytesOut", new BsonInt64(view.bytesOut()))
+                .append("currentOp", string(view.currentOp()))
+                .append("currentOpRunningMillis", new BsonInt64(view.currentOpRunningMillis()))
+                .append("pinnedHost", string(view.pinnedHost()));
+    }
+
+    static BsonArray connections(List<ConnectionView> views) {
+        BsonArray rows = new BsonArray(new java.util.ArrayList<>(views.size()));
+        for (ConnectionView view : views) {
+            rows.add(connection(view));
+        }
+        return rows;
+    }
+
+    static BsonArray killResults(List<KillResult> results) {
+        BsonArray rows = new BsonArray(new java.util.ArrayList<>(results.size()));
+        for (KillResult result : results) {
+            rows.add(new BsonDocument()
+                    .append("connectionId", new BsonString(result.connectionId()))
+                    .append("username", string(result.username()))
+                    .append("message", new BsonString(result.message())));
+        }
+        return rows;
+    }
+
+    /** connPoolStats' body (without {@code ok}). */
+    static BsonDocument pools(PoolSummary summary) {
+        BsonDocument hosts = new BsonDocument();
+        for (HostPoolStats host : summary.hosts().values()) {
+            hosts.append(host.host(), new BsonDocument()
+                    .append("inUse", new BsonInt32(host.inUse()))
+                    .append("available", new BsonInt32(host.available()))
+                    .append("created", new BsonInt64(host.created()))
+                    .append("refreshing", new BsonInt32(host.refreshing()))
+                    .append("closed", new BsonInt64(host.closed()))
+                    .append("maxPoolSize", new BsonInt32(host.maxPoolSize()))
+                    .append("waitQueueSize", new BsonInt32(host.waitQueueSize()))
+                    .append("waitQueueTimeouts", new BsonInt64(host.waitQueueTimeouts()))
+                    .append("clears", new BsonInt64(host.clears()))
+                    .append("generation", new BsonInt32(host.generation()))
+                    .append("state", new BsonString(host.state())));
+        }
+        return new BsonDocument()
+                .append("totalInUse", new BsonInt32(summary.totalInUse()))
+                .append("totalAvailable", new BsonInt32(summary.totalAvailable()))
+                .append("totalCreated", new BsonInt64(summary.totalCreated()))
+                .append("totalRefreshing", new BsonInt32(summary.totalRefreshing()))
+                .append("totalWaitQueueSize", new BsonInt32(summary.totalWaitQueueSize()))
+                .append("hosts", hosts);
+    }
+
+    static BsonValue string(String value) {
+        return value == null ? BsonNull.VALUE : new BsonString(value);
+    }
+}

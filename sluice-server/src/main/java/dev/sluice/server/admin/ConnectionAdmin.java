@@ -1,0 +1,131 @@
+package dev.sluice.server.admin;
+
+import dev.sluice.server.registry.ConnectionEntry;
+import dev.sluice.server.registry.ConnectionRegistry;
+import dev.sluice.server.upstream.PoolDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The one implementation of connection management behind both the wire commands
+ * ({@link AdminCommands}) and the HTTP API: list, kill, drop pools, pool statistics.
+ * Thread-safe; it holds no state of its own.
+ */
+public final class ConnectionAdmin {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionAdmin.class);
+    private static final Runnable NOTHING = () -> { };
+
+    private final ConnectionRegistry registry;
+    private final PoolDirectory pools;
+    private final LongSupplier nanoTime;
+    private final AccessPolicy access;
+
+    /** Everyone is admin; {@code currentOpRunningMillis} measured with {@link System#nanoTime()}. */
+    public ConnectionAdmin(ConnectionRegistry registry, PoolDirectory pools) {
+        this(registry, pools, System::nanoTime, AccessPolicy.EVERYONE_IS_ADMIN);
+    }
+
+    /**
+     * @param nanoTime the clock that {@link ConnectionEntry#operationStarted} timestamps come from
+     * @param access   which connections a caller may see and kill
+     */
+    public ConnectionAdmin(ConnectionRegistry registry, PoolDirectory pools, LongSupplier nanoTime,
+                           AccessPolicy access) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.pools = Objects.requireNonNull(pools, "pools");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.access = Objects.requireNonNull(access, "access");
+    }
+
+    /** Every connection, oldest first (in-process caller: no filtering). */
+    public List<ConnectionView> list() {
+        return list(null);
+    }
+
+    /** The connections {@code caller} may see, oldest first. */
+    public List<ConnectionView> list(ConnectionEntry caller) {
+        long now = nanoTime.getAsLong();
+        List<ConnectionEntry> entries = registry.snapshot();
+        List<ConnectionView> views = new ArrayList<>(entries.size());
+        for (ConnectionEntry entry : entries) {
+            if (caller == null || access.canAccess(caller, entry)) {
+                views.add(ConnectionView.of(entry, now));
+            }
+        }
+        return views;
+    }
+
+    /**
+     * Kills the named connections. Returns one result per id, in the order given (an id given twice
+     * gets two rows, the connection is killed once). The caller's own connection, if named, is not
+     * killed here: that is left to {@link KillReport#afterReply()}, so that the reply reaches it first.
+     */
+    public KillReport kill(List<String> ids, ConnectionEntry caller) {
+        List<KillResult> results = new ArrayList<>(ids.size());
+        Set<String> killed = new HashSet<>();
+        Runnable afterReply = NOTHING;
+        for (String id : ids) {
+            ConnectionEntry target = registry.find(id);
+            if (target == null || (caller != null && !access.canAccess(caller, target))) {
+                results.add(KillResult.notFound(id));
+                continue;
+            }
+            results.add(KillResult.found(id, target.username()));
+            if (!killed.add(id)) {
+                continue;
+            }
+            String reason = "killed by " + (caller == null ? "an operator" : caller.connectionId());
+            if (target == caller) {
+                log.info("[admin] {} asked to kill its own connection; closing it after the reply", id);
+                afterReply = () -> target.kill(reason);
+            } else {
+                log.info("[admin] killing {} from {} (user {}): {}", id, target.clientAddress(),
+                        target.username() == null ? "not authenticated" : target.username(), reason);
+                target.kill(reason);
+            }
+        }
+        return new KillReport(results, afterReply);
+    }
+
+    /**
+     * Drops the upstream pools of the given hosts. Elements that are not "host:port" with a valid
+     * port are ignored, as mongod's dropConnections does; a host without a pool is a no-op.
+     *
+     * @param comment anything the operator attached; logged with the command
+     * @return the hosts whose pool was dropped
+     */
+    public List<String> drop(List<String> hostAndPort, Object comment) {
+        Set<String> valid = new LinkedHashSet<>();
+        for (String text : hostAndPort) {
+            HostAndPort.parse(text).ifPresent(valid::add);
+        }
+        List<String> dropped = new ArrayList<>(valid.size());
+        for (String host : valid) {
+            if (pools.drop(host)) {
+                dropped.add(host);
+            }
+        }
+        log.info("[admin] dropConnections hostAndPort={} comment={}: dropped pools of {}; no pool for {}",
+                hostAndPort, comment, dropped, minus(valid, dropped));
+        return dropped;
+    }
+
+    /** The upstream pools, as connPoolStats shows them. */
+    public PoolSummary pools() {
+        return PoolSummary.of(pools.statistics());
+    }
+
+    private static List<String> minus(Set<String> all, List<String> some) {
+        List<String> rest = new ArrayList<>(all);
+        rest.removeAll(some);
+        return rest;
+    }
+}

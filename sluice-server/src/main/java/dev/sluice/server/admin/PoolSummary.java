@@ -1,0 +1,39 @@
+package dev.sluice.server.admin;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.sluice.server.upstream.HostPoolStats;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * All upstream pools, in the terms of mongod's {@code connPoolStats}: totals and one entry per host
+ * (hosts in name order).
+ */
+@JsonPropertyOrder({"totalInUse", "totalAvailable", "totalCreated", "totalRefreshing", "totalWaitQueueSize",
+        "hosts"})
+public record PoolSummary(int totalInUse, int totalAvailable, long totalCreated, int totalRefreshing,
+                          int totalWaitQueueSize, Map<String, HostPoolStats> hosts) {
+
+    public static PoolSummary of(List<HostPoolStats> stats) {
+        int inUse = 0;
+        int available = 0;
+        long created = 0;
+        int refreshing = 0;
+        int waiting = 0;
+        Map<String, HostPoolStats> hosts = new LinkedHashMap<>();
+        List<HostPoolStats> sorted = new java.util.ArrayList<>(stats);
+        sorted.sort(java.util.Comparator.comparing(HostPoolStats::host));
+        for (HostPoolStats host : sorted) {
+            inUse += host.inUse();
+            available += host.available();
+            created += host.created();
+            refreshing += host.refreshing();
+            waiting += host.waitQueueSize();
+            hosts.put(host.host(), host);
+        }
+        return new PoolSummary(inUse, available, created, refreshing, waiting, Collections.unmodifiableMap(hosts));
+    }
+}

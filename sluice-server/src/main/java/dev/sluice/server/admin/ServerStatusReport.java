@@ -1,0 +1,94 @@
+package dev.sluice.server.admin;
+
+import dev.sluice.server.registry.ConnectionEntry;
+import dev.sluice.server.registry.ConnectionRegistry;
+import dev.sluice.server.registry.ConnectionStatus;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds {@code serverStatus}: mongod's header fields and its {@code connections} section (for the
+ * mongodb connector), plus a {@code sluice} section with every connector and the pool totals.
+ */
+final class ServerStatusReport {
+    static final String MONGODB = "mongodb";
+    /** Connectors shown in the sluice section even before their first connection. */
+    private static final List<String> KNOWN_CONNECTORS = List.of(MONGODB, "http");
+
+    private final ConnectionRegistry registry;
+    private final ConnectionAdmin admin;
+    private final AdminSettings settings;
+    private final Clock clock;
+    private final long pid = ProcessHandle.current().pid();
+
+    ServerStatusReport(ConnectionRegistry registry, ConnectionAdmin admin, AdminSettings settings, Clock clock) {
+        this.registry = registry;
+        this.admin = admin;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    BsonDocument build() {
+        Instant now = clock.instant();
+        long uptimeMillis = Math.max(0, Duration.between(settings.startTime(), now).toMillis());
+        List<ConnectionEntry> entries = registry.snapshot();
+        Map<String, int[]> perConnector = new TreeMap<>();
+        for (String connector : KNOWN_CONNECTORS) {
+            perConnector.put(connector, new int[2]);
+        }
+        for (ConnectionEntry entry : entries) {
+            int[] counts = perConnector.computeIfAbsent(entry.connector(), c -> new int[2]);
+            counts[0]++;
+            if (entry.status() == ConnectionStatus.RUNNING) {
+                counts[1]++;
+            }
+        }
+        int current = registry.currentCount(MONGODB);
+        BsonDocument connections = new BsonDocument()
+                .append("current", new BsonInt32(current))
+                .append("available", new BsonInt32(Math.max(0, settings.maxIncomingConnections() - current)))
+                .append("totalCreated", new BsonInt64(registry.totalAccepted(MONGODB)))
+                .append("rejected", new BsonInt64(registry.totalRejected(MONGODB)))
+                .append("active", new BsonInt32(perConnector.get(MONGODB)[1]));
+
+        BsonDocument connectors = new BsonDocument();
+        for (Map.Entry<String, int[]> e : perConnector.entrySet()) {
+            connectors.append(e.getKey(), new BsonDocument()
+                    .append("current", new BsonInt32(e.getValue()[0]))
+                    .append("active", new BsonInt32(e.getValue()[1]))
+                    .append("totalCreated", new BsonInt64(registry.totalAccepted(e.getKey())))
+                    .append("rejected", new BsonInt64(registry.totalRejected(e.getKey()))));
+        }
+        PoolSummary summary = admin.pools();
+        BsonDocument pools = BsonViews.pools(summary);
+        pools.remove("hosts");
+        pools.append("hostCount", new BsonInt32(summary.hosts().size()));
+
+        return new BsonDocument()
+                .append("host", new BsonString(settings.host()))
+                .append("version", new BsonString(settings.version()))
+                .append("process", new BsonString("sluice"))
+                .append("pid", new BsonInt64(pid))
+                .append("uptime", new BsonDouble(uptimeMillis / 1000))
+                .append("uptimeMillis", new BsonInt64(uptimeMillis))
+                .append("uptimeEstimate", new BsonInt64(uptimeMillis / 1000))
+                .append("localTime", new BsonDateTime(now.toEpochMilli()))
+                .append("connections", connections)
+                .append("sluice", new BsonDocument()
+                        .append("maxIncomingConnections", new BsonInt32(settings.maxIncomingConnections()))
+                        .append("connectors", connectors)
+                        .append("pools", pools))
+                .append("ok", new BsonDouble(1));
+    }
+}

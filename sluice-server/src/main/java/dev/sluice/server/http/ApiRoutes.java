@@ -1,0 +1,216 @@
+package dev.sluice.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.server.admin.ConnectionAdmin;
+import dev.sluice.server.admin.KillReport;
+import dev.sluice.server.admin.KillResult;
+import dev.sluice.server.metrics.HistoryPoint;
+import dev.sluice.server.metrics.HistorySampler;
+import dev.sluice.server.metrics.SluiceMetrics;
+import dev.sluice.server.registry.ConnectionEntry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The HTTP API and dashboard routes (paths fixed by DESIGN.md). Pure request-to-result logic: no
+ * channel, no Netty pipeline, so it is the same whichever thread calls it.
+ */
+final class ApiRoutes {
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
+    private static final String CONNECTIONS = "/api/connections";
+    private static final String CONNECTION_PREFIX = CONNECTIONS + "/";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final ConnectionAdmin admin;
+    private final PrometheusMeterRegistry meters;
+    private final SluiceMetrics metrics;
+    private final HistorySampler history;
+    private final StaticResources resources = new StaticResources();
+
+    ApiRoutes(ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics, HistorySampler history) {
+        this.admin = admin;
+        this.meters = meters;
+        this.metrics = metrics;
+        this.history = history;
+    }
+
+    /** Answers one request; never throws. */
+    HttpResult handle(HttpMethod method, String path, byte[] body, ConnectionEntry caller) {
+        try {
+            return route(method, path, body, caller);
+        } catch (ApiError e) {
+            HttpResult result = error(e.status(), e.getMessage());
+            return e.allow() == null ? result : result.withHeader("Allow", e.allow());
+        } catch (RuntimeException | IOException e) {
+            log.warn("[http] {} {} failed", method, path, e);
+            return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, method + " " + path + " failed: " + e);
+        }
+    }
+
+    private HttpResult route(HttpMethod method, String path, byte[] body, ConnectionEntry caller) throws IOException {
+        switch (path) {
+            case CONNECTIONS:
+                requireMethod(method, path, HttpMethod.GET);
+                return ok(json.valueToTree(admin.list(caller)));
+            case CONNECTIONS + "/kill":
+                requireMethod(method, path, HttpMethod.POST);
+                return kill(stringArray(body, "ids"), caller);
+            case "/api/dropConnections":
+                requireMethod(method, path, HttpMethod.POST);
+                return drop(body);
+            case "/api/pools":
+                requireMethod(method, path, HttpMethod.GET);
+                return ok(json.valueToTree(admin.pools()));
+            case "/api/history":
+                requireMethod(method, path, HttpMethod.GET);
+                return ok(history());
+            case "/metrics":
+                requireMethod(method, path, HttpMethod.GET);
+                metrics.refresh();
+                return HttpResult.text(HttpResponseStatus.OK, PROMETHEUS_TEXT, meters.scrape());
+            default:
+                break;
+        }
+        if (path.startsWith(CONNECTION_PREFIX) && path.length() > CONNECTION_PREFIX.length()
+                && path.indexOf('/', CONNECTION_PREFIX.length()) < 0) {
+            requireMethod(method, path, HttpMethod.DELETE);
+            return deleteOne(path.substring(CONNECTION_PREFIX.length()), caller);
+        }
+        StaticResources.Resource resource = resources.find(path);
+        if (resource != null) {
+            requireMethod(method, path, HttpMethod.GET);
+            return new HttpResult(HttpResponseStatus.OK, resource.contentType(), resource.body(),
+                    java.util.Map.of("Cache-Control", "no-cache"), () -> { });
+        }
+        return error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path
+                + " (see GET /api/connections, /api/pools, /api/history, /metrics, /)");
+    }
+
+    private HttpResult kill(List<String> ids, ConnectionEntry caller) {
+        KillReport report = admin.kill(ids, caller);
+        ObjectNode reply = json.createObjectNode();
+        reply.set("results", json.valueToTree(report.results()));
+        return ok(reply).afterResponse(report.afterReply());
+    }
+
+    private HttpResult deleteOne(String id, ConnectionEntry caller) throws JsonProcessingException {
+        KillReport report = admin.kill(List.of(id), caller);
+        KillResult result = report.results().get(0);
+        HttpResponseStatus status = result.wasFound() ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND;
+        return HttpResult.json(status, json.writeValueAsBytes(result)).afterResponse(report.afterReply());
+    }
+
+    private HttpResult drop(byte[] body) {
+        JsonNode request = object(body);
+        JsonNode hosts = request.get("hostAndPort");
+        if (hosts == null || hosts.isNull()) {
+            throw ApiError.badRequest("field 'hostAndPort' is required: an array of \"host:port\" strings");
+        }
+        if (!hosts.isArray()) {
+            throw ApiError.badRequest("field 'hostAndPort' must be an array of \"host:port\" strings, found "
+                    + hosts.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        List<String> list = new ArrayList<>();
+        for (JsonNode host : hosts) {
+            if (host.isTextual()) {
+                list.add(host.asText());
+            }
+        }
+        JsonNode comment = request.get("comment");
+        admin.drop(list, comment == null ? null : comment.toString());
+        return ok(json.createObjectNode().put("ok", 1));
+    }
+
+    private ObjectNode history() {
+        ObjectNode reply = json.createObjectNode();
+        reply.put("windowSeconds", history.window().toSeconds());
+        reply.put("resolutionSeconds", history.resolution().toSeconds());
+        ArrayNode points = reply.putArray("points");
+        for (HistoryPoint point : history.points()) {
+            points.addObject()
+                    .put("time", point.time().toEpochMilli())
+                    .put("clients", point.clientConnections())
+                    .put("backendInUse", point.backendInUse())
+                    .put("backendAvailable", point.backendAvailable());
+        }
+        return reply;
+    }
+
+    private List<String> stringArray(byte[] body, String field) {
+        JsonNode value = object(body).get(field);
+        if (value == null || value.isNull()) {
+            throw ApiError.badRequest("field '" + field + "' is required: an array of connection ids");
+        }
+        if (!value.isArray()) {
+            throw ApiError.badRequest("field '" + field + "' must be an array of connection ids, found "
+                    + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        List<String> ids = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            if (!value.get(i).isTextual()) {
+                throw ApiError.badRequest("field '" + field + "[" + i + "]' must be a string connection id like "
+                        + "\"mongodb-21\", found " + value.get(i));
+            }
+            ids.add(value.get(i).asText());
+        }
+        return ids;
+    }
+
+    private JsonNode object(byte[] body) {
+        if (body.length == 0) {
+            throw ApiError.badRequest("request body is empty; expected a JSON object");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw ApiError.badRequest("request body is not valid JSON: " + e.getOriginalMessage() + where);
+        } catch (IOException e) {
+            throw ApiError.badRequest("request body cannot be read: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiError.badRequest("request body must be a JSON object, found "
+                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return node;
+    }
+
+    private static void requireMethod(HttpMethod actual, String path, HttpMethod allowed) {
+        if (!actual.equals(allowed)) {
+            throw ApiError.methodNotAllowed(actual, path, allowed);
+        }
+    }
+
+    private HttpResult ok(JsonNode node) {
+        try {
+            return HttpResult.json(HttpResponseStatus.OK, json.writeValueAsBytes(node));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResult error(HttpResponseStatus status, String message) {
+        ObjectNode body = json.createObjectNode()
+                .put("error", status.reasonPhrase())
+                .put("message", message);
+        try {
+            return HttpResult.json(status, json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.sluice.server.http;
+
+import dev.sluice.server.registry.ConnectionEntry;
+import dev.sluice.server.registry.ConnectionRegistry;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+
+/**
+ * One HTTP connection: registers it in the {@link ConnectionRegistry} (connector "http") while it is
+ * open, marks it Running while a request is handled, and answers requests through {@link ApiRoutes}.
+ * Runs on the channel's event loop.
+ */
+final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String CONNECTOR = "http";
+    private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
+
+    private final ConnectionRegistry registry;
+    private final ApiRoutes routes;
+    private ConnectionEntry entry;
+
+    HttpRequestHandler(ConnectionRegistry registry, ApiRoutes routes) {
+        this.registry = registry;
+        this.routes = routes;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        entry = registry.register(CONNECTOR, address(ctx.channel().localAddress()),
+                address(ctx.channel().remoteAddress()), reason -> {
+                    log.info("[http] closing {}: {}", ctx.channel().remoteAddress(), reason);
+                    ctx.channel().close();
+                });
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (entry != null) {
+            entry.closing();
+            registry.unregister(entry);
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpResult result;
+        String userAgent = request.headers().get(HttpHeaderNames.USER_AGENT);
+        if (userAgent != null) {
+            entry.userAgent(userAgent);
+        }
+        if (request.decoderResult().isFailure()) {
+            keepAlive = false;
+            result = HttpResult.text(HttpResponseStatus.BAD_REQUEST, HttpResult.JSON,
+                    "{\"error\":\"Bad Request\",\"message\":\"malformed HTTP request\"}");
+        } else {
+            HttpMethod method = request.method();
+            String path = new QueryStringDecoder(request.uri()).path();
+            entry.operationStarted(method + " " + path, System.nanoTime());
+            entry.addBytesIn(request.content().readableBytes());
+            try {
+                result = routes.handle(method, path, ByteBufUtil.getBytes(request.content()), entry);
+            } finally {
+                entry.operationFinished();
+            }
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), result.status(),
+                Unpooled.wrappedBuffer(result.body()));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, result.contentType());
+        HttpUtil.setContentLength(response, result.body().length);
+        for (Map.Entry<String, String> header : result.headers().entrySet()) {
+            response.headers().set(header.getKey(), header.getValue());
+        }
+        if (keepAlive && !request.protocolVersion().isKeepAliveDefault()) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        } else if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        entry.addBytesOut(result.body().length);
+        boolean close = !keepAlive;
+        Runnable after = result.afterResponse();
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) future -> {
+            after.run();
+            if (close) {
+                future.channel().close();
+            }
+        });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("[http] closing {} after an error", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+
+    static String address(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) address;
+            String host = inet.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+}

@@ -1,0 +1,213 @@
+package dev.sluice.server.metrics;
+
+import dev.sluice.server.registry.ConnectionEntry;
+import dev.sluice.server.registry.ConnectionRegistry;
+import dev.sluice.server.registry.RegistryListener;
+import dev.sluice.server.upstream.HostPoolStats;
+import dev.sluice.server.upstream.PoolDirectory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sluice's metrics. Client connections per connector are live gauges fed by the registry's events;
+ * the per-appName/per-driver breakdown and the backend pool gauges are recomputed by
+ * {@link #refresh()}, which the server calls every second (and before each scrape). Pool events come
+ * in through the {@code checkedOut}, {@code connectionCreated}, ... methods, called by the proxy's pool
+ * listener. Prometheus names are the dotted names below with dots as underscores
+ * ({@code sluice.backend.checkouts} becomes {@code sluice_backend_checkouts_total}).
+ */
+public final class SluiceMetrics {
+    /** Distinct appName / driver values kept as tags before the rest are counted as "other". */
+    public static final int DEFAULT_LABEL_LIMIT = 100;
+
+    private final MeterRegistry meters;
+    private final ConnectionRegistry registry;
+    private final PoolDirectory pools;
+    private final BoundedLabels appNames;
+    private final BoundedLabels drivers;
+    private final Map<String, AtomicInteger> perConnector = new ConcurrentHashMap<>();
+    private final Map<String, HostMeters> perHost = new ConcurrentHashMap<>();
+    private final MultiGauge byApp;
+    private final MultiGauge byDriver;
+    private final MultiGauge backendConnections;
+    private final MultiGauge waitQueue;
+    private final MultiGauge maxPoolSize;
+
+    public SluiceMetrics(MeterRegistry meters, ConnectionRegistry registry, PoolDirectory pools) {
+        this(meters, registry, pools, DEFAULT_LABEL_LIMIT);
+    }
+
+    public SluiceMetrics(MeterRegistry meters, ConnectionRegistry registry, PoolDirectory pools, int labelLimit) {
+        this.meters = meters;
+        this.registry = registry;
+        this.pools = pools;
+        this.appNames = new BoundedLabels(labelLimit);
+        this.drivers = new BoundedLabels(labelLimit);
+        this.byApp = MultiGauge.builder("sluice.client.connections.by.app")
+                .description("Client connections by the appName of their handshake (capped, then \"other\")")
+                .register(meters);
+        this.byDriver = MultiGauge.builder("sluice.client.connections.by.driver")
+                .description("Client connections by driver name (capped, then \"other\")")
+                .register(meters);
+        this.backendConnections = MultiGauge.builder("sluice.backend.connections")
+                .description("Backend connections per upstream host by state (inUse, available, pending)")
+                .register(meters);
+        this.waitQueue = MultiGauge.builder("sluice.backend.wait.queue")
+                .description("Requests waiting for a backend connection, per upstream host")
+                .register(meters);
+        this.maxPoolSize = MultiGauge.builder("sluice.backend.max.pool.size")
+                .description("maxPoolSize of each upstream host's pool (0 = unbounded)")
+                .register(meters);
+        for (ConnectionEntry entry : registry.snapshot()) {
+            connectorCount(entry.connector()).incrementAndGet();
+        }
+        registry.addListener(new Listener());
+        refresh();
+    }
+
+    /** Recomputes the breakdowns that have no events of their own (appName, driver, pool figures). */
+    public void refresh() {
+        Map<String, Integer> apps = new HashMap<>();
+        Map<String, Integer> driverCounts = new HashMap<>();
+        for (ConnectionEntry entry : registry.snapshot()) {
+            apps.merge(appNames.label(entry.appName()), 1, Integer::sum);
+            driverCounts.merge(drivers.label(entry.driver()), 1, Integer::sum);
+        }
+        byApp.register(rows("app", apps), true);
+        byDriver.register(rows("driver", driverCounts), true);
+
+        List<MultiGauge.Row<?>> connections = new ArrayList<>();
+        List<MultiGauge.Row<?>> waiting = new ArrayList<>();
+        List<MultiGauge.Row<?>> limits = new ArrayList<>();
+        for (HostPoolStats host : pools.statistics()) {
+            connections.add(MultiGauge.Row.of(Tags.of("host", host.host(), "state", "inUse"), host.inUse()));
+            connections.add(MultiGauge.Row.of(Tags.of("host", host.host(), "state", "available"), host.available()));
+            connections.add(MultiGauge.Row.of(Tags.of("host", host.host(), "state", "pending"), host.refreshing()));
+            waiting.add(MultiGauge.Row.of(Tags.of("host", host.host()), host.waitQueueSize()));
+            limits.add(MultiGauge.Row.of(Tags.of("host", host.host()), host.maxPoolSize()));
+        }
+        backendConnections.register(connections, true);
+        waitQueue.register(waiting, true);
+        maxPoolSize.register(limits, true);
+    }
+
+    /** A request got a backend connection after waiting {@code waitNanos}. Hot path: no allocation once warm. */
+    public void checkedOut(String host, long waitNanos) {
+        HostMeters m = host(host);
+        m.checkouts.increment();
+        m.checkoutWait.record(waitNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A request could not get a backend connection ({@code reason}: the pool's failure reason). */
+    public void checkOutFailed(String host, String reason) {
+        Counter.builder("sluice.backend.checkout.failures").description("Failed backend checkouts by reason")
+                .tags("host", host, "reason", reason).register(meters).increment();
+    }
+
+    /** A request timed out in a host's wait queue (waitQueueTimeoutMS). */
+    public void waitQueueTimeout(String host) {
+        host(host).waitQueueTimeouts.increment();
+    }
+
+    /** A host's pool was cleared (dropConnections, network error). */
+    public void poolCleared(String host) {
+        host(host).clears.increment();
+    }
+
+    /** A backend connection to {@code host} was opened. */
+    public void connectionCreated(String host) {
+        host(host).created.increment();
+    }
+
+    /** A backend connection to {@code host} was closed ({@code reason}: the pool's close reason). */
+    public void connectionClosed(String host, String reason) {
+        Counter.builder("sluice.backend.connections.closed").description("Backend connections closed by reason")
+                .tags("host", host, "reason", reason).register(meters).increment();
+    }
+
+    /**
+     * A client connection was refused (e.g. past maxIncomingConnections). Called for every
+     * {@link ConnectionRegistry#recordRejected}, so the proxy need only call that.
+     */
+    public void clientRejected(String connector) {
+        Counter.builder("sluice.client.connections.rejected").description("Client connections refused")
+                .tag("connector", connector).register(meters).increment();
+    }
+
+    private HostMeters host(String host) {
+        HostMeters m = perHost.get(host);
+        return m != null ? m : perHost.computeIfAbsent(host, h -> new HostMeters(meters, h));
+    }
+
+    private AtomicInteger connectorCount(String connector) {
+        return perConnector.computeIfAbsent(connector, c -> {
+            AtomicInteger count = new AtomicInteger();
+            Gauge.builder("sluice.client.connections", count, AtomicInteger::get)
+                    .description("Open client connections by connector").tag("connector", c).register(meters);
+            return count;
+        });
+    }
+
+    private static List<MultiGauge.Row<?>> rows(String tag, Map<String, Integer> counts) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>(counts.size());
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            rows.add(MultiGauge.Row.of(Tags.of(tag, e.getKey()), e.getValue()));
+        }
+        return rows;
+    }
+
+    private final class Listener implements RegistryListener {
+        @Override
+        public void registered(ConnectionEntry entry) {
+            connectorCount(entry.connector()).incrementAndGet();
+            Counter.builder("sluice.client.connections.accepted").description("Client connections accepted")
+                    .tag("connector", entry.connector()).register(meters).increment();
+        }
+
+        @Override
+        public void unregistered(ConnectionEntry entry) {
+            connectorCount(entry.connector()).decrementAndGet();
+        }
+
+        @Override
+        public void rejected(String connector) {
+            clientRejected(connector);
+        }
+    }
+
+    /** The per-host meters of the hot path, looked up once per host. */
+    private static final class HostMeters {
+        final Counter checkouts;
+        final Timer checkoutWait;
+        final Counter waitQueueTimeouts;
+        final Counter clears;
+        final Counter created;
+
+        HostMeters(MeterRegistry meters, String host) {
+            checkouts = Counter.builder("sluice.backend.checkouts").description("Backend connections checked out")
+                    .tag("host", host).register(meters);
+            checkoutWait = Timer.builder("sluice.backend.checkout.wait")
+                    .description("Time waited for a backend connection").tag("host", host)
+                    .publishPercentileHistogram().register(meters);
+            waitQueueTimeouts = Counter.builder("sluice.backend.wait.queue.timeouts")
+                    .description("Requests that timed out waiting for a backend connection")
+                    .tag("host", host).register(meters);
+            clears = Counter.builder("sluice.backend.pool.clears").description("Times a host's pool was cleared")
+                    .tag("host", host).register(meters);
+            created = Counter.builder("sluice.backend.connections.opened").description("Backend connections opened")
+                    .tag("host", host).register(meters);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+// Sluice dashboard: plain JS, no dependencies. Polls the admin API every 2 s.
+(function () {
+  'use strict';
+  var REFRESH_MS = 2000;
+  var state = { rows: [], sortKey: 'connectionId', sortDir: 1, filter: '' };
+
+  function $(selector) { return document.querySelector(selector); }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function getJson(path) {
+    return fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' }).then(function (r) {
+      if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
+      return r.json();
+    });
+  }
+
+  function bytes(n) {
+    if (n < 1024) return n + ' B';
+    if (n < 1048576) return (n / 1024).toFixed(1) + ' KiB';
+    return (n / 1048576).toFixed(1) + ' MiB';
+  }
+
+  // ids sort by their number, so mongodb-10 comes after mongodb-9
+  function sortValue(row, key) {
+    var v = row[key];
+    if (key === 'connectionId') return Number(String(v).replace(/^.*-/, ''));
+    if (v === null || v === undefined) return '';
+    return typeof v === 'number' ? v : String(v).toLowerCase();
+  }
+
+  function matches(row, filter) {
+    if (!filter) return true;
+    return [row.username, row.appName, row.connector, row.userAgent, row.driver].some(function (v) {
+      return v && String(v).toLowerCase().indexOf(filter) >= 0;
+    });
+  }
+
+  function renderConnections() {
+    var rows = state.rows.filter(function (r) { return matches(r, state.filter); });
+    rows.sort(function (a, b) {
+      var x = sortValue(a, state.sortKey), y = sortValue(b, state.sortKey);
+      return (x < y ? -1 : x > y ? 1 : 0) * state.sortDir;
+    });
+    var tbody = $('#connections tbody');
+    var fresh = document.createDocumentFragment();
+    rows.forEach(function (r) {
+      var tr = el('tr', { 'data-id': r.connectionId, 'class': r.status === 'Closing' ? 'closing' : '' });
+      tr.appendChild(el('td', { 'class': 'mono id' }, r.connectionId));
+      tr.appendChild(el('td', {}, r.connector));
+      tr.appendChild(el('td', {}, r.username === null ? '—' : r.username));
+      tr.appendChild(el('td', { title: r.userAgent || '' }, r.appName || '—'));
+      tr.appendChild(el('td', {}, r.driver || '—'));
+      tr.appendChild(el('td', { 'class': 'mono' }, r.clientAddress));
+      tr.appendChild(el('td', { title: r.connectTime }, new Date(r.connectTime).toLocaleTimeString()));
+      tr.appendChild(el('td', { 'class': 'status-' + r.status }, r.status));
+      tr.appendChild(el('td', { 'class': 'mono' },
+        r.currentOp ? r.currentOp + ' (' + r.currentOpRunningMillis + ' ms)' : ''));
+      tr.appendChild(el('td', { 'class': 'num' }, r.opCount));
+      tr.appendChild(el('td', { 'class': 'num' }, bytes(r.bytesIn)));
+      tr.appendChild(el('td', { 'class': 'num' }, bytes(r.bytesOut)));
+      tr.appendChild(el('td', { 'class': 'mono' }, r.pinnedHost || ''));
+      var td = el('td');
+      var button = el('button', { type: 'button', 'class': 'kill', 'data-id': r.connectionId,
+        title: 'Close connection ' + r.connectionId }, 'Kill');
+      td.appendChild(button);
+      tr.appendChild(td);
+      fresh.appendChild(tr);
+    });
+    tbody.replaceChildren(fresh);
+    $('#count').textContent = rows.length === state.rows.length
+      ? '(' + rows.length + ')' : '(' + rows.length + ' of ' + state.rows.length + ')';
+    document.querySelectorAll('#connections th[data-key]').forEach(function (th) {
+      th.classList.toggle('sorted-asc', th.dataset.key === state.sortKey && state.sortDir === 1);
+      th.classList.toggle('sorted-desc', th.dataset.key === state.sortKey && state.sortDir === -1);
+    });
+  }
+
+  function renderPools(pools) {
+    var box = $('#pools');
+    var hosts = Object.keys(pools.hosts || {});
+    if (hosts.length === 0) {
+      box.replaceChildren(el('p', { 'class': 'empty' }, 'No upstream pool yet.'));
+      return;
+    }
+    var fresh = document.createDocumentFragment();
+    hosts.forEach(function (name) {
+      var h = pools.hosts[name];
+      var open = h.inUse + h.available + h.refreshing;
+      var max = h.maxPoolSize > 0 ? Math.max(h.maxPoolSize, open) : Math.max(open, 1);
+      var row = el('div', { 'class': 'pool' + (h.waitQueueSize > 0 ? ' waiting' : ''), 'data-host': name });
+      row.appendChild(el('span', { 'class': 'host', title: name + ' (' + h.state + ')' }, name));
+      var bar = el('div', { 'class': 'bar', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': String(max),
+        'aria-valuenow': String(h.inUse) });
+      [['in-use', h.inUse], ['available', h.available], ['pending', h.refreshing]].forEach(function (part) {
+        var span = el('span', { 'class': part[0] });
+        span.style.width = (100 * part[1] / max) + '%';
+        bar.appendChild(span);
+      });
+      row.appendChild(bar);
+      row.appendChild(el('span', { 'class': 'figures' },
+        h.inUse + ' in use / ' + h.available + ' available / max ' + (h.maxPoolSize > 0 ? h.maxPoolSize : '∞') +
+        ' · wait queue ' + h.waitQueueSize + (h.waitQueueTimeouts ? ' (' + h.waitQueueTimeouts + ' timeouts)' : '')));
+      fresh.appendChild(row);
+    });
+    box.replaceChildren(fresh);
+  }
+
+  function renderHistory(history) {
+    var canvas = $('#history');
+    var ctx = canvas.getContext('2d');
+    var ratio = window.devicePixelRatio || 1;
+    var w = canvas.clientWidth || canvas.width, h = canvas.clientHeight || canvas.height;
+    canvas.width = w * ratio; canvas.height = h * ratio;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    var points = history.points || [];
+    var pad = { l: 40, r: 10, t: 10, b: 22 };
+    var now = points.length ? points[points.length - 1].time : Date.now();
+    var from = now - history.windowSeconds * 1000;
+    var max = 1;
+    points.forEach(function (p) { max = Math.max(max, p.clients, p.backendInUse + p.backendAvailable); });
+    max = Math.ceil(max * 1.1 / 4) * 4; // four integer grid steps
+    function x(t) { return pad.l + (w - pad.l - pad.r) * (t - from) / (now - from || 1); }
+    function y(v) { return h - pad.b - (h - pad.t - pad.b) * v / max; }
+    ctx.strokeStyle = '#dde1e7'; ctx.fillStyle = '#6b7585'; ctx.font = '11px sans-serif';
+    for (var i = 0; i <= 4; i++) {
+      var v = Math.round(max * i / 4);
+      ctx.beginPath(); ctx.moveTo(pad.l, y(v)); ctx.lineTo(w - pad.r, y(v)); ctx.stroke();
+      ctx.fillText(String(v), 4, y(v) + 4);
+    }
+    ctx.fillText('-' + Math.round(history.windowSeconds / 60) + ' min', pad.l, h - 6);
+    ctx.fillText('now', w - pad.r - 22, h - 6);
+    if (points.length === 0) ctx.fillText('no samples yet', pad.l + 10, pad.t + 14);
+    function line(color, value) {
+      if (points.length === 0) return;
+      ctx.strokeStyle = color; ctx.lineWidth = 2; ctx.beginPath();
+      points.forEach(function (p, k) {
+        if (k === 0) ctx.moveTo(x(p.time), y(value(p))); else ctx.lineTo(x(p.time), y(value(p)));
+      });
+      ctx.stroke(); ctx.lineWidth = 1;
+      if (points.length < 3) { // too few points for a visible line: mark them
+        ctx.fillStyle = color;
+        points.forEach(function (p) { ctx.beginPath(); ctx.arc(x(p.time), y(value(p)), 3, 0, 2 * Math.PI); ctx.fill(); });
+      }
+    }
+    var css = getComputedStyle(document.documentElement);
+    line(css.getPropertyValue('--available').trim(), function (p) { return p.backendAvailable; });
+    line(css.getPropertyValue('--in-use').trim(), function (p) { return p.backendInUse; });
+    line(css.getPropertyValue('--clients').trim(), function (p) { return p.clients; });
+  }
+
+  function refresh() {
+    return Promise.all([getJson('api/connections'), getJson('api/pools'), getJson('api/history')])
+      .then(function (all) {
+        state.rows = all[0];
+        renderConnections();
+        renderPools(all[1]);
+        renderHistory(all[2]);
+        var clients = state.rows.filter(function (r) { return r.connector !== 'http'; }).length;
+        $('#summary').textContent = clients + ' client connections · backend ' + all[1].totalInUse + ' in use, ' +
+          all[1].totalAvailable + ' available';
+        $('#status').textContent = '';
+      })
+      .catch(function (e) { $('#status').textContent = 'Cannot reach Sluice: ' + e.message; });
+  }
+
+  function kill(id, button) {
+    button.disabled = true;
+    fetch('api/connections/' + encodeURIComponent(id), { method: 'DELETE' })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        $('#status').textContent = res.ok ? '' : id + ': ' + res.body.message;
+        state.rows = state.rows.filter(function (r) { return r.connectionId !== id; });
+        renderConnections();
+        return refresh();
+      })
+      .catch(function (e) { $('#status').textContent = 'Kill ' + id + ' failed: ' + e.message; button.disabled = false; });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    $('#connections thead').addEventListener('click', function (ev) {
+      var key = ev.target.dataset && ev.target.dataset.key;
+      if (!key) return;
+      state.sortDir = state.sortKey === key ? -state.sortDir : 1;
+      state.sortKey = key;
+      renderConnections();
+    });
+    $('#connections tbody').addEventListener('click', function (ev) {
+      var button = ev.target.closest('button.kill');
+      if (button) kill(button.dataset.id, button);
+    });
+    $('#filter').addEventListener('input', function (ev) {
+      state.filter = ev.target.value.trim().toLowerCase();
+      renderConnections();
+    });
+    refresh();
+    setInterval(refresh, REFRESH_MS);
+  });
+})();
