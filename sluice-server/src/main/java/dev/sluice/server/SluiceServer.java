@@ -1,6 +1,22 @@
 package dev.sluice.server;
 
 import dev.sluice.pool.PoolListener;
+import dev.sluice.server.admin.AdminCommands;
+import dev.sluice.server.admin.AdminReply;
+import dev.sluice.server.admin.AdminSettings;
+import dev.sluice.server.admin.ConnectionAdmin;
+import dev.sluice.server.http.HttpConnector;
+import dev.sluice.server.metrics.AlertSettings;
+import dev.sluice.server.metrics.ConnectionAlerts;
+import dev.sluice.server.metrics.HistorySampler;
+import dev.sluice.server.metrics.PoolMetricsListener;
+import dev.sluice.server.metrics.SluiceMetrics;
+import dev.sluice.server.registry.ConnectionEntry;
+import dev.sluice.server.upstream.HostPoolStats;
+import dev.sluice.server.upstream.PoolDirectory;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.bson.BsonDocument;
 import dev.sluice.server.client.HelloResponder;
 import dev.sluice.server.client.LocalCommands;
 import dev.sluice.server.client.MongoConnector;
@@ -54,6 +70,10 @@ public final class SluiceServer implements AutoCloseable {
     private InetSocketAddress mongoAddress;
     private InetSocketAddress httpAddress;
     private final List<AutoCloseable> extras = new ArrayList<>();
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PoolDirectory pools = new ClusterPools();
+    private final SluiceMetrics metrics;
+    private final java.time.Instant startTime;
     private volatile boolean closed;
 
     public SluiceServer(SluiceConfig config, Clock clock) {
@@ -61,6 +81,8 @@ public final class SluiceServer implements AutoCloseable {
         this.settings = config.server();
         this.clock = clock;
         this.registry = new ConnectionRegistry(clock);
+        this.metrics = new SluiceMetrics(meters, registry, pools);
+        this.startTime = clock.instant();
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -106,18 +128,84 @@ public final class SluiceServer implements AutoCloseable {
         return this;
     }
 
-    /** Hook for the pool's events (metrics); overridden when connection management is wired. */
+    /** The pool's events feed the metrics. */
     private PoolListener poolListener() {
-        return new PoolListener() {
+        return new PoolMetricsListener(metrics);
+    }
+
+    private ConnectionAdmin connectionAdmin;
+
+    /** The admin commands (listConnections, killConnection(s), dropConnections, connPoolStats, serverStatus). */
+    private LocalCommands localCommands() {
+        connectionAdmin = new ConnectionAdmin(registry, pools);
+        AdminCommands admin = new AdminCommands(registry, connectionAdmin, new AdminSettings(
+                settings.maxIncomingConnections(), Version.VERSION, hostName(), startTime), clock);
+        return new LocalCommands() {
+            @Override
+            public boolean handles(String commandName) {
+                return admin.handles(commandName);
+            }
+
+            @Override
+            public Reply execute(String commandName, BsonDocument command, String database, ConnectionEntry caller) {
+                AdminReply r = admin.execute(commandName, command, database, caller);
+                return new Reply(r.reply(), r.afterReply());
+            }
         };
     }
 
-    private LocalCommands localCommands() {
-        return LocalCommands.NONE;
+    /** Starts the HTTP connector and the periodic metrics, alert and history tasks. */
+    private InetSocketAddress startHttp() throws InterruptedException {
+        HistorySampler history = new HistorySampler(registry, pools, clock);
+        ConnectionAlerts alerts = new ConnectionAlerts(meters, registry, pools, new AlertSettings(
+                settings.maxIncomingConnections(), settings.alertThresholdPercent(), 10));
+        scheduler.scheduleWithFixedDelay(() -> guarded(metrics::refresh), 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> guarded(alerts::check), 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> guarded(history::sample), 0, 2, TimeUnit.SECONDS);
+        if (settings.http() == null) {
+            return null;
+        }
+        HttpConnector http = new HttpConnector(settings.http().toSocketAddress(), boss, workers,
+                NioServerSocketChannel.class, registry, connectionAdmin, meters, metrics, history);
+        InetSocketAddress bound = http.start();
+        extras.add(http);
+        LOG.info("[http] listening on http://{}:{}/ (dashboard, /api, /metrics)", bound.getHostString(), bound.getPort());
+        return bound;
     }
 
-    private InetSocketAddress startHttp() {
-        return null;
+    private static void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.warn("[sluice] periodic task failed: {}", e.toString());
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** The upstream pools, before and after the cluster exists (metrics are built first). */
+    private final class ClusterPools implements PoolDirectory {
+        @Override
+        public List<HostPoolStats> statistics() {
+            UpstreamCluster c = cluster;
+            return c == null ? List.of() : c.statistics();
+        }
+
+        @Override
+        public boolean drop(String hostAndPort) {
+            UpstreamCluster c = cluster;
+            return c != null && c.drop(hostAndPort);
+        }
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
     }
 
     public InetSocketAddress mongoAddress() {

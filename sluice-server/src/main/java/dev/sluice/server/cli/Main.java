@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code sluice}: the command-line entry point. */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Sluice: a MongoDB connection manager (wire-protocol proxy with pooled upstream connections).",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, EstimateCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
