@@ -95,7 +95,7 @@ class ConnectionManagementIT {
         try (SluiceHarness sluice = SluiceHarness.embedded();
              MongoClient self = MongoClients.create(sluice.uri("appName=self&maxPoolSize=1"))) {
             MongoDatabase admin = self.getDatabase("admin");
-            admin.runCommand(new Document("count", "c"));
+            self.getDatabase("test").runCommand(new Document("count", "c"));
             String own = connectionIdOf(admin, "self");
             Document reply = admin.runCommand(new Document("killConnection", own));
             assertThat(reply.getList("results", Document.class).get(0).getString("message")).isEqualTo("Connection found");
