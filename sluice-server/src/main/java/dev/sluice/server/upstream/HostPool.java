@@ -35,14 +35,19 @@ public final class HostPool implements AutoCloseable {
     public void networkError(PooledConnection<BackendConnection> failed, UpstreamException cause) {
         if (failed.generation() == pool.statistics().generation()) {
             LOG.warn("[pool {}] network error, clearing the pool: {}", host, cause.getMessage());
-            pool.clear();
-            pool.ready();
+            clearNow();
         }
     }
 
     /** dropConnections: closes idle connections now and in-use ones when they come back. */
     public void drop() {
+        clearNow();
+    }
+
+    /** Clears the pool, closes its idle connections on this thread, and keeps serving. */
+    private void clearNow() {
         pool.clear();
+        pool.runMaintenance();
         pool.ready();
     }
 
