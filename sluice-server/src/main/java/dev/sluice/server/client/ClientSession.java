@@ -42,6 +42,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean closed;
     private InFlight inFlight;
     private AwaitableHello awaitingHello;
+    private boolean inTransaction;
 
     public ClientSession(SessionServices services, Runnable onClose) {
         this.services = services;
@@ -186,6 +187,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     public void onSent() {
                         onLoop(ClientSession.this::finishOperation, null);
                     }
+
+                    @Override
+                    public void onRouted(String host) {
+                        entry.pinnedHost(host);
+                        inTransaction = body.containsKey("autocommit") && !"commitTransaction".equals(request.commandName())
+                                && !"abortTransaction".equals(request.commandName());
+                    }
                 });
     }
 
@@ -314,6 +322,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void finishOperation() {
         busy = false;
         inFlight = null;
+        if (!inTransaction) {
+            entry.pinnedHost(null); // a transaction keeps its host until it ends
+        }
         entry.operationFinished();
         while (!busy && !closed) {
             ByteBuf next = queued.poll();

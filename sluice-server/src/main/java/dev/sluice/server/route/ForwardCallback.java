@@ -13,4 +13,8 @@ public interface ForwardCallback {
 
     /** A request that expects no reply (moreToCome) was written upstream. */
     void onSent();
+
+    /** The host the operation was routed to, before a connection is borrowed. */
+    default void onRouted(String host) {
+    }
 }

@@ -65,6 +65,7 @@ public final class Router {
 
     private InFlight forward(ForwardRequest request, ForwardCallback callback, HostPool pool) {
         InFlight inFlight = new InFlight();
+        callback.onRouted(pool.host());
         checkOut(request, callback, pool, inFlight, 0);
         return inFlight;
     }

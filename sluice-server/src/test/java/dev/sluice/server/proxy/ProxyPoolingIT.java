@@ -94,6 +94,42 @@ class ProxyPoolingIT {
     }
 
     @Test
+    void retryableWriteFailingOnTheNetworkIsLabelledSoTheDriverRetriesIt() throws Exception {
+        try (FakeMongod backend = FakeMongod.start();
+             SluiceHarness sluice = SluiceHarness.upstream(backend.uri());
+             MongoClient client = MongoClients.create(sluice.uri("retryWrites=true"))) {
+            backend.failNext("insert");
+            client.getDatabase("test").getCollection("r").insertOne(new Document("_id", 1));
+            assertThat(backend.commands().stream().filter("insert"::equals).count()).as("first attempt + retry").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void replyLaterThanSocketTimeoutGivesNetworkTimeout() throws Exception {
+        try (FakeMongod backend = FakeMongod.start();
+             SluiceHarness sluice = SluiceHarness.upstream(backend.uri() + "?socketTimeoutMS=300");
+             MongoClient client = MongoClients.create(sluice.uri())) {
+            assertThatThrownBy(() -> client.getDatabase("test").runCommand(new Document("sleep", 2000)))
+                    .isInstanceOf(MongoCommandException.class)
+                    .satisfies(e -> {
+                        assertThat(((MongoCommandException) e).getErrorCode()).isEqualTo(89);
+                        assertThat(((MongoCommandException) e).getErrorMessage()).contains("socketTimeoutMS");
+                    });
+            assertThat(client.getDatabase("test").runCommand(new Document("count", "c")).get("ok")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void upstreamCompressionNegotiatedFromTheUriCompressesForwardedCommands() throws Exception {
+        try (FakeMongod backend = FakeMongod.start().compression(dev.sluice.server.wire.Compressor.ZLIB);
+             SluiceHarness sluice = SluiceHarness.upstream(backend.uri() + "?compressors=zlib");
+             MongoClient client = MongoClients.create(sluice.uri())) {
+            client.getDatabase("test").runCommand(new Document("count", "c"));
+            assertThat(backend.compressedFrames()).isPositive();
+        }
+    }
+
+    @Test
     void upstreamStoppedAndRestartedMidLoadRecoversWithoutRestartingSluice() throws Exception {
         FakeMongod backend = FakeMongod.start();
         int port = backend.port();

@@ -36,6 +36,9 @@ public final class FakeMongod implements AutoCloseable {
     private final AtomicInteger total = new AtomicInteger();
     private final Channel server;
     private final java.util.Queue<String> commands = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.Set<String> failNext = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicInteger compressedFrames = new AtomicInteger();
+    private volatile dev.sluice.server.wire.Compressor compressor;
 
     private FakeMongod(int port) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -61,6 +64,22 @@ public final class FakeMongod implements AutoCloseable {
 
     public String uri() {
         return "mongodb://127.0.0.1:" + port() + "/";
+    }
+
+    /** The next command of this name gets half a reply, then its connection is closed. */
+    public void failNext(String commandName) {
+        failNext.add(commandName);
+    }
+
+    /** Accept this compressor when a client offers it in its handshake. */
+    public FakeMongod compression(dev.sluice.server.wire.Compressor c) {
+        this.compressor = c;
+        return this;
+    }
+
+    /** OP_COMPRESSED frames received. */
+    public int compressedFrames() {
+        return compressedFrames.get();
     }
 
     /** Names of the commands received, in arrival order. */
@@ -102,6 +121,12 @@ public final class FakeMongod implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf frame = (ByteBuf) msg;
+            if (frame.getIntLE(frame.readerIndex() + 12) == dev.sluice.server.wire.OpCode.OP_COMPRESSED.code()) {
+                compressedFrames.incrementAndGet();
+                ByteBuf plain = dev.sluice.server.wire.OpCompressed.decompress(frame, 48_000_000, ctx.alloc());
+                frame.release();
+                frame = plain;
+            }
             OpMsg request;
             try {
                 request = OpMsg.parse(frame);
@@ -117,6 +142,7 @@ public final class FakeMongod implements AutoCloseable {
                         .append("isWritablePrimary", BsonBoolean.TRUE)
                         .append("maxWireVersion", new BsonInt32(17)).append("minWireVersion", new BsonInt32(0))
                         .append("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
+                        .append("compression", compressionReply(body))
                         .append("ok", new BsonDouble(1));
                 case "find" -> reply = new BsonDocument("cursor", new BsonDocument("id", new BsonInt64(0))
                         .append("ns", new BsonString(request.database() + "." + body.get("find").asString().getValue()))
@@ -127,7 +153,7 @@ public final class FakeMongod implements AutoCloseable {
                 default -> reply = new BsonDocument("ok", new BsonDouble(1));
             }
             ByteBuf out = OpMsg.encode(ctx.alloc(), 1, request.requestId(), 0, reply);
-            if (body.containsKey("dropMidReply")) {
+            if (body.containsKey("dropMidReply") || failNext.remove(name)) {
                 ctx.writeAndFlush(out.retainedSlice(0, out.readableBytes() / 2)).addListener(f -> ctx.close());
                 out.release();
                 return;
@@ -138,6 +164,16 @@ public final class FakeMongod implements AutoCloseable {
                 return;
             }
             ctx.writeAndFlush(out);
+        }
+
+        private BsonArray compressionReply(BsonDocument hello) {
+            BsonArray out = new BsonArray();
+            var offered = hello.get("compression");
+            if (compressor != null && offered != null && offered.isArray()
+                    && offered.asArray().contains(new BsonString(compressor.wireName()))) {
+                out.add(new BsonString(compressor.wireName()));
+            }
+            return out;
         }
 
         @Override
