@@ -34,10 +34,6 @@ import dev.sluice.server.upstream.UpstreamCluster;
 import dev.sluice.server.wire.Compressor;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +56,7 @@ public final class SluiceServer implements AutoCloseable {
     private final ServerSettings settings;
     private final Clock clock;
     private final ConnectionRegistry registry;
+    private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService scheduler;
@@ -83,8 +80,9 @@ public final class SluiceServer implements AutoCloseable {
         this.registry = new ConnectionRegistry(clock);
         this.metrics = new SluiceMetrics(meters, registry, pools);
         this.startTime = clock.instant();
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        this.transport = Transport.detect();
+        this.boss = transport.newGroup(1);
+        this.workers = transport.newGroup(0);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-scheduler");
             t.setDaemon(true);
@@ -106,7 +104,7 @@ public final class SluiceServer implements AutoCloseable {
         LOG.info("[upstream] {} (pool: maxPoolSize={}, minPoolSize={}, maxConnecting={}, maxIdleTimeMS={}, waitQueueTimeoutMS={})",
                 upstream.uri(), upstream.pool().maxPoolSize(), upstream.pool().minPoolSize(),
                 upstream.pool().maxConnecting(), upstream.pool().maxIdleTimeMS(), upstream.pool().waitQueueTimeoutMS());
-        cluster = new UpstreamCluster(upstream, workers, NioSocketChannel.class, settings.maxMessageSizeBytes(),
+        cluster = new UpstreamCluster(upstream, workers, transport.clientChannel(), settings.maxMessageSizeBytes(),
                 poolListener(), scheduler, initialWire);
         cluster.start();
 
@@ -120,11 +118,11 @@ public final class SluiceServer implements AutoCloseable {
                 new HelloResponder(clock, settings.maxMessageSizeBytes()), localCommands(), cluster,
                 List.copyOf(compressors), settings.maxMessageSizeBytes(), System::nanoTime);
         mongoConnector = new MongoConnector(settings.listen().toSocketAddress(), boss, workers,
-                NioServerSocketChannel.class, services, settings.maxIncomingConnections());
+                transport.serverChannel(), services, settings.maxIncomingConnections());
         mongoAddress = mongoConnector.start();
         httpAddress = startHttp();
-        LOG.info("[sluice] listening on mongodb://{}:{}/ (maxIncomingConnections={})", mongoAddress.getHostString(),
-                mongoAddress.getPort(), settings.maxIncomingConnections());
+        LOG.info("[sluice] listening on mongodb://{}:{}/ (maxIncomingConnections={}, transport {})",
+                mongoAddress.getHostString(), mongoAddress.getPort(), settings.maxIncomingConnections(), transport.name());
         return this;
     }
 
@@ -166,7 +164,7 @@ public final class SluiceServer implements AutoCloseable {
             return null;
         }
         HttpConnector http = new HttpConnector(settings.http().toSocketAddress(), boss, workers,
-                NioServerSocketChannel.class, registry, connectionAdmin, meters, metrics, history);
+                transport.serverChannel(), registry, connectionAdmin, meters, metrics, history);
         InetSocketAddress bound = http.start();
         extras.add(http);
         LOG.info("[http] listening on http://{}:{}/ (dashboard, /api, /metrics)", bound.getHostString(), bound.getPort());

@@ -34,7 +34,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private final SessionServices services;
     private final Runnable onClose;
-    private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
+    /** Requests pipelined behind the one in flight; allocated only when a client pipelines. */
+    private ArrayDeque<ByteBuf> queued;
     private ChannelHandlerContext ctx;
     private ConnectionEntry entry;
     private HandshakeState handshake;
@@ -72,6 +73,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         entry.addBytesIn(frame.readableBytes());
         if (busy) {
+            if (queued == null) {
+                queued = new ArrayDeque<>(4);
+            }
             queued.add(frame);
             ctx.channel().config().setAutoRead(false);
             if (queued.size() > MAX_QUEUED_FRAMES) {
@@ -326,14 +330,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             entry.pinnedHost(null); // a transaction keeps its host until it ends
         }
         entry.operationFinished();
-        while (!busy && !closed) {
+        while (!busy && !closed && queued != null) {
             ByteBuf next = queued.poll();
             if (next == null) {
                 break;
             }
             handle(next);
         }
-        if (queued.isEmpty() && !closed) {
+        if ((queued == null || queued.isEmpty()) && !closed && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -397,7 +401,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             inFlight = null;
         }
         ByteBuf f;
-        while ((f = queued.poll()) != null) {
+        while (queued != null && (f = queued.poll()) != null) {
             f.release();
         }
         if (entry != null) {

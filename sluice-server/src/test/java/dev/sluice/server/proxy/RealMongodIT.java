@@ -9,18 +9,20 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Through Sluice to a real mongod, named by the environment variable SLUICE_TEST_MONGODB_URI
  * (e.g. mongodb://127.0.0.1:27017/). Skipped, saying so, when it is not set.
  */
+@EnabledIfEnvironmentVariable(named = "SLUICE_TEST_MONGODB_URI", matches = ".+",
+        disabledReason = "SLUICE_TEST_MONGODB_URI is not set: skipping the tests against a real mongod")
 class RealMongodIT {
     private static final String URI = System.getenv("SLUICE_TEST_MONGODB_URI");
     private static SluiceHarness sluice;
@@ -28,8 +30,6 @@ class RealMongodIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(URI != null && !URI.isBlank(),
-                "SLUICE_TEST_MONGODB_URI is not set: skipping the tests against a real mongod");
         sluice = SluiceHarness.upstream(URI);
         client = MongoClients.create(sluice.uri("appName=realMongodIT"));
     }
