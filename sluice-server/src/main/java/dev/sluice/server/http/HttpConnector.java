@@ -3,6 +3,7 @@ package dev.sluice.server.http;
 import dev.sluice.server.admin.ConnectionAdmin;
 import dev.sluice.server.metrics.HistorySampler;
 import dev.sluice.server.metrics.SluiceMetrics;
+import dev.sluice.server.registry.Addresses;
 import dev.sluice.server.registry.ConnectionRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -82,11 +83,11 @@ public final class HttpConnector implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding the http connector to " + bind, e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot bind the http connector to " + HttpRequestHandler.address(bind)
+            throw new IllegalStateException("cannot bind the http connector to " + Addresses.format(bind)
                     + ": " + e.getMessage() + " (choose another --http HOST:PORT)", e);
         }
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        log.info("[http] listening on http://{}/", HttpRequestHandler.address(bound));
+        log.info("[http] listening on http://{}/", Addresses.format(bound));
         return bound;
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.server.http;
 
 import dev.sluice.server.registry.ConnectionEntry;
+import dev.sluice.server.registry.Addresses;
 import dev.sluice.server.registry.ConnectionRegistry;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -43,8 +44,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        entry = registry.register(CONNECTOR, address(ctx.channel().localAddress()),
-                address(ctx.channel().remoteAddress()), reason -> {
+        entry = registry.register(CONNECTOR, Addresses.format(ctx.channel().localAddress()),
+                Addresses.format(ctx.channel().remoteAddress()), reason -> {
                     log.info("[http] closing {}: {}", ctx.channel().remoteAddress(), reason);
                     ctx.channel().close();
                 });
@@ -112,13 +113,5 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         ctx.close();
     }
 
-    static String address(SocketAddress address) {
-        if (address instanceof InetSocketAddress) {
-            InetSocketAddress inet = (InetSocketAddress) address;
-            String host = inet.getHostString();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
-    }
 
 }
