@@ -39,6 +39,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private ArrayDeque<ByteBuf> queued;
     private ChannelHandlerContext ctx;
     private ConnectionEntry entry;
+    private ReplyWriter replies;
     private HandshakeState handshake;
     private boolean busy;
     private boolean closed;
@@ -57,6 +58,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.handshake = new HandshakeState(services.compressors());
         this.entry = services.registry().register(CONNECTOR, Addresses.format(ctx.channel().localAddress()),
                 Addresses.format(ctx.channel().remoteAddress()), reason -> ctx.channel().eventLoop().execute(() -> kill(reason)));
+        this.replies = new ReplyWriter(ctx, entry);
         LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
         ctx.fireChannelActive();
     }
@@ -110,7 +112,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             } else {
                 frame.release();
                 OpCode known = OpCode.fromCode(opCode);
-                reply(Request.msg(requestId, null, "?", false), ErrorReplies.error(352, "UnsupportedOpQueryCommand",
+                replies.reply(Request.msg(requestId, null, "?", false), ErrorReplies.error(352, "UnsupportedOpQueryCommand",
                         "Unsupported opcode " + opCode + (known == null ? "" : " (" + known + ")")
                                 + ": Sluice speaks OP_MSG (and OP_QUERY for handshakes); closing the connection"), 0);
                 closeAfterFlush();
@@ -121,7 +123,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             if (!e.isFatal()) {
                 // the frame was well delimited: answer with an error and keep the connection
-                reply(Request.msg(e.requestId().orElse(requestId), null, "?", false),
+                replies.reply(Request.msg(e.requestId().orElse(requestId), null, "?", false),
                         ErrorReplies.error(9, "FailedToParse", "invalid message: " + e.getMessage()), 0);
                 return;
             }
@@ -136,7 +138,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         Request request = Request.msg(msg.requestId(), compressor, name, msg.isExhaustAllowed());
         if (db == null) {
             frame.release();
-            reply(request, ErrorReplies.error(40571, "Location40571", "OP_MSG requests require a $db argument"), 0);
+            replies.reply(request, ErrorReplies.error(40571, "Location40571", "OP_MSG requests require a $db argument"), 0);
             return;
         }
         if (HelloResponder.isHello(name)) {
@@ -153,17 +155,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             entry.operationStarted(name, services.ticker().getAsLong());
             LocalCommands.Reply r = services.localCommands().execute(name, body, db, entry);
             entry.operationFinished();
-            reply(request, r.document(), 0).addListener(f -> r.afterReply().run());
+            replies.reply(request, r.document(), 0).addListener(f -> r.afterReply().run());
             return;
         }
         switch (name) {
             case "ping" -> {
                 frame.release();
-                reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
+                replies.reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
             }
             case "saslStart", "saslContinue", "authenticate", "getnonce", "logout" -> {
                 frame.release();
-                reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Sluice does not authenticate clients yet "
+                replies.reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Sluice does not authenticate clients yet "
                         + "(it connects upstream with its own credentials): connect to Sluice without credentials"), 0);
             }
             default -> forward(frame, request, body, db, false);
@@ -183,7 +185,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     @Override
                     public void onFailure(UpstreamException cause) {
                         onLoop(() -> {
-                            reply(request, ErrorReplies.upstreamFailure(cause, request.commandName(), body), 0);
+                            replies.reply(request, ErrorReplies.upstreamFailure(cause, request.commandName(), body), 0);
                             finishOperation();
                         }, null);
                     }
@@ -206,9 +208,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (request.form() == Request.Form.QUERY) {
             ByteBuf converted = LegacyReplies.toOpReply(reply, ctx.alloc());
             reply.release();
-            write(converted);
+            replies.write(converted);
         } else {
-            write(maybeCompress(request, reply));
+            replies.write(replies.maybeCompress(request, reply));
         }
         if (!moreToCome) {
             finishOperation();
@@ -218,7 +220,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void handleQuery(OpQuery query) {
         Request request = Request.query(query.requestId(), query.isCommand() ? firstKey(query.commandDocument()) : "find");
         if (!query.isCommand()) {
-            reply(request, ErrorReplies.error(352, "UnsupportedOpQueryCommand", "Unsupported OP_QUERY on "
+            replies.reply(request, ErrorReplies.error(352, "UnsupportedOpQueryCommand", "Unsupported OP_QUERY on "
                     + query.fullCollectionName() + ": only commands ($cmd) are accepted over OP_QUERY; use OP_MSG"), 0);
             return;
         }
@@ -230,7 +232,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (services.localCommands().handles(name)) {
             LocalCommands.Reply r = services.localCommands().execute(name, command, query.database(), entry);
-            reply(request, r.document(), 0).addListener(f -> r.afterReply().run());
+            replies.reply(request, r.document(), 0).addListener(f -> r.afterReply().run());
             return;
         }
         ByteBuf frame = LegacyReplies.toOpMsg(query, ctx.alloc());
@@ -276,52 +278,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         BsonDocument doc = services.hello().reply(body, request.commandName(), entry.sequence(),
                 services.cluster().maxWireVersion(), handshake.compressionReply());
         Request target = responseTo == 0 ? request : request.withRequestId(responseTo);
-        return replyWithId(target, doc, moreToCome ? OpMsg.MORE_TO_COME : 0);
-    }
-
-    // --- replies -----------------------------------------------------------------------------
-
-    private io.netty.channel.ChannelFuture reply(Request request, BsonDocument doc, int flags) {
-        int id = nextReplyId();
-        return write(encode(request, id, doc, flags));
-    }
-
-    private int replyWithId(Request request, BsonDocument doc, int flags) {
-        int id = nextReplyId();
-        write(encode(request, id, doc, flags));
-        return id;
-    }
-
-    private ByteBuf encode(Request request, int id, BsonDocument doc, int flags) {
-        if (request.form() == Request.Form.QUERY) {
-            return LegacyReplies.opReply(ctx.alloc(), id, request.requestId(), doc);
-        }
-        ByteBuf frame = OpMsg.encode(ctx.alloc(), id, request.requestId(), flags, doc);
-        return maybeCompress(request, frame);
-    }
-
-    private ByteBuf maybeCompress(Request request, ByteBuf frame) {
-        Compressor c = request.compressor();
-        if (c == null || !OpCompressed.isCompressible(request.commandName())) {
-            return frame;
-        }
-        try {
-            return OpCompressed.compress(frame, c, ctx.alloc());
-        } finally {
-            frame.release();
-        }
-    }
-
-    private io.netty.channel.ChannelFuture write(ByteBuf frame) {
-        entry.addBytesOut(frame.readableBytes());
-        return ctx.writeAndFlush(frame);
-    }
-
-    private int replyIds;
-
-    private int nextReplyId() {
-        replyIds = (replyIds + 1) & Integer.MAX_VALUE;
-        return replyIds;
+        return replies.replyWithId(target, doc, moreToCome ? OpMsg.MORE_TO_COME : 0);
     }
 
     private void finishOperation() {
@@ -365,7 +322,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void protocolError(WireProtocolException e, int fallbackRequestId) {
         LOG.info("[client {}] closing after a protocol error: {}", entry.connectionId(), e.getMessage());
         if (!closed && ctx.channel().isActive()) {
-            reply(Request.msg(e.requestId().orElse(fallbackRequestId), null, "?", false),
+            replies.reply(Request.msg(e.requestId().orElse(fallbackRequestId), null, "?", false),
                     ErrorReplies.error(9, "FailedToParse", "invalid message: " + e.getMessage()), 0);
         }
         closeAfterFlush();
