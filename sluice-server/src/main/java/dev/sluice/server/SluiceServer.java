@@ -264,8 +264,14 @@ public final class SluiceServer implements AutoCloseable {
             }
             int left = running();
             if (left > 0) {
-                LOG.warn("[sluice] {} operations still running after {} ms; closing their connections",
-                        left, settings.shutdownTimeoutMS());
+                StringBuilder ops = new StringBuilder();
+                for (var e : registry.snapshot()) {
+                    if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING) {
+                        ops.append(' ').append(e.connectionId()).append('=').append(e.currentOp());
+                    }
+                }
+                LOG.warn("[sluice] {} operations still running after {} ms; closing their connections:{}",
+                        left, settings.shutdownTimeoutMS(), ops);
             }
             mongoConnector.close();
         }

@@ -38,6 +38,8 @@ public final class FakeMongod implements AutoCloseable {
     private final java.util.Queue<String> commands = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.Set<String> failNext = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicInteger compressedFrames = new AtomicInteger();
+    /** find with a batchSize opens a cursor (ids unique across instances); getMore exhausts it. */
+    private static final java.util.concurrent.atomic.AtomicLong cursorIds = new java.util.concurrent.atomic.AtomicLong(1000);
     private volatile dev.sluice.server.wire.Compressor compressor;
 
     private FakeMongod(int port) throws InterruptedException {
@@ -144,9 +146,13 @@ public final class FakeMongod implements AutoCloseable {
                         .append("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
                         .append("compression", compressionReply(body))
                         .append("ok", new BsonDouble(1));
-                case "find" -> reply = new BsonDocument("cursor", new BsonDocument("id", new BsonInt64(0))
+                case "find" -> reply = new BsonDocument("cursor", new BsonDocument("id",
+                                new BsonInt64(body.containsKey("batchSize") ? cursorIds.incrementAndGet() : 0))
                         .append("ns", new BsonString(request.database() + "." + body.get("find").asString().getValue()))
                         .append("firstBatch", new BsonArray())).append("ok", new BsonDouble(1));
+                case "getMore" -> reply = new BsonDocument("cursor", new BsonDocument("id", new BsonInt64(0))
+                        .append("ns", new BsonString(request.database() + "." + body.get("collection").asString().getValue()))
+                        .append("nextBatch", new BsonArray())).append("ok", new BsonDouble(1));
                 case "insert", "update", "delete" -> reply = new BsonDocument("n", new BsonInt32(
                         request.sequences().isEmpty() ? 1 : request.sequences().get(0).documents().size()))
                         .append("ok", new BsonDouble(1));
