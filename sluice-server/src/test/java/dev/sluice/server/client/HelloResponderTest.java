@@ -1,0 +1,55 @@
+package dev.sluice.server.client;
+
+import dev.sluice.server.wire.Compressor;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonObjectId;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HelloResponderTest {
+    private final HelloResponder responder = new HelloResponder(
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), 48_000_000);
+
+    @Test
+    void helloIsAnsweredAsARouterWithTheUpstreamsWireVersion() {
+        BsonDocument reply = responder.reply(new BsonDocument("hello", new BsonInt32(1)), "hello", 7, 21, null);
+        assertThat(reply.getBoolean("isWritablePrimary").getValue()).isTrue();
+        assertThat(reply.containsKey("ismaster")).isFalse();
+        assertThat(reply.getString("msg").getValue()).isEqualTo("isdbgrid");
+        assertThat(reply.getInt32("maxWireVersion").getValue()).isEqualTo(21);
+        assertThat(reply.getInt64("connectionId").getValue()).isEqualTo(7);
+        assertThat(reply.getInt32("maxMessageSizeBytes").getValue()).isEqualTo(48_000_000);
+        assertThat(reply.getDateTime("localTime").getValue()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+        assertThat(reply.containsKey("compression")).isFalse();
+        assertThat(reply.getDocument("topologyVersion").containsKey("processId")).isTrue();
+    }
+
+    @Test
+    void legacyIsMasterGetsIsmasterAndHelloOkWhenAsked() {
+        BsonDocument command = new BsonDocument("isMaster", new BsonInt32(1)).append("helloOk", org.bson.BsonBoolean.TRUE);
+        BsonDocument reply = responder.reply(command, "isMaster", 1, 17, List.of(Compressor.ZSTD));
+        assertThat(reply.getBoolean("ismaster").getValue()).isTrue();
+        assertThat(reply.getBoolean("helloOk").getValue()).isTrue();
+        assertThat(reply.getArray("compression").get(0).asString().getValue()).isEqualTo("zstd");
+    }
+
+    @Test
+    void onlyTheCurrentTopologyVersionMakesAHelloWait() {
+        BsonDocument current = responder.topologyVersion();
+        assertThat(responder.isCurrent(current)).isTrue();
+        assertThat(responder.isCurrent(new BsonDocument("processId", new BsonObjectId(new ObjectId()))
+                .append("counter", new BsonInt64(0)))).isFalse();
+        assertThat(responder.isCurrent(null)).isFalse();
+        responder.topologyChanged();
+        assertThat(responder.isCurrent(current)).isFalse();
+    }
+}
