@@ -11,10 +11,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * How check-outs are served. The fast path (pool ready, nobody waiting, a connection available) is a lock-free,
- * allocation-free CAS on an entry. Anything else becomes a {@link CheckOutRequest} in the {@link WaitQueue}, served
- * in arrival order by {@link #drain()}: with an available connection, else by opening one when maxPoolSize and
- * maxConnecting allow, else it waits for a check-in, an establishment, its timeout, a clear or a close.
+ * How check-outs are served. The fast path (pool ready, a connection available) is a lock-free, allocation-free CAS
+ * on an entry. Anything else becomes a {@link CheckOutRequest} in the {@link WaitQueue}, served in arrival order:
+ * with an available connection, else by opening one when maxPoolSize and maxConnecting allow, else it waits for a
+ * check-in, an establishment, its timeout, a clear or a close.
+ *
+ * <p>Fairness: waiters are served first come, first served among themselves, and a checked-in connection goes to a
+ * waiter before a new one is opened. A check-out that finds an idle connection on arrival takes it even while others
+ * wait (as in HikariCP): a checked-in connection wakes the longest-waiting blocked thread, which takes a connection
+ * when it runs, instead of being reserved for it. Strict hand-off would cost a context switch per check-out under
+ * contention (measured: 50x slower at 64 threads on 8 connections). Asynchronous waiters have no thread to wake and
+ * get the connection handed to them.
  *
  * @param <C> the connection type
  */
@@ -54,7 +61,7 @@ final class CheckOutPath<C> {
 
     /** Lock-free, allocation-free: an available connection when the pool is ready and nobody waits, else null. */
     private PoolEntry<C> tryFast(long start) {
-        while (pool.state == PoolState.READY && pool.queue.size() == 0) {
+        while (pool.state == PoolState.READY) {
             PoolEntry<C> e = pool.bag.borrow();
             if (e == null) {
                 return null;
@@ -113,6 +120,9 @@ final class CheckOutPath<C> {
                 }
                 interrupted = true;
             }
+            if (!r.isDelivered()) {
+                serveSelf(r);
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -121,6 +131,58 @@ final class CheckOutPath<C> {
             throw r.error();
         }
         return r.result();
+    }
+
+    /**
+     * A woken blocking waiter takes an available connection itself, or lets {@link #drain()} open one for the head of
+     * the queue; if it finds nothing it parks again, keeping its place.
+     */
+    private void serveSelf(CheckOutRequest<C> r) {
+        PoolEntry<C> e;
+        Reason perished;
+        do {
+            if (pool.state != PoolState.READY) {
+                return;
+            }
+            e = pool.bag.borrow();
+            if (e == null) {
+                drain();
+                return;
+            }
+            perished = pool.perishedReason(e);
+            if (perished != null) {
+                pool.closeHeld(e, perished);
+            }
+        } while (perished != null);
+        boolean claimed;
+        pool.lock.lock();
+        try {
+            claimed = pool.queue.claim(r);
+        } finally {
+            pool.lock.unlock();
+        }
+        if (claimed) {
+            deliver(r, e);
+            if (pool.queue.size() > 0) {
+                wakeHead();
+            }
+        } else {
+            // timed out, cleared, or handed a connection meanwhile: give this one back
+            pool.makeAvailable(e);
+        }
+    }
+
+    /** A connection became available while requests wait: wakes the longest-waiting one. */
+    void wakeHead() {
+        CheckOutRequest<C> head = pool.queue.head();
+        if (head == null) {
+            return;
+        }
+        if (head.waiter != null) {
+            LockSupport.unpark(head.waiter);
+        } else {
+            drain();
+        }
     }
 
     private boolean cancel(CheckOutRequest<C> r) {
@@ -133,6 +195,7 @@ final class CheckOutPath<C> {
         }
         if (claimed) {
             pool.events.checkOutFailed(ConnectionCheckOutFailedEvent.Reason.CONNECTION_ERROR, r.startNanos);
+            wakeHead();
         }
         return claimed;
     }
@@ -205,6 +268,8 @@ final class CheckOutPath<C> {
         }
         if (error != null) {
             fail(r, error, ConnectionCheckOutFailedEvent.Reason.TIMEOUT);
+            // the next waiter may have been passed over by a wake-up meant for this one
+            wakeHead();
         }
     }
 

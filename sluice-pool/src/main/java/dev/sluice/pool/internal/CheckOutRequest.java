@@ -27,7 +27,8 @@ final class CheckOutRequest<C> implements Runnable {
     final long timeoutNanos;
     final boolean timeoutFromSettings;
     private final CheckOutCallback<C> callback;
-    private final Thread waiter;
+    /** The parked thread of a blocking check-out; null for an asynchronous one. */
+    final Thread waiter;
 
     /** Guarded by the pool's lock. */
     int phase = WAITING;

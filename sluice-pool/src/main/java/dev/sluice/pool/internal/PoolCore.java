@@ -208,7 +208,7 @@ public final class PoolCore<C> {
             return;
         }
         if (queue.size() > 0) {
-            checkOuts.drain();
+            checkOuts.wakeHead();
         }
     }
 
