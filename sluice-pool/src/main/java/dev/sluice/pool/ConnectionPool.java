@@ -10,8 +10,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * A connection pool for one server address, following the MongoDB CMAP specification: it starts paused, serves
  * check-outs once {@link #ready() ready}, keeps at most maxPoolSize connections with at most maxConnecting being
- * opened at once, serves waiters first-come first-served, and drops a whole generation of connections on
- * {@link #clear()}. Everything it does is reported to its {@link PoolListener}.
+ * opened at once, serves waiters first-come first-served among themselves (a checked-in connection goes to a waiter
+ * before a new one is opened), and drops a whole generation of connections on {@link #clear()}. Everything it does is
+ * reported to its {@link PoolListener}.
+ *
+ * <p>Fairness, precisely: a check-out that finds an idle connection on arrival takes it even while others wait, as in
+ * HikariCP; a check-in wakes the longest-waiting blocked thread rather than reserving the connection for it, because
+ * strict hand-off costs a context switch per check-out under contention. Asynchronous waiters get connections handed
+ * to them in arrival order.
  *
  * <p>Thread-safe. Checking out an available connection when nobody waits takes no lock and allocates nothing (with
  * the default no-op listener).

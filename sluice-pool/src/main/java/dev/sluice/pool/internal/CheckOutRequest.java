@@ -22,12 +22,13 @@ final class CheckOutRequest<C> implements Runnable {
     /** Claimed by whoever delivers its outcome. */
     static final int CLAIMED = 2;
 
-    private final PoolCore<C> pool;
+    private final CheckOutPath<C> path;
     final long startNanos;
     final long timeoutNanos;
     final boolean timeoutFromSettings;
     private final CheckOutCallback<C> callback;
-    private final Thread waiter;
+    /** The parked thread of a blocking check-out; null for an asynchronous one. */
+    final Thread waiter;
 
     /** Guarded by the pool's lock. */
     int phase = WAITING;
@@ -37,9 +38,9 @@ final class CheckOutRequest<C> implements Runnable {
     private PoolException error;
     private volatile ScheduledFuture<?> timeoutTask;
 
-    CheckOutRequest(PoolCore<C> pool, long startNanos, long timeoutNanos, boolean timeoutFromSettings,
+    CheckOutRequest(CheckOutPath<C> path, long startNanos, long timeoutNanos, boolean timeoutFromSettings,
                     CheckOutCallback<C> callback, Thread waiter) {
-        this.pool = pool;
+        this.path = path;
         this.startNanos = startNanos;
         this.timeoutNanos = timeoutNanos;
         this.timeoutFromSettings = timeoutFromSettings;
@@ -50,7 +51,7 @@ final class CheckOutRequest<C> implements Runnable {
     /** The timeout task. */
     @Override
     public void run() {
-        pool.onTimeout(this);
+        path.onTimeout(this);
     }
 
     void timeoutTask(ScheduledFuture<?> task) {
@@ -70,7 +71,7 @@ final class CheckOutRequest<C> implements Runnable {
             task.cancel(false);
         }
         if (callback != null) {
-            pool.runCallback(callback, entry, failure);
+            path.runCallback(callback, entry, failure);
         } else {
             LockSupport.unpark(waiter);
         }

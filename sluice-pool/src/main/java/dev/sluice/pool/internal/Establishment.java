@@ -1,25 +1,31 @@
 package dev.sluice.pool.internal;
 
+import dev.sluice.pool.ConnectionCheckOutFailedEvent;
+import dev.sluice.pool.ConnectionClosedEvent.Reason;
 import dev.sluice.pool.ConnectionDescriptor;
-import dev.sluice.pool.ConnectionFactory;
 
+import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
 /**
- * One connection being opened ("pending"): reserved under the pool's lock, started outside it, and reported back to
- * the pool when the factory's stage completes.
+ * One connection being opened ("pending"): its slot is reserved under the pool's lock, {@link #start()} runs outside
+ * it, and the factory's completion decides its fate: handed to the check-out it was opened for, made available
+ * (that check-out left meanwhile, or maintenance opened it), or closed (the pool was cleared or closed meanwhile,
+ * or opening failed). A connection is never handed out in a generation older than the pool's.
  *
  * @param <C> the connection type
  */
 final class Establishment<C> implements BiConsumer<C, Throwable> {
 
+    private static final System.Logger LOG = System.getLogger("dev.sluice.pool");
+
     private final PoolCore<C> pool;
-    final long id;
-    final int generation;
+    private final long id;
+    private final int generation;
     /** The check-out it was opened for, or null when maintenance opened it for minPoolSize. */
-    final CheckOutRequest<C> request;
-    long createdNanos;
+    private final CheckOutRequest<C> request;
+    private long createdNanos;
 
     Establishment(PoolCore<C> pool, long id, int generation, CheckOutRequest<C> request) {
         this.pool = pool;
@@ -29,11 +35,12 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
     }
 
     /** Emits ConnectionCreated and asks the factory to open the connection. Never throws. */
-    void start(ConnectionFactory<C> factory, String address) {
-        createdNanos = pool.connectionCreated(id);
+    void start() {
+        pool.events.connectionCreated(id);
+        createdNanos = pool.events.start();
         CompletionStage<C> stage;
         try {
-            stage = factory.open(new ConnectionDescriptor(id, address, generation));
+            stage = pool.factory.open(new ConnectionDescriptor(id, pool.address(), generation));
         } catch (RuntimeException | Error e) {
             accept(null, e);
             return;
@@ -47,6 +54,69 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
 
     @Override
     public void accept(C connection, Throwable failure) {
-        pool.established(this, connection, failure);
+        if (failure != null || connection == null) {
+            failed(failure);
+        } else {
+            opened(connection);
+        }
+        pool.checkOuts.drain();
+    }
+
+    private void failed(Throwable failure) {
+        boolean claimed;
+        pool.lock.lock();
+        try {
+            pool.pending--;
+            pool.totalClosed++;
+            claimed = request != null && pool.queue.claim(request);
+        } finally {
+            pool.lock.unlock();
+        }
+        pool.events.connectionClosed(id, Reason.ERROR);
+        if (claimed) {
+            pool.checkOuts.fail(request, pool.messages.creationFailed(id, failure),
+                    ConnectionCheckOutFailedEvent.Reason.CONNECTION_ERROR);
+        } else {
+            LOG.log(Level.DEBUG, "[pool " + pool.address() + "] opening connection " + id + " failed", failure);
+        }
+    }
+
+    private void opened(C connection) {
+        PoolEntry<C> e = new PoolEntry<>(pool, connection, id, generation, pool.ticker.nanoTime());
+        Reason discard = null;
+        boolean claimed;
+        pool.lock.lock();
+        try {
+            pool.pending--;
+            if (pool.state == PoolState.CLOSED) {
+                discard = Reason.POOL_CLOSED;
+            } else if (generation != pool.generation) {
+                discard = Reason.STALE;
+            }
+            // joins the bag even when discarded, so its slot stays counted until it is closed
+            pool.bag.add(e);
+            if (discard != null) {
+                e.transition(PoolEntry.IN_USE, PoolEntry.REMOVED);
+            }
+            claimed = request != null && pool.queue.claim(request);
+        } finally {
+            pool.lock.unlock();
+        }
+        if (discard != null) {
+            pool.retire(e, discard);
+            if (claimed) {
+                boolean closed = discard == Reason.POOL_CLOSED;
+                pool.checkOuts.fail(request, closed ? pool.messages.closed() : pool.messages.clearedWhileWaiting(),
+                        closed ? ConnectionCheckOutFailedEvent.Reason.POOL_CLOSED
+                                : ConnectionCheckOutFailedEvent.Reason.CONNECTION_ERROR);
+            }
+            return;
+        }
+        pool.events.connectionReady(id, createdNanos);
+        if (claimed) {
+            pool.checkOuts.deliver(request, e);
+        } else {
+            pool.makeAvailable(e);
+        }
     }
 }

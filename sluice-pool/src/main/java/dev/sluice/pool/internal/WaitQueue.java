@@ -16,6 +16,7 @@ final class WaitQueue<C> {
     private final ArrayDeque<CheckOutRequest<C>> waiting = new ArrayDeque<>();
     private final List<CheckOutRequest<C>> connecting = new ArrayList<>();
     private volatile int size;
+    private volatile CheckOutRequest<C> head;
 
     /** Number of waiting requests; lock-free. */
     int size() {
@@ -24,17 +25,27 @@ final class WaitQueue<C> {
 
     void add(CheckOutRequest<C> r) {
         waiting.addLast(r);
-        size = waiting.size();
+        changed();
     }
 
     CheckOutRequest<C> peek() {
         return waiting.peekFirst();
     }
 
+    /** The longest-waiting request, or null; lock-free (may be momentarily stale). */
+    CheckOutRequest<C> head() {
+        return head;
+    }
+
+    private void changed() {
+        size = waiting.size();
+        head = waiting.peekFirst();
+    }
+
     /** Moves the head request to CONNECTING: a connection is being opened for it. */
     void startConnecting(CheckOutRequest<C> r) {
         waiting.remove(r);
-        size = waiting.size();
+        changed();
         r.phase = CheckOutRequest.CONNECTING;
         connecting.add(r);
     }
@@ -47,7 +58,7 @@ final class WaitQueue<C> {
     boolean claim(CheckOutRequest<C> r) {
         if (r.phase == CheckOutRequest.WAITING) {
             waiting.remove(r);
-            size = waiting.size();
+            changed();
         } else if (r.phase == CheckOutRequest.CONNECTING) {
             connecting.remove(r);
         } else {
@@ -63,7 +74,7 @@ final class WaitQueue<C> {
         all.addAll(waiting);
         connecting.clear();
         waiting.clear();
-        size = 0;
+        changed();
         for (CheckOutRequest<C> r : all) {
             r.phase = CheckOutRequest.CLAIMED;
         }

@@ -1,0 +1,95 @@
+package dev.sluice.pool;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MinPoolSizeMaintenanceTest {
+
+    private final FakeTicker ticker = new FakeTicker();
+    private final ManualScheduler scheduler = new ManualScheduler(ticker);
+    private final ManualFactory factory = new ManualFactory(false);
+    private final RecordingListener events = new RecordingListener();
+    private final ConnectionPool<ManualFactory.Conn> pool = ConnectionPool.builder(factory).address("db1:27017")
+            .settings(PoolSettings.builder().minPoolSize(3).maxConnecting(2).maintenanceIntervalMS(50).build())
+            .ticker(ticker).scheduler(scheduler).listener(events).build();
+
+    @Test
+    void pausedPoolOpensNothing() {
+        scheduler.advance(Duration.ofMillis(200));
+        pool.runMaintenance();
+        assertThat(factory.opened()).isEmpty();
+    }
+
+    @Test
+    void maintenanceFillsToMinPoolSizeWithinMaxConnecting() {
+        pool.ready();
+        scheduler.runDue();
+        assertThat(factory.inProgress()).isEqualTo(2);
+        assertThat(pool.statistics().pending()).isEqualTo(2);
+
+        factory.completeNext();
+        factory.completeNext();
+        pool.runMaintenance();
+        assertThat(factory.inProgress()).isEqualTo(1);
+        factory.completeNext();
+        pool.runMaintenance();
+
+        assertThat(factory.opened()).hasSize(3);
+        PoolStatistics s = pool.statistics();
+        assertThat(s.available()).isEqualTo(3);
+        assertThat(s.pending()).isZero();
+        assertThat(s.totalCreated()).isEqualTo(3);
+        assertThat(events.of(ConnectionReadyEvent.class)).hasSize(3);
+    }
+
+    @Test
+    void maintenanceCountsInUseConnectionsTowardsMinPoolSize() {
+        pool.ready();
+        scheduler.runDue();
+        factory.completeNext();
+        factory.completeNext();
+        pool.checkOut();
+        pool.checkOut();
+        pool.runMaintenance();
+        factory.completeNext();
+        pool.runMaintenance();
+
+        assertThat(factory.opened()).hasSize(3);
+        assertThat(factory.inProgress()).isZero();
+    }
+
+    @Test
+    void failedBackgroundOpenIsSwallowedAndReportedAsClosedWithError() {
+        factory.failNextOpensWith(new IllegalStateException("connection refused"));
+        pool.ready();
+
+        scheduler.runDue();
+
+        assertThat(events.of(ConnectionClosedEvent.class)).extracting(ConnectionClosedEvent::reason)
+                .containsOnly(ConnectionClosedEvent.Reason.ERROR);
+        assertThat(events.of(ConnectionCheckOutFailedEvent.class)).isEmpty();
+        assertThat(pool.statistics().state()).isEqualTo("ready");
+        assertThat(pool.statistics().pending()).isZero();
+    }
+
+    @Test
+    void clearStopsPopulationUntilReadyAgain() {
+        pool.ready();
+        scheduler.runDue();
+        factory.completeNext();
+        factory.completeNext();
+        pool.clear();
+        scheduler.advance(Duration.ofMillis(100));
+        assertThat(factory.opened()).hasSize(2);
+
+        pool.ready();
+        scheduler.runDue();
+
+        assertThat(factory.opened()).hasSize(4).extracting(ConnectionDescriptor::generation).containsExactly(0, 0, 1, 1);
+        assertThat(events.of(ConnectionClosedEvent.class)).extracting(ConnectionClosedEvent::reason)
+                .containsExactly(ConnectionClosedEvent.Reason.STALE, ConnectionClosedEvent.Reason.STALE);
+    }
+}
