@@ -25,15 +25,7 @@ public final class InFlight {
 
     /** The operation completed: returns the connection to its pool. */
     void finish() {
-        PooledConnection<BackendConnection> c;
-        synchronized (this) {
-            if (finished) {
-                return;
-            }
-            finished = true;
-            c = connection;
-            connection = null;
-        }
+        PooledConnection<BackendConnection> c = take();
         if (c != null) {
             c.checkIn();
         }
@@ -41,18 +33,21 @@ public final class InFlight {
 
     /** The connection's state is unknown: close it instead of returning it. */
     void discard() {
-        PooledConnection<BackendConnection> c;
-        synchronized (this) {
-            if (finished) {
-                return;
-            }
-            finished = true;
-            c = connection;
-            connection = null;
-        }
+        PooledConnection<BackendConnection> c = take();
         if (c != null) {
             c.discard();
         }
+    }
+
+    /** Ends the operation once: the connection it held, or null (none, or already ended). */
+    private synchronized PooledConnection<BackendConnection> take() {
+        if (finished) {
+            return null;
+        }
+        finished = true;
+        PooledConnection<BackendConnection> c = connection;
+        connection = null;
+        return c;
     }
 
     public synchronized boolean isCancelled() {
