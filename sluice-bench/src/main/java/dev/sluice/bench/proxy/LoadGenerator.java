@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Drives N concurrent clients of one {@link ClientKind} against a target for a warm-up plus a
@@ -33,6 +34,12 @@ public final class LoadGenerator {
 
     static CellResult run(String label, InetSocketAddress target, ClientKind kind, int clients, long warmupMillis,
                           long durationMillis) throws InterruptedException {
+        return run(label, target, kind, clients, warmupMillis, durationMillis, w -> { });
+    }
+
+    /** As above; {@code onOpen} is told the window as soon as it is set (to sample the target's CPU). */
+    static CellResult run(String label, InetSocketAddress target, ClientKind kind, int clients, long warmupMillis,
+                          long durationMillis, Consumer<Window> onOpen) throws InterruptedException {
         Phases phases = new Phases(clients, warmupMillis, durationMillis);
         List<Client> all = new ArrayList<>(clients);
         EventLoopGroup group = null;
@@ -59,6 +66,7 @@ public final class LoadGenerator {
                 channels.add(f.channel());
             }
             window = phases.open(SETUP_TIMEOUT_MILLIS);
+            onOpen.accept(window);
             for (int i = 0; i < clients; i++) {
                 NioClient c = (NioClient) all.get(i);
                 channels.get(i).eventLoop().execute(() -> c.begin(window));
@@ -73,6 +81,7 @@ public final class LoadGenerator {
                 t.start();
             }
             window = phases.open(SETUP_TIMEOUT_MILLIS);
+            onOpen.accept(window);
         }
         long remaining = TimeUnit.NANOSECONDS.toMillis(window.end() - System.nanoTime()) + 30_000;
         if (!phases.awaitDone(remaining)) {
