@@ -70,6 +70,7 @@ final class Report {
             }
         }
         b.append(upstream);
+        b.append("Machine at the end: ").append(machine()).append('\n');
         return b.toString();
     }
 
@@ -127,8 +128,15 @@ final class Report {
         } catch (IOException e) {
             kernel = System.getProperty("os.version");
         }
-        return String.format(Locale.ROOT, "%d CPUs (nproc), Java %s (%s), Linux %s",
+        String load;
+        try {
+            String[] l = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            load = l[0] + " " + l[1] + " " + l[2];
+        } catch (IOException | RuntimeException e) {
+            load = "?";
+        }
+        return String.format(Locale.ROOT, "%d CPUs (nproc), Java %s (%s), Linux %s, load average %s",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"),
-                System.getProperty("java.vm.name"), kernel);
+                System.getProperty("java.vm.name"), kernel, load);
     }
 }
