@@ -38,7 +38,7 @@ storm() {
   local n="$1"
   # shellcheck disable=SC2086
   java -Xss512k -cp "$jar" dev.sluice.bench.proxy.ConnectionStorm --sluice-jar "$sluice_jar" \
-    --clients "$n" --out "$out/storm-$n.md" ${STORM_OPTS:-}
+    --clients "$n" --source-ips $(( n / 25000 + 1 )) --out "$out/storm-$n.md" ${STORM_OPTS:-}
 }
 
 storm_max() {

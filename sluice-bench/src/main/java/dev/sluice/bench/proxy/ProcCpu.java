@@ -13,13 +13,19 @@ final class ProcCpu {
 
     /** -1 when it cannot be read (not Linux, process gone). */
     static long millis(long pid) {
+        long[] us = userSystem(pid);
+        return us[0] < 0 ? -1 : us[0] + us[1];
+    }
+
+    /** [user, system] milliseconds; -1s when they cannot be read. */
+    static long[] userSystem(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // after "pid (comm) ": state is f[0]; utime and stime are fields 14 and 15 of the whole line
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * MILLIS_PER_TICK;
+            return new long[] {Long.parseLong(f[11]) * MILLIS_PER_TICK, Long.parseLong(f[12]) * MILLIS_PER_TICK};
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return new long[] {-1, -1};
         }
     }
 }

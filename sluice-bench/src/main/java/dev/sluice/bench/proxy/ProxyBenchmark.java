@@ -77,16 +77,17 @@ public final class ProxyBenchmark {
                 for (ClientKind kind : kinds) {
                     for (int n : kind == ClientKind.DRIVER ? driverClients : clients) {
                         for (String target : targets) {
-                            AtomicLongArray cpu = new AtomicLongArray(2);
+                            AtomicLongArray cpu = new AtomicLongArray(4);
                             long pid = pids.get(target);
                             Consumer<Window> onOpen = w -> sampleCpu(sampler, pid, w, cpu);
                             CellResult r = LoadGenerator.run(target, addresses.get(target), kind, n, warmup, duration,
                                     onOpen);
-                            for (int i = 0; i < 200 && cpu.get(1) == 0; i++) {
+                            for (int i = 0; i < 200 && cpu.get(2) == 0; i++) {
                                 Thread.sleep(10);
                             }
-                            if (!"direct".equals(target) && cpu.get(0) > 0 && cpu.get(1) > 0 && r.ops() > 0) {
-                                r = r.withTargetCpu((cpu.get(1) - cpu.get(0)) * 1000.0 / r.ops());
+                            if (!"direct".equals(target) && cpu.get(0) >= 0 && cpu.get(2) > 0 && r.ops() > 0) {
+                                r = r.withTargetCpu((cpu.get(2) - cpu.get(0)) * 1000.0 / r.ops(),
+                                        (cpu.get(3) - cpu.get(1)) * 1000.0 / r.ops());
                             }
                             System.err.println("[bench] " + r);
                             report.add(r);
@@ -107,10 +108,17 @@ public final class ProxyBenchmark {
         System.err.println("[bench] report written to " + out.toAbsolutePath());
     }
 
-    /** Samples the process's CPU time at the window's start and end (into cpu[0], cpu[1]). */
+    /** Samples the process's CPU time at the window's start and end (into cpu[0..1] and cpu[2..3]). */
     private static void sampleCpu(ScheduledExecutorService sampler, long pid, Window w, AtomicLongArray cpu) {
         long now = System.nanoTime();
-        sampler.schedule(() -> cpu.set(0, ProcCpu.millis(pid)), Math.max(0, w.start() - now), TimeUnit.NANOSECONDS);
-        sampler.schedule(() -> cpu.set(1, ProcCpu.millis(pid)), Math.max(0, w.end() - now), TimeUnit.NANOSECONDS);
+        sampler.schedule(() -> sample(pid, cpu, 0), Math.max(0, w.start() - now), TimeUnit.NANOSECONDS);
+        sampler.schedule(() -> sample(pid, cpu, 2), Math.max(0, w.end() - now), TimeUnit.NANOSECONDS);
+    }
+
+    /** Stores [user+system, system] milliseconds at cpu[at], cpu[at + 1]. */
+    private static void sample(long pid, AtomicLongArray cpu, int at) {
+        long[] us = ProcCpu.userSystem(pid);
+        cpu.set(at + 1, us[1]);
+        cpu.set(at, us[0] < 0 ? -1 : us[0] + us[1]);
     }
 }

@@ -54,13 +54,14 @@ final class Report {
                 jvmOptions, maxPoolSize));
         for (ClientKind kind : kinds) {
             b.append("Client kind `").append(kind.label()).append("`\n\n");
-            b.append("| clients | target | ops/s | p50 | p99 | p99.9 | proxy CPU µs/op | errors |\n");
+            b.append("| clients | target | ops/s | p50 | p99 | p99.9 | proxy CPU µs/op (of which system) | errors |\n");
             b.append("|---:|---|---:|---:|---:|---:|---:|---:|\n");
             for (CellResult r : results) {
                 if (r.kind() == kind) {
                     b.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.0f | %.0f | %.0f | %s | %d |%n",
                             r.clients(), r.target(), r.opsPerSec(), r.p50us(), r.p99us(), r.p999us(),
-                            r.targetCpuUsPerOp() < 0 ? "" : String.format(Locale.ROOT, "%.1f", r.targetCpuUsPerOp()),
+                            r.targetCpuUsPerOp() < 0 ? "" : String.format(Locale.ROOT, "%.1f (%.1f)", r.targetCpuUsPerOp(),
+                                    r.targetSysUsPerOp()),
                             r.errors()));
                 }
             }
