@@ -169,9 +169,11 @@ public final class ConnectionStorm {
                     + k1.tcpMemPages() * 4 + " KB");
             row(md, "kernel: slab per socket (Slab delta / sockets delta, system-wide)",
                     perConnection(k1.slabBytes() - k0.slabBytes(), Math.max(1, k1.tcpAlloc() - k0.tcpAlloc())));
-            md.append("\nLargest live-heap growth in Sluice during the storm (class histogram after minus before):\n\n");
-            for (String line : JvmProbe.topGrowth(histo0, histo1, 12)) {
-                md.append("- `").append(line).append("`\n");
+            md.append("\nLargest live-heap growth in Sluice during the storm (class histogram after minus before, "
+                    + "divided by the idle connections):\n\n| class | objects per connection | bytes per connection |\n"
+                    + "|---|---:|---:|\n");
+            for (String line : JvmProbe.topGrowth(histo0, histo1, 30, Math.max(1, idle))) {
+                md.append(line).append('\n');
             }
             System.err.println("[storm] closing clients");
             for (Channel ch : channels) {

@@ -67,8 +67,8 @@ final class JvmProbe {
         return rows;
     }
 
-    /** The classes whose live bytes grew most between two histograms: "class +instances +bytes". */
-    static List<String> topGrowth(Map<String, long[]> before, Map<String, long[]> after, int limit) {
+    /** The classes whose live bytes grew most between two histograms, per connection: "class objects bytes". */
+    static List<String> topGrowth(Map<String, long[]> before, Map<String, long[]> after, int limit, long connections) {
         List<Map.Entry<String, long[]>> grown = new ArrayList<>();
         for (Map.Entry<String, long[]> e : after.entrySet()) {
             if (e.getKey().equals("TOTAL")) {
@@ -81,7 +81,8 @@ final class JvmProbe {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < Math.min(limit, grown.size()); i++) {
             Map.Entry<String, long[]> e = grown.get(i);
-            out.add(String.format("%s +%d objects +%d bytes", e.getKey(), e.getValue()[0], e.getValue()[1]));
+            out.add(String.format(java.util.Locale.ROOT, "| `%s` | %.2f | %.0f |", e.getKey(),
+                    e.getValue()[0] / (double) connections, e.getValue()[1] / (double) connections));
         }
         return out;
     }
