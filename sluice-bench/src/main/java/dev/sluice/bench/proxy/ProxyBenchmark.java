@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 public final class ProxyBenchmark {
     static final String USAGE = "ProxyBenchmark [--clients 1,16,64,256] [--kinds raw,driver,nio] "
             + "[--driver-clients 1,16] [--warmup-ms 3000] [--duration-ms 10000] [--pause-ms 1000] "
-            + "[--targets direct,relay,sluice] [--max-pool-size 100] [--backend-threads 1] "
+            + "[--prewarm-ms 5000] [--targets direct,relay,sluice] [--max-pool-size 100] [--backend-threads 1] "
             + "[--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
             + "[--proxy-jvm-opts '-XX:+UseSerialGC -Xss512k'] [--sluice-extra-opts ''] [--logs target/bench-logs] "
             + "[--out target/proxy-bench.md]";
@@ -39,7 +39,7 @@ public final class ProxyBenchmark {
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, USAGE, "clients", "kinds", "driver-clients", "warmup-ms", "duration-ms", "pause-ms",
                 "targets", "max-pool-size", "backend-threads", "sluice-jar", "proxy-jvm-opts", "sluice-extra-opts",
-                "logs", "out");
+                "logs", "out", "prewarm-ms");
         List<Integer> clients = a.integers("clients", "1,16,64,256");
         List<Integer> driverClients = a.integers("driver-clients", "1,16");
         List<String> targets = a.strings("targets", "direct,relay,sluice");
@@ -72,6 +72,13 @@ public final class ProxyBenchmark {
             pids.put("sluice", sluice.process().pid());
             System.err.printf("[bench] fastmongod %s, relay %s (pid %d), sluice %s (pid %d)%n", mongod.address(),
                     addresses.get("relay"), relay.pid(), sluice.mongo(), sluice.process().pid());
+            long prewarm = a.integer("prewarm-ms", 5000);
+            for (String target : targets) {
+                if (prewarm > 0 && !"direct".equals(target)) {
+                    System.err.println("[bench] pre-warming " + target + " for " + prewarm + " ms (16 raw clients)");
+                    LoadGenerator.run(target, addresses.get(target), ClientKind.RAW, 16, 0, prewarm);
+                }
+            }
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             try {
                 for (ClientKind kind : kinds) {

@@ -24,6 +24,7 @@ final class Report {
     private final long durationMillis;
     private final int maxPoolSize;
     private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private final String machineAtStart = machine();
     private String upstream = "";
 
     Report(String jvmOptions, long warmupMillis, long durationMillis, int maxPoolSize) {
@@ -47,10 +48,11 @@ final class Report {
 
     String markdown(List<ClientKind> kinds, List<String> targets) {
         StringBuilder b = new StringBuilder();
-        b.append("Run of ").append(started).append(": ").append(machine()).append('\n');
+        b.append("Run of ").append(started).append(": ").append(machineAtStart).append('\n');
         b.append(String.format(Locale.ROOT, "Warm-up %d ms then %d ms measured per cell; proxies' JVM options `%s`; "
-                + "Sluice upstream maxPoolSize=%d. Latency in microseconds; proxy CPU = user+system time of the "
-                + "proxy's process during the measured window / operations.%n%n", warmupMillis, durationMillis,
+                + "Sluice upstream maxPoolSize=%d; each proxy pre-warmed (JIT) before the first cell. Latency in "
+                + "microseconds; proxy CPU = user+system time of the proxy's process in the measured window / "
+                + "operations.%n%n", warmupMillis, durationMillis,
                 jvmOptions, maxPoolSize));
         for (ClientKind kind : kinds) {
             b.append("Client kind `").append(kind.label()).append("`\n\n");
