@@ -1,0 +1,105 @@
+package dev.sluice.bench.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * One connection of the event-loop client: hello on connect, then (once the window is open) one
+ * find in flight at a time, the next sent from the previous reply's callback, until the window ends.
+ * Runs on its channel's event loop only.
+ */
+final class NioClient extends Client {
+    private final Phases phases;
+    private final byte[] hello = WireFrames.hello("nio");
+    private final byte[] find = WireFrames.find();
+    private ChannelHandlerContext ctx;
+    private Window window;
+    private int requestIds;
+    private long sentAt;
+    private boolean left;
+
+    NioClient(Phases phases) {
+        this.phases = phases;
+    }
+
+    /** The channel handler, placed after a frame decoder. */
+    ChannelInboundHandlerAdapter handler() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext c) {
+                ctx = c;
+                send(hello);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext c, Object msg) {
+                ByteBuf frame = (ByteBuf) msg;
+                try {
+                    onReply(frame);
+                } finally {
+                    frame.release();
+                }
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext c) {
+                if (!left) {
+                    error(new java.io.IOException("connection closed by the target"));
+                    leave();
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+                error(cause);
+                c.close();
+            }
+        };
+    }
+
+    /** Opens the window for this client (called on its event loop). */
+    void begin(Window w) {
+        if (left) {
+            return;
+        }
+        window = w;
+        send(find);
+    }
+
+    private void onReply(ByteBuf frame) {
+        long t1 = System.nanoTime();
+        if (window == null) {
+            if (!WireFrames.isOk(frame)) {
+                error(new IllegalStateException("hello failed"));
+                ctx.close();
+                return;
+            }
+            phases.readyNoWait();
+            return;
+        }
+        if (window.records(sentAt, t1)) {
+            latencies.recordValue(t1 - sentAt);
+        }
+        if (window.over(t1)) {
+            leave();
+            ctx.close();
+            return;
+        }
+        send(find);
+    }
+
+    private void send(byte[] template) {
+        WireFrames.setRequestId(template, ++requestIds);
+        ByteBuf out = ctx.alloc().buffer(template.length).writeBytes(template);
+        sentAt = System.nanoTime();
+        ctx.writeAndFlush(out, ctx.voidPromise());
+    }
+
+    private void leave() {
+        if (!left) {
+            left = true;
+            phases.leave();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.sluice.bench.proxy;
+
+import dev.sluice.bench.fake.FastMongod;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+
+/**
+ * One run of the proxy benchmark: a {@link FastMongod} in this JVM, a {@link TcpRelay} and Sluice
+ * in their own JVMs (same JVM options), then for each client kind and client count the three
+ * targets one after another (direct, relay, Sluice), each for a warm-up plus a measured duration.
+ * Prints a Markdown report (tables, ratios against the targets) and writes it to {@code --out}.
+ *
+ * <pre>java -cp sluice-bench/target/benchmarks.jar dev.sluice.bench.proxy.ProxyBenchmark \
+ *     [--clients 1,16,64,256] [--kinds raw,driver] [--driver-clients 1,16] [--warmup-ms 3000] \
+ *     [--duration-ms 10000] [--max-pool-size 100] [--out target/proxy-bench.md]</pre>
+ */
+public final class ProxyBenchmark {
+    static final String USAGE = "ProxyBenchmark [--clients 1,16,64,256] [--kinds raw,driver,nio] "
+            + "[--driver-clients 1,16] [--warmup-ms 3000] [--duration-ms 10000] [--pause-ms 1000] "
+            + "[--prewarm-ms 5000] [--targets direct,relay,sluice] [--max-pool-size 100] [--backend-threads 1] "
+            + "[--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
+            + "[--proxy-jvm-opts '-XX:+UseSerialGC -Xss512k'] [--sluice-extra-opts ''] [--logs target/bench-logs] "
+            + "[--out target/proxy-bench.md]";
+
+    private ProxyBenchmark() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args a = new Args(argv, USAGE, "clients", "kinds", "driver-clients", "warmup-ms", "duration-ms", "pause-ms",
+                "targets", "max-pool-size", "backend-threads", "sluice-jar", "proxy-jvm-opts", "sluice-extra-opts",
+                "logs", "out", "prewarm-ms");
+        List<Integer> clients = a.integers("clients", "1,16,64,256");
+        List<Integer> driverClients = a.integers("driver-clients", "1,16");
+        List<String> targets = a.strings("targets", "direct,relay,sluice");
+        long warmup = a.integer("warmup-ms", 3000);
+        long duration = a.integer("duration-ms", 10_000);
+        long pause = a.integer("pause-ms", 1000);
+        int maxPoolSize = a.integer("max-pool-size", 100);
+        Path logs = Path.of(a.string("logs", "target/bench-logs"));
+        List<String> jvm = ChildProcess.options(a.string("proxy-jvm-opts", "-XX:+UseSerialGC -Xss512k"));
+        List<String> sluiceJvm = new ArrayList<>(jvm);
+        sluiceJvm.addAll(ChildProcess.options(a.string("sluice-extra-opts", "")));
+        List<ClientKind> kinds = new ArrayList<>();
+        for (String k : a.strings("kinds", "raw,driver")) {
+            kinds.add(ClientKind.parse(k));
+        }
+        Report report = new Report(a.string("proxy-jvm-opts", "-XX:+UseSerialGC -Xss512k"), warmup, duration, maxPoolSize);
+        try (FastMongod mongod = FastMongod.start("127.0.0.1", 0, a.integer("backend-threads", 1));
+             ChildProcess relay = Launch.relay(mongod.address(), jvm, logs.resolve("relay.log"));
+             Launch.Sluice sluice = Launch.sluice(Path.of(a.string("sluice-jar",
+                             "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar")),
+                     "mongodb://127.0.0.1:" + mongod.port() + "/?maxPoolSize=" + maxPoolSize, sluiceJvm,
+                     logs.resolve("sluice.log"))) {
+            Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+            Map<String, Long> pids = new LinkedHashMap<>();
+            addresses.put("direct", mongod.address());
+            pids.put("direct", ProcessHandle.current().pid());
+            addresses.put("relay", Launch.hostPort(relay));
+            pids.put("relay", relay.pid());
+            addresses.put("sluice", sluice.mongo());
+            pids.put("sluice", sluice.process().pid());
+            System.err.printf("[bench] fastmongod %s, relay %s (pid %d), sluice %s (pid %d)%n", mongod.address(),
+                    addresses.get("relay"), relay.pid(), sluice.mongo(), sluice.process().pid());
+            long prewarm = a.integer("prewarm-ms", 5000);
+            for (String target : targets) {
+                if (prewarm > 0 && !"direct".equals(target)) {
+                    System.err.println("[bench] pre-warming " + target + " for " + prewarm + " ms (16 raw clients)");
+                    LoadGenerator.run(target, addresses.get(target), ClientKind.RAW, 16, 0, prewarm);
+                }
+            }
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            try {
+                for (ClientKind kind : kinds) {
+                    for (int n : kind == ClientKind.DRIVER ? driverClients : clients) {
+                        for (String target : targets) {
+                            AtomicLongArray cpu = new AtomicLongArray(4);
+                            long pid = pids.get(target);
+                            Consumer<Window> onOpen = w -> sampleCpu(sampler, pid, w, cpu);
+                            CellResult r = LoadGenerator.run(target, addresses.get(target), kind, n, warmup, duration,
+                                    onOpen);
+                            for (int i = 0; i < 200 && cpu.get(2) == 0; i++) {
+                                Thread.sleep(10);
+                            }
+                            if (!"direct".equals(target) && cpu.get(0) >= 0 && cpu.get(2) > 0 && r.ops() > 0) {
+                                r = r.withTargetCpu((cpu.get(2) - cpu.get(0)) * 1000.0 / r.ops(),
+                                        (cpu.get(3) - cpu.get(1)) * 1000.0 / r.ops());
+                            }
+                            System.err.println("[bench] " + r);
+                            report.add(r);
+                            Thread.sleep(pause);
+                        }
+                    }
+                }
+            } finally {
+                sampler.shutdownNow();
+            }
+            report.upstream(sluice.get("/api/pools"), mongod.counters());
+        }
+        String md = report.markdown(kinds, targets);
+        System.out.println(md);
+        Path out = Path.of(a.string("out", "target/proxy-bench.md"));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md);
+        System.err.println("[bench] report written to " + out.toAbsolutePath());
+    }
+
+    /** Samples the process's CPU time at the window's start and end (into cpu[0..1] and cpu[2..3]). */
+    private static void sampleCpu(ScheduledExecutorService sampler, long pid, Window w, AtomicLongArray cpu) {
+        long now = System.nanoTime();
+        sampler.schedule(() -> sample(pid, cpu, 0), Math.max(0, w.start() - now), TimeUnit.NANOSECONDS);
+        sampler.schedule(() -> sample(pid, cpu, 2), Math.max(0, w.end() - now), TimeUnit.NANOSECONDS);
+    }
+
+    /** Stores [user+system, system] milliseconds at cpu[at], cpu[at + 1]. */
+    private static void sample(long pid, AtomicLongArray cpu, int at) {
+        long[] us = ProcCpu.userSystem(pid);
+        cpu.set(at + 1, us[1]);
+        cpu.set(at, us[0] < 0 ? -1 : us[0] + us[1]);
+    }
+}
