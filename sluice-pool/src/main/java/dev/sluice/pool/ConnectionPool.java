@@ -135,6 +135,21 @@ public final class ConnectionPool<C> implements AutoCloseable {
         core.runMaintenance();
     }
 
+    /**
+     * Whether an idle connection is available now (a hint: another thread may take it first). Takes no
+     * lock and allocates nothing, so callers can use it to choose between pools on a hot path.
+     *
+     * @return true when at least one connection is available
+     */
+    public boolean hasAvailableConnection() {
+        return core.hasAvailable();
+    }
+
+    /** @return the pool's generation, incremented by each {@link #clear()} */
+    public int generation() {
+        return core.generation();
+    }
+
     /** @return a snapshot of the pool's figures; cheap, takes no lock */
     public PoolStatistics statistics() {
         return core.statistics();

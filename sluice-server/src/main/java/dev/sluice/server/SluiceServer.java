@@ -82,7 +82,8 @@ public final class SluiceServer implements AutoCloseable {
         this.startTime = clock.instant();
         this.transport = Transport.detect();
         this.boss = transport.newGroup(1);
-        this.workers = transport.newGroup(0);
+        // one worker loop per core: each loop has its own lane of backend connections per host
+        this.workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-scheduler");
             t.setDaemon(true);
@@ -104,7 +105,7 @@ public final class SluiceServer implements AutoCloseable {
         LOG.info("[upstream] {} (pool: maxPoolSize={}, minPoolSize={}, maxConnecting={}, maxIdleTimeMS={}, waitQueueTimeoutMS={})",
                 upstream.uri(), upstream.pool().maxPoolSize(), upstream.pool().minPoolSize(),
                 upstream.pool().maxConnecting(), upstream.pool().maxIdleTimeMS(), upstream.pool().waitQueueTimeoutMS());
-        cluster = new UpstreamCluster(upstream, workers, transport.clientChannel(), settings.maxMessageSizeBytes(),
+        cluster = new UpstreamCluster(upstream, new dev.sluice.server.upstream.LoopLanes(workers), transport.clientChannel(), settings.maxMessageSizeBytes(),
                 poolListener(), scheduler, initialWire);
         cluster.start();
 

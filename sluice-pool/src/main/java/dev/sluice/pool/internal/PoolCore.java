@@ -343,6 +343,21 @@ public final class PoolCore<C> {
         return bag.snapshot();
     }
 
+    /** @return whether an idle connection may be checked out now; no lock, no allocation */
+    public boolean hasAvailable() {
+        for (PoolEntry<C> e : bag.snapshot()) {
+            if (e.state() == PoolEntry.AVAILABLE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the current generation (incremented by each clear) */
+    public int generation() {
+        return generation;
+    }
+
     /** @return a snapshot of the figures, taken without the lock */
     public PoolStatistics statistics() {
         long checkOutCount = retiredCheckOuts;

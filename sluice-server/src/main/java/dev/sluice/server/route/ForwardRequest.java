@@ -12,7 +12,8 @@ import org.bson.BsonDocument;
  * @param body        the command document, for routing decisions (not re-encoded)
  * @param moreToCome  the client expects no reply (unacknowledged write)
  * @param owner       the client connection on whose behalf it runs (for cursor/transaction ownership)
+ * @param caller      the event loop the request runs on (it borrows from that loop's lane), or null
  */
 public record ForwardRequest(ByteBuf frame, String commandName, String database, BsonDocument body,
-                             boolean moreToCome, Object owner) {
+                             boolean moreToCome, Object owner, Object caller) {
 }

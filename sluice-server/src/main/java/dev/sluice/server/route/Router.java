@@ -72,7 +72,7 @@ public final class Router {
 
     /** Borrows a live connection: ones found dead (upstream closed them while idle) are discarded. */
     private void checkOut(ForwardRequest request, ForwardCallback callback, HostPool pool, InFlight inFlight, int attempt) {
-        pool.checkOut((pooled, error) -> {
+        pool.checkOut(request.caller(), (pooled, error) -> {
             if (error != null) {
                 request.frame().release();
                 inFlight.discard();

@@ -21,6 +21,7 @@ public final class BackendConnection {
     private final String host;
     private final long id;
     private final long socketTimeoutMS;
+    private final int lane;
     private volatile int maxWireVersion;
     private volatile Compressor compressor;
     private volatile boolean broken;
@@ -28,7 +29,8 @@ public final class BackendConnection {
     private ReplyListener current;
     private ScheduledFuture<?> timeout;
 
-    BackendConnection(Channel channel, String host, long id, long socketTimeoutMS) {
+    BackendConnection(Channel channel, String host, long id, long socketTimeoutMS, int lane) {
+        this.lane = lane;
         this.channel = channel;
         this.host = host;
         this.id = id;
@@ -41,6 +43,11 @@ public final class BackendConnection {
 
     public long id() {
         return id;
+    }
+
+    /** The event-loop pool this connection belongs to. */
+    public int lane() {
+        return lane;
     }
 
     public int maxWireVersion() {

@@ -27,10 +27,13 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
     private final UpstreamSettings settings;
     private final Bootstrap bootstrap;
     private final int maxMessageSizeBytes;
+    private final int lane;
 
+    /** @param group the event loop the connections live on (one loop: the lane's) */
     BackendConnectionFactory(HostAndPort host, UpstreamSettings settings, EventLoopGroup group,
-                             Class<? extends Channel> channelClass, int maxMessageSizeBytes) {
+                             Class<? extends Channel> channelClass, int maxMessageSizeBytes, int lane) {
         this.host = host;
+        this.lane = lane;
         this.settings = settings;
         this.maxMessageSizeBytes = maxMessageSizeBytes;
         long connectTimeout = settings.connectTimeoutMS() == 0 ? 60_000 : settings.connectTimeoutMS();
@@ -58,7 +61,7 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
             }
             Channel ch = connect.channel();
             BackendConnection connection = new BackendConnection(ch, host.toString(), descriptor.connectionId(),
-                    settings.socketTimeoutMS());
+                    settings.socketTimeoutMS(), lane);
             ch.pipeline().addLast("frames", new FrameDecoder(maxMessageSizeBytes));
             ch.pipeline().addLast("replies", new BackendHandler(connection, maxMessageSizeBytes));
             ScheduledFuture<?> deadline = settings.connectTimeoutMS() == 0 ? null : ch.eventLoop().schedule(() -> {

@@ -7,33 +7,66 @@ import dev.sluice.pool.PooledConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The pool of backend connections to one upstream host. */
+import java.util.List;
+
+/**
+ * The backend connections to one upstream host: one CMAP pool per event loop ("lane"), each opening
+ * its connections on its own loop, so a client's request and the connection it borrows share a
+ * thread (no hand-off on the fast path). The host's maxPoolSize and minPoolSize are split across
+ * the lanes, so the host never sees more than maxPoolSize connections; a client whose lane is
+ * exhausted borrows an idle connection from another lane before it waits.
+ */
 public final class HostPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostPool.class);
 
     private final String host;
-    private final ConnectionPool<BackendConnection> pool;
+    private final ConnectionPool<BackendConnection>[] lanes;
+    private final LoopLanes loopLanes;
 
-    HostPool(String host, ConnectionPool<BackendConnection> pool) {
+    HostPool(String host, List<ConnectionPool<BackendConnection>> lanes, LoopLanes loopLanes) {
         this.host = host;
-        this.pool = pool;
+        @SuppressWarnings("unchecked")
+        ConnectionPool<BackendConnection>[] array = lanes.toArray(new ConnectionPool[0]);
+        this.lanes = array;
+        this.loopLanes = loopLanes;
     }
 
     public String host() {
         return host;
     }
 
-    /** Borrows a connection; the callback runs once, on whatever thread serves or fails the request. */
-    public void checkOut(CheckOutCallback<BackendConnection> callback) {
+    /**
+     * Borrows a connection for a request running on {@code caller} (an event loop, or any thread);
+     * the callback runs once, on whatever thread serves or fails the request.
+     */
+    public void checkOut(Object caller, CheckOutCallback<BackendConnection> callback) {
+        int own = loopLanes.laneOf(caller, lanes.length);
+        ConnectionPool<BackendConnection> pool = lanes[own];
+        if (lanes.length > 1 && !pool.hasAvailableConnection() && isFull(pool)) {
+            for (int i = 1; i < lanes.length; i++) {
+                ConnectionPool<BackendConnection> other = lanes[(own + i) % lanes.length];
+                if (other.hasAvailableConnection()) {
+                    pool = other;
+                    break;
+                }
+            }
+        }
         pool.checkOutAsync(callback);
     }
 
+    private static boolean isFull(ConnectionPool<BackendConnection> pool) {
+        PoolStatistics s = pool.statistics();
+        return s.maxPoolSize() > 0 && s.inUse() + s.pending() >= s.maxPoolSize();
+    }
+
     /**
-     * A network error on a connection of this pool: the host's connections are suspect, so the pool
-     * is cleared (once per generation) and keeps serving with new connections.
+     * A network error on a connection of this host: the host's connections are suspect, so every
+     * lane is cleared (once per generation of the failed connection's lane) and keeps serving with
+     * new connections.
      */
     public void networkError(PooledConnection<BackendConnection> failed, UpstreamException cause) {
-        if (failed.generation() == pool.statistics().generation()) {
+        int lane = failed.connection().lane();
+        if (lane < lanes.length && failed.generation() == lanes[lane].generation()) {
             LOG.warn("[pool {}] network error, clearing the pool: {}", host, cause.getMessage());
             clearNow();
         }
@@ -44,29 +77,61 @@ public final class HostPool implements AutoCloseable {
         clearNow();
     }
 
-    /** Clears the pool, closes its idle connections on this thread, and keeps serving. */
+    /** Clears every lane, closes idle connections on this thread, and keeps serving. */
     private void clearNow() {
-        pool.clear();
-        pool.runMaintenance();
-        pool.ready();
+        for (ConnectionPool<BackendConnection> lane : lanes) {
+            lane.clear();
+            lane.runMaintenance();
+            lane.ready();
+        }
     }
 
     void ready() {
-        pool.ready();
+        for (ConnectionPool<BackendConnection> lane : lanes) {
+            lane.ready();
+        }
     }
 
-    public PoolStatistics statistics() {
-        return pool.statistics();
-    }
-
+    /** The host's figures: the sum of its lanes. */
     public HostPoolStats stats() {
-        PoolStatistics s = pool.statistics();
-        return new HostPoolStats(host, s.inUse(), s.available(), s.pending(), s.totalCreated(), s.totalClosed(),
-                s.maxPoolSize(), s.waitQueueSize(), s.waitQueueTimeouts(), s.clears(), s.generation(), s.state());
+        int inUse = 0;
+        int available = 0;
+        int pending = 0;
+        long created = 0;
+        long closed = 0;
+        int max = 0;
+        int waiting = 0;
+        long timeouts = 0;
+        long clears = 0;
+        int generation = 0;
+        String state = "closed";
+        for (ConnectionPool<BackendConnection> lane : lanes) {
+            PoolStatistics s = lane.statistics();
+            inUse += s.inUse();
+            available += s.available();
+            pending += s.pending();
+            created += s.totalCreated();
+            closed += s.totalClosed();
+            max += s.maxPoolSize();
+            waiting += s.waitQueueSize();
+            timeouts += s.waitQueueTimeouts();
+            clears = Math.max(clears, s.clears());
+            generation = Math.max(generation, s.generation());
+            state = s.state();
+        }
+        return new HostPoolStats(host, inUse, available, pending, created, closed, max, waiting, timeouts, clears,
+                generation, state);
+    }
+
+    /** How many lanes (event-loop pools) the host's connections are split into. */
+    public int laneCount() {
+        return lanes.length;
     }
 
     @Override
     public void close() {
-        pool.close();
+        for (ConnectionPool<BackendConnection> lane : lanes) {
+            lane.close();
+        }
     }
 }

@@ -2,10 +2,10 @@ package dev.sluice.server.upstream;
 
 import dev.sluice.pool.ConnectionPool;
 import dev.sluice.pool.PoolListener;
+import dev.sluice.pool.PoolSettings;
 import dev.sluice.server.config.HostAndPort;
 import dev.sluice.server.config.UpstreamSettings;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,22 +33,26 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private volatile int maxWireVersion;
 
-    public UpstreamCluster(UpstreamSettings settings, EventLoopGroup group, Class<? extends Channel> channelClass,
+    public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
                            int maxMessageSizeBytes, PoolListener listener, ScheduledExecutorService scheduler,
                            int initialWireVersion) {
         this.settings = settings;
         this.maxWireVersion = initialWireVersion;
+        List<PoolSettings> laneSettings = LaneSettings.split(settings.pool(), loops.size());
         List<HostPool> list = new ArrayList<>();
         for (HostAndPort host : settings.hosts()) {
-            BackendConnectionFactory factory = new BackendConnectionFactory(host, settings, group, channelClass,
-                    maxMessageSizeBytes);
-            ConnectionPool<BackendConnection> pool = ConnectionPool.builder(factory)
-                    .address(host.toString())
-                    .settings(settings.pool())
-                    .listener(listener)
-                    .scheduler(scheduler)
-                    .build();
-            HostPool hostPool = new HostPool(host.toString(), pool);
+            List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
+            for (int lane = 0; lane < laneSettings.size(); lane++) {
+                BackendConnectionFactory factory = new BackendConnectionFactory(host, settings, loops.loop(lane),
+                        channelClass, maxMessageSizeBytes, lane);
+                lanes.add(ConnectionPool.builder(factory)
+                        .address(host.toString())
+                        .settings(laneSettings.get(lane))
+                        .listener(listener)
+                        .scheduler(scheduler)
+                        .build());
+            }
+            HostPool hostPool = new HostPool(host.toString(), lanes, loops);
             pools.put(host.toString(), hostPool);
             list.add(hostPool);
         }
@@ -61,7 +65,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
             pool.ready();
         }
         CompletableFuture<Integer> probe = new CompletableFuture<>();
-        ordered[0].checkOut((connection, error) -> {
+        ordered[0].checkOut(null, (connection, error) -> {
             if (error != null) {
                 probe.completeExceptionally(error);
             } else {
