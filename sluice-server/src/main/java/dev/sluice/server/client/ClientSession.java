@@ -1,6 +1,5 @@
 package dev.sluice.server.client;
 
-import dev.sluice.server.registry.Addresses;
 import dev.sluice.server.registry.ConnectionEntry;
 import dev.sluice.server.route.ForwardCallback;
 import dev.sluice.server.route.ForwardRequest;
@@ -56,8 +55,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.handshake = new HandshakeState(services.compressors());
-        this.entry = services.registry().register(CONNECTOR, Addresses.format(ctx.channel().localAddress()),
-                Addresses.format(ctx.channel().remoteAddress()), reason -> ctx.channel().eventLoop().execute(() -> kill(reason)));
+        this.entry = services.registry().register(CONNECTOR, ctx.channel().localAddress(),
+                ctx.channel().remoteAddress(), reason -> ctx.channel().eventLoop().execute(() -> kill(reason)));
         this.replies = new ReplyWriter(ctx, entry);
         LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
         ctx.fireChannelActive();

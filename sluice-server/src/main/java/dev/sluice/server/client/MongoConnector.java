@@ -7,9 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +27,6 @@ public final class MongoConnector implements AutoCloseable {
     private final SessionServices services;
     private final int maxIncomingConnections;
     private final AtomicInteger open = new AtomicInteger();
-    private final ChannelGroup clients = new DefaultChannelGroup("mongodb-clients", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
     public MongoConnector(InetSocketAddress bind, EventLoopGroup boss, EventLoopGroup workers,
@@ -61,7 +57,6 @@ public final class MongoConnector implements AutoCloseable {
                             ch.close();
                             return;
                         }
-                        clients.add(ch);
                         ch.pipeline().addLast("frames", new FrameDecoder(services.maxMessageSizeBytes()));
                         ch.pipeline().addLast("session", new ClientSession(services, open::decrementAndGet));
                     }
@@ -82,14 +77,14 @@ public final class MongoConnector implements AutoCloseable {
         return open.get();
     }
 
-    /** Operations currently in flight across all clients. */
-    public ChannelGroup clients() {
-        return clients;
-    }
-
+    /** Stops accepting and closes every client connection (their in-flight operations end with them). */
     @Override
     public void close() {
         stopAccepting();
-        clients.close().awaitUninterruptibly();
+        for (var entry : services.registry().snapshot()) {
+            if (ClientSession.CONNECTOR.equals(entry.connector())) {
+                entry.kill("Sluice is shutting down");
+            }
+        }
     }
 }

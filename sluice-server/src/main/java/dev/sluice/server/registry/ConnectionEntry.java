@@ -1,20 +1,22 @@
 package dev.sluice.server.registry;
 
+import java.net.SocketAddress;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One accepted connection of any connector, as the registry, the admin commands and the dashboard
- * see it. Identity fields are final; the rest is updated by the connection's own event loop and read
- * by anyone (volatile / atomic, no locks).
+ * see it. Identity fields are final; the rest is written only by the connection's own event loop
+ * (one writer, so plain volatile fields suffice, counters included) and read by anyone.
+ *
+ * <p>Kept small on purpose (it lives as long as an idle client): addresses are the channel's own
+ * objects, formatted when read; the id string is built when asked for.
  */
 public final class ConnectionEntry {
-    private final String connectionId;
     private final long sequence;
-    private final Instant connectTime;
+    private final long connectTimeMillis;
     private final String connector;
-    private final String serverAddress;
-    private final String clientAddress;
+    private final Object serverAddress;
+    private final Object clientAddress;
     private final Killer killer;
 
     private volatile String username;
@@ -25,16 +27,15 @@ public final class ConnectionEntry {
     private volatile String currentOp;
     private volatile long currentOpStartNanos;
     private volatile String pinnedHost;
-    private final AtomicLong opCount = new AtomicLong();
-    private final AtomicLong bytesIn = new AtomicLong();
-    private final AtomicLong bytesOut = new AtomicLong();
+    private volatile long opCount;
+    private volatile long bytesIn;
+    private volatile long bytesOut;
 
-    ConnectionEntry(long sequence, String connector, Instant connectTime, String serverAddress,
-                    String clientAddress, Killer killer) {
+    ConnectionEntry(long sequence, String connector, long connectTimeMillis, Object serverAddress,
+                    Object clientAddress, Killer killer) {
         this.sequence = sequence;
-        this.connectionId = connector + "-" + sequence;
         this.connector = connector;
-        this.connectTime = connectTime;
+        this.connectTimeMillis = connectTimeMillis;
         this.serverAddress = serverAddress;
         this.clientAddress = clientAddress;
         this.killer = killer;
@@ -47,13 +48,13 @@ public final class ConnectionEntry {
         void kill(String reason);
     }
 
-    public String connectionId() { return connectionId; }
+    public String connectionId() { return connector + "-" + sequence; }
     /** The numeric part of the id; unique across connectors and never reused in a process. */
     public long sequence() { return sequence; }
-    public Instant connectTime() { return connectTime; }
+    public Instant connectTime() { return Instant.ofEpochMilli(connectTimeMillis); }
     public String connector() { return connector; }
-    public String serverAddress() { return serverAddress; }
-    public String clientAddress() { return clientAddress; }
+    public String serverAddress() { return format(serverAddress); }
+    public String clientAddress() { return format(clientAddress); }
     public String username() { return username; }
     public String userAgent() { return userAgent; }
     public String appName() { return appName; }
@@ -61,9 +62,9 @@ public final class ConnectionEntry {
     public ConnectionStatus status() { return status; }
     public String currentOp() { return currentOp; }
     public String pinnedHost() { return pinnedHost; }
-    public long opCount() { return opCount.get(); }
-    public long bytesIn() { return bytesIn.get(); }
-    public long bytesOut() { return bytesOut.get(); }
+    public long opCount() { return opCount; }
+    public long bytesIn() { return bytesIn; }
+    public long bytesOut() { return bytesOut; }
 
     /** How long the current operation has run, in nanoseconds of {@code nowNanos}'s clock; 0 when idle. */
     public long currentOpRunningNanos(long nowNanos) {
@@ -71,16 +72,17 @@ public final class ConnectionEntry {
     }
 
     public void username(String username) { this.username = username; }
-    public void userAgent(String userAgent) { this.userAgent = userAgent; }
-    public void appName(String appName) { this.appName = appName; }
-    public void driver(String driver) { this.driver = driver; }
+    public void userAgent(String userAgent) { this.userAgent = Labels.canonical(userAgent); }
+    public void appName(String appName) { this.appName = Labels.canonical(appName); }
+    public void driver(String driver) { this.driver = Labels.canonical(driver); }
     public void pinnedHost(String pinnedHost) { this.pinnedHost = pinnedHost; }
-    public void addBytesIn(long n) { bytesIn.addAndGet(n); }
-    public void addBytesOut(long n) { bytesOut.addAndGet(n); }
+    // single writer (the connection's event loop): read-modify-write of a volatile is safe here
+    public void addBytesIn(long n) { bytesIn += n; }
+    public void addBytesOut(long n) { bytesOut += n; }
 
     /** Marks an operation as started (status Running, opCount + 1). */
     public void operationStarted(String description, long nowNanos) {
-        opCount.incrementAndGet();
+        opCount++;
         currentOpStartNanos = nowNanos;
         currentOp = description;
         if (status != ConnectionStatus.CLOSING) {
@@ -107,8 +109,12 @@ public final class ConnectionEntry {
         killer.kill(reason);
     }
 
+    private static String format(Object address) {
+        return address instanceof SocketAddress a ? Addresses.format(a) : (String) address;
+    }
+
     @Override
     public String toString() {
-        return connectionId + " from " + clientAddress;
+        return connectionId() + " from " + clientAddress();
     }
 }

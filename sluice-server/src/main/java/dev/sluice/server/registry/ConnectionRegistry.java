@@ -1,5 +1,6 @@
 package dev.sluice.server.registry;
 
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConnectionRegistry {
     private final Clock clock;
     private final AtomicLong sequence = new AtomicLong();
-    private final ConcurrentHashMap<String, ConnectionEntry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, ConnectionEntry> entries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ConnectorCounters> counters = new ConcurrentHashMap<>();
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -26,9 +27,20 @@ public final class ConnectionRegistry {
     /** Registers a newly accepted connection and returns its entry (with a fresh id). */
     public ConnectionEntry register(String connector, String serverAddress, String clientAddress,
                                     ConnectionEntry.Killer killer) {
-        ConnectionEntry entry = new ConnectionEntry(sequence.incrementAndGet(), connector, clock.instant(),
+        return add(connector, serverAddress, clientAddress, killer);
+    }
+
+    /** As {@link #register(String, String, String, ConnectionEntry.Killer)}, keeping the channel's address objects. */
+    public ConnectionEntry register(String connector, SocketAddress serverAddress, SocketAddress clientAddress,
+                                    ConnectionEntry.Killer killer) {
+        return add(connector, serverAddress, clientAddress, killer);
+    }
+
+    private ConnectionEntry add(String connector, Object serverAddress, Object clientAddress,
+                                ConnectionEntry.Killer killer) {
+        ConnectionEntry entry = new ConnectionEntry(sequence.incrementAndGet(), connector, clock.millis(),
                 serverAddress, clientAddress, killer);
-        entries.put(entry.connectionId(), entry);
+        entries.put(entry.sequence(), entry);
         countersOf(connector).accepted.incrementAndGet();
         for (RegistryListener listener : listeners) {
             listener.registered(entry);
@@ -38,7 +50,7 @@ public final class ConnectionRegistry {
 
     /** Removes a closed connection. Idempotent. */
     public void unregister(ConnectionEntry entry) {
-        if (entries.remove(entry.connectionId(), entry)) {
+        if (entries.remove(entry.sequence(), entry)) {
             for (RegistryListener listener : listeners) {
                 listener.unregistered(entry);
             }
@@ -53,9 +65,24 @@ public final class ConnectionRegistry {
         }
     }
 
-    /** The entry with this id, or null. */
+    /** The entry with this id ({@code <connector>-<n>}), or null. */
     public ConnectionEntry find(String connectionId) {
-        return connectionId == null ? null : entries.get(connectionId);
+        if (connectionId == null) {
+            return null;
+        }
+        int dash = connectionId.lastIndexOf('-');
+        if (dash <= 0 || dash == connectionId.length() - 1) {
+            return null;
+        }
+        long n;
+        try {
+            n = Long.parseLong(connectionId.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        ConnectionEntry entry = entries.get(n);
+        return entry != null && connectionId.regionMatches(0, entry.connector(), 0, dash)
+                && entry.connector().length() == dash ? entry : null;
     }
 
     /** All current connections, oldest first. */
