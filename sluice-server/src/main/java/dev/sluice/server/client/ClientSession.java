@@ -173,7 +173,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void forward(ByteBuf frame, Request request, BsonDocument body, String db, boolean moreToCome) {
         busy = true;
-        entry.operationStarted(request.commandName() + " " + db, services.ticker().getAsLong());
+        entry.operationStarted(request.commandName(), db, services.ticker().getAsLong());
         inFlight = services.router().forward(new ForwardRequest(frame, request.commandName(), db, body, moreToCome, this, ctx.executor()),
                 new ForwardCallback() {
                     @Override

@@ -76,7 +76,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         } else {
             HttpMethod method = request.method();
             String path = new QueryStringDecoder(request.uri()).path();
-            entry.operationStarted(method + " " + path, System.nanoTime());
+            entry.operationStarted(method.toString(), path, System.nanoTime());
             entry.addBytesIn(request.content().readableBytes());
             try {
                 result = routes.handle(method, path, ByteBufUtil.getBytes(request.content()), entry);

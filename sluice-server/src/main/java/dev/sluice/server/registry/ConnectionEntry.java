@@ -25,6 +25,7 @@ public final class ConnectionEntry {
     private volatile String driver;
     private volatile ConnectionStatus status = ConnectionStatus.IDLE;
     private volatile String currentOp;
+    private volatile String currentOpTarget;
     private volatile long currentOpStartNanos;
     private volatile String pinnedHost;
     private volatile long opCount;
@@ -60,7 +61,12 @@ public final class ConnectionEntry {
     public String appName() { return appName; }
     public String driver() { return driver; }
     public ConnectionStatus status() { return status; }
-    public String currentOp() { return currentOp; }
+    /** The operation in flight ("find test", "GET /api/connections"), or null when idle. */
+    public String currentOp() {
+        String op = currentOp;
+        String target = currentOpTarget;
+        return op == null || target == null ? op : op + " " + target;
+    }
     public String pinnedHost() { return pinnedHost; }
     public long opCount() { return opCount; }
     public long bytesIn() { return bytesIn; }
@@ -82,9 +88,18 @@ public final class ConnectionEntry {
 
     /** Marks an operation as started (status Running, opCount + 1). */
     public void operationStarted(String description, long nowNanos) {
+        operationStarted(description, null, nowNanos);
+    }
+
+    /**
+     * As {@link #operationStarted(String, long)}, with what it acts on (a database, a path) kept
+     * apart so the hot path builds no string.
+     */
+    public void operationStarted(String operation, String target, long nowNanos) {
         opCount++;
         currentOpStartNanos = nowNanos;
-        currentOp = description;
+        currentOpTarget = target;
+        currentOp = operation;
         if (status != ConnectionStatus.CLOSING) {
             status = ConnectionStatus.RUNNING;
         }
