@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny, fast fake mongod for tests: answers the handshake and a few commands from memory.
- * {@code {sleep: ms}} answers after ms; {@code {dropMidReply: 1}} writes half a reply and closes.
+ * {@code {sleep: ms}} answers after ms; {@code {dropMidReply: 1}} writes half a reply and closes;
+ * {@code {stall: 1}} never answers. Faults for whole workloads: {@link #slow} delays every reply but
+ * the handshake's, {@link #dropEvery} cuts every n-th reply in half and closes its connection.
  * Counts its connections, so tests can see what the backend sees.
  */
 public final class FakeMongod implements AutoCloseable {
@@ -36,6 +38,9 @@ public final class FakeMongod implements AutoCloseable {
     private final AtomicInteger total = new AtomicInteger();
     private final Channel server;
     private final java.util.Queue<String> commands = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicInteger replies = new AtomicInteger();
+    private volatile long slowMS;
+    private volatile int dropEvery;
 
     private FakeMongod(int port) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -78,6 +83,16 @@ public final class FakeMongod implements AutoCloseable {
 
     public int totalConnections() {
         return total.get();
+    }
+
+    /** Delays every reply except the handshake's by {@code ms} (0: no delay). */
+    public void slow(long ms) {
+        slowMS = ms;
+    }
+
+    /** Cuts every {@code n}-th reply (handshakes excepted) in half and closes its connection (0: never). */
+    public void dropEvery(int n) {
+        dropEvery = n;
     }
 
     @Override
@@ -127,13 +142,21 @@ public final class FakeMongod implements AutoCloseable {
                 default -> reply = new BsonDocument("ok", new BsonDouble(1));
             }
             ByteBuf out = OpMsg.encode(ctx.alloc(), 1, request.requestId(), 0, reply);
-            if (body.containsKey("dropMidReply")) {
+            boolean handshake = name.equals("hello") || name.equals("isMaster") || name.equals("ismaster");
+            int every = dropEvery;
+            boolean drop = !handshake && every > 0 && replies.incrementAndGet() % every == 0;
+            if (body.containsKey("stall")) {
+                out.release();
+                return;
+            }
+            if (body.containsKey("dropMidReply") || drop) {
                 ctx.writeAndFlush(out.retainedSlice(0, out.readableBytes() / 2)).addListener(f -> ctx.close());
                 out.release();
                 return;
             }
-            if (body.containsKey("sleep")) {
-                long ms = body.get("sleep").asNumber().longValue();
+            long delay = handshake ? 0 : slowMS;
+            if (body.containsKey("sleep") || delay > 0) {
+                long ms = body.containsKey("sleep") ? body.get("sleep").asNumber().longValue() + delay : delay;
                 ctx.executor().schedule(() -> ctx.writeAndFlush(out), ms, TimeUnit.MILLISECONDS);
                 return;
             }
