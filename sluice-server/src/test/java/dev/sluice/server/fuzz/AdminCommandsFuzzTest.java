@@ -37,7 +37,7 @@ class AdminCommandsFuzzTest {
         FuzzDefaults.regressionRunsWithoutHooks();
     }
 
-    @Timeout(10)
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     @FuzzTest(maxDuration = "5m")
     void executeNeverThrows(FuzzedDataProvider data) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);

@@ -97,7 +97,7 @@ class ClientSessionFuzzTest {
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 
-    @Timeout(10)
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     @FuzzTest(maxDuration = "5m")
     void aClientConnectionSurvivesAnyStream(FuzzedDataProvider data) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);

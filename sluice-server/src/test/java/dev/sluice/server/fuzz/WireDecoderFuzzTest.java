@@ -9,6 +9,7 @@ import dev.sluice.server.wire.OpQuery;
 import dev.sluice.server.wire.OpReply;
 import dev.sluice.server.wire.WireProtocolException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -27,7 +28,8 @@ import java.util.List;
  * <p>Invariants: the only exception is {@link WireProtocolException}; nothing allocates more than
  * the 64 KiB frame limit (plus the input's own size, which the decoder's cumulation may hold);
  * every emitted frame has the length its header announces; the same stream fed whole or in small
- * chunks yields the same frames; every buffer is released.
+ * chunks yields the same frames; OP_COMPRESSED decompresses to the same bytes on Netty's default
+ * allocator as on the capped one; every buffer is released.
  *
  * <p>Plain test runs replay the corpus under {@code WireDecoderFuzzTestInputs/}; {@code JAZZER_FUZZ=1}
  * fuzzes (RELIABILITY.md).
@@ -42,7 +44,7 @@ class WireDecoderFuzzTest {
 
     private final CappedAllocator alloc = new CappedAllocator(MAX_MESSAGE_SIZE);
 
-    @Timeout(10)
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     @FuzzTest(maxDuration = "5m")
     void decodeAndParse(byte[] input) {
         if (input.length > MAX_MESSAGE_SIZE) {
@@ -130,6 +132,15 @@ class WireDecoderFuzzTest {
                 }
                 if (depth > 0) {
                     throw new AssertionError("OP_COMPRESSED inside OP_COMPRESSED was accepted");
+                }
+                // the same on the production allocator (Netty's default), which grows buffers its own way
+                ByteBuf again = OpCompressed.decompress(frame, MAX_MESSAGE_SIZE, ByteBufAllocator.DEFAULT);
+                try {
+                    if (!ByteBufUtil.equals(plain, again)) {
+                        throw new AssertionError("decompressed differently on the default allocator");
+                    }
+                } finally {
+                    again.release();
                 }
                 parse(plain, depth + 1);
             } finally {
