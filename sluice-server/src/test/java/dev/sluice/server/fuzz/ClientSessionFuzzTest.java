@@ -3,25 +3,13 @@ package dev.sluice.server.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.sluice.pool.PoolListener;
-import dev.sluice.server.admin.AdminCommands;
-import dev.sluice.server.admin.AdminReply;
-import dev.sluice.server.admin.AdminSettings;
-import dev.sluice.server.admin.FakePoolDirectory;
 import dev.sluice.server.client.ClientSession;
-import dev.sluice.server.client.HelloResponder;
-import dev.sluice.server.client.LocalCommands;
-import dev.sluice.server.client.SessionServices;
 import dev.sluice.server.config.UpstreamSettings;
-import dev.sluice.server.registry.ConnectionEntry;
 import dev.sluice.server.registry.ConnectionRegistry;
-import dev.sluice.server.route.CursorTable;
-import dev.sluice.server.route.OwnerCleanup;
 import dev.sluice.server.route.Router;
-import dev.sluice.server.route.TransactionTable;
 import dev.sluice.server.upstream.UpstreamCluster;
 import dev.sluice.server.wire.Compressor;
 import dev.sluice.server.wire.DocumentSequence;
-import dev.sluice.server.wire.FrameDecoder;
 import dev.sluice.server.wire.OpCode;
 import dev.sluice.server.wire.OpCompressed;
 import dev.sluice.server.wire.OpMsg;
@@ -47,9 +35,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteBuffer;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -70,7 +55,6 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 class ClientSessionFuzzTest {
     private static final int MAX_MESSAGE_SIZE = 64 * 1024;
-    private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
     private static final String[] COMMANDS = {"hello", "isMaster", "ismaster", "ping", "listConnections",
             "killConnections", "killConnection", "dropConnections", "connPoolStats", "serverStatus", "saslStart",
             "authenticate", "find", "insert", "getMore", "killCursors", "aggregate", "commitTransaction",
@@ -100,28 +84,11 @@ class ClientSessionFuzzTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     @FuzzTest(maxDuration = "5m")
     void aClientConnectionSurvivesAnyStream(FuzzedDataProvider data) {
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        ConnectionRegistry registry = new ConnectionRegistry(clock);
-        Router router = new Router(cluster, new CursorTable(), new TransactionTable());
-        AdminCommands admin = new AdminCommands(registry, new FakePoolDirectory().host("127.0.0.1:1", 0, 0, 0, 10, 0),
-                new AdminSettings(100, "7.0.0-sluice", "fuzz:27016", NOW), clock);
-        LocalCommands local = new LocalCommands() {
-            @Override
-            public boolean handles(String commandName) {
-                return admin.handles(commandName);
-            }
-
-            @Override
-            public Reply execute(String commandName, BsonDocument command, String database, ConnectionEntry caller) {
-                AdminReply r = admin.execute(commandName, command, database, caller);
-                return new Reply(r.reply(), r.afterReply());
-            }
-        };
-        SessionServices services = new SessionServices(registry, router,
-                new OwnerCleanup(router, UnpooledByteBufAllocator.DEFAULT), new HelloResponder(clock, MAX_MESSAGE_SIZE),
-                local, cluster, List.of(Compressor.values()), MAX_MESSAGE_SIZE, System::nanoTime);
-        ClientSession session = new ClientSession(services, () -> { });
-        EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(MAX_MESSAGE_SIZE), session);
+        SessionFixture fixture = new SessionFixture(cluster, MAX_MESSAGE_SIZE);
+        ConnectionRegistry registry = fixture.registry();
+        Router router = fixture.router();
+        ClientSession session = fixture.session();
+        EmbeddedChannel channel = fixture.channel();
 
         ByteBuf stream = Unpooled.buffer();
         List<Integer> cuts = new ArrayList<>();
