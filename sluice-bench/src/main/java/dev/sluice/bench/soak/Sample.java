@@ -4,7 +4,7 @@ package dev.sluice.bench.soak;
  * One measurement of the Sluice process.
  *
  * @param seconds       since the soak started
- * @param heapKiB       heap in use after a full GC
+ * @param heapKiB       live heap after a full GC (old generation; see SluiceProcess#heapAfterGcKiB)
  * @param metaspaceKiB  metaspace in use
  * @param rssKiB        resident set size
  * @param threads       OS threads of the process

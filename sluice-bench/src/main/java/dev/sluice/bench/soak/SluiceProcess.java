@@ -77,25 +77,32 @@ final class SluiceProcess implements AutoCloseable {
         return httpUri;
     }
 
-    /** Heap in use right after a full GC, in KiB (sum of the generations' "used"), or -1. */
+    /**
+     * Live heap after a full GC, in KiB: the old generation's "used" right after jcmd GC.run (with the
+     * serial or parallel collector a full GC leaves the live set there; the young generation is
+     * skipped because the load refills it between the two jcmd calls). Other collectors: the sum of
+     * what heap_info reports as used. -1 when jcmd fails.
+     */
     long heapAfterGcKiB() {
         jcmd("GC.run");
         String info = jcmd("GC.heap_info");
-        long used = 0;
+        long sum = 0;
         boolean any = false;
         for (String line : info.split("\n")) {
             String t = line.trim();
-            if (t.startsWith("Metaspace") || t.startsWith("class space") || t.startsWith("eden") || t.startsWith("from")
-                    || t.startsWith("to ") || t.startsWith("the space")) {
-                continue; // per-space detail repeats the generation totals; metaspace is reported apart
-            }
             Matcher m = USED.matcher(t);
-            if (m.find()) {
-                used += Long.parseLong(m.group(1));
+            if (!m.find()) {
+                continue;
+            }
+            if (t.startsWith("tenured generation") || t.startsWith("ParOldGen") || t.startsWith("PSOldGen")) {
+                return Long.parseLong(m.group(1));
+            }
+            if (t.startsWith("garbage-first heap") || t.startsWith("ZHeap") || t.startsWith("Shenandoah")) {
+                sum += Long.parseLong(m.group(1));
                 any = true;
             }
         }
-        return any ? used : -1;
+        return any ? sum : -1;
     }
 
     /** Metaspace in use, KiB, from the same heap_info (call after {@link #heapAfterGcKiB}). */

@@ -117,7 +117,7 @@ public final class Soak {
     /** Prints the verdict per metric; true when nothing grows and everything was released. */
     static boolean report(Sample before, List<Sample> during, Sample after, int stuck, Map<String, Long> errors) {
         boolean ok = true;
-        System.out.println("growth over the second half of the load (least-squares slope, projected per hour):");
+        System.out.println("growth during the load (median of the last third vs the first third; slope over the second half):");
         ok &= growth("heap after GC (KiB)", during, Sample::heapKiB, 4096);
         ok &= growth("metaspace (KiB)", during, Sample::metaspaceKiB, 2048);
         ok &= growth("RSS (KiB)", during, Sample::rssKiB, 32768);
@@ -142,20 +142,26 @@ public final class Soak {
         return ok;
     }
 
-    /** Fits a line to the second half of the samples; flags a slope whose hourly projection passes the slack. */
+    /**
+     * Compares the median of the last third of the samples with the median of the first third (the
+     * first samples come after the warm-up). A metric "grows" when that difference passes its slack
+     * and the least-squares slope over the second half still points up: medians keep one noisy sample
+     * (a GC racing the probe, a burst of reconnections after a kill) from deciding.
+     */
     private static boolean growth(String name, List<Sample> samples, ToLongFunction<Sample> metric, long slack) {
-        List<Sample> half = samples.subList(samples.size() / 2, samples.size());
-        if (half.size() < 3) {
+        if (samples.size() < 6) {
             System.out.printf("  %-22s too few samples%n", name);
             return true;
         }
+        int third = samples.size() / 3;
+        long early = median(samples.subList(0, third), metric);
+        long late = median(samples.subList(samples.size() - third, samples.size()), metric);
+        List<Sample> half = samples.subList(samples.size() / 2, samples.size());
         double n = half.size();
         double sx = 0;
         double sy = 0;
         double sxx = 0;
         double sxy = 0;
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
         for (Sample s : half) {
             double x = s.seconds();
             double y = metric.applyAsLong(s);
@@ -163,16 +169,17 @@ public final class Soak {
             sy += y;
             sxx += x * x;
             sxy += x * y;
-            min = Math.min(min, metric.applyAsLong(s));
-            max = Math.max(max, metric.applyAsLong(s));
         }
         double slope = (n * sxy - sx * sy) / Math.max(1e-9, n * sxx - sx * sx);
-        double perHour = slope * 3600;
-        long first = metric.applyAsLong(samples.get(0));
-        boolean grows = perHour > slack && max > first + slack / 4;
-        System.out.printf("  %-22s first %d, second half min %d max %d, slope %+.1f/h -> %s%n", name, first, min, max,
-                perHour, grows ? "GROWS" : "flat");
+        boolean grows = late - early > slack && slope > 0;
+        System.out.printf("  %-22s median first third %d, last third %d (slack %d), slope %+.1f/h -> %s%n", name,
+                early, late, slack, slope * 3600, grows ? "GROWS" : "flat");
         return !grows;
+    }
+
+    private static long median(List<Sample> samples, ToLongFunction<Sample> metric) {
+        long[] values = samples.stream().mapToLong(metric).sorted().toArray();
+        return values[values.length / 2];
     }
 
     private static Map<String, String> options(String[] args) {
