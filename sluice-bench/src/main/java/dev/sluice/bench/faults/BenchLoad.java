@@ -27,6 +27,7 @@ final class BenchLoad implements AutoCloseable {
     private final List<MongoClient> clients = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, String> samples = new ConcurrentHashMap<>();
     private final long[] lastSuccess;
     private final AtomicLong longest = new AtomicLong();
     private volatile boolean running = true;
@@ -51,6 +52,7 @@ final class BenchLoad implements AutoCloseable {
         for (long i = 0; running; i++) {
             long start = System.nanoTime();
             String outcome;
+            String message = null;
             try {
                 switch ((int) (i % 5)) {
                     case 0 -> c.insertOne(new Document("t", id).append("i", i).append("pad", "x".repeat(200)));
@@ -73,10 +75,16 @@ final class BenchLoad implements AutoCloseable {
                 }
             } catch (MongoCommandException e) {
                 outcome = "code " + e.getErrorCode() + " (" + e.getErrorCodeName() + ")";
+                message = e.getErrorMessage();
             } catch (MongoException e) {
                 outcome = e.getClass().getSimpleName();
+                message = e.getMessage();
             } catch (RuntimeException e) {
                 outcome = "UNEXPECTED " + e.getClass().getName();
+                message = String.valueOf(e);
+            }
+            if (message != null) {
+                samples.putIfAbsent(outcome, message);
             }
             longest.accumulateAndGet(System.nanoTime() - start, Math::max);
             outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
@@ -120,6 +128,11 @@ final class BenchLoad implements AutoCloseable {
         Map<String, Long> m = new TreeMap<>();
         outcomes.forEach((k, v) -> m.put(k, v.sum()));
         return m;
+    }
+
+    /** The first message seen for each kind of failure. */
+    Map<String, String> samples() {
+        return new TreeMap<>(samples);
     }
 
     long longestMillis() {

@@ -216,6 +216,7 @@ public final class FaultBench {
                 + " | " + load.longestMillis() + " | " + stuck + " | " + leaks + " |";
         rows.add(row);
         System.out.println(row);
+        load.samples().forEach((k, v) -> System.out.println("   " + k + ": " + v));
         if (!problems.isEmpty()) {
             allPassed = false;
             System.out.println("   PROBLEMS: " + problems);

@@ -175,6 +175,43 @@ class FaultsUnderLoadIT {
         }
     }
 
+    /**
+     * With socketTimeoutMS unset upstream (the default), an upstream that never answers holds the
+     * operation until the client gives up; Sluice must then discard that backend connection (its state
+     * is unknown), not leak it, and keep serving.
+     */
+    @Test
+    void stalledUpstreamWithoutSocketTimeoutIsReleasedWhenTheClientGivesUp() throws Exception {
+        try (FakeMongod backend = FakeMongod.start();
+             SluiceHarness sluice = SluiceHarness.upstream(backend.uri() + "?maxPoolSize=10");
+             MongoClient client = MongoClients.create(sluice.uri("socketTimeoutMS=1000&appName=stall&retryReads=false"))) {
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < 5; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        client.getDatabase("test").runCommand(new Document("stall", 1));
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                });
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                t.join(10_000);
+                assertThat(t.isAlive()).as("a stalled operation still running").isFalse();
+            }
+            assertThat(errors).hasSize(5).allMatch(e -> e instanceof com.mongodb.MongoSocketReadTimeoutException);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                HostPoolStats s = sluice.server().cluster().statistics().get(0);
+                assertThat(s.inUse()).isZero();
+                assertThat(s.available() + s.inUse() + s.refreshing()).isEqualTo(backend.currentConnections());
+            });
+            assertThat(client.getDatabase("test").runCommand(new Document("count", "c")).get("ok")).isEqualTo(1.0);
+        }
+    }
+
     /** Kills three random connections of the load every 100 ms with the admin command. */
     private static final class Killer {
         private final MongoClient admin;
