@@ -95,8 +95,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         try {
             int opCode = frame.getIntLE(frame.readerIndex() + 12);
             if (opCode == OpCode.OP_COMPRESSED.code()) {
-                compressor = Compressor.byId(frame.getUnsignedByte(frame.readerIndex() + 24));
                 ByteBuf plain = OpCompressed.decompress(frame, services.maxMessageSizeBytes(), ctx.alloc());
+                compressor = Compressor.byId(frame.getUnsignedByte(frame.readerIndex() + 24)); // length checked
                 frame.release();
                 frame = plain;
                 opCode = frame.getIntLE(frame.readerIndex() + 12);

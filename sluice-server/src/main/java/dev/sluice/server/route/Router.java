@@ -114,7 +114,7 @@ public final class Router {
                 @Override
                 public void onFailure(UpstreamException cause) {
                     inFlight.discard();
-                    if (cause.isNetworkError()) {
+                    if (cause.isNetworkError() && !inFlight.isCancelled()) {
                         pool.networkError(pooled, cause);
                     }
                     LOG.info("[route] unacknowledged {} failed upstream: {}", request.commandName(), cause.getMessage());
@@ -136,7 +136,8 @@ public final class Router {
             @Override
             public void onFailure(UpstreamException cause) {
                 inFlight.discard();
-                if (cause.isNetworkError()) {
+                // a client killed or gone mid-operation had its connection closed by Sluice: no network error
+                if (cause.isNetworkError() && !inFlight.isCancelled()) {
                     pool.networkError(pooled, cause);
                 }
                 callback.onFailure(cause);

@@ -15,6 +15,7 @@ final class NoopCodec implements CompressionCodec {
         if (in.readableBytes() != uncompressedSize) {
             throw CompressionCodec.sizeMismatch("noop", in.readableBytes(), uncompressedSize);
         }
+        ArrayRegion.ensureWritable(out, uncompressedSize);
         out.writeBytes(in, in.readerIndex(), uncompressedSize);
     }
 }

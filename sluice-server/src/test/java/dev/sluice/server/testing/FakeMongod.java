@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny, fast fake mongod for tests: answers the handshake and a few commands from memory.
- * {@code {sleep: ms}} answers after ms; {@code {dropMidReply: 1}} writes half a reply and closes.
+ * {@code {sleep: ms}} answers after ms; {@code {dropMidReply: 1}} writes half a reply and closes;
+ * {@code {stall: 1}} never answers. Faults for whole workloads: {@link #slow} delays every reply but
+ * the handshake's, {@link #dropEvery} cuts every n-th reply in half and closes its connection.
  * Counts its connections, so tests can see what the backend sees.
  */
 public final class FakeMongod implements AutoCloseable {
@@ -41,6 +43,9 @@ public final class FakeMongod implements AutoCloseable {
     /** find with a batchSize opens a cursor (ids unique across instances); getMore exhausts it. */
     private static final java.util.concurrent.atomic.AtomicLong cursorIds = new java.util.concurrent.atomic.AtomicLong(1000);
     private volatile dev.sluice.server.wire.Compressor compressor;
+    private final AtomicInteger replies = new AtomicInteger();
+    private volatile long slowMS;
+    private volatile int dropEvery;
 
     private FakeMongod(int port) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -101,6 +106,16 @@ public final class FakeMongod implements AutoCloseable {
         return total.get();
     }
 
+    /** Delays every reply except the handshake's by {@code ms} (0: no delay). */
+    public void slow(long ms) {
+        slowMS = ms;
+    }
+
+    /** Cuts every {@code n}-th reply (handshakes excepted) in half and closes its connection (0: never). */
+    public void dropEvery(int n) {
+        dropEvery = n;
+    }
+
     @Override
     public void close() {
         server.close().syncUninterruptibly();
@@ -159,13 +174,21 @@ public final class FakeMongod implements AutoCloseable {
                 default -> reply = new BsonDocument("ok", new BsonDouble(1));
             }
             ByteBuf out = OpMsg.encode(ctx.alloc(), 1, request.requestId(), 0, reply);
-            if (body.containsKey("dropMidReply") || failNext.remove(name)) {
+            boolean handshake = name.equals("hello") || name.equals("isMaster") || name.equals("ismaster");
+            int every = dropEvery;
+            boolean drop = !handshake && every > 0 && replies.incrementAndGet() % every == 0;
+            if (body.containsKey("stall")) {
+                out.release();
+                return;
+            }
+            if (body.containsKey("dropMidReply") || drop || failNext.remove(name)) {
                 ctx.writeAndFlush(out.retainedSlice(0, out.readableBytes() / 2)).addListener(f -> ctx.close());
                 out.release();
                 return;
             }
-            if (body.containsKey("sleep")) {
-                long ms = body.get("sleep").asNumber().longValue();
+            long delay = handshake ? 0 : slowMS;
+            if (body.containsKey("sleep") || delay > 0) {
+                long ms = body.containsKey("sleep") ? body.get("sleep").asNumber().longValue() + delay : delay;
                 ctx.executor().schedule(() -> ctx.writeAndFlush(out), ms, TimeUnit.MILLISECONDS);
                 return;
             }
