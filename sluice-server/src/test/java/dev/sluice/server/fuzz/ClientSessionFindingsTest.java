@@ -34,7 +34,7 @@ class ClientSessionFindingsTest {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         scheduler = Executors.newSingleThreadScheduledExecutor();
         cluster = new UpstreamCluster(UpstreamSettings.fromUri("mongodb://127.0.0.1:1/?connectTimeoutMS=100", false),
-                group, NioSocketChannel.class, 64 * 1024, new PoolListener() { }, scheduler, 17);
+                new dev.sluice.server.upstream.LoopLanes(group), NioSocketChannel.class, 64 * 1024, new PoolListener() { }, scheduler, 17);
     }
 
     @AfterAll

@@ -71,7 +71,7 @@ class ClientSessionFuzzTest {
         scheduler = Executors.newSingleThreadScheduledExecutor();
         // never started: its pool stays paused, so checkouts fail at once (no socket is ever opened)
         cluster = new UpstreamCluster(UpstreamSettings.fromUri("mongodb://127.0.0.1:1/?connectTimeoutMS=100", false),
-                group, NioSocketChannel.class, MAX_MESSAGE_SIZE, new PoolListener() { }, scheduler, 17);
+                new dev.sluice.server.upstream.LoopLanes(group), NioSocketChannel.class, MAX_MESSAGE_SIZE, new PoolListener() { }, scheduler, 17);
     }
 
     @AfterAll
