@@ -1,6 +1,7 @@
 package dev.sluice.server.client;
 
 import dev.sluice.server.registry.ConnectionEntry;
+import dev.sluice.server.route.CommandFacts;
 import dev.sluice.server.route.ForwardCallback;
 import dev.sluice.server.route.ForwardRequest;
 import dev.sluice.server.route.InFlight;
@@ -132,8 +133,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void handleMsg(ByteBuf frame, OpMsg msg, Compressor compressor) {
         BsonDocument body = msg.body();
-        String name = msg.commandName();
-        String db = msg.database();
+        CommandFacts facts = CommandFacts.of(body);
+        String name = facts.name();
+        String db = facts.database();
         Request request = Request.msg(msg.requestId(), compressor, name, msg.isExhaustAllowed());
         if (db == null) {
             frame.release();
@@ -146,7 +148,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg.isMoreToCome()) {
-            forward(frame, request, body, db, true);
+            forward(frame, request, body, facts, true);
             return;
         }
         if (services.localCommands().handles(name)) {
@@ -167,14 +169,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 replies.reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Sluice does not authenticate clients yet "
                         + "(it connects upstream with its own credentials): connect to Sluice without credentials"), 0);
             }
-            default -> forward(frame, request, body, db, false);
+            default -> forward(frame, request, body, facts, false);
         }
     }
 
-    private void forward(ByteBuf frame, Request request, BsonDocument body, String db, boolean moreToCome) {
+    private void forward(ByteBuf frame, Request request, BsonDocument body, CommandFacts facts, boolean moreToCome) {
         busy = true;
+        String db = facts.database();
         entry.operationStarted(request.commandName(), db, services.ticker().getAsLong());
-        inFlight = services.router().forward(new ForwardRequest(frame, request.commandName(), db, body, moreToCome, this, ctx.executor()),
+        inFlight = services.router().forward(new ForwardRequest(frame, request.commandName(), db, body, moreToCome, this, ctx.executor(), facts),
                 new ForwardCallback() {
                     @Override
                     public void onReply(ByteBuf reply, boolean more) {
@@ -197,7 +200,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     @Override
                     public void onRouted(String host) {
                         entry.pinnedHost(host);
-                        inTransaction = body.containsKey("autocommit") && !"commitTransaction".equals(request.commandName())
+                        inTransaction = facts.autocommit() && !"commitTransaction".equals(request.commandName())
                                 && !"abortTransaction".equals(request.commandName());
                     }
                 });
@@ -235,7 +238,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf frame = LegacyReplies.toOpMsg(query, ctx.alloc());
-        forward(frame, request, command, query.database(), false);
+        forward(frame, request, command, CommandFacts.of(LegacyReplies.withDatabase(command, query.database())), false);
     }
 
     // --- handshake -------------------------------------------------------------------------

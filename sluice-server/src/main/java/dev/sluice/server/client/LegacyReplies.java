@@ -37,6 +37,15 @@ final class LegacyReplies {
         return OpMsg.encode(alloc, query.requestId(), 0, 0, body);
     }
 
+    /** The command with {@code $db} added, as it is forwarded. */
+    static BsonDocument withDatabase(BsonDocument command, String database) {
+        BsonDocument body = new BsonDocument();
+        for (var e : command.entrySet()) {
+            body.append(e.getKey(), e.getValue());
+        }
+        return body.append("$db", new BsonString(database));
+    }
+
     /** An OP_MSG reply as OP_REPLY (one document). */
     static ByteBuf toOpReply(ByteBuf opMsgReply, ByteBufAllocator alloc) {
         OpMsg msg = OpMsg.parse(opMsgReply);

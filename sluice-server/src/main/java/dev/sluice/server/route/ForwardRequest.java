@@ -13,7 +13,8 @@ import org.bson.BsonDocument;
  * @param moreToCome  the client expects no reply (unacknowledged write)
  * @param owner       the client connection on whose behalf it runs (for cursor/transaction ownership)
  * @param caller      the event loop the request runs on (it borrows from that loop's lane), or null
+ * @param facts       the routing fields of the body, read once
  */
 public record ForwardRequest(ByteBuf frame, String commandName, String database, BsonDocument body,
-                             boolean moreToCome, Object owner, Object caller) {
+                             boolean moreToCome, Object owner, Object caller, CommandFacts facts) {
 }

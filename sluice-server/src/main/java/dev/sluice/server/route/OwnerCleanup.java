@@ -68,7 +68,8 @@ public final class OwnerCleanup {
 
     private void send(String host, BsonDocument command, String name, String db) {
         ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, command);
-        router.forwardTo(host, new ForwardRequest(frame, name, db, command, false, this, null), new ForwardCallback() {
+        router.forwardTo(host, new ForwardRequest(frame, name, db, command, false, this, null,
+                CommandFacts.of(command)), new ForwardCallback() {
             @Override
             public void onReply(ByteBuf reply, boolean moreToCome) {
                 reply.release();

@@ -147,18 +147,17 @@ public final class Router {
 
     /** Picks the host for a request, honouring cursor and transaction pinning. */
     HostPool route(ForwardRequest request) {
-        BsonDocument body = request.body();
+        CommandFacts facts = request.facts();
         String name = request.commandName();
         String pinned = null;
         if ("getMore".equals(name)) {
-            long id = longOf(body.get("getMore"));
-            CursorTable.Cursor cursor = cursors.find(id);
+            CursorTable.Cursor cursor = cursors.find(facts.cursorId());
             if (cursor != null) {
                 pinned = cursor.host();
-                cursors.used(id, request.owner());
+                cursors.used(facts.cursorId(), request.owner());
             }
         } else if ("killCursors".equals(name)) {
-            BsonValue ids = body.get("cursors");
+            BsonValue ids = request.body().get("cursors");
             if (ids != null && ids.isArray() && !ids.asArray().isEmpty()) {
                 CursorTable.Cursor cursor = cursors.find(longOf(ids.asArray().get(0)));
                 if (cursor != null) {
@@ -166,14 +165,12 @@ public final class Router {
                 }
             }
         }
-        BsonValue lsid = body.get("lsid");
-        if (pinned == null && lsid != null && lsid.isDocument() && body.containsKey("txnNumber")
-                && body.containsKey("autocommit")) {
+        if (pinned == null && facts.inTransaction()) {
+            BsonValue lsid = request.body().get("lsid");
             BsonDocument session = lsid.asDocument();
-            BsonValue start = body.get("startTransaction");
-            if (start != null && start.isBoolean() && start.asBoolean().getValue()) {
+            if (facts.startTransaction()) {
                 HostPool chosen = cluster.select();
-                transactions.started(session, longOf(body.get("txnNumber")), chosen.host(), request.owner());
+                transactions.started(session, facts.txnNumber(), chosen.host(), request.owner());
                 return chosen;
             }
             TransactionTable.Transaction txn = transactions.find(session);
@@ -198,7 +195,7 @@ public final class Router {
         if ("getMore".equals(name)) {
             ReplyInspector.CursorInfo info = ReplyInspector.inspect(reply);
             if (info.cursorId() == 0) {
-                cursors.closed(longOf(body.get("getMore")));
+                cursors.closed(request.facts().cursorId());
             }
         } else if ("killCursors".equals(name)) {
             BsonValue ids = body.get("cursors");
@@ -212,7 +209,7 @@ public final class Router {
             if (info.ok() && info.cursorId() != 0) {
                 cursors.opened(info.cursorId(), host, info.namespace(), request.owner());
             }
-        } else if ("commitTransaction".equals(name) || "abortTransaction".equals(name)) {
+        } else if (("commitTransaction".equals(name) || "abortTransaction".equals(name)) && request.facts().hasLsid()) {
             BsonValue lsid = body.get("lsid");
             if (lsid != null && lsid.isDocument()) {
                 transactions.ended(lsid.asDocument());

@@ -1,0 +1,37 @@
+package dev.sluice.server.route;
+
+import org.bson.BsonDocument;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommandFactsTest {
+
+    @Test
+    void readsNameDatabaseAndTransactionFieldsInOnePass() {
+        CommandFacts f = CommandFacts.of(BsonDocument.parse("{insert: 'c', documents: [{a: 1}], lsid: {id: 1},"
+                + " txnNumber: {$numberLong: '7'}, autocommit: false, startTransaction: true, $db: 'shop'}"));
+        assertThat(f.name()).isEqualTo("insert");
+        assertThat(f.database()).isEqualTo("shop");
+        assertThat(f.hasLsid()).isTrue();
+        assertThat(f.txnNumber()).isEqualTo(7);
+        assertThat(f.inTransaction()).isTrue();
+        assertThat(f.startTransaction()).isTrue();
+    }
+
+    @Test
+    void readsTheGetMoreCursorIdExactly() {
+        CommandFacts f = CommandFacts.of(BsonDocument.parse("{getMore: {$numberLong: '9007199254740993'}, collection: 'c', $db: 'd'}"));
+        assertThat(f.cursorId()).isEqualTo(9_007_199_254_740_993L);
+        assertThat(f.inTransaction()).isFalse();
+    }
+
+    @Test
+    void retryableWriteOutsideATransactionIsNotInOne() {
+        CommandFacts f = CommandFacts.of(BsonDocument.parse("{insert: 'c', lsid: {id: 1}, txnNumber: 3, $db: 'd'}"));
+        assertThat(f.txnNumber()).isEqualTo(3);
+        assertThat(f.inTransaction()).isFalse();
+        assertThat(CommandFacts.of(new BsonDocument()).name()).isEmpty();
+        assertThat(CommandFacts.of(BsonDocument.parse("{ping: 1, $db: 5}")).database()).isNull();
+    }
+}
