@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -115,13 +116,17 @@ class DashboardBrowserIT {
         other.appName("reports");
         String row = "tr[data-id='" + app.connectionId() + "']";
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class);
 
         browser.get(base);
 
-        WebElement tr = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row)));
-        assertThat(tr.getText()).contains(app.connectionId(), "alice", "billing", "10.9.8.7:40000");
-        assertThat(browser.findElement(By.cssSelector(".pool[data-host='db1:27017']")).getText())
-                .contains("3 in use", "5 available", "max 20", "wait queue 2");
+        // the page re-renders its table every 2 s: every read retries when an element went stale
+        wait.until(d -> d.findElement(By.cssSelector(row)).getText().contains(app.connectionId())
+                && d.findElement(By.cssSelector(row)).getText().contains("alice"));
+        String text = wait.until(d -> d.findElement(By.cssSelector(row)).getText());
+        assertThat(text).contains(app.connectionId(), "alice", "billing", "10.9.8.7:40000");
+        String pool = wait.until(d -> d.findElement(By.cssSelector(".pool[data-host='db1:27017']")).getText());
+        assertThat(pool).contains("3 in use", "5 available", "max 20", "wait queue 2");
         assertThat(browser.findElement(By.id("history")).getSize().getHeight()).isPositive();
 
         browser.findElement(By.id("filter")).sendKeys("billing");
@@ -131,15 +136,23 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#connections tbody tr"), 2));
 
         // rows start sorted by id ascending; one click on the header reverses them
-        browser.findElement(By.cssSelector("#connections th[data-key='connectionId']")).click();
+        wait.until(d -> {
+            d.findElement(By.cssSelector("#connections th[data-key='connectionId']")).click();
+            return true;
+        });
         wait.until(ExpectedConditions.attributeContains(
                 By.cssSelector("#connections th[data-key='connectionId']"), "class", "sorted-desc"));
-        List<WebElement> rows = browser.findElements(By.cssSelector("#connections tbody tr"));
-        assertThat(rows.get(rows.size() - 1).getDomAttribute("data-id")).as("descending by id: oldest last")
-                .isEqualTo(app.connectionId());
+        String last = wait.until(d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector("#connections tbody tr"));
+            return rows.get(rows.size() - 1).getDomAttribute("data-id");
+        });
+        assertThat(last).as("descending by id: oldest last").isEqualTo(app.connectionId());
 
         screenshot("dashboard.png");
-        browser.findElement(By.cssSelector(row + " button.kill")).click();
+        wait.until(d -> {
+            d.findElement(By.cssSelector(row + " button.kill")).click();
+            return true;
+        });
 
         await().atMost(Duration.ofSeconds(10)).until(() -> fakes.killed().contains(app.connectionId()));
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(row), 0));

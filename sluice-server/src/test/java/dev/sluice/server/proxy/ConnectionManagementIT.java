@@ -12,6 +12,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -174,10 +175,13 @@ class ConnectionManagementIT {
             var browser = chromium.browser();
             browser.get("http://127.0.0.1:" + sluice.server().httpAddress().getPort() + "/");
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+            wait.ignoring(StaleElementReferenceException.class); // the table re-renders every 2 s
             String row = "tr[data-id='" + id + "']";
-            assertThat(wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(row))).getText())
-                    .contains("dashVictim");
-            browser.findElement(By.cssSelector(row + " button.kill")).click();
+            wait.until(d -> d.findElement(By.cssSelector(row)).getText().contains("dashVictim"));
+            wait.until(d -> {
+                d.findElement(By.cssSelector(row + " button.kill")).click();
+                return true;
+            });
             await().atMost(Duration.ofSeconds(10)).until(() -> sluice.server().registry().find(id) == null);
             wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(row), 0));
             assertThatThrownBy(() -> app.getDatabase("test").runCommand(new Document("count", "c")))
