@@ -76,7 +76,7 @@ public final class Router {
             if (error != null) {
                 request.frame().release();
                 inFlight.discard();
-                callback.onFailure(errors.translate(pool.host(), error));
+                callback.onFailure(errors.translate(pool, error));
                 return;
             }
             if (!pooled.connection().isUsable() && attempt < MAX_DEAD_CONNECTIONS_SKIPPED) {
@@ -223,7 +223,8 @@ public final class Router {
 
     /** Maps pool failures to upstream errors with MongoDB codes. */
     static final class PoolErrorTranslator {
-        UpstreamException translate(String host, Throwable error) {
+        UpstreamException translate(HostPool pool, Throwable error) {
+            String host = pool.host();
             if (error instanceof UpstreamException u) {
                 return u;
             }
@@ -233,6 +234,13 @@ public final class Router {
             }
             String message = error.getMessage();
             if (error instanceof dev.sluice.pool.WaitQueueTimeoutException) {
+                if (pool.laneCount() > 1) {
+                    // the figures in the message are the lane's: add the host's, which the operator configured
+                    var s = pool.stats();
+                    message = message + "; host " + host + " in all: maxPoolSize=" + s.maxPoolSize() + ", inUse="
+                            + s.inUse() + ", available=" + s.available() + ", pending=" + s.refreshing()
+                            + ", waiting=" + s.waitQueueSize() + " over " + pool.laneCount() + " event-loop lanes";
+                }
                 return new UpstreamException(UpstreamException.Kind.POOL_TIMEOUT, host, message, error);
             }
             if (error instanceof dev.sluice.pool.PoolClosedException) {
