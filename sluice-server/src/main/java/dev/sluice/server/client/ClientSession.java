@@ -220,7 +220,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void handleQuery(OpQuery query) {
-        Request request = Request.query(query.requestId(), query.isCommand() ? firstKey(query.commandDocument()) : "find");
+        Request request = Request.query(query.requestId(), query.isCommand() && query.commandName() != null ? query.commandName() : query.isCommand() ? "" : "find");
         if (!query.isCommand()) {
             replies.reply(request, ErrorReplies.error(352, "UnsupportedOpQueryCommand", "Unsupported OP_QUERY on "
                     + query.fullCollectionName() + ": only commands ($cmd) are accepted over OP_QUERY; use OP_MSG"), 0);
@@ -372,10 +372,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         onClose.run();
         ctx.fireChannelInactive();
-    }
-
-    private static String firstKey(BsonDocument doc) {
-        return doc.isEmpty() ? "" : doc.getFirstKey();
     }
 
     @Override

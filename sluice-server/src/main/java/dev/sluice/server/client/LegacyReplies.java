@@ -25,11 +25,7 @@ final class LegacyReplies {
 
     /** An OP_QUERY command as the equivalent OP_MSG (same requestId), with $db and $readPreference. */
     static ByteBuf toOpMsg(OpQuery query, ByteBufAllocator alloc) {
-        BsonDocument body = new BsonDocument();
-        for (var e : query.commandDocument().entrySet()) {
-            body.append(e.getKey(), e.getValue());
-        }
-        body.append("$db", new BsonString(query.database()));
+        BsonDocument body = withDatabase(query.commandDocument(), query.database());
         BsonValue readPreference = query.readPreference();
         if (readPreference != null) {
             body.append("$readPreference", readPreference);

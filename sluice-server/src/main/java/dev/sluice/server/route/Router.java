@@ -95,7 +95,6 @@ public final class Router {
     private void send(ForwardRequest request, HostPool pool, PooledConnection<BackendConnection> pooled,
                       InFlight inFlight, ForwardCallback callback) {
         BackendConnection connection = pooled.connection();
-        cluster.learnWireVersion(connection.maxWireVersion());
         if (request.moreToCome()) {
             // The client expects no reply; upstream is asked for one anyway (moreToCome cleared) so
             // the connection goes back to the pool in a known state and failures are logged.

@@ -28,12 +28,15 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
     private final Bootstrap bootstrap;
     private final int maxMessageSizeBytes;
     private final int lane;
+    private final java.util.function.IntConsumer wireVersions;
 
     /** @param group the event loop the connections live on (one loop: the lane's) */
     BackendConnectionFactory(HostAndPort host, UpstreamSettings settings, EventLoopGroup group,
-                             Class<? extends Channel> channelClass, int maxMessageSizeBytes, int lane) {
+                             Class<? extends Channel> channelClass, int maxMessageSizeBytes, int lane,
+                             java.util.function.IntConsumer wireVersions) {
         this.host = host;
         this.lane = lane;
+        this.wireVersions = wireVersions;
         this.settings = settings;
         this.maxMessageSizeBytes = maxMessageSizeBytes;
         long connectTimeout = settings.connectTimeoutMS() == 0 ? 60_000 : settings.connectTimeoutMS();
@@ -80,6 +83,7 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
                             connection.close();
                             result.completeExceptionally(e);
                         } else {
+                            wireVersions.accept(c.maxWireVersion());
                             result.complete(c);
                         }
                     });

@@ -44,7 +44,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
             List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
             for (int lane = 0; lane < laneSettings.size(); lane++) {
                 BackendConnectionFactory factory = new BackendConnectionFactory(host, settings, loops.loop(lane),
-                        channelClass, maxMessageSizeBytes, lane);
+                        channelClass, maxMessageSizeBytes, lane, this::learnWireVersion);
                 lanes.add(ConnectionPool.builder(factory)
                         .address(host.toString())
                         .settings(laneSettings.get(lane))
@@ -77,7 +77,6 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         try {
             long wait = settings.connectTimeoutMS() == 0 ? 10_000 : settings.connectTimeoutMS() + 1_000;
             int wire = probe.get(wait, TimeUnit.MILLISECONDS);
-            learnWireVersion(wire);
             LOG.info("[upstream] {} reachable, maxWireVersion {}", ordered[0].host(), wire);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -104,7 +103,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         return maxWireVersion;
     }
 
-    /** Records the wire version a handshake reported (the lowest across hosts wins). */
+    /** Records the wire version a backend handshake reported (the latest handshake's). */
     public void learnWireVersion(int wireVersion) {
         if (wireVersion > 0 && wireVersion != maxWireVersion) {
             maxWireVersion = wireVersion;
