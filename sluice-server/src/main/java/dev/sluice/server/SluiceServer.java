@@ -157,7 +157,7 @@ public final class SluiceServer implements AutoCloseable {
     private InetSocketAddress startHttp() throws InterruptedException {
         HistorySampler history = new HistorySampler(registry, pools, clock);
         ConnectionAlerts alerts = new ConnectionAlerts(meters, registry, pools, new AlertSettings(
-                settings.maxIncomingConnections(), settings.alertThresholdPercent(), 10));
+                settings.maxIncomingConnections(), settings.alertThresholdPercent(), settings.alertHysteresisPercent()));
         scheduler.scheduleWithFixedDelay(() -> guarded(metrics::refresh), 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> guarded(alerts::check), 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> guarded(history::sample), 0, 2, TimeUnit.SECONDS);

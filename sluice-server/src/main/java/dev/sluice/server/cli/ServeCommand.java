@@ -28,6 +28,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "MongoDB URI of the cluster, with pool options (e.g. mongodb://db1:27017/?maxPoolSize=20)")
     String upstream;
 
+    @Option(names = "--allow-unauthenticated-remote-access",
+            description = "Accept binding the HTTP connector (admin API: list, kill, drop) to a non-loopback address "
+                    + "although nobody has to authenticate. Without it such a bind is refused.")
+    boolean allowUnauthenticatedRemoteAccess;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file; flags override it")
     Path config;
 
@@ -35,7 +40,8 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SluiceConfig cfg;
         try {
-            cfg = SluiceConfig.merge(config == null ? null : ConfigFile.read(config), listen, http, upstream);
+            cfg = SluiceConfig.merge(config == null ? null : ConfigFile.read(config), listen, http, upstream,
+                    allowUnauthenticatedRemoteAccess);
         } catch (ConfigException e) {
             System.err.println("sluice: invalid configuration: " + e.getMessage());
             return 2;

@@ -1,7 +1,9 @@
 package dev.sluice.server.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The YAML configuration file. Every key is optional; an unknown key is an error naming it.
@@ -22,39 +25,102 @@ import java.util.List;
  * maxMessageSizeBytes: 48000000
  * compressors: [snappy, zlib, zstd]
  * shutdownTimeoutMS: 10000
- * alertThresholdPercent: 80
  * embeddedWireVersion: 17
+ * loginTimeoutMS: 10000
+ * frameTimeoutMS: 30000
+ * maxBufferedFrameBytes: 268435456
+ * maxUpstreamReplyBytes: 67108864
+ * maxAdminIds: 100000
+ * httpMaxConnections: 256
+ * httpRequestTimeoutMS: 10000
+ * httpIdleTimeoutMS: 60000
+ * httpAllowedHosts: [sluice.internal]
+ * alerts: {thresholdPercent: 80, hysteresisPercent: 10}
+ * security: {allowUnauthenticatedRemoteAccess: false}
  * </pre>
  */
 public record ConfigFile(String listen, String http, String upstream, Integer maxIncomingConnections,
                          Integer maxMessageSizeBytes, List<String> compressors, Long shutdownTimeoutMS,
-                         Integer alertThresholdPercent, Integer embeddedWireVersion) {
+                         Integer alertThresholdPercent, Integer embeddedWireVersion,
+                         Long loginTimeoutMS, Long frameTimeoutMS, Long maxBufferedFrameBytes,
+                         Integer maxUpstreamReplyBytes, Integer maxAdminIds,
+                         Integer httpMaxConnections, Long httpRequestTimeoutMS, Long httpIdleTimeoutMS,
+                         List<String> httpAllowedHosts, Alerts alerts, Security security) {
 
-    public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null);
+    /** {@code alerts:} section. */
+    public record Alerts(Integer thresholdPercent, Integer hysteresisPercent) {
+    }
+
+    /** {@code security:} section (mongod's name for it). */
+    public record Security(Boolean allowUnauthenticatedRemoteAccess) {
+    }
+
+    public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, null, null, null, null);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Reads and validates the file's syntax and keys; values are checked when settings are built. */
     public static ConfigFile read(Path path) {
+        String text;
         try {
-            String text = Files.readString(path);
+            text = Files.readString(path);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config: file not found: " + path);
+        } catch (IOException e) {
+            throw new ConfigException("config: cannot read " + path + ": " + e.getMessage(), e);
+        }
+        return parse(text, path.toString());
+    }
+
+    /** Parses YAML text; {@code source} names it in errors (a file name, or "inline"). */
+    public static ConfigFile parse(String text, String source) {
+        Object path = source;
+        try {
             if (text.isBlank()) {
                 return EMPTY;
             }
             ConfigFile file = YAML.readValue(text, ConfigFile.class);
             return file == null ? EMPTY : file;
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config: file not found: " + path);
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException("config: unknown key '" + e.getPropertyName() + "' in " + path
-                    + " (known keys: " + e.getKnownPropertyIds() + ")");
+            throw new ConfigException("config: unknown key '" + keyPath(e) + "' in " + path
+                    + " (known keys here: " + e.getKnownPropertyIds() + ")");
+        } catch (MismatchedInputException e) {
+            throw new ConfigException("config: wrong type for '" + keyPath(e) + "' in " + path + at(e)
+                    + " (expected " + (e.getTargetType() == null ? "another type" : simpleType(e.getTargetType())) + ")");
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config: cannot parse " + path + at(e) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new ConfigException("config: cannot read " + path + ": " + originalMessage(e), e);
+            throw new ConfigException("config: cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 
-    private static String originalMessage(IOException e) {
-        return e.getMessage();
+    /** The dotted key path of a Jackson error, without Jackson's reference chain. */
+    private static String keyPath(com.fasterxml.jackson.databind.JsonMappingException e) {
+        String p = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return p.isEmpty() ? "?" : p.replace(".[", "[");
+    }
+
+    private static String at(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        return "a section";
     }
 }

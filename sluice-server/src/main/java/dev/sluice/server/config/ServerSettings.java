@@ -16,10 +16,20 @@ import java.util.List;
  * @param alertThresholdPercent  warn when client or backend connections pass this share of their limit
  *                               (default 80; 1..100)
  * @param embeddedWireVersion    wire version the embedded backend reports (default 17, MongoDB 6.0; 9..25)
+ * @param limits                 what a peer may make Sluice hold in memory and time
+ * @param httpSettings           the HTTP connector's limits and Host allow-list
+ * @param allowUnauthenticatedRemoteAccess the operator accepts binding the HTTP connector beyond loopback
+ *                               without authentication (flag {@code --allow-unauthenticated-remote-access})
+ * @param alertHysteresisPercent an alert clears only this many points below its threshold (default 10;
+ *                               0..alertThresholdPercent-1)
+ * @param maxIncomingConnectionsExplicit true when the operator set maxIncomingConnections (then a value that
+ *                               does not fit the open-file limit stops Sluice instead of being lowered)
  */
 public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomingConnections,
                              int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,
-                             int alertThresholdPercent, int embeddedWireVersion) {
+                             int alertThresholdPercent, int embeddedWireVersion, LimitSettings limits,
+                             HttpSettings httpSettings, boolean allowUnauthenticatedRemoteAccess,
+                             boolean maxIncomingConnectionsExplicit, int alertHysteresisPercent) {
 
     public static final HostAndPort DEFAULT_LISTEN = new HostAndPort("127.0.0.1", 27016);
     public static final HostAndPort DEFAULT_HTTP = new HostAndPort("127.0.0.1", 27080);
@@ -29,6 +39,7 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_ALERT_THRESHOLD_PERCENT = 80;
     public static final int DEFAULT_EMBEDDED_WIRE_VERSION = 17;
+    public static final int DEFAULT_ALERT_HYSTERESIS_PERCENT = 10;
 
     public ServerSettings {
         if (listen == null) {
@@ -39,6 +50,9 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
         Ranges.check("shutdownTimeoutMS", shutdownTimeoutMS, 0, 600_000);
         Ranges.check("alertThresholdPercent", alertThresholdPercent, 1, 100);
         Ranges.check("embeddedWireVersion", embeddedWireVersion, 9, 25);
+        Ranges.check("alerts.hysteresisPercent", alertHysteresisPercent, 0, alertThresholdPercent - 1);
+        limits = limits == null ? LimitSettings.defaults() : limits;
+        httpSettings = httpSettings == null ? HttpSettings.defaults() : httpSettings;
         compressors = List.copyOf(compressors == null ? List.of() : compressors);
         for (String c : compressors) {
             if (!DEFAULT_COMPRESSORS.contains(c)) {
@@ -47,10 +61,26 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
         }
     }
 
+    /** Settings with default limits. */
+    public ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomingConnections,
+                          int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,
+                          int alertThresholdPercent, int embeddedWireVersion) {
+        this(listen, http, maxIncomingConnections, maxMessageSizeBytes, compressors, shutdownTimeoutMS,
+                alertThresholdPercent, embeddedWireVersion, null, null, false, false, 0);
+    }
+
+    /** A copy with another maxIncomingConnections (the effective limit after the open-file check). */
+    public ServerSettings withMaxIncomingConnections(int value) {
+        return new ServerSettings(listen, http, value, maxMessageSizeBytes, compressors, shutdownTimeoutMS,
+                alertThresholdPercent, embeddedWireVersion, limits, httpSettings, allowUnauthenticatedRemoteAccess,
+                maxIncomingConnectionsExplicit, alertHysteresisPercent);
+    }
+
     /** The defaults: loopback listeners, no upstream (embedded backend). */
     public static ServerSettings defaults() {
         return new ServerSettings(DEFAULT_LISTEN, DEFAULT_HTTP, DEFAULT_MAX_INCOMING_CONNECTIONS,
                 DEFAULT_MAX_MESSAGE_SIZE_BYTES, DEFAULT_COMPRESSORS, DEFAULT_SHUTDOWN_TIMEOUT_MS,
-                DEFAULT_ALERT_THRESHOLD_PERCENT, DEFAULT_EMBEDDED_WIRE_VERSION);
+                DEFAULT_ALERT_THRESHOLD_PERCENT, DEFAULT_EMBEDDED_WIRE_VERSION, LimitSettings.defaults(),
+                HttpSettings.defaults(), false, false, DEFAULT_ALERT_HYSTERESIS_PERCENT);
     }
 }

@@ -10,19 +10,51 @@ public record SluiceConfig(ServerSettings server, String upstreamUri) {
      * Merges defaults, then the file, then command-line values (the later wins). Nulls mean "not given".
      */
     public static SluiceConfig merge(ConfigFile file, String listen, String http, String upstream) {
+        return merge(file, listen, http, upstream, false);
+    }
+
+    /**
+     * As {@link #merge(ConfigFile, String, String, String)}; {@code allowRemote} is the
+     * {@code --allow-unauthenticated-remote-access} flag (true wins over the file).
+     */
+    public static SluiceConfig merge(ConfigFile file, String listen, String http, String upstream, boolean allowRemote) {
         ConfigFile f = file == null ? ConfigFile.EMPTY : file;
         ServerSettings d = ServerSettings.defaults();
+        LimitSettings dl = d.limits();
+        HttpSettings dh = d.httpSettings();
         String listenValue = first(listen, f.listen());
         String httpValue = first(http, f.http());
+        ConfigFile.Alerts alerts = f.alerts() == null ? new ConfigFile.Alerts(null, null) : f.alerts();
+        if (alerts.thresholdPercent() != null && f.alertThresholdPercent() != null
+                && !alerts.thresholdPercent().equals(f.alertThresholdPercent())) {
+            throw new ConfigException("alerts.thresholdPercent: " + alerts.thresholdPercent()
+                    + " contradicts alertThresholdPercent: " + f.alertThresholdPercent() + " (give one of them)");
+        }
+        int threshold = or(alerts.thresholdPercent(), or(f.alertThresholdPercent(), d.alertThresholdPercent()));
+        LimitSettings limits = new LimitSettings(
+                or(f.loginTimeoutMS(), dl.loginTimeoutMS()),
+                or(f.frameTimeoutMS(), dl.frameTimeoutMS()),
+                or(f.maxBufferedFrameBytes(), dl.maxBufferedFrameBytes()),
+                or(f.maxUpstreamReplyBytes(), dl.maxUpstreamReplyBytes()),
+                or(f.maxAdminIds(), dl.maxAdminIds()));
+        HttpSettings httpSettings = new HttpSettings(
+                or(f.httpMaxConnections(), dh.maxConnections()),
+                or(f.httpRequestTimeoutMS(), dh.requestTimeoutMS()),
+                or(f.httpIdleTimeoutMS(), dh.idleTimeoutMS()),
+                f.httpAllowedHosts() == null ? dh.allowedHosts() : f.httpAllowedHosts());
+        boolean remote = allowRemote || (f.security() != null
+                && Boolean.TRUE.equals(f.security().allowUnauthenticatedRemoteAccess()));
         ServerSettings server = new ServerSettings(
                 listenValue == null ? d.listen() : HostAndPort.parse(listenValue, "listen"),
                 httpValue == null ? d.http() : HostAndPort.parse(httpValue, "http"),
-                f.maxIncomingConnections() == null ? d.maxIncomingConnections() : f.maxIncomingConnections(),
-                f.maxMessageSizeBytes() == null ? d.maxMessageSizeBytes() : f.maxMessageSizeBytes(),
+                or(f.maxIncomingConnections(), d.maxIncomingConnections()),
+                or(f.maxMessageSizeBytes(), d.maxMessageSizeBytes()),
                 f.compressors() == null ? d.compressors() : f.compressors(),
-                f.shutdownTimeoutMS() == null ? d.shutdownTimeoutMS() : f.shutdownTimeoutMS(),
-                f.alertThresholdPercent() == null ? d.alertThresholdPercent() : f.alertThresholdPercent(),
-                f.embeddedWireVersion() == null ? d.embeddedWireVersion() : f.embeddedWireVersion());
+                or(f.shutdownTimeoutMS(), d.shutdownTimeoutMS()),
+                threshold,
+                or(f.embeddedWireVersion(), d.embeddedWireVersion()),
+                limits, httpSettings, remote, f.maxIncomingConnections() != null,
+                or(alerts.hysteresisPercent(), Math.min(d.alertHysteresisPercent(), threshold - 1)));
         String upstreamUri = first(upstream, f.upstream());
         if (upstreamUri != null) {
             // validate now so a bad URI fails at start with a message naming the option
@@ -32,6 +64,10 @@ public record SluiceConfig(ServerSettings server, String upstreamUri) {
     }
 
     private static String first(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    private static <T> T or(T a, T b) {
         return a != null ? a : b;
     }
 }

@@ -61,7 +61,7 @@ class ClientGoneIT {
 
     @Test
     void connectionsPastMaxIncomingConnectionsAreRefusedAndCounted() throws Exception {
-        ConfigFile file = new ConfigFile(null, null, null, 2, null, null, null, null, null);
+        ConfigFile file = ConfigFile.parse("maxIncomingConnections: 2", "test");
         try (FakeMongod backend = FakeMongod.start();
              SluiceHarness sluice = SluiceHarness.start(backend.uri(), file)) {
             var a = sluice.server().mongoAddress();

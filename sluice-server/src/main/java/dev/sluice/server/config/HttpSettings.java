@@ -1,0 +1,41 @@
+package dev.sluice.server.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Limits and checks of the HTTP connector (immutable, validated on construction).
+ *
+ * @param maxConnections   HTTP connections open at once; past it new ones are refused and counted
+ *                         (default 256; 1..100,000)
+ * @param requestTimeoutMS a request whose headers and body have not all arrived within this is answered
+ *                         408 and its connection closed (default 10,000 ms; 100..600,000)
+ * @param idleTimeoutMS    a keep-alive connection with no request for this long is closed
+ *                         (default 60,000 ms; 100..3,600,000)
+ * @param allowedHosts     extra names accepted in the {@code Host} header (lower case, without port),
+ *                         beyond the bound address and, on loopback, localhost/127.0.0.1/[::1]
+ *                         (default none)
+ */
+public record HttpSettings(int maxConnections, long requestTimeoutMS, long idleTimeoutMS, List<String> allowedHosts) {
+
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+    public HttpSettings {
+        Ranges.check("httpMaxConnections", maxConnections, 1, 100_000);
+        Ranges.check("httpRequestTimeoutMS", requestTimeoutMS, 100, 600_000);
+        Ranges.check("httpIdleTimeoutMS", idleTimeoutMS, 100, 3_600_000);
+        allowedHosts = allowedHosts == null ? List.of()
+                : allowedHosts.stream().map(h -> {
+                    if (h == null || h.isBlank() || h.contains("/") || h.contains(" ")) {
+                        throw new ConfigException("httpAllowedHosts: '" + h + "' (expected a host name or address, without port)");
+                    }
+                    return h.trim().toLowerCase(Locale.ROOT);
+                }).toList();
+    }
+
+    public static HttpSettings defaults() {
+        return new HttpSettings(DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, List.of());
+    }
+}
