@@ -18,6 +18,7 @@ public final class ConnectionRegistry {
     private final AtomicLong sequence = new AtomicLong();
     private final ConcurrentHashMap<Long, ConnectionEntry> entries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ConnectorCounters> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> limitCloses = new ConcurrentHashMap<>();
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
 
     public ConnectionRegistry(Clock clock) {
@@ -63,6 +64,30 @@ public final class ConnectionRegistry {
         for (RegistryListener listener : listeners) {
             listener.rejected(connector);
         }
+    }
+
+    /**
+     * Counts a connection closed (or refused) because it crossed a limit; {@code limit} is the name of
+     * the setting (e.g. "loginTimeoutMS", "maxBufferedFrameBytes", "httpRequestTimeoutMS").
+     */
+    public void recordLimitClose(String connector, String limit) {
+        limitCloses.computeIfAbsent(connector + "|" + limit, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Connections closed per connector and limit: {connector: {limit: count}}, sorted. */
+    public java.util.SortedMap<String, java.util.SortedMap<String, Long>> limitCloses() {
+        java.util.SortedMap<String, java.util.SortedMap<String, Long>> out = new java.util.TreeMap<>();
+        limitCloses.forEach((k, v) -> {
+            int bar = k.indexOf('|');
+            out.computeIfAbsent(k.substring(0, bar), c -> new java.util.TreeMap<>()).put(k.substring(bar + 1), v.get());
+        });
+        return out;
+    }
+
+    /** Connections of one connector closed because they crossed {@code limit}. */
+    public long limitCloses(String connector, String limit) {
+        AtomicLong n = limitCloses.get(connector + "|" + limit);
+        return n == null ? 0 : n.get();
     }
 
     /** The entry with this id ({@code <connector>-<n>}), or null. */
