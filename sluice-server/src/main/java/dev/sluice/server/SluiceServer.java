@@ -21,7 +21,10 @@ import dev.sluice.server.client.HelloResponder;
 import dev.sluice.server.client.LocalCommands;
 import dev.sluice.server.client.MongoConnector;
 import dev.sluice.server.client.SessionServices;
+import dev.sluice.server.config.DescriptorBudget;
+import dev.sluice.server.config.Exposure;
 import dev.sluice.server.config.ServerSettings;
+import dev.sluice.server.wire.FrameBudget;
 import dev.sluice.server.config.SluiceConfig;
 import dev.sluice.server.config.UpstreamSettings;
 import dev.sluice.server.embedded.EmbeddedBackend;
@@ -53,7 +56,7 @@ public final class SluiceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SluiceServer.class);
 
     private final SluiceConfig config;
-    private final ServerSettings settings;
+    private ServerSettings settings;
     private final Clock clock;
     private final ConnectionRegistry registry;
     private final Transport transport;
@@ -102,6 +105,8 @@ public final class SluiceServer implements AutoCloseable {
         } else {
             upstream = UpstreamSettings.fromUri(config.upstreamUri(), false);
         }
+        fitDescriptors(upstream);
+        warnAboutExposure();
         LOG.info("[upstream] {} (pool: maxPoolSize={}, minPoolSize={}, maxConnecting={}, maxIdleTimeMS={}, waitQueueTimeoutMS={})",
                 upstream.uri(), upstream.pool().maxPoolSize(), upstream.pool().minPoolSize(),
                 upstream.pool().maxConnecting(), upstream.pool().maxIdleTimeMS(), upstream.pool().waitQueueTimeoutMS());
@@ -117,14 +122,57 @@ public final class SluiceServer implements AutoCloseable {
         }
         SessionServices services = new SessionServices(registry, router, cleanup,
                 new HelloResponder(clock, settings.maxMessageSizeBytes()), localCommands(), cluster,
-                List.copyOf(compressors), settings.maxMessageSizeBytes(), System::nanoTime);
+                List.copyOf(compressors), settings.maxMessageSizeBytes(), System::nanoTime,
+                settings.limits().loginTimeoutMS());
+        frameBudget = new FrameBudget(settings.limits().maxBufferedFrameBytes(), (holder, held, max) -> {
+            registry.recordLimitClose("mongodb", "maxBufferedFrameBytes");
+            LOG.warn("[mongodb] closing a connection holding {} bytes of incomplete messages: all connections together "
+                    + "hold more than maxBufferedFrameBytes={}", held, max);
+        });
         mongoConnector = new MongoConnector(settings.listen().toSocketAddress(), boss, workers,
-                transport.serverChannel(), services, settings.maxIncomingConnections());
+                transport.serverChannel(), services, settings.maxIncomingConnections(), frameBudget,
+                settings.limits().frameTimeoutMS());
         mongoAddress = mongoConnector.start();
         httpAddress = startHttp();
         LOG.info("[sluice] listening on mongodb://{}:{}/ (maxIncomingConnections={}, transport {})",
                 mongoAddress.getHostString(), mongoAddress.getPort(), settings.maxIncomingConnections(), transport.name());
         return this;
+    }
+
+    private FrameBudget frameBudget;
+
+    /** Bytes held now in incomplete client messages (all connections). */
+    public long bufferedFrameBytes() {
+        return frameBudget == null ? 0 : frameBudget.heldBytes();
+    }
+
+    /** Lowers maxIncomingConnections to what the open-file limit leaves (or refuses, when set explicitly). */
+    private void fitDescriptors(UpstreamSettings upstream) {
+        DescriptorBudget fit = DescriptorBudget.fit(DescriptorBudget.processOpenFileLimit(),
+                settings.maxIncomingConnections(), settings.maxIncomingConnectionsExplicit(), upstream.hosts().size(),
+                upstream.pool().maxPoolSize(), embedded != null,
+                settings.http() == null ? 0 : settings.httpSettings().maxConnections());
+        if (fit.lowered()) {
+            LOG.warn("[sluice] maxIncomingConnections lowered from {} to {}: the open-file limit is {} (ulimit -n) and {} "
+                            + "descriptors are kept for upstream, HTTP and Sluice's own files; raise ulimit -n to keep {}",
+                    settings.maxIncomingConnections(), fit.effectiveMaxIncoming(), fit.openFileLimit(),
+                    fit.reservedForSluice(), settings.maxIncomingConnections());
+            settings = settings.withMaxIncomingConnections(fit.effectiveMaxIncoming());
+        }
+    }
+
+    /** mongod's loud warnings when a connector is reachable beyond loopback and nobody must authenticate. */
+    private void warnAboutExposure() {
+        if (!Exposure.isLoopback(settings.listen().host())) {
+            LOG.warn("[sluice] ** WARNING: the mongodb connector listens on {}, beyond loopback, and access control is not "
+                    + "enabled: anyone who can reach it can read and write all data and list, kill and drop connections.",
+                    settings.listen());
+        }
+        if (settings.http() != null && !Exposure.isLoopback(settings.http().host())) {
+            LOG.warn("[sluice] ** WARNING: the HTTP connector listens on {}, beyond loopback, without authentication "
+                    + "(--allow-unauthenticated-remote-access): anyone who can reach it can list and kill connections "
+                    + "and drop pools.", settings.http());
+        }
     }
 
     /** The pool's events feed the metrics. */
@@ -236,8 +284,19 @@ public final class SluiceServer implements AutoCloseable {
     /** The line printed on stdout when ready, as DESIGN.md fixes it. */
     public String readyLine() {
         String http = httpAddress == null ? "http://disabled/"
-                : "http://" + httpAddress.getHostString() + ":" + httpAddress.getPort() + "/";
-        return "sluice ready mongodb://" + mongoAddress.getHostString() + ":" + mongoAddress.getPort() + "/ " + http;
+                : "http://" + urlAuthority(httpAddress, settings.http()) + "/";
+        return "sluice ready mongodb://" + urlAuthority(mongoAddress, settings.listen()) + "/ " + http;
+    }
+
+    /** host:port for a URL: IPv6 in brackets; a wildcard bind shows the configured wildcard (0.0.0.0 or [::]). */
+    static String urlAuthority(InetSocketAddress bound, dev.sluice.server.config.HostAndPort configured) {
+        String host = bound.getAddress() != null && bound.getAddress().isAnyLocalAddress() && configured != null
+                ? configured.host() : bound.getHostString();
+        int zone = host.indexOf('%');
+        if (host.indexOf(':') >= 0) {
+            host = "[" + (zone >= 0 ? host.substring(0, zone) + "%25" + host.substring(zone + 1) : host) + "]";
+        }
+        return host + ":" + bound.getPort();
     }
 
     /**

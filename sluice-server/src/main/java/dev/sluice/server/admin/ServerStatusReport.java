@@ -23,6 +23,17 @@ import java.util.TreeMap;
  */
 final class ServerStatusReport {
     static final String MONGODB = "mongodb";
+    /** {connector: {setting: closes}}: connections closed because they crossed a limit. */
+    private BsonDocument limitCloses() {
+        BsonDocument out = new BsonDocument();
+        registry.limitCloses().forEach((connector, byLimit) -> {
+            BsonDocument d = new BsonDocument();
+            byLimit.forEach((limit, n) -> d.append(limit, new BsonInt64(n)));
+            out.append(connector, d);
+        });
+        return out;
+    }
+
     /** Connectors shown in the sluice section even before their first connection. */
     private static final List<String> KNOWN_CONNECTORS = List.of(MONGODB, "http");
 
@@ -88,6 +99,7 @@ final class ServerStatusReport {
                 .append("sluice", new BsonDocument()
                         .append("maxIncomingConnections", new BsonInt32(settings.maxIncomingConnections()))
                         .append("connectors", connectors)
+                        .append("limitCloses", limitCloses())
                         .append("pools", pools))
                 .append("ok", new BsonDouble(1));
     }

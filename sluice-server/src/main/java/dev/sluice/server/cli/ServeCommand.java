@@ -54,6 +54,10 @@ public final class ServeCommand implements Callable<Integer> {
         }, "sluice-shutdown"));
         try {
             server.start();
+        } catch (ConfigException e) {
+            System.err.println("sluice: invalid configuration: " + e.getMessage());
+            server.close();
+            return 2;
         } catch (Exception e) {
             System.err.println("sluice: failed to start: " + e.getMessage());
             server.close();

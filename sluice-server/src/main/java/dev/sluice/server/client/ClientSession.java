@@ -60,6 +60,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 ctx.channel().remoteAddress(), reason -> ctx.channel().eventLoop().execute(() -> kill(reason)));
         this.replies = new ReplyWriter(ctx, entry);
         LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
+        if (services.loginTimeoutMS() > 0) {
+            ctx.executor().schedule(this::loginDue, services.loginTimeoutMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         ctx.fireChannelActive();
     }
 
@@ -245,6 +248,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void hello(Request request, BsonDocument body) {
         if (!handshake.done()) {
+            ClientMetadataCheck.Refusal refusal = ClientMetadataCheck.check(body);
+            if (refusal != null) {
+                LOG.info("[client {}] handshake refused: {}", entry.connectionId(), refusal.message());
+                replies.reply(request, ErrorReplies.error(refusal.code(), refusal.codeName(), refusal.message()), 0);
+                return;
+            }
             ClientMetadata metadata = ClientMetadata.from(body);
             entry.userAgent(metadata.userAgent());
             entry.appName(metadata.appName());
@@ -259,6 +268,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         busy = true;
         awaitingHello = await;
         ctx.executor().schedule(() -> helloDue(await), await.maxAwaitTimeMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** PgBouncer's client_login_timeout: a connection that never completed its handshake is closed. */
+    private void loginDue() {
+        if (closed || handshake.done()) {
+            return;
+        }
+        LOG.info("[client {}] closing {}: no handshake (hello) within {} ms (loginTimeoutMS)", entry.connectionId(),
+                entry.clientAddress(), services.loginTimeoutMS());
+        services.registry().recordLimitClose(CONNECTOR, "loginTimeoutMS");
+        entry.closing();
+        ctx.close();
     }
 
     private void helloDue(AwaitableHello await) {

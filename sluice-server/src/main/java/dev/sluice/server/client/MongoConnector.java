@@ -1,5 +1,7 @@
 package dev.sluice.server.client;
 
+import dev.sluice.server.registry.Addresses;
+import dev.sluice.server.wire.FrameBudget;
 import dev.sluice.server.wire.FrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -27,11 +29,26 @@ public final class MongoConnector implements AutoCloseable {
     private final SessionServices services;
     private final int maxIncomingConnections;
     private final AtomicInteger open = new AtomicInteger();
+    private final FrameBudget frameBudget;
+    private final long frameTimeoutMS;
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG, 10_000, System::nanoTime);
     private Channel serverChannel;
 
     public MongoConnector(InetSocketAddress bind, EventLoopGroup boss, EventLoopGroup workers,
                           Class<? extends ServerChannel> channelClass, SessionServices services,
                           int maxIncomingConnections) {
+        this(bind, boss, workers, channelClass, services, maxIncomingConnections, FrameBudget.unlimited(), 0);
+    }
+
+    /**
+     * @param frameBudget    bytes of incomplete messages all client connections may hold (maxBufferedFrameBytes)
+     * @param frameTimeoutMS a message not complete within this closes its connection (0: never)
+     */
+    public MongoConnector(InetSocketAddress bind, EventLoopGroup boss, EventLoopGroup workers,
+                          Class<? extends ServerChannel> channelClass, SessionServices services,
+                          int maxIncomingConnections, FrameBudget frameBudget, long frameTimeoutMS) {
+        this.frameBudget = frameBudget;
+        this.frameTimeoutMS = frameTimeoutMS;
         this.bind = bind;
         this.boss = boss;
         this.workers = workers;
@@ -52,17 +69,32 @@ public final class MongoConnector implements AutoCloseable {
                         if (open.incrementAndGet() > maxIncomingConnections) {
                             open.decrementAndGet();
                             services.registry().recordRejected(ClientSession.CONNECTOR);
-                            LOG.warn("[mongodb] refusing connection from {}: {} connections open (maxIncomingConnections={})",
+                            refusals.warn("[mongodb] refusing connection from {}: {} connections open (maxIncomingConnections={})",
                                     ch.remoteAddress(), maxIncomingConnections, maxIncomingConnections);
+                            ch.config().setOption(ChannelOption.SO_LINGER, 0); // reset: no TIME_WAIT left behind
                             ch.close();
                             return;
                         }
-                        ch.pipeline().addLast("frames", new FrameDecoder(services.maxMessageSizeBytes()));
+                        ch.pipeline().addLast("frames", new FrameDecoder(services.maxMessageSizeBytes(), frameBudget,
+                                frameTimeoutMS, MongoConnector.this::stalled, System::nanoTime));
                         ch.pipeline().addLast("session", new ClientSession(services, open::decrementAndGet));
                     }
                 });
-        serverChannel = b.bind(bind).sync().channel();
+        try {
+            serverChannel = b.bind(bind).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot bind the mongodb connector to " + Addresses.format(bind) + ": "
+                    + e.getMessage() + " (choose another --listen HOST:PORT)", e);
+        }
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    private void stalled(io.netty.channel.ChannelHandlerContext ctx, long heldBytes, long timeoutMS) {
+        services.registry().recordLimitClose(ClientSession.CONNECTOR, "frameTimeoutMS");
+        LOG.info("[mongodb] closing {}: a message started {} ms ago is still incomplete ({} bytes in; frameTimeoutMS={})",
+                ctx.channel().remoteAddress(), timeoutMS, heldBytes, timeoutMS);
     }
 
     /** Stops accepting; existing connections stay. */

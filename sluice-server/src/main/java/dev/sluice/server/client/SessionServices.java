@@ -14,8 +14,18 @@ import java.util.function.LongSupplier;
  *
  * @param compressors compressors Sluice offers to clients, in preference order
  * @param ticker      monotonic nanoseconds, for operation durations
+ * @param loginTimeoutMS a connection with no handshake within this is closed (0: never)
  */
 public record SessionServices(ConnectionRegistry registry, Router router, OwnerCleanup cleanup,
                               HelloResponder hello, LocalCommands localCommands, UpstreamCluster cluster,
-                              List<Compressor> compressors, int maxMessageSizeBytes, LongSupplier ticker) {
+                              List<Compressor> compressors, int maxMessageSizeBytes, LongSupplier ticker,
+                              long loginTimeoutMS) {
+
+    /** With the default login timeout. */
+    public SessionServices(ConnectionRegistry registry, Router router, OwnerCleanup cleanup,
+                           HelloResponder hello, LocalCommands localCommands, UpstreamCluster cluster,
+                           List<Compressor> compressors, int maxMessageSizeBytes, LongSupplier ticker) {
+        this(registry, router, cleanup, hello, localCommands, cluster, compressors, maxMessageSizeBytes, ticker,
+                dev.sluice.server.config.LimitSettings.DEFAULT_LOGIN_TIMEOUT_MS);
+    }
 }

@@ -55,6 +55,7 @@ public record SluiceConfig(ServerSettings server, String upstreamUri) {
                 or(f.embeddedWireVersion(), d.embeddedWireVersion()),
                 limits, httpSettings, remote, f.maxIncomingConnections() != null,
                 or(alerts.hysteresisPercent(), Math.min(d.alertHysteresisPercent(), threshold - 1)));
+        Exposure.checkHttp(server.http(), server.allowUnauthenticatedRemoteAccess());
         String upstreamUri = first(upstream, f.upstream());
         if (upstreamUri != null) {
             // validate now so a bad URI fails at start with a message naming the option

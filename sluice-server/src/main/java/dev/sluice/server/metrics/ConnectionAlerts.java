@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * Warns before connections run out. {@link #check()} (called by the server every second, by tests
- * directly) compares client connections with maxIncomingConnections and open backend connections
- * with the sum of the pools' maxPoolSize; crossing the threshold logs one WARN, falling back below
+ * directly) compares client connections with maxIncomingConnections and backend demand (connections
+ * in use plus requests waiting for one; idle pooled connections are not pressure) with the sum of the
+ * pools' maxPoolSize; crossing the threshold logs one WARN, falling back below
  * threshold minus hysteresis logs one INFO. Gauges: {@code sluice_connections_limit_ratio{kind}}
  * (0..1+) and {@code sluice_connections_alert{kind}} (0/1). Not thread-safe: one caller of check().
  */
@@ -77,7 +78,7 @@ public final class ConnectionAlerts {
         long limit = 0;
         for (HostPoolStats host : pools.statistics()) {
             if (host.maxPoolSize() > 0) {
-                open += host.inUse() + host.available() + host.refreshing();
+                open += host.inUse() + host.waitQueueSize();
                 limit += host.maxPoolSize();
             }
         }
@@ -100,14 +101,18 @@ public final class ConnectionAlerts {
         if (!state.alerting && limit > 0 && percent >= settings.thresholdPercent()) {
             state.alerting = true;
             changes.add(new Transition(kind, true, used, limit));
-            log.warn("[alerts] {} connections at {}% of their limit ({} of {}), above the {}% threshold; {}",
-                    kind.tag(), Math.round(percent), used, limit, settings.thresholdPercent(), advice(kind));
+            log.warn("[alerts] {} at {}% of their limit ({} of {}), above the {}% threshold; {}",
+                    what(kind), Math.round(percent), used, limit, settings.thresholdPercent(), advice(kind));
         } else if (state.alerting && percent < settings.thresholdPercent() - settings.hysteresisPercent()) {
             state.alerting = false;
             changes.add(new Transition(kind, false, used, limit));
-            log.info("[alerts] {} connections back to {}% of their limit ({} of {})",
-                    kind.tag(), Math.round(percent), used, limit);
+            log.info("[alerts] {} back to {}% of their limit ({} of {})",
+                    what(kind), Math.round(percent), used, limit);
         }
+    }
+
+    private static String what(Kind kind) {
+        return kind == Kind.CLIENT ? "client connections" : "backend connections in use plus waiting requests";
     }
 
     private static String advice(Kind kind) {

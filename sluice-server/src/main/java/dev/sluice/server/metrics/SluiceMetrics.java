@@ -99,6 +99,12 @@ public final class SluiceMetrics {
             limits.add(MultiGauge.Row.of(Tags.of("host", host.host()), host.maxPoolSize()));
         }
         backendConnections.register(connections, true);
+        registry.limitCloses().forEach((connector, byLimit) -> byLimit.keySet().forEach(limit ->
+                io.micrometer.core.instrument.FunctionCounter.builder("sluice.connections.limit.closed", registry,
+                                r -> r.limitCloses(connector, limit))
+                        .description("Client connections closed or refused because they crossed a limit (the setting's name)")
+                        .tags("connector", connector, "limit", limit)
+                        .register(meters)));
         waitQueue.register(waiting, true);
         maxPoolSize.register(limits, true);
     }

@@ -63,6 +63,13 @@ class ConnectionAlertsTest {
     }
 
     @Test
+    void aPoolFullOfIdleConnectionsIsNoPressure() {
+        pools.host("db1:27017", 0, 5, 0, 5, 0);
+        assertThat(alerts.check()).isEmpty();
+        assertThat(alerts.ratio(Kind.BACKEND)).isZero();
+    }
+
+    @Test
     void httpConnectionsDoNotCountAgainstTheClientLimit() {
         for (int i = 0; i < 20; i++) {
             fakes.add("http", "b:" + i);
@@ -72,14 +79,14 @@ class ConnectionAlertsTest {
     }
 
     @Test
-    void backendRatioIsOpenConnectionsOverTheSumOfMaxPoolSizes() {
+    void backendRatioIsConnectionsInUsePlusWaitersOverTheSumOfMaxPoolSizes() {
         pools.host("db1:27017", 50, 20, 10, 100, 0).host("db2:27017", 0, 0, 0, 100, 0);
         assertThat(alerts.check()).isEmpty();
-        assertThat(alerts.ratio(Kind.BACKEND)).isEqualTo(0.4);
+        assertThat(alerts.ratio(Kind.BACKEND)).isEqualTo(0.25);
 
-        pools.host("db2:27017", 80, 0, 0, 100, 3);
-        assertThat(alerts.check()).containsExactly(new Transition(Kind.BACKEND, true, 160, 200));
-        assertThat(gauge("sluice.connections.limit.ratio", Kind.BACKEND)).isEqualTo(0.8);
+        pools.host("db2:27017", 100, 0, 0, 100, 20);
+        assertThat(alerts.check()).containsExactly(new Transition(Kind.BACKEND, true, 170, 200));
+        assertThat(gauge("sluice.connections.limit.ratio", Kind.BACKEND)).isEqualTo(0.85);
         assertThat(gauge("sluice.connections.alert", Kind.BACKEND)).isEqualTo(1.0);
     }
 
