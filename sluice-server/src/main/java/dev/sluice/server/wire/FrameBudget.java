@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The bytes held in incomplete inbound messages, summed over every connection that shares this
  * budget. When a connection's new bytes push the sum past {@code maxBytes}, the connections holding
- * the most are evicted (closed) until the sum fits again; nobody ever waits for memory.
+ * the most are evicted (closed) until the sum fits again; nobody ever waits for memory. The sum can
+ * pass {@code maxBytes} only by the socket reads that crossed it, until their eviction runs.
  *
  * <p>Thread-safe: decoders on every event loop report to it. Each decoder's share is added and
  * released exactly once, so the sum stays exact whatever the interleaving of an eviction with that
