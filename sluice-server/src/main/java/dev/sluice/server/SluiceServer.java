@@ -124,7 +124,7 @@ public final class SluiceServer implements AutoCloseable {
                 new HelloResponder(clock, settings.maxMessageSizeBytes()), localCommands(), cluster,
                 List.copyOf(compressors), settings.maxMessageSizeBytes(), System::nanoTime,
                 settings.limits().loginTimeoutMS());
-        frameBudget = new FrameBudget(settings.limits().maxBufferedFrameBytes(), (holder, held, max) -> {
+        frameBudget = new FrameBudget(frameBudgetBytes(), (holder, held, max) -> {
             registry.recordLimitClose("mongodb", "maxBufferedFrameBytes");
             LOG.warn("[mongodb] closing a connection holding {} bytes of incomplete messages: all connections together "
                     + "hold more than maxBufferedFrameBytes={}", held, max);
@@ -140,6 +140,22 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     private FrameBudget frameBudget;
+
+    /**
+     * maxBufferedFrameBytes, kept to at most a quarter of the direct-memory limit: the budget exists so
+     * that no allocation ever has to wait for direct memory.
+     */
+    private long frameBudgetBytes() {
+        long configured = settings.limits().maxBufferedFrameBytes();
+        long direct = io.netty.util.internal.PlatformDependent.maxDirectMemory();
+        if (direct > 0 && configured > direct / 4) {
+            long lowered = Math.max(1L << 20, direct / 4);
+            LOG.warn("[sluice] maxBufferedFrameBytes lowered from {} to {}: a quarter of the direct-memory limit ({} bytes, "
+                    + "-XX:MaxDirectMemorySize or the heap size)", configured, lowered, direct);
+            return lowered;
+        }
+        return configured;
+    }
 
     /** Bytes held now in incomplete client messages (all connections). */
     public long bufferedFrameBytes() {
