@@ -3,6 +3,7 @@ package dev.sluice.server.http;
 import dev.sluice.server.admin.ConnectionAdmin;
 import dev.sluice.server.admin.FakeConnections;
 import dev.sluice.server.admin.FakePoolDirectory;
+import dev.sluice.server.config.HttpSettings;
 import dev.sluice.server.metrics.HistorySampler;
 import dev.sluice.server.metrics.SluiceMetrics;
 import dev.sluice.server.registry.ConnectionEntry;
@@ -74,7 +75,7 @@ class DashboardBrowserIT {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         connector = new HttpConnector(new InetSocketAddress("127.0.0.1", 0), group, group,
                 NioServerSocketChannel.class, registry, new ConnectionAdmin(registry, pools), meters,
-                new SluiceMetrics(meters, registry, pools), history);
+                new SluiceMetrics(meters, registry, pools), history, HttpSettings.defaults(), Clock.systemUTC());
         base = "http://127.0.0.1:" + connector.start().getPort() + "/";
         pools.host("db1:27017", 3, 5, 1, 20, 2);
         history.sample();
