@@ -89,6 +89,7 @@ final class RequestGuard {
         }
         return HttpResult.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, request.method() + " "
                 + (contentType == null ? "without a Content-Type" : "with Content-Type '" + contentType + "'")
-                + " refused: state-changing requests take Content-Type: application/json only");
+                + " refused: state-changing requests take Content-Type: application/json only"
+                + " (curl: -H 'Content-Type: application/json')");
     }
 }
