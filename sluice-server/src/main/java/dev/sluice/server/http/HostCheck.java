@@ -55,7 +55,8 @@ final class HostCheck {
             port = 80;
         }
         if (name.isEmpty() || port < 0) {
-            return "Host '" + host + "' is not a valid host[:port]";
+            return "Host '" + host + "' is not a valid host[:port]; Sluice answers only its own addresses"
+                    + " and the names listed in httpAllowedHosts";
         }
         if (allowedHosts.contains(name)) {
             return null;

@@ -114,6 +114,16 @@ class HttpConnectorTest {
     }
 
     @Test
+    void everyResponseNamesTheHttpConnectionThatServedItSoTheDashboardCanSpareItself() throws Exception {
+        HttpResponse<String> response = send("GET", "/api/connections", null);
+        String self = body(response).get(0).get("connectionId").asText();
+        assertThat(response.headers().firstValue(HttpRequestHandler.CONNECTION_ID_HEADER)).contains(self);
+        assertThat(send("GET", "/api/nothing", null).headers().firstValue(HttpRequestHandler.CONNECTION_ID_HEADER))
+                .contains(self);
+        assertThat(response.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
+    }
+
+    @Test
     void killsConnectionsByIdInTheGivenOrder() throws Exception {
         ConnectionEntry a = fakes.add("mongodb", "c:1");
         a.username("alice");
