@@ -55,7 +55,7 @@ public final class HttpConnector implements AutoCloseable {
     private final HttpSettings settings;
     private final RefusalLog refusals;
     private final AtomicInteger open = new AtomicInteger();
-    private RequestGuard guard;
+    private final RequestGuard guard;
     private final ChannelGroup channels = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
@@ -72,6 +72,7 @@ public final class HttpConnector implements AutoCloseable {
                 Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(history, "history"));
         this.settings = Objects.requireNonNull(settings, "settings");
         this.refusals = new RefusalLog(Objects.requireNonNull(clock, "clock"));
+        this.guard = new RequestGuard(new HostCheck(bind, settings.allowedHosts()));
     }
 
     /**
@@ -84,7 +85,6 @@ public final class HttpConnector implements AutoCloseable {
         if (serverChannel != null) {
             throw new IllegalStateException("http connector already started on " + serverChannel.localAddress());
         }
-        guard = new RequestGuard(new HostCheck(bind, settings.allowedHosts()));
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
                 .setMaxHeaderSize(MAX_HEADER_BYTES);
