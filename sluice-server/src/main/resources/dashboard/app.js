@@ -2,7 +2,9 @@
 (function () {
   'use strict';
   var REFRESH_MS = 2000;
-  var state = { rows: [], sortKey: 'connectionId', sortDir: 1, filter: '' };
+  var state = { rows: [], sortKey: 'connectionId', sortDir: 1, filter: '', own: {} };
+  // Sluice names the HTTP connection that served each response; those are this page's own
+  var OWN_HEADER = 'X-Sluice-Connection-Id';
 
   function $(selector) { return document.querySelector(selector); }
 
@@ -15,9 +17,22 @@
 
   function getJson(path) {
     return fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' }).then(function (r) {
+      noteOwn(r);
       if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
       return r.json();
     });
+  }
+
+  function noteOwn(response) {
+    var id = response.headers.get(OWN_HEADER);
+    if (id) state.own[id] = true;
+  }
+
+  // forget own connections that are gone, so the set does not grow with the page's age
+  function pruneOwn() {
+    var open = {};
+    state.rows.forEach(function (r) { open[r.connectionId] = true; });
+    Object.keys(state.own).forEach(function (id) { if (!open[id]) delete state.own[id]; });
   }
 
   function bytes(n) {
@@ -66,9 +81,12 @@
       tr.appendChild(el('td', { 'class': 'num' }, bytes(r.bytesOut)));
       tr.appendChild(el('td', { 'class': 'mono' }, r.pinnedHost || ''));
       var td = el('td');
-      var button = el('button', { type: 'button', 'class': 'kill', 'data-id': r.connectionId,
-        title: 'Close connection ' + r.connectionId }, 'Kill');
-      td.appendChild(button);
+      if (state.own[r.connectionId]) {
+        td.appendChild(el('span', { 'class': 'own', title: 'the connection this page uses' }, 'this page'));
+      } else {
+        td.appendChild(el('button', { type: 'button', 'class': 'kill', 'data-id': r.connectionId,
+          title: 'Close connection ' + r.connectionId }, 'Kill'));
+      }
       tr.appendChild(td);
       fresh.appendChild(tr);
     });
@@ -159,6 +177,7 @@
     return Promise.all([getJson('api/connections'), getJson('api/pools'), getJson('api/history')])
       .then(function (all) {
         state.rows = all[0];
+        pruneOwn();
         renderConnections();
         renderPools(all[1]);
         renderHistory(all[2]);
@@ -170,10 +189,24 @@
       .catch(function (e) { $('#status').textContent = 'Cannot reach Sluice: ' + e.message; });
   }
 
+  function describe(id) {
+    var row = state.rows.filter(function (r) { return r.connectionId === id; })[0];
+    if (!row) return id;
+    var who = [row.appName && 'app ' + row.appName, row.username && 'user ' + row.username,
+      row.clientAddress && 'from ' + row.clientAddress].filter(Boolean).join(', ');
+    return id + (who ? ' (' + who + ')' : '');
+  }
+
   function kill(id, button) {
+    if (state.own[id]) return;
+    if (!window.confirm('Kill connection ' + describe(id) + '?\nThe client loses it and any operation running on it.')) {
+      return;
+    }
     button.disabled = true;
-    fetch('api/connections/' + encodeURIComponent(id), { method: 'DELETE' })
-      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+    // application/json on every state-changing request: Sluice refuses anything else (CSRF defence)
+    fetch('api/connections/' + encodeURIComponent(id),
+      { method: 'DELETE', headers: { 'Content-Type': 'application/json', Accept: 'application/json' } })
+      .then(function (r) { noteOwn(r); return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (res) {
         $('#status').textContent = res.ok ? '' : id + ': ' + res.body.message;
         state.rows = state.rows.filter(function (r) { return r.connectionId !== id; });

@@ -229,7 +229,8 @@ public final class SluiceServer implements AutoCloseable {
             return null;
         }
         HttpConnector http = new HttpConnector(settings.http().toSocketAddress(), boss, workers,
-                transport.serverChannel(), registry, connectionAdmin, meters, metrics, history);
+                transport.serverChannel(), registry, connectionAdmin, meters, metrics, history,
+                settings.httpSettings(), clock);
         InetSocketAddress bound = http.start();
         extras.add(http);
         LOG.info("[http] listening on http://{}:{}/ (dashboard, /api, /metrics)", bound.getHostString(), bound.getPort());

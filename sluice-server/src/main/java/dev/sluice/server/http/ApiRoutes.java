@@ -203,14 +203,7 @@ final class ApiRoutes {
         }
     }
 
-    private HttpResult error(HttpResponseStatus status, String message) {
-        ObjectNode body = json.createObjectNode()
-                .put("error", status.reasonPhrase())
-                .put("message", message);
-        try {
-            return HttpResult.json(status, json.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static HttpResult error(HttpResponseStatus status, String message) {
+        return HttpResult.error(status, message);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.server.http;
 
 import dev.sluice.server.admin.ConnectionAdmin;
+import dev.sluice.server.config.HttpSettings;
 import dev.sluice.server.metrics.HistorySampler;
 import dev.sluice.server.metrics.SluiceMetrics;
 import dev.sluice.server.registry.Addresses;
@@ -13,6 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -20,16 +22,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The http connector: the admin API, {@code /metrics} and the dashboard. Every accepted connection
  * is listed in the {@link ConnectionRegistry} (connector "http", ids {@code http-N}) and can be
  * killed like any other. The event loop groups belong to the caller, which shuts them down.
+ *
+ * <p>Bounds ({@link HttpSettings}): at most {@code httpMaxConnections} open connections (past it a new
+ * one is closed at once and counted as rejected), {@code httpRequestTimeoutMS} per request,
+ * {@code httpIdleTimeoutMS} between requests ({@link RequestDeadlines}), request line and headers
+ * bounded by the codec, body by {@link #MAX_CONTENT_LENGTH}. Every request passes
+ * {@link RequestGuard} (Host, Origin, Content-Type) before a route sees it.
  */
 public final class HttpConnector implements AutoCloseable {
     /** Largest request body accepted (1 MiB); larger ones get 413. */
     public static final int MAX_CONTENT_LENGTH = 1 << 20;
+    /** Largest request line (method, path, version) accepted; longer ones get 414. */
+    public static final int MAX_REQUEST_LINE_BYTES = 4096;
+    /** Largest header section accepted; larger ones get 431. */
+    public static final int MAX_HEADER_BYTES = 8192;
     private static final Logger log = LoggerFactory.getLogger(HttpConnector.class);
 
     private final InetSocketAddress bind;
@@ -38,13 +52,17 @@ public final class HttpConnector implements AutoCloseable {
     private final Class<? extends ServerChannel> channelClass;
     private final ConnectionRegistry registry;
     private final ApiRoutes routes;
+    private final HttpSettings settings;
+    private final RefusalLog refusals;
+    private final AtomicInteger open = new AtomicInteger();
+    private final RequestGuard guard;
     private final ChannelGroup channels = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
     public HttpConnector(InetSocketAddress bind, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
                          Class<? extends ServerChannel> channelClass, ConnectionRegistry registry,
                          ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics,
-                         HistorySampler history) {
+                         HistorySampler history, HttpSettings settings, Clock clock) {
         this.bind = Objects.requireNonNull(bind, "bind");
         this.bossGroup = Objects.requireNonNull(bossGroup, "bossGroup");
         this.workerGroup = Objects.requireNonNull(workerGroup, "workerGroup");
@@ -52,6 +70,9 @@ public final class HttpConnector implements AutoCloseable {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.routes = new ApiRoutes(Objects.requireNonNull(admin, "admin"), Objects.requireNonNull(meters, "meters"),
                 Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(history, "history"));
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.refusals = new RefusalLog(Objects.requireNonNull(clock, "clock"));
+        this.guard = new RequestGuard(new HostCheck(bind, settings.allowedHosts()));
     }
 
     /**
@@ -64,17 +85,25 @@ public final class HttpConnector implements AutoCloseable {
         if (serverChannel != null) {
             throw new IllegalStateException("http connector already started on " + serverChannel.localAddress());
         }
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+                .setMaxHeaderSize(MAX_HEADER_BYTES);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(channelClass)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (!admit(ch)) {
+                            return;
+                        }
                         channels.add(ch);
                         ch.pipeline()
-                                .addLast("codec", new HttpServerCodec())
+                                .addLast("deadlines", new RequestDeadlines(registry, settings.requestTimeoutMS(),
+                                        settings.idleTimeoutMS()))
+                                .addLast("codec", new HttpServerCodec(decoder))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_CONTENT_LENGTH))
-                                .addLast("api", new HttpRequestHandler(registry, routes));
+                                .addLast("api", new HttpRequestHandler(registry, guard, routes));
                     }
                 });
         try {
@@ -89,6 +118,27 @@ public final class HttpConnector implements AutoCloseable {
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         log.info("[http] listening on http://{}/", Addresses.format(bound));
         return bound;
+    }
+
+    /** Counts {@code ch} as open, or closes it at once (counted as rejected) past httpMaxConnections. */
+    private boolean admit(Channel ch) {
+        if (open.incrementAndGet() > settings.maxConnections()) {
+            open.decrementAndGet();
+            registry.recordRejected(HttpRequestHandler.CONNECTOR);
+            ch.close();
+            String line = refusals.refused(settings.maxConnections());
+            if (line != null) {
+                log.warn(line);
+            }
+            return false;
+        }
+        ch.closeFuture().addListener(f -> open.decrementAndGet());
+        return true;
+    }
+
+    /** HTTP connections open now. */
+    public int openConnections() {
+        return open.get();
     }
 
     /** Stops accepting and closes every open HTTP connection. Idempotent. */

@@ -17,12 +17,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.Map;
 
 /**
  * One HTTP connection: registers it in the {@link ConnectionRegistry} (connector "http") while it is
@@ -33,12 +33,17 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     static final String CONNECTOR = "http";
     private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
 
+    /** Response header naming the HTTP connection that served the request (the dashboard hides its Kill). */
+    static final String CONNECTION_ID_HEADER = "X-Sluice-Connection-Id";
+
     private final ConnectionRegistry registry;
+    private final RequestGuard guard;
     private final ApiRoutes routes;
     private ConnectionEntry entry;
 
-    HttpRequestHandler(ConnectionRegistry registry, ApiRoutes routes) {
+    HttpRequestHandler(ConnectionRegistry registry, RequestGuard guard, ApiRoutes routes) {
         this.registry = registry;
+        this.guard = guard;
         this.routes = routes;
     }
 
@@ -71,26 +76,16 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         if (request.decoderResult().isFailure()) {
             keepAlive = false;
-            result = HttpResult.text(HttpResponseStatus.BAD_REQUEST, HttpResult.JSON,
-                    "{\"error\":\"Bad Request\",\"message\":\"malformed HTTP request\"}");
+            result = decoderFailure(request.decoderResult().cause());
         } else {
-            HttpMethod method = request.method();
-            String path = new QueryStringDecoder(request.uri()).path();
-            entry.operationStarted(method.toString(), path, System.nanoTime());
-            entry.addBytesIn(request.content().readableBytes());
-            try {
-                result = routes.handle(method, path, ByteBufUtil.getBytes(request.content()), entry);
-            } finally {
-                entry.operationFinished();
-            }
+            HttpResult refusal = guard.refusal(request, request.content().readableBytes(),
+                    (InetSocketAddress) ctx.channel().localAddress());
+            result = refusal != null ? refusal : route(request);
         }
         FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), result.status(),
                 Unpooled.wrappedBuffer(result.body()));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, result.contentType());
-        HttpUtil.setContentLength(response, result.body().length);
-        for (Map.Entry<String, String> header : result.headers().entrySet()) {
-            response.headers().set(header.getKey(), header.getValue());
-        }
+        ResponseHeaders.apply(response, result);
+        response.headers().set(CONNECTION_ID_HEADER, entry.connectionId());
         if (keepAlive && !request.protocolVersion().isKeepAliveDefault()) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         } else if (!keepAlive) {
@@ -105,6 +100,32 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 future.channel().close();
             }
         });
+    }
+
+    private HttpResult route(FullHttpRequest request) {
+        HttpMethod method = request.method();
+        String path = new QueryStringDecoder(request.uri()).path();
+        entry.operationStarted(method.toString(), path, System.nanoTime());
+        entry.addBytesIn(request.content().readableBytes());
+        try {
+            return routes.handle(method, path, ByteBufUtil.getBytes(request.content()), entry);
+        } finally {
+            entry.operationFinished();
+        }
+    }
+
+    /** The codec refused the request: a header or the request line past its bound, or malformed. */
+    private static HttpResult decoderFailure(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResult.error(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers exceed "
+                    + HttpConnector.MAX_HEADER_BYTES + " bytes (the HTTP connector's header limit)");
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResult.error(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line exceeds "
+                    + HttpConnector.MAX_REQUEST_LINE_BYTES + " bytes (the HTTP connector's request line limit)");
+        }
+        return HttpResult.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"
+                + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.sluice.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.nio.charset.StandardCharsets;
@@ -13,6 +16,7 @@ record HttpResult(HttpResponseStatus status, String contentType, byte[] body, Ma
                   Runnable afterResponse) {
     static final String JSON = "application/json; charset=utf-8";
     private static final Runnable NOTHING = () -> { };
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     static HttpResult json(HttpResponseStatus status, byte[] body) {
         return new HttpResult(status, JSON, body, Map.of(), NOTHING);
@@ -20,6 +24,18 @@ record HttpResult(HttpResponseStatus status, String contentType, byte[] body, Ma
 
     static HttpResult text(HttpResponseStatus status, String contentType, String body) {
         return new HttpResult(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of(), NOTHING);
+    }
+
+    /** {@code {"error": "<reason phrase>", "message": "..."}} with that status. */
+    static HttpResult error(HttpResponseStatus status, String message) {
+        ObjectNode body = MAPPER.createObjectNode()
+                .put("error", status.reasonPhrase())
+                .put("message", message);
+        try {
+            return json(status, MAPPER.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     HttpResult withHeader(String name, String value) {

@@ -3,6 +3,7 @@ package dev.sluice.server.http;
 import dev.sluice.server.admin.ConnectionAdmin;
 import dev.sluice.server.admin.FakeConnections;
 import dev.sluice.server.admin.FakePoolDirectory;
+import dev.sluice.server.config.HttpSettings;
 import dev.sluice.server.metrics.HistorySampler;
 import dev.sluice.server.metrics.SluiceMetrics;
 import dev.sluice.server.registry.ConnectionEntry;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -46,7 +48,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Loads the dashboard in Debian's headless chromium: a registered connection shows up as a row and
- * its Kill button kills it. Until the mongodb connector exists, the connection is a registry entry
+ * its Kill button kills it once the confirmation is accepted; the page's own connection has no Kill. Until the mongodb connector exists, the connection is a registry entry
  * whose killer unregisters it, as a real connection does when closed. Skips (visibly) without
  * /usr/bin/chromium and /usr/bin/chromedriver ({@code apt-get install chromium chromium-driver}).
  */
@@ -74,7 +76,7 @@ class DashboardBrowserIT {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         connector = new HttpConnector(new InetSocketAddress("127.0.0.1", 0), group, group,
                 NioServerSocketChannel.class, registry, new ConnectionAdmin(registry, pools), meters,
-                new SluiceMetrics(meters, registry, pools), history);
+                new SluiceMetrics(meters, registry, pools), history, HttpSettings.defaults(), Clock.systemUTC());
         base = "http://127.0.0.1:" + connector.start().getPort() + "/";
         pools.host("db1:27017", 3, 5, 1, 20, 2);
         history.sample();
@@ -148,11 +150,31 @@ class DashboardBrowserIT {
         });
         assertThat(last).as("descending by id: oldest last").isEqualTo(app.connectionId());
 
+        // the page's own HTTP connection is marked, and offers no Kill
+        String ownRow = "#connections tbody tr[data-id^='http-']";
+        wait.until(d -> d.findElements(By.cssSelector(ownRow)).stream()
+                .anyMatch(r -> !r.findElements(By.cssSelector("span.own")).isEmpty()));
+        wait.until(d -> d.findElements(By.cssSelector(ownRow)).stream()
+                .filter(r -> !r.findElements(By.cssSelector("span.own")).isEmpty())
+                .allMatch(r -> r.findElements(By.cssSelector("button.kill")).isEmpty()));
+
         screenshot("dashboard.png");
+        // Kill asks first, naming the connection; cancelling kills nothing
         wait.until(d -> {
             d.findElement(By.cssSelector(row + " button.kill")).click();
             return true;
         });
+        Alert confirm = wait.until(ExpectedConditions.alertIsPresent());
+        assertThat(confirm.getText()).contains("Kill connection " + app.connectionId(), "billing", "alice");
+        confirm.dismiss();
+        assertThat(fakes.killed()).isEmpty();
+        assertThat(browser.findElements(By.cssSelector(row))).hasSize(1);
+
+        wait.until(d -> {
+            d.findElement(By.cssSelector(row + " button.kill")).click();
+            return true;
+        });
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> fakes.killed().contains(app.connectionId()));
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(row), 0));

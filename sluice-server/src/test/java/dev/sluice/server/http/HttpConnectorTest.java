@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.server.admin.ConnectionAdmin;
 import dev.sluice.server.admin.FakeConnections;
 import dev.sluice.server.admin.FakePoolDirectory;
+import dev.sluice.server.config.HttpSettings;
 import dev.sluice.server.metrics.HistorySampler;
 import dev.sluice.server.metrics.SluiceMetrics;
 import dev.sluice.server.registry.ConnectionEntry;
@@ -53,7 +54,8 @@ class HttpConnectorTest {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         SluiceMetrics metrics = new SluiceMetrics(meters, registry, pools);
         connector = new HttpConnector(new InetSocketAddress("127.0.0.1", 0), group, group,
-                NioServerSocketChannel.class, registry, new ConnectionAdmin(registry, pools), meters, metrics, history);
+                NioServerSocketChannel.class, registry, new ConnectionAdmin(registry, pools), meters, metrics, history,
+                HttpSettings.defaults(), Clock.systemUTC());
         InetSocketAddress bound = connector.start();
         assertThat(bound.getPort()).isPositive();
         base = URI.create("http://127.0.0.1:" + bound.getPort());
@@ -112,6 +114,16 @@ class HttpConnectorTest {
     }
 
     @Test
+    void everyResponseNamesTheHttpConnectionThatServedItSoTheDashboardCanSpareItself() throws Exception {
+        HttpResponse<String> response = send("GET", "/api/connections", null);
+        String self = body(response).get(0).get("connectionId").asText();
+        assertThat(response.headers().firstValue(HttpRequestHandler.CONNECTION_ID_HEADER)).contains(self);
+        assertThat(send("GET", "/api/nothing", null).headers().firstValue(HttpRequestHandler.CONNECTION_ID_HEADER))
+                .contains(self);
+        assertThat(response.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
+    }
+
+    @Test
     void killsConnectionsByIdInTheGivenOrder() throws Exception {
         ConnectionEntry a = fakes.add("mongodb", "c:1");
         a.username("alice");
@@ -149,7 +161,8 @@ class HttpConnectorTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> registry.currentCount("http") == 1);
             String id = registry.snapshot().get(0).connectionId();
             OutputStream out = socket.getOutputStream();
-            out.write(("DELETE /api/connections/" + id + " HTTP/1.1\r\nHost: x\r\nUser-Agent: raw\r\n\r\n")
+            out.write(("DELETE /api/connections/" + id + " HTTP/1.1\r\nHost: 127.0.0.1:" + base.getPort()
+                    + "\r\nUser-Agent: raw\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             socket.setSoTimeout(10_000);
@@ -162,8 +175,8 @@ class HttpConnectorTest {
     @Test
     void aConnectionClosedByTheClientIsUnregistered() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
-            socket.getOutputStream().write("GET /api/pools HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(("GET /api/pools HTTP/1.1\r\nHost: 127.0.0.1:" + base.getPort()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             socket.setSoTimeout(10_000);
             assertThat(new String(readAll(socket.getInputStream()), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 200");
         }

@@ -150,14 +150,14 @@ class ConnectionManagementIT {
             String id = sluice.server().registry().snapshot().stream()
                     .filter(e -> "httpVictim".equals(e.appName()) && e.opCount() > 0).findFirst().orElseThrow().connectionId();
             HttpResponse<String> kill = http.send(HttpRequest.newBuilder(URI.create(base + "/api/connections/kill"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"ids\": [\"" + id + "\"]}")).build(),
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"ids\": [\"" + id + "\"]}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(kill.body()).contains("Connection found");
             assertThatThrownBy(() -> victim.getDatabase("test").runCommand(new Document("count", "c")))
                     .isInstanceOf(MongoSocketException.class);
             String host = sluice.server().cluster().statistics().get(0).host();
             HttpResponse<String> drop = http.send(HttpRequest.newBuilder(URI.create(base + "/api/dropConnections"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"hostAndPort\": [\"" + host + "\"]}")).build(),
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"hostAndPort\": [\"" + host + "\"]}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(drop.statusCode()).isEqualTo(200);
             assertThat(sluice.server().cluster().statistics().get(0).available()).isZero();
@@ -182,6 +182,7 @@ class ConnectionManagementIT {
                 d.findElement(By.cssSelector(row + " button.kill")).click();
                 return true;
             });
+            wait.until(ExpectedConditions.alertIsPresent()).accept(); // the dashboard asks before killing
             await().atMost(Duration.ofSeconds(10)).until(() -> sluice.server().registry().find(id) == null);
             wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(row), 0));
             assertThatThrownBy(() -> app.getDatabase("test").runCommand(new Document("count", "c")))
