@@ -47,8 +47,11 @@ final class RetryableWrites {
                 }
                 decide(outcome, request, callback, inFlight);
             });
+        } else if (request.caller() instanceof java.util.concurrent.Executor loop) {
+            // Again: the attempt waited on was never sent; route this one from its own event loop
+            loop.execute(() -> admit(request, callback, inFlight));
         } else {
-            admit(request, callback, inFlight); // Again: the attempt waited on was never sent
+            admit(request, callback, inFlight);
         }
     }
 }
