@@ -32,6 +32,7 @@ import dev.sluice.server.registry.ConnectionRegistry;
 import dev.sluice.server.route.CursorTable;
 import dev.sluice.server.route.OwnerCleanup;
 import dev.sluice.server.route.Router;
+import dev.sluice.server.route.SessionPolicy;
 import dev.sluice.server.route.TransactionTable;
 import dev.sluice.server.upstream.UpstreamCluster;
 import dev.sluice.server.wire.Compressor;
@@ -114,14 +115,16 @@ public final class SluiceServer implements AutoCloseable {
                 poolListener(), scheduler, initialWire);
         cluster.start();
 
-        router = new Router(cluster, new CursorTable(), new TransactionTable());
+        SessionPolicy sessions = new SessionPolicy(cluster, clock::millis);
+        router = new Router(cluster, new CursorTable(), new TransactionTable(), sessions);
         OwnerCleanup cleanup = new OwnerCleanup(router, PooledByteBufAllocator.DEFAULT);
         List<Compressor> compressors = new ArrayList<>();
         for (String name : settings.compressors()) {
             compressors.add(Compressor.byName(name));
         }
         SessionServices services = new SessionServices(registry, router, cleanup,
-                new HelloResponder(clock, settings.maxMessageSizeBytes()), localCommands(), cluster,
+                new HelloResponder(clock, settings.maxMessageSizeBytes(), sessions::logicalSessionTimeoutMinutes),
+                localCommands(), cluster,
                 List.copyOf(compressors), settings.maxMessageSizeBytes(), System::nanoTime,
                 settings.limits().loginTimeoutMS());
         frameBudget = new FrameBudget(frameBudgetBytes(), (holder, held, max) -> {

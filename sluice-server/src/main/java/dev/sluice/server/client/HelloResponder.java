@@ -14,6 +14,7 @@ import org.bson.types.ObjectId;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * Builds Sluice's answer to {@code hello} / {@code isMaster} / {@code ismaster}: a router
@@ -23,16 +24,29 @@ import java.util.List;
 public final class HelloResponder {
     public static final int MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
     public static final int MAX_WRITE_BATCH_SIZE = 100_000;
+    /** The session timeout of {@link #HelloResponder(Clock, int)}, for tests of the reply's shape. */
     public static final int LOGICAL_SESSION_TIMEOUT_MINUTES = 30;
 
     private final ObjectId processId = new ObjectId();
     private final Clock clock;
     private final int maxMessageSizeBytes;
+    private final IntSupplier logicalSessionTimeoutMinutes;
     private volatile long topologyCounter;
 
+    /** Always advertising sessions with {@link #LOGICAL_SESSION_TIMEOUT_MINUTES}. */
     public HelloResponder(Clock clock, int maxMessageSizeBytes) {
+        this(clock, maxMessageSizeBytes, () -> LOGICAL_SESSION_TIMEOUT_MINUTES);
+    }
+
+    /**
+     * @param logicalSessionTimeoutMinutes what to advertise, read on every reply (sessions are what
+     *                                     the upstream or Sluice can keep); 0 or less: no sessions,
+     *                                     the field is left out, as a server without sessions does
+     */
+    public HelloResponder(Clock clock, int maxMessageSizeBytes, IntSupplier logicalSessionTimeoutMinutes) {
         this.clock = clock;
         this.maxMessageSizeBytes = maxMessageSizeBytes;
+        this.logicalSessionTimeoutMinutes = logicalSessionTimeoutMinutes;
     }
 
     /** True for the three spellings of the handshake command. */
@@ -66,7 +80,10 @@ public final class HelloResponder {
         reply.append("maxMessageSizeBytes", new BsonInt32(maxMessageSizeBytes));
         reply.append("maxWriteBatchSize", new BsonInt32(MAX_WRITE_BATCH_SIZE));
         reply.append("localTime", new BsonDateTime(clock.millis()));
-        reply.append("logicalSessionTimeoutMinutes", new BsonInt32(LOGICAL_SESSION_TIMEOUT_MINUTES));
+        int sessionTimeout = logicalSessionTimeoutMinutes.getAsInt();
+        if (sessionTimeout > 0) {
+            reply.append("logicalSessionTimeoutMinutes", new BsonInt32(sessionTimeout));
+        }
         reply.append("connectionId", new BsonInt64(connectionId));
         reply.append("minWireVersion", new BsonInt32(0));
         reply.append("maxWireVersion", new BsonInt32(maxWireVersion));

@@ -71,6 +71,17 @@ public record CommandFacts(String name, String database, long cursorId, boolean 
         return new CommandFacts(name, database, cursorId, lsid, txnNumber, autocommit, start);
     }
 
+    /**
+     * A retryable write: insert, update, delete or findAndModify with lsid and txnNumber and no
+     * autocommit (which would make it a transaction statement).
+     */
+    public boolean isRetryableWrite() {
+        return hasLsid && txnNumber >= 0 && !autocommit && switch (name) {
+            case "insert", "update", "delete", "findAndModify", "findandmodify" -> true;
+            default -> false;
+        };
+    }
+
     /** A statement of a multi-document transaction (it has lsid, txnNumber and autocommit). */
     public boolean inTransaction() {
         return hasLsid && txnNumber >= 0 && autocommit;

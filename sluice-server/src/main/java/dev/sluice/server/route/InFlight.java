@@ -6,16 +6,27 @@ import dev.sluice.server.upstream.BackendConnection;
 /**
  * A forwarded operation in progress. Cancelling it (the client went away or was killed) closes the
  * backend connection it holds, whose state is then unknown; a connection that arrives after the
- * cancel is returned unused.
+ * cancel is returned unused. An operation that runs to completion (a retryable write Sluice
+ * records for its retries) ignores the cancel: it is sent and its reply recorded all the same.
  */
 public final class InFlight {
+    private final boolean runsToCompletion;
     private PooledConnection<BackendConnection> connection;
     private boolean cancelled;
     private boolean finished;
 
+    public InFlight() {
+        this(false);
+    }
+
+    /** @param runsToCompletion a cancel neither closes its connection nor stops it from being sent */
+    InFlight(boolean runsToCompletion) {
+        this.runsToCompletion = runsToCompletion;
+    }
+
     /** Attaches the borrowed connection; false (and the connection is returned) if already cancelled. */
     synchronized boolean attach(PooledConnection<BackendConnection> c) {
-        if (cancelled) {
+        if (cancelled && !runsToCompletion) {
             c.checkIn();
             return false;
         }
@@ -61,6 +72,9 @@ public final class InFlight {
                 return;
             }
             cancelled = true;
+            if (runsToCompletion) {
+                return;
+            }
         }
         discard();
     }

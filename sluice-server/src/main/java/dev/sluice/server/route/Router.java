@@ -36,12 +36,28 @@ public final class Router {
     private final CursorTable cursors;
     private final TransactionTable transactions;
     private final PoolErrorTranslator errors;
+    private final SessionPolicy sessions;
+    /** Null unless Sluice deduplicates retried writes itself (an upstream that does not). */
+    private final RetryableWrites retryableWrites;
 
     public Router(UpstreamCluster cluster, CursorTable cursors, TransactionTable transactions) {
+        this(cluster, cursors, transactions, new SessionPolicy(cluster, System::currentTimeMillis));
+    }
+
+    public Router(UpstreamCluster cluster, CursorTable cursors, TransactionTable transactions, SessionPolicy sessions) {
         this.cluster = cluster;
         this.cursors = cursors;
         this.transactions = transactions;
         this.errors = new PoolErrorTranslator();
+        this.sessions = sessions;
+        this.retryableWrites = sessions.catalog() == null ? null
+                : new RetryableWrites(sessions.catalog(), (request, callback, attempt, inFlight) ->
+                        forward(request, callback, route(request), attempt, inFlight));
+    }
+
+    /** What Sluice advertises and refuses about sessions, retryable writes and transactions. */
+    public SessionPolicy sessions() {
+        return sessions;
     }
 
     public CursorTable cursors() {
@@ -52,48 +68,76 @@ public final class Router {
         return transactions;
     }
 
-    /** Forwards one operation; the returned handle cancels it. */
+    /**
+     * Forwards one operation; the returned handle cancels it. A transaction statement the upstream
+     * cannot run is refused here, before anything is applied; a retryable write goes through the
+     * retry catalog when Sluice keeps one.
+     */
     public InFlight forward(ForwardRequest request, ForwardCallback callback) {
-        return forward(request, callback, route(request));
+        BsonDocument refusal = sessions.refusal(request.commandName(), request.facts());
+        if (refusal != null) {
+            LocalReply.send(request, callback, refusal);
+            return new InFlight();
+        }
+        if (retryableWrites != null && !request.moreToCome()) {
+            if (request.facts().isRetryableWrite()) {
+                return retryableWrites.forward(request, callback);
+            }
+            if ("endSessions".equals(request.commandName())) {
+                sessions.catalog().end(endedSessions(request.body()));
+            }
+        }
+        InFlight inFlight = new InFlight();
+        forward(request, callback, route(request), null, inFlight);
+        return inFlight;
     }
 
     /** Forwards one operation to a given host (cleanup of what a client left on that host). */
     public InFlight forwardTo(String host, ForwardRequest request, ForwardCallback callback) {
         HostPool pool = cluster.pool(host);
-        return forward(request, callback, pool != null ? pool : route(request));
-    }
-
-    private InFlight forward(ForwardRequest request, ForwardCallback callback, HostPool pool) {
         InFlight inFlight = new InFlight();
-        callback.onRouted(pool.host());
-        checkOut(request, callback, pool, inFlight, 0);
+        forward(request, callback, pool != null ? pool : route(request), null, inFlight);
         return inFlight;
     }
 
+    /** @param write the retry-catalog entry of a retryable write, told its outcome; null for other operations */
+    private void forward(ForwardRequest request, ForwardCallback callback, HostPool pool, RetryCatalog.Attempt write,
+                         InFlight inFlight) {
+        callback.onRouted(pool.host());
+        checkOut(request, callback, pool, inFlight, 0, write);
+    }
+
     /** Borrows a live connection: ones found dead (upstream closed them while idle) are discarded. */
-    private void checkOut(ForwardRequest request, ForwardCallback callback, HostPool pool, InFlight inFlight, int attempt) {
+    private void checkOut(ForwardRequest request, ForwardCallback callback, HostPool pool, InFlight inFlight, int attempt,
+                          RetryCatalog.Attempt write) {
         pool.checkOut(request.caller(), (pooled, error) -> {
             if (error != null) {
                 request.frame().release();
                 inFlight.discard();
+                if (write != null) {
+                    write.failed();
+                }
                 callback.onFailure(errors.translate(pool, error));
                 return;
             }
             if (!pooled.connection().isUsable() && attempt < MAX_DEAD_CONNECTIONS_SKIPPED) {
                 pooled.discard();
-                checkOut(request, callback, pool, inFlight, attempt + 1);
+                checkOut(request, callback, pool, inFlight, attempt + 1, write);
                 return;
             }
             if (!inFlight.attach(pooled)) {
                 request.frame().release();
+                if (write != null) {
+                    write.failed();
+                }
                 return;
             }
-            send(request, pool, pooled, inFlight, callback);
+            send(request, pool, pooled, inFlight, callback, write);
         });
     }
 
     private void send(ForwardRequest request, HostPool pool, PooledConnection<BackendConnection> pooled,
-                      InFlight inFlight, ForwardCallback callback) {
+                      InFlight inFlight, ForwardCallback callback, RetryCatalog.Attempt write) {
         BackendConnection connection = pooled.connection();
         if (request.moreToCome()) {
             // The client expects no reply; upstream is asked for one anyway (moreToCome cleared) so
@@ -122,12 +166,18 @@ public final class Router {
             }, null);
             return;
         }
+        if (write != null) {
+            write.sent();
+        }
         connection.send(request.frame(), request.commandName(), new ReplyListener() {
             @Override
             public void onReply(ByteBuf frame, boolean moreToCome) {
                 if (!moreToCome) {
                     afterReply(request, pool.host(), frame);
                     inFlight.finish();
+                    if (write != null) {
+                        record(write, frame);
+                    }
                 }
                 callback.onReply(frame, moreToCome);
             }
@@ -135,6 +185,9 @@ public final class Router {
             @Override
             public void onFailure(UpstreamException cause) {
                 inFlight.discard();
+                if (write != null) {
+                    write.failed();
+                }
                 // a client killed or gone mid-operation had its connection closed by Sluice: no network error
                 if (cause.isNetworkError() && !inFlight.isCancelled()) {
                     pool.networkError(pooled, cause);
@@ -214,6 +267,32 @@ public final class Router {
                 transactions.ended(lsid.asDocument());
             }
         }
+    }
+
+    /** Tells a retryable write's catalog entry the reply's body (an unreadable reply: outcome unknown). */
+    private static void record(RetryCatalog.Attempt write, ByteBuf reply) {
+        org.bson.RawBsonDocument body;
+        try {
+            body = OpMsg.parse(reply).body();
+        } catch (RuntimeException e) {
+            write.failed();
+            return;
+        }
+        write.replied(body);
+    }
+
+    /** The lsids of an endSessions command. */
+    private static java.util.List<BsonDocument> endedSessions(BsonDocument body) {
+        BsonValue ids = body.get("endSessions");
+        java.util.List<BsonDocument> lsids = new java.util.ArrayList<>();
+        if (ids != null && ids.isArray()) {
+            for (BsonValue id : ids.asArray()) {
+                if (id.isDocument()) {
+                    lsids.add(id.asDocument());
+                }
+            }
+        }
+        return lsids;
     }
 
     static long longOf(BsonValue v) {

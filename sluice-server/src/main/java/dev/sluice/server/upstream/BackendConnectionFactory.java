@@ -28,15 +28,15 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
     private final Bootstrap bootstrap;
     private final int maxMessageSizeBytes;
     private final int lane;
-    private final java.util.function.IntConsumer wireVersions;
+    private final java.util.function.Consumer<UpstreamFeatures> learned;
 
     /** @param group the event loop the connections live on (one loop: the lane's) */
     BackendConnectionFactory(HostAndPort host, UpstreamSettings settings, EventLoopGroup group,
                              Class<? extends Channel> channelClass, int maxMessageSizeBytes, int lane,
-                             java.util.function.IntConsumer wireVersions) {
+                             java.util.function.Consumer<UpstreamFeatures> learned) {
         this.host = host;
         this.lane = lane;
-        this.wireVersions = wireVersions;
+        this.learned = learned;
         this.settings = settings;
         this.maxMessageSizeBytes = maxMessageSizeBytes;
         long connectTimeout = settings.connectTimeoutMS() == 0 ? 60_000 : settings.connectTimeoutMS();
@@ -75,7 +75,7 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
                 }
             }, settings.connectTimeoutMS(), TimeUnit.MILLISECONDS);
             BackendHandshake.run(connection, ch.alloc(), settings.appName(), settings.compressors(), settings.embedded())
-                    .whenComplete((c, e) -> {
+                    .whenComplete((features, e) -> {
                         if (deadline != null) {
                             deadline.cancel(false);
                         }
@@ -83,8 +83,8 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
                             connection.close();
                             result.completeExceptionally(e);
                         } else {
-                            wireVersions.accept(c.maxWireVersion());
-                            result.complete(c);
+                            learned.accept(features);
+                            result.complete(connection);
                         }
                     });
         });

@@ -23,7 +23,7 @@ final class BackendHandshake {
     private final BackendConnection connection;
     private final String appName;
     private final List<String> compressors;
-    private final CompletableFuture<BackendConnection> result = new CompletableFuture<>();
+    private final CompletableFuture<UpstreamFeatures> result = new CompletableFuture<>();
 
     private BackendHandshake(BackendConnection connection, String appName, List<String> compressors) {
         this.connection = connection;
@@ -33,8 +33,9 @@ final class BackendHandshake {
 
     /**
      * @param legacyFirst start with {@code isMaster} (the embedded backend has no {@code hello})
+     * @return what the upstream said about itself (role, wire version, sessions)
      */
-    static CompletableFuture<BackendConnection> run(BackendConnection connection, ByteBufAllocator alloc,
+    static CompletableFuture<UpstreamFeatures> run(BackendConnection connection, ByteBufAllocator alloc,
                                                     String appName, List<String> compressors, boolean legacyFirst) {
         BackendHandshake h = new BackendHandshake(connection, appName, compressors);
         h.send(alloc, legacyFirst ? "isMaster" : "hello");
@@ -74,7 +75,7 @@ final class BackendHandshake {
                     return;
                 }
                 connection.handshakeDone(intOf(body.get("maxWireVersion")), negotiated(body));
-                result.complete(connection);
+                result.complete(UpstreamFeatures.of(body));
             }
 
             @Override

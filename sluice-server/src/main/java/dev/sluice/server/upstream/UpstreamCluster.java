@@ -32,6 +32,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private final HostPool[] ordered;
     private final AtomicInteger next = new AtomicInteger();
     private volatile int maxWireVersion;
+    private volatile UpstreamFeatures features;
 
     public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
                            int maxMessageSizeBytes, PoolListener listener, ScheduledExecutorService scheduler,
@@ -44,7 +45,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
             List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
             for (int lane = 0; lane < laneSettings.size(); lane++) {
                 BackendConnectionFactory factory = new BackendConnectionFactory(host, settings, loops.loop(lane),
-                        channelClass, maxMessageSizeBytes, lane, this::learnWireVersion);
+                        channelClass, maxMessageSizeBytes, lane, this::learn);
                 lanes.add(ConnectionPool.builder(factory)
                         .address(host.toString())
                         .settings(laneSettings.get(lane))
@@ -77,7 +78,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         try {
             long wait = settings.connectTimeoutMS() == 0 ? 10_000 : settings.connectTimeoutMS() + 1_000;
             int wire = probe.get(wait, TimeUnit.MILLISECONDS);
-            LOG.info("[upstream] {} reachable, maxWireVersion {}", ordered[0].host(), wire);
+            LOG.info("[upstream] {} reachable, maxWireVersion {}, {}", ordered[0].host(), wire, features);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             LOG.warn("[upstream] {} not reachable at start ({}); Sluice serves anyway, reporting maxWireVersion {} until it is",
@@ -103,11 +104,29 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         return maxWireVersion;
     }
 
-    /** Records the wire version a backend handshake reported (the latest handshake's). */
-    public void learnWireVersion(int wireVersion) {
+    /** Records what a backend handshake reported (the latest handshake's wire version and features). */
+    void learn(UpstreamFeatures learned) {
+        int wireVersion = learned.maxWireVersion();
         if (wireVersion > 0 && wireVersion != maxWireVersion) {
             maxWireVersion = wireVersion;
         }
+        UpstreamFeatures previous = features;
+        if (!learned.equals(previous)) {
+            features = learned;
+            if (previous != null) {
+                LOG.info("[upstream] handshake now reports {} (was {})", learned, previous);
+            }
+        }
+    }
+
+    /** What the latest backend handshake reported, or null before any handshake succeeded. */
+    public UpstreamFeatures features() {
+        return features;
+    }
+
+    /** True when the upstream is Sluice's own embedded backend. */
+    public boolean embedded() {
+        return settings.embedded();
     }
 
     public UpstreamSettings settings() {

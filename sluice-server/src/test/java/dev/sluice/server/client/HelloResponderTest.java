@@ -52,4 +52,14 @@ class HelloResponderTest {
         responder.topologyChanged();
         assertThat(responder.isCurrent(current)).isFalse();
     }
+
+    @Test
+    void sessionsAreAdvertisedOnlyWhenTheSupplierHasThem() {
+        int[] minutes = {0};
+        HelloResponder r = new HelloResponder(Clock.systemUTC(), 48_000_000, () -> minutes[0]);
+        BsonDocument hello = new BsonDocument("hello", new BsonInt32(1));
+        assertThat(r.reply(hello, "hello", 1, 17, null).containsKey("logicalSessionTimeoutMinutes")).isFalse();
+        minutes[0] = 30;
+        assertThat(r.reply(hello, "hello", 1, 17, null).getInt32("logicalSessionTimeoutMinutes").getValue()).isEqualTo(30);
+    }
 }

@@ -34,4 +34,15 @@ class CommandFactsTest {
         assertThat(CommandFacts.of(new BsonDocument()).name()).isEmpty();
         assertThat(CommandFacts.of(BsonDocument.parse("{ping: 1, $db: 5}")).database()).isNull();
     }
+
+    @Test
+    void onlyWritesWithLsidAndTxnNumberOutsideATransactionAreRetryableWrites() {
+        assertThat(CommandFacts.of(BsonDocument.parse("{findAndModify: 'c', lsid: {id: 1}, txnNumber: 3, $db: 'd'}"))
+                .isRetryableWrite()).isTrue();
+        assertThat(CommandFacts.of(BsonDocument.parse("{insert: 'c', lsid: {id: 1}, txnNumber: 3, autocommit: false, $db: 'd'}"))
+                .isRetryableWrite()).as("a transaction statement").isFalse();
+        assertThat(CommandFacts.of(BsonDocument.parse("{insert: 'c', lsid: {id: 1}, $db: 'd'}")).isRetryableWrite()).isFalse();
+        assertThat(CommandFacts.of(BsonDocument.parse("{find: 'c', lsid: {id: 1}, txnNumber: 3, $db: 'd'}"))
+                .isRetryableWrite()).isFalse();
+    }
 }

@@ -46,6 +46,8 @@ public final class FakeMongod implements AutoCloseable {
     private final AtomicInteger replies = new AtomicInteger();
     private volatile long slowMS;
     private volatile int dropEvery;
+    /** Answers its handshake as a mongos with sessions (what Sluice forwards transactions to), unless told otherwise. */
+    private volatile boolean sessions = true;
 
     private FakeMongod(int port) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -111,6 +113,12 @@ public final class FakeMongod implements AutoCloseable {
         slowMS = ms;
     }
 
+    /** Answers its handshake as a standalone without logical sessions (no msg: isdbgrid, no logicalSessionTimeoutMinutes). */
+    public FakeMongod withoutSessions() {
+        sessions = false;
+        return this;
+    }
+
     /** Cuts every {@code n}-th reply (handshakes excepted) in half and closes its connection (0: never). */
     public void dropEvery(int n) {
         dropEvery = n;
@@ -155,12 +163,18 @@ public final class FakeMongod implements AutoCloseable {
             commands.add(name);
             BsonDocument reply;
             switch (name) {
-                case "hello", "isMaster", "ismaster" -> reply = new BsonDocument("ismaster", BsonBoolean.TRUE)
-                        .append("isWritablePrimary", BsonBoolean.TRUE)
-                        .append("maxWireVersion", new BsonInt32(17)).append("minWireVersion", new BsonInt32(0))
-                        .append("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
-                        .append("compression", compressionReply(body))
-                        .append("ok", new BsonDouble(1));
+                case "hello", "isMaster", "ismaster" -> {
+                    reply = new BsonDocument("ismaster", BsonBoolean.TRUE)
+                            .append("isWritablePrimary", BsonBoolean.TRUE)
+                            .append("maxWireVersion", new BsonInt32(17)).append("minWireVersion", new BsonInt32(0))
+                            .append("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
+                            .append("compression", compressionReply(body));
+                    if (sessions) {
+                        reply.append("msg", new BsonString("isdbgrid"))
+                                .append("logicalSessionTimeoutMinutes", new BsonInt32(30));
+                    }
+                    reply.append("ok", new BsonDouble(1));
+                }
                 case "find" -> reply = new BsonDocument("cursor", new BsonDocument("id",
                                 new BsonInt64(body.containsKey("batchSize") ? cursorIds.incrementAndGet() : 0))
                         .append("ns", new BsonString(request.database() + "." + body.get("find").asString().getValue()))
