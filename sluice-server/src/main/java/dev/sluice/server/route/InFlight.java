@@ -2,16 +2,34 @@ package dev.sluice.server.route;
 
 import dev.sluice.pool.PooledConnection;
 import dev.sluice.server.upstream.BackendConnection;
+import org.bson.BsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A forwarded operation in progress. Cancelling it (the client went away or was killed) closes the
- * backend connection it holds, whose state is then unknown; a connection that arrives after the
- * cancel is returned unused.
+ * A forwarded operation in progress. When its client goes away or is killed ({@link #cancel}), a
+ * request already handed to its backend connection is let to complete: its reply is read and
+ * dropped and the connection returned to the pool (its state is known), unless no reply comes
+ * within the connection's drain timeout (socketTimeoutMS, or 5 s when 0): then the connection is
+ * closed. An exhaust stream is not drained (the router closes it). A connection that arrives after
+ * the cancel is returned unused.
  */
 public final class InFlight {
+    private static final Logger LOG = LoggerFactory.getLogger(InFlight.class);
+
+    private final BsonDocument lsid;
     private PooledConnection<BackendConnection> connection;
     private boolean cancelled;
     private boolean finished;
+    private List<Runnable> whenEnded;
+
+    /** @param lsid the session of an acknowledged request (its work can be killed upstream), or null */
+    InFlight(BsonDocument lsid) {
+        this.lsid = lsid;
+    }
 
     /** Attaches the borrowed connection; false (and the connection is returned) if already cancelled. */
     synchronized boolean attach(PooledConnection<BackendConnection> c) {
@@ -29,6 +47,7 @@ public final class InFlight {
         if (c != null) {
             c.checkIn();
         }
+        ended();
     }
 
     /** The connection's state is unknown: close it instead of returning it. */
@@ -37,6 +56,7 @@ public final class InFlight {
         if (c != null) {
             c.discard();
         }
+        ended();
     }
 
     /** Ends the operation once: the connection it held, or null (none, or already ended). */
@@ -50,18 +70,79 @@ public final class InFlight {
         return c;
     }
 
+    private void ended() {
+        List<Runnable> tasks;
+        synchronized (this) {
+            if (!finished || whenEnded == null) {
+                return;
+            }
+            tasks = whenEnded;
+            whenEnded = null;
+        }
+        for (Runnable task : tasks) {
+            task.run();
+        }
+    }
+
     public synchronized boolean isCancelled() {
         return cancelled;
     }
 
-    /** Cancels: a held connection is closed (never reused); a pending checkout is returned when it arrives. */
-    public void cancel() {
+    /** The session of the request (acknowledged requests only), or null. */
+    public BsonDocument lsid() {
+        return lsid;
+    }
+
+    /** The host of the connection the request runs on, or null while it has none (or has ended). */
+    public synchronized String host() {
+        return connection == null ? null : connection.connection().host();
+    }
+
+    /**
+     * The client went away: the request, if already on a connection, completes unseen (bounded by
+     * the connection's drain timeout); a pending checkout is returned when it arrives.
+     *
+     * @return true when a request is still running upstream (it was sent, or is being sent)
+     */
+    public boolean cancel() {
+        PooledConnection<BackendConnection> c;
         synchronized (this) {
             if (cancelled) {
-                return;
+                return false;
             }
             cancelled = true;
+            if (finished || connection == null) {
+                return false;
+            }
+            c = connection;
         }
-        discard();
+        BackendConnection backend = c.connection();
+        long drainMS = backend.drainTimeoutMS();
+        backend.schedule(() -> {
+            if (!isFinished()) {
+                LOG.debug("[route] no reply on {} within {} ms after its client went away "
+                        + "(socketTimeoutMS, or 5000 when 0): closing it", backend, drainMS);
+                discard();
+            }
+        }, drainMS);
+        return true;
+    }
+
+    private synchronized boolean isFinished() {
+        return finished;
+    }
+
+    /** Runs {@code task} once the operation has ended (now, if it has), on the thread that ends it. */
+    public void whenEnded(Runnable task) {
+        synchronized (this) {
+            if (!finished) {
+                if (whenEnded == null) {
+                    whenEnded = new ArrayList<>(1);
+                }
+                whenEnded.add(task);
+                return;
+            }
+        }
+        task.run();
     }
 }
