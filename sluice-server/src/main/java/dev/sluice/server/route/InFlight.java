@@ -14,30 +14,45 @@ import java.util.List;
  * request already handed to its backend connection is let to complete: its reply is read and
  * dropped and the connection returned to the pool (its state is known), unless no reply comes
  * within the connection's drain timeout (socketTimeoutMS, or 5 s when 0): then the connection is
- * closed. An exhaust stream is not drained (the router closes it). A connection that arrives after
- * the cancel is returned unused.
+ * closed. An exhaust stream is not drained (the router closes it). An acknowledged request still
+ * waiting for a connection is dropped (the connection is returned unused); an unacknowledged one
+ * (moreToCome) is sent anyway, as mongod runs a fire-and-forget write whose client left.
  */
 public final class InFlight {
     private static final Logger LOG = LoggerFactory.getLogger(InFlight.class);
 
     private final BsonDocument lsid;
+    private final boolean unacknowledged;
     private PooledConnection<BackendConnection> connection;
     private boolean cancelled;
     private boolean finished;
     private List<Runnable> whenEnded;
 
-    /** @param lsid the session of an acknowledged request (its work can be killed upstream), or null */
-    InFlight(BsonDocument lsid) {
+    /**
+     * @param lsid           the session of an acknowledged request (its work can be killed upstream), or null
+     * @param unacknowledged the client expects no reply (moreToCome): it runs even if the client leaves
+     */
+    InFlight(BsonDocument lsid, boolean unacknowledged) {
         this.lsid = lsid;
+        this.unacknowledged = unacknowledged;
     }
 
-    /** Attaches the borrowed connection; false (and the connection is returned) if already cancelled. */
-    synchronized boolean attach(PooledConnection<BackendConnection> c) {
-        if (cancelled) {
-            c.checkIn();
-            return false;
+    /**
+     * Attaches the borrowed connection; false (and the connection is returned) if the client left
+     * before and the request is not to be sent.
+     */
+    boolean attach(PooledConnection<BackendConnection> c) {
+        synchronized (this) {
+            if (cancelled && !unacknowledged) {
+                c.checkIn();
+                return false;
+            }
+            connection = c;
+            if (!cancelled) {
+                return true;
+            }
         }
-        connection = c;
+        drainWithin(c.connection());
         return true;
     }
 
@@ -111,12 +126,20 @@ public final class InFlight {
                 return false;
             }
             cancelled = true;
-            if (finished || connection == null) {
+            if (finished) {
                 return false;
+            }
+            if (connection == null) {
+                return unacknowledged; // sent when its connection comes (see attach)
             }
             c = connection;
         }
-        BackendConnection backend = c.connection();
+        drainWithin(c.connection());
+        return true;
+    }
+
+    /** Closes the connection if the operation has not ended within its drain timeout. */
+    private void drainWithin(BackendConnection backend) {
         long drainMS = backend.drainTimeoutMS();
         backend.schedule(() -> {
             if (!isFinished()) {
@@ -125,7 +148,6 @@ public final class InFlight {
                 discard();
             }
         }, drainMS);
-        return true;
     }
 
     private synchronized boolean isFinished() {

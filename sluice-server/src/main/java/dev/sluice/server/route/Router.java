@@ -64,7 +64,7 @@ public final class Router {
     }
 
     private InFlight forward(ForwardRequest request, ForwardCallback callback, HostPool pool) {
-        InFlight inFlight = new InFlight(request.moreToCome() ? null : lsidOf(request));
+        InFlight inFlight = new InFlight(request.moreToCome() ? null : lsidOf(request), request.moreToCome());
         callback.onRouted(pool.host());
         checkOut(request, callback, pool, inFlight, 0);
         return inFlight;
