@@ -13,6 +13,8 @@ import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -79,6 +81,41 @@ class KilledClientWorkIT {
                         .isGreaterThanOrEqualTo(Duration.ofMillis(300))
                         .isLessThan(Duration.ofMillis(300 + 2_000));
             }
+        }
+    }
+
+    /**
+     * The SIGTERM that hung: the embedded backend runs each command on its event loop, and its own
+     * shutdown waits for those loops without a bound. A $lookup of 1,500 x 1,500 documents keeps it
+     * busy for seconds; close() must not wait for it.
+     */
+    @Test
+    void closeReturnsWithinShutdownTimeoutWhileTheEmbeddedBackendIsBusy() throws Exception {
+        ConfigFile file = ConfigFile.parse("shutdownTimeoutMS: 300", "test");
+        SluiceHarness sluice = SluiceHarness.start(null, file);
+        try (MongoClient client = MongoClients.create(sluice.uri("appName=busy&retryReads=false"))) {
+            var collection = client.getDatabase("test").getCollection("c");
+            List<Document> docs = new ArrayList<>();
+            for (int i = 0; i < 1_500; i++) {
+                docs.add(new Document("_id", i).append("k", i % 10));
+            }
+            collection.insertMany(docs);
+            CompletableFuture.runAsync(() -> {
+                try {
+                    collection.aggregate(List.of(
+                            Document.parse("{$lookup: {from: 'c', let: {k: '$k'}, as: 'x', "
+                                    + "pipeline: [{$match: {$expr: {$eq: ['$k', '$$k']}}}]}}"),
+                            Document.parse("{$project: {n: {$size: '$x'}}}"))).into(new ArrayList<>());
+                } catch (MongoException expected) {
+                    // its connection is closed by the shutdown
+                }
+            });
+            await().until(() -> runningOp(sluice, "busy"), e -> e != null);
+            long started = System.nanoTime();
+            CompletableFuture.runAsync(sluice::close).get(60, TimeUnit.SECONDS);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(took).as("close() while the embedded backend computes")
+                    .isLessThan(Duration.ofMillis(300 + 2_000 + 1_000));
         }
     }
 
