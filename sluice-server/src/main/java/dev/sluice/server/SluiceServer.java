@@ -111,7 +111,8 @@ public final class SluiceServer implements AutoCloseable {
         LOG.info("[upstream] {} (pool: maxPoolSize={}, minPoolSize={}, maxConnecting={}, maxIdleTimeMS={}, waitQueueTimeoutMS={})",
                 upstream.uri(), upstream.pool().maxPoolSize(), upstream.pool().minPoolSize(),
                 upstream.pool().maxConnecting(), upstream.pool().maxIdleTimeMS(), upstream.pool().waitQueueTimeoutMS());
-        cluster = new UpstreamCluster(upstream, new dev.sluice.server.upstream.LoopLanes(workers), transport.clientChannel(), settings.maxMessageSizeBytes(),
+        cluster = new UpstreamCluster(upstream, new dev.sluice.server.upstream.LoopLanes(workers), transport.clientChannel(),
+                settings.limits().maxUpstreamReplyBytes(),
                 poolListener(), scheduler, initialWire);
         cluster.start();
 
@@ -320,8 +321,10 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: stop accepting, let in-flight operations finish for up to shutdownTimeoutMS,
-     * then close clients, pools and the embedded backend.
+     * Graceful stop, bounded: stop accepting, let in-flight operations finish for up to
+     * shutdownTimeoutMS, then close clients, backend connections, event loops and the embedded
+     * backend, all of that within {@value #FORCE_TIMEOUT_MS} ms more whatever is still running
+     * (what did not stop in time is named in the log and left to end with the process).
      */
     @Override
     public void close() {
@@ -329,49 +332,70 @@ public final class SluiceServer implements AutoCloseable {
             return;
         }
         closed = true;
+        long started = System.nanoTime();
         LOG.info("[sluice] shutting down: no new connections; waiting up to {} ms for in-flight operations",
                 settings.shutdownTimeoutMS());
         if (mongoConnector != null) {
-            mongoConnector.stopAccepting();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.shutdownTimeoutMS());
-            while (running() > 0 && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            int left = running();
-            if (left > 0) {
-                StringBuilder ops = new StringBuilder();
-                for (var e : registry.snapshot()) {
-                    if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING) {
-                        ops.append(' ').append(e.connectionId()).append('=').append(e.currentOp());
-                    }
-                }
-                LOG.warn("[sluice] {} operations still running after {} ms; closing their connections:{}",
-                        left, settings.shutdownTimeoutMS(), ops);
-            }
-            mongoConnector.close();
+            new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting", mongoConnector::stopAccepting);
+            awaitRunningOperations(started + TimeUnit.MILLISECONDS.toNanos(settings.shutdownTimeoutMS()));
+        }
+        ShutdownSteps steps = new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS);
+        if (mongoConnector != null) {
+            steps.run("close client connections", mongoConnector::close);
         }
         for (AutoCloseable c : extras) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("[sluice] error closing {}: {}", c, e.toString());
-            }
+            steps.run("close " + c.getClass().getSimpleName(), () -> {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("[sluice] error closing {}: {}", c, e.toString());
+                }
+            });
         }
         if (cluster != null) {
-            cluster.close();
+            steps.runBounded("close backend connections", cluster::close);
         }
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        io.netty.util.concurrent.Future<?> bossDone = boss.shutdownGracefully(0, steps.remainingMS(), TimeUnit.MILLISECONDS);
+        io.netty.util.concurrent.Future<?> workersDone = workers.shutdownGracefully(0, steps.remainingMS(), TimeUnit.MILLISECONDS);
+        steps.runBounded("stop the acceptor loop", bossDone::awaitUninterruptibly);
+        steps.runBounded("stop the worker loops", workersDone::awaitUninterruptibly);
         scheduler.shutdownNow();
         if (embedded != null) {
-            embedded.close();
+            steps.runBounded("stop the embedded backend", embedded::close);
         }
-        LOG.info("[sluice] stopped");
+        long tookMS = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        if (steps.unfinished().isEmpty()) {
+            LOG.info("[sluice] stopped in {} ms", tookMS);
+        } else {
+            LOG.warn("[sluice] stopped in {} ms; not finished in time, left to end with the process: {}",
+                    tookMS, steps.unfinished());
+        }
+    }
+
+    /** Time the forced part of a shutdown may take after shutdownTimeoutMS. */
+    static final long FORCE_TIMEOUT_MS = 2_000;
+
+    /** Waits until no client operation runs or the deadline passes; logs the ones still running. */
+    private void awaitRunningOperations(long deadline) {
+        while (running() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = running();
+        if (left > 0) {
+            StringBuilder ops = new StringBuilder();
+            for (var e : registry.snapshot()) {
+                if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING) {
+                    ops.append(' ').append(e.connectionId()).append('=').append(e.currentOp());
+                }
+            }
+            LOG.warn("[sluice] {} operations still running after {} ms (shutdownTimeoutMS); closing their connections:{}",
+                    left, settings.shutdownTimeoutMS(), ops);
+        }
     }
 
     private int running() {

@@ -378,7 +378,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         closed = true;
         awaitingHello = null;
         if (inFlight != null) {
-            inFlight.cancel();
+            // the request completes unseen (its connection goes back to the pool) and its work is killed upstream
+            services.cleanup().abandon(this, toString(), inFlight);
             inFlight = null;
         }
         ByteBuf f;

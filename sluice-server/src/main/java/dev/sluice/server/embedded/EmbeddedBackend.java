@@ -15,6 +15,7 @@ import java.util.List;
  */
 public final class EmbeddedBackend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBackend.class);
+    static final long DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
     private final MongoServer server;
     private final InetSocketAddress address;
@@ -52,9 +53,35 @@ public final class EmbeddedBackend implements AutoCloseable {
         return wireVersion;
     }
 
+    /** Stops the backend, waiting at most 5 s (see {@link #close(long)}). */
     @Override
     public void close() {
-        server.shutdownNow();
+        close(DEFAULT_CLOSE_TIMEOUT_MS);
+    }
+
+    /**
+     * Stops the backend, waiting at most {@code timeoutMS}. mongo-java-server runs each command on
+     * its event loop and its shutdown waits for those loops without a bound, so a command still
+     * computing (a long aggregation) would hold shutdown forever: the stop runs on its own daemon
+     * thread, and past the timeout Sluice goes on and leaves it to end with the process.
+     *
+     * @return false when the backend had not stopped in time
+     */
+    public boolean close(long timeoutMS) {
+        Thread stopper = new Thread(server::shutdownNow, "sluice-embedded-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        try {
+            stopper.join(Math.max(1, timeoutMS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopper.isAlive()) {
+            LOG.warn("[embedded] backend on {} did not stop within {} ms (a command still running on it?); "
+                    + "going on without it", address, timeoutMS);
+            return false;
+        }
+        return true;
     }
 
     private static List<Integer> versionFor(int wireVersion) {

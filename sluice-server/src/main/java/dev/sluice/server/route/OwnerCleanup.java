@@ -19,8 +19,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * When a client connection goes away or is killed: kills the cursors it owns and aborts its open
- * transactions upstream, fire-and-forget (failures are logged, never surfaced to anyone).
+ * When a client connection goes away or is killed: ends the work it left upstream, fire-and-forget
+ * (failures are logged at debug, never surfaced to anyone). Its operation in flight is let to
+ * complete unseen, so its backend connection goes back to the pool (see {@link InFlight#cancel}),
+ * and upstream is asked to stop it ({@code killSessions} for its lsid); then the cursors it owns
+ * are killed and its open transactions aborted.
  */
 public final class OwnerCleanup {
     private static final Logger LOG = LoggerFactory.getLogger(OwnerCleanup.class);
@@ -31,6 +34,29 @@ public final class OwnerCleanup {
     public OwnerCleanup(Router router, ByteBufAllocator alloc) {
         this.router = router;
         this.alloc = alloc;
+    }
+
+    /**
+     * The client {@code owner} went away with {@code inFlight} running. Its lsid is killed upstream
+     * (as mongod stops the work of a client that disconnects; the driver discards a session whose
+     * connection failed, so no other operation uses it); only the session of the operation in flight
+     * is killed, never others the client used before: drivers pool sessions across connections, so
+     * those may be in use elsewhere now. Unacknowledged requests are left to complete. Once the
+     * operation ends, what its late reply left (a cursor) is released too.
+     */
+    public void abandon(Object owner, String ownerName, InFlight inFlight) {
+        String host = inFlight.host();
+        if (!inFlight.cancel()) {
+            return;
+        }
+        BsonDocument lsid = inFlight.lsid();
+        if (lsid != null && host != null) {
+            BsonDocument kill = new BsonDocument("killSessions", new BsonArray(List.of(lsid)))
+                    .append("$db", new BsonString("admin"));
+            LOG.debug("[route] {} went away mid-operation: killing session {} on {}", ownerName, lsid.toJson(), host);
+            send(host, kill, "killSessions", "admin");
+        }
+        inFlight.whenEnded(() -> release(owner, ownerName));
     }
 
     /** Releases everything {@code owner} holds upstream. */
@@ -72,6 +98,9 @@ public final class OwnerCleanup {
                 CommandFacts.of(command)), new ForwardCallback() {
             @Override
             public void onReply(ByteBuf reply, boolean moreToCome) {
+                if (LOG.isDebugEnabled() && !ReplyInspector.inspect(reply).ok()) {
+                    LOG.debug("[route] cleanup {} refused upstream (ignored)", name);
+                }
                 reply.release();
             }
 

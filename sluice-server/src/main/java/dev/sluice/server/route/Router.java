@@ -87,15 +87,20 @@ public final class Router {
                 sessions.catalog().end(endedSessions(request.body()));
             }
         }
-        InFlight inFlight = new InFlight();
+        InFlight inFlight = newInFlight(request);
         forward(request, callback, route(request), null, inFlight);
         return inFlight;
+    }
+
+    /** An acknowledged request's session can be killed upstream if its client leaves; an unacknowledged one runs anyway. */
+    private static InFlight newInFlight(ForwardRequest request) {
+        return new InFlight(request.moreToCome() ? null : lsidOf(request), request.moreToCome());
     }
 
     /** Forwards one operation to a given host (cleanup of what a client left on that host). */
     public InFlight forwardTo(String host, ForwardRequest request, ForwardCallback callback) {
         HostPool pool = cluster.pool(host);
-        InFlight inFlight = new InFlight();
+        InFlight inFlight = newInFlight(request);
         forward(request, callback, pool != null ? pool : route(request), null, inFlight);
         return inFlight;
     }
@@ -147,6 +152,10 @@ public final class Router {
             connection.send(request.frame(), request.commandName(), new ReplyListener() {
                 @Override
                 public void onReply(ByteBuf frame, boolean moreToCome) {
+                    if (LOG.isDebugEnabled() && !ReplyInspector.inspect(frame).ok()) {
+                        LOG.debug("[route] unacknowledged {} got an error reply upstream (the client asked for none)",
+                                request.commandName());
+                    }
                     frame.release();
                     if (!moreToCome) {
                         inFlight.finish();
@@ -160,7 +169,12 @@ public final class Router {
                     if (cause.isNetworkError() && !inFlight.isCancelled()) {
                         pool.networkError(pooled, cause);
                     }
-                    LOG.info("[route] unacknowledged {} failed upstream: {}", request.commandName(), cause.getMessage());
+                    if (inFlight.isCancelled()) {
+                        LOG.debug("[route] unacknowledged {} of a client gone failed upstream: {}",
+                                request.commandName(), cause.getMessage());
+                    } else {
+                        LOG.info("[route] unacknowledged {} failed upstream: {}", request.commandName(), cause.getMessage());
+                    }
                     callback.onSent();
                 }
             }, null);
@@ -170,9 +184,17 @@ public final class Router {
             write.sent();
         }
         connection.send(request.frame(), request.commandName(), new ReplyListener() {
+            /** The client had its last reply: later failures of this connection are not its business. */
+            private boolean ended;
+
             @Override
             public void onReply(ByteBuf frame, boolean moreToCome) {
+                if (moreToCome && (inFlight.isCancelled() || !ReplyInspector.inspect(frame).ok())) {
+                    endStream(frame);
+                    return;
+                }
                 if (!moreToCome) {
+                    ended = true;
                     afterReply(request, pool.host(), frame);
                     inFlight.finish();
                     if (write != null) {
@@ -182,11 +204,31 @@ public final class Router {
                 callback.onReply(frame, moreToCome);
             }
 
+            /**
+             * An exhaust stream that cannot go on: its client is gone (the rest is not read), or upstream
+             * sent an error while saying more is to come. An error is a reply: it goes to the client as
+             * the stream's last; the connection, whose next bytes are unknown, is closed, not reused.
+             */
+            private void endStream(ByteBuf frame) {
+                ended = true;
+                if (inFlight.isCancelled()) {
+                    frame.release();
+                    inFlight.discard();
+                    return;
+                }
+                OpMsg.setFlags(frame, OpMsg.flags(frame) & ~OpMsg.MORE_TO_COME);
+                inFlight.discard();
+                callback.onReply(frame, false);
+            }
+
             @Override
             public void onFailure(UpstreamException cause) {
                 inFlight.discard();
                 if (write != null) {
                     write.failed();
+                }
+                if (ended) {
+                    return;
                 }
                 // a client killed or gone mid-operation had its connection closed by Sluice: no network error
                 if (cause.isNetworkError() && !inFlight.isCancelled()) {
@@ -293,6 +335,15 @@ public final class Router {
             }
         }
         return lsids;
+    }
+
+    /** The lsid document of a request, or null. */
+    private static BsonDocument lsidOf(ForwardRequest request) {
+        if (!request.facts().hasLsid()) {
+            return null;
+        }
+        BsonValue lsid = request.body().get("lsid");
+        return lsid != null && lsid.isDocument() ? lsid.asDocument() : null;
     }
 
     static long longOf(BsonValue v) {

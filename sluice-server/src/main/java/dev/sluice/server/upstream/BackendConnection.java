@@ -1,7 +1,9 @@
 package dev.sluice.server.upstream;
 
 import dev.sluice.server.wire.Compressor;
+import dev.sluice.server.wire.OpCode;
 import dev.sluice.server.wire.OpCompressed;
+import dev.sluice.server.wire.OpMsg;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -16,12 +18,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BackendConnection {
     private static final AtomicInteger REQUEST_IDS = new AtomicInteger();
+    /** How long a reply nobody waits for any more is awaited when socketTimeoutMS is 0 (none). */
+    static final long DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
 
     private final Channel channel;
     private final String host;
     private final long id;
     private final long socketTimeoutMS;
     private final int lane;
+    private final boolean exhaustSupported;
     private volatile int maxWireVersion;
     private volatile Compressor compressor;
     private volatile boolean broken;
@@ -29,8 +34,14 @@ public final class BackendConnection {
     private ReplyListener current;
     private ScheduledFuture<?> timeout;
 
-    BackendConnection(Channel channel, String host, long id, long socketTimeoutMS, int lane) {
+    /**
+     * @param exhaustSupported false for an upstream that cannot parse exhaustAllowed (the embedded
+     *                         backend closes the connection on it): the flag is cleared before sending,
+     *                         which OP_MSG allows (the server may always answer with a single reply)
+     */
+    BackendConnection(Channel channel, String host, long id, long socketTimeoutMS, int lane, boolean exhaustSupported) {
         this.lane = lane;
+        this.exhaustSupported = exhaustSupported;
         this.channel = channel;
         this.host = host;
         this.id = id;
@@ -64,6 +75,19 @@ public final class BackendConnection {
         return !broken && channel.isActive();
     }
 
+    /**
+     * How long a reply whose client went away is still awaited (read and dropped) before this
+     * connection is closed instead of returned: socketTimeoutMS, or 5 s when it is 0 (none).
+     */
+    public long drainTimeoutMS() {
+        return socketTimeoutMS > 0 ? socketTimeoutMS : DEFAULT_DRAIN_TIMEOUT_MS;
+    }
+
+    /** Runs {@code task} on this connection's event loop after {@code delayMS}. */
+    public void schedule(Runnable task, long delayMS) {
+        channel.eventLoop().schedule(task, delayMS, TimeUnit.MILLISECONDS);
+    }
+
     /** The next request id for frames Sluice sends upstream. */
     public static int nextRequestId() {
         return REQUEST_IDS.incrementAndGet() & Integer.MAX_VALUE;
@@ -91,6 +115,9 @@ public final class BackendConnection {
             }
             return;
         }
+        if (!exhaustSupported) {
+            clearExhaustAllowed(frame);
+        }
         ByteBuf out = frame;
         Compressor c = compressor;
         if (c != null && OpCompressed.isCompressible(commandName)) {
@@ -113,6 +140,13 @@ public final class BackendConnection {
                 onWritten.run();
             }
         });
+    }
+
+    private static void clearExhaustAllowed(ByteBuf frame) {
+        if (frame.getIntLE(frame.readerIndex() + 12) == OpCode.OP_MSG.code()
+                && (OpMsg.flags(frame) & OpMsg.EXHAUST_ALLOWED) != 0) {
+            OpMsg.setFlags(frame, OpMsg.flags(frame) & ~OpMsg.EXHAUST_ALLOWED);
+        }
     }
 
     /** Called by the handler on the event loop with each reply frame. */

@@ -5,13 +5,13 @@ import dev.sluice.pool.ConnectionDescriptor;
 import dev.sluice.pool.ConnectionFactory;
 import dev.sluice.server.config.HostAndPort;
 import dev.sluice.server.config.UpstreamSettings;
-import dev.sluice.server.wire.FrameDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.CompletableFuture;
@@ -26,19 +26,25 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
     private final HostAndPort host;
     private final UpstreamSettings settings;
     private final Bootstrap bootstrap;
-    private final int maxMessageSizeBytes;
+    private final int maxUpstreamReplyBytes;
     private final int lane;
     private final java.util.function.Consumer<UpstreamFeatures> learned;
+    private final ChannelGroup channels;
 
-    /** @param group the event loop the connections live on (one loop: the lane's) */
+    /**
+     * @param group                 the event loop the connections live on (one loop: the lane's)
+     * @param maxUpstreamReplyBytes the largest reply accepted (LimitSettings.maxUpstreamReplyBytes)
+     * @param channels              every backend channel joins it, so shutdown can close them all
+     */
     BackendConnectionFactory(HostAndPort host, UpstreamSettings settings, EventLoopGroup group,
-                             Class<? extends Channel> channelClass, int maxMessageSizeBytes, int lane,
-                             java.util.function.Consumer<UpstreamFeatures> learned) {
+                             Class<? extends Channel> channelClass, int maxUpstreamReplyBytes, int lane,
+                             java.util.function.Consumer<UpstreamFeatures> learned, ChannelGroup channels) {
+        this.channels = channels;
         this.host = host;
         this.lane = lane;
         this.learned = learned;
         this.settings = settings;
-        this.maxMessageSizeBytes = maxMessageSizeBytes;
+        this.maxUpstreamReplyBytes = maxUpstreamReplyBytes;
         long connectTimeout = settings.connectTimeoutMS() == 0 ? 60_000 : settings.connectTimeoutMS();
         this.bootstrap = new Bootstrap().group(group).channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -63,10 +69,13 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
                 return;
             }
             Channel ch = connect.channel();
+            channels.add(ch);
+            // the embedded backend (mongo-java-server) closes the connection on exhaustAllowed
             BackendConnection connection = new BackendConnection(ch, host.toString(), descriptor.connectionId(),
-                    settings.socketTimeoutMS(), lane);
-            ch.pipeline().addLast("frames", new FrameDecoder(maxMessageSizeBytes));
-            ch.pipeline().addLast("replies", new BackendHandler(connection, maxMessageSizeBytes));
+                    settings.socketTimeoutMS(), lane, !settings.embedded());
+            ReplyFrameDecoder frames = new ReplyFrameDecoder(maxUpstreamReplyBytes);
+            ch.pipeline().addLast("frames", frames);
+            ch.pipeline().addLast("replies", new BackendHandler(connection, frames));
             ScheduledFuture<?> deadline = settings.connectTimeoutMS() == 0 ? null : ch.eventLoop().schedule(() -> {
                 if (!result.isDone()) {
                     connection.fail(new UpstreamException(UpstreamException.Kind.NETWORK_TIMEOUT, host.toString(),

@@ -6,17 +6,26 @@ import dev.sluice.server.wire.OpCompressed;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
 
-/** Hands each reply frame from upstream to the connection's current request. Runs on its event loop. */
+/**
+ * Hands each reply frame from upstream to the connection's current request. Runs on its event loop.
+ * A reply over maxUpstreamReplyBytes (declared, or once decompressed) fails that request with
+ * {@link UpstreamException.Kind#REPLY_TOO_LARGE} and closes this one connection: it is no sign
+ * that the host is unwell.
+ */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
     private static final int OP_MSG_MORE_TO_COME = 1 << 1;
+    /** OP_COMPRESSED: header (16), originalOpcode (4), then uncompressedSize. */
+    private static final int UNCOMPRESSED_SIZE_OFFSET = 20;
 
     private final BackendConnection connection;
-    private final int maxMessageSizeBytes;
+    private final ReplyFrameDecoder frames;
 
-    BackendHandler(BackendConnection connection, int maxMessageSizeBytes) {
+    BackendHandler(BackendConnection connection, ReplyFrameDecoder frames) {
         this.connection = connection;
-        this.maxMessageSizeBytes = maxMessageSizeBytes;
+        this.frames = frames;
     }
 
     @Override
@@ -25,7 +34,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         try {
             MessageHeader header = MessageHeader.read(frame, frame.readerIndex());
             if (header.opCode() == OpCode.OP_COMPRESSED.code()) {
-                ByteBuf plain = OpCompressed.decompress(frame, maxMessageSizeBytes, ctx.alloc());
+                long plainLength = MessageHeader.LENGTH
+                        + frame.getUnsignedIntLE(frame.readerIndex() + UNCOMPRESSED_SIZE_OFFSET);
+                if (plainLength > frames.maxUpstreamReplyBytes()) {
+                    frame.release();
+                    frame = null;
+                    connection.fail(tooLarge(plainLength + " bytes once decompressed"));
+                    return;
+                }
+                ByteBuf plain = OpCompressed.decompress(frame, frames.maxUpstreamReplyBytes(), ctx.alloc());
                 frame.release();
                 frame = plain;
                 header = MessageHeader.read(frame, frame.readerIndex());
@@ -44,6 +61,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private UpstreamException tooLarge(String size) {
+        String host = connection.host();
+        return new UpstreamException(UpstreamException.Kind.REPLY_TOO_LARGE, host,
+                "reply from upstream " + host + " is " + size + ", over maxUpstreamReplyBytes ("
+                        + frames.maxUpstreamReplyBytes() + "): refused, and that backend connection closed "
+                        + "(the host's pool is kept). Ask for less per reply (a smaller batchSize, a projection) "
+                        + "or raise maxUpstreamReplyBytes");
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         connection.fail(new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, connection.host(),
@@ -52,8 +78,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        connection.fail(new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, connection.host(),
-                "I/O error on connection to upstream " + connection.host() + ": " + cause.getMessage(), cause));
+        if (cause instanceof TooLongFrameException) {
+            connection.fail(tooLarge(frames.lastDeclaredLength() + " bytes (messageLength)"));
+        } else if (cause instanceof DecoderException) {
+            connection.fail(new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR, connection.host(),
+                    "invalid reply from upstream " + connection.host() + ": " + cause.getMessage(), cause));
+        } else {
+            connection.fail(new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, connection.host(),
+                    "I/O error on connection to upstream " + connection.host() + ": " + cause.getMessage(), cause));
+        }
         ctx.close();
     }
 }

@@ -6,6 +6,9 @@ import dev.sluice.pool.PoolSettings;
 import dev.sluice.server.config.HostAndPort;
 import dev.sluice.server.config.UpstreamSettings;
 import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +34,17 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private final Map<String, HostPool> pools = new LinkedHashMap<>();
     private final HostPool[] ordered;
     private final AtomicInteger next = new AtomicInteger();
+    /** Every open backend channel, whatever holds it (pool, a drained request), for shutdown. */
+    private final ChannelGroup channels = new DefaultChannelGroup("sluice-backend", GlobalEventExecutor.INSTANCE);
     private volatile int maxWireVersion;
     private volatile UpstreamFeatures features;
 
+    /**
+     * @param maxUpstreamReplyBytes the largest reply accepted from upstream (LimitSettings); a larger
+     *                              one closes that one backend connection, never the host's pool
+     */
     public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
-                           int maxMessageSizeBytes, PoolListener listener, ScheduledExecutorService scheduler,
+                           int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
                            int initialWireVersion) {
         this.settings = settings;
         this.maxWireVersion = initialWireVersion;
@@ -45,7 +54,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
             List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
             for (int lane = 0; lane < laneSettings.size(); lane++) {
                 BackendConnectionFactory factory = new BackendConnectionFactory(host, settings, loops.loop(lane),
-                        channelClass, maxMessageSizeBytes, lane, this::learn);
+                        channelClass, maxUpstreamReplyBytes, lane, this::learn, channels);
                 lanes.add(ConnectionPool.builder(factory)
                         .address(host.toString())
                         .settings(laneSettings.get(lane))
@@ -153,10 +162,30 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         return true;
     }
 
+    /** Closes the pools and every backend connection, waiting for the closes at most 1 s. */
     @Override
     public void close() {
+        close(1_000);
+    }
+
+    /**
+     * Closes the pools, then every backend connection still open (in use, or reading the reply of a
+     * client that went away), waiting at most {@code timeoutMS} for the closes.
+     *
+     * @return false when some connections had not closed in time
+     */
+    public boolean close(long timeoutMS) {
         for (HostPool pool : ordered) {
             pool.close();
         }
+        int open = channels.size();
+        boolean done = channels.close().awaitUninterruptibly(Math.max(0, timeoutMS));
+        if (!done) {
+            LOG.warn("[upstream] {} backend connections not closed within {} ms; leaving them to the event loops' shutdown",
+                    channels.size(), timeoutMS);
+        } else if (open > 0) {
+            LOG.debug("[upstream] closed {} backend connections", open);
+        }
+        return done;
     }
 }

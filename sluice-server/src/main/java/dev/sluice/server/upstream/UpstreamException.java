@@ -13,6 +13,11 @@ public final class UpstreamException extends RuntimeException {
         POOL_CLEARED(6, "HostUnreachable"),
         SHUTTING_DOWN(91, "ShutdownInProgress"),
         PROTOCOL_ERROR(9001, "SocketException"),
+        /**
+         * A reply larger than maxUpstreamReplyBytes: refused on its declared length, that one backend
+         * connection closed (not a host failure: the pool is kept, and drivers do not retry it).
+         */
+        REPLY_TOO_LARGE(10334, "BSONObjectTooLarge"),
         /** Sluice closed the connection itself (client gone, pool cleared with interruption, shutdown). */
         CLOSED_BY_SLUICE(9001, "SocketException");
 

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Killing client connections must not touch the upstream pool: the backend connection a killed
- * client held is closed (its state is unknown), but that deliberate close is no network error, so
- * the pool is never cleared and other clients never see HostUnreachable. Found by the soak, where a
+ * Killing client connections must not touch the upstream pool: the request a killed client had
+ * sent completes unseen and its backend connection is returned (or closed by Sluice if no reply
+ * comes in time), and neither is a network error, so the pool is never cleared and other clients
+ * never see HostUnreachable. Found by the soak, where a
  * kill that landed between a check-out and its send cleared the whole pool.
  */
 class KillIsolationIT {
