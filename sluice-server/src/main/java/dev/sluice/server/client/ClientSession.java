@@ -151,12 +151,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             forward(frame, request, body, facts, true);
             return;
         }
-        if (services.localCommands().handles(name)) {
+        if (services.localCommands().handles(name, body, db)) {
             frame.release();
-            entry.operationStarted(name, services.ticker().getAsLong());
-            LocalCommands.Reply r = services.localCommands().execute(name, body, db, entry);
-            entry.operationFinished();
-            replies.reply(request, r.document(), 0).addListener(f -> r.afterReply().run());
+            local(request, body, db);
             return;
         }
         switch (name) {
@@ -232,13 +229,36 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             hello(request, command);
             return;
         }
-        if (services.localCommands().handles(name)) {
-            LocalCommands.Reply r = services.localCommands().execute(name, command, query.database(), entry);
-            replies.reply(request, r.document(), 0).addListener(f -> r.afterReply().run());
+        if (services.localCommands().handles(name, command, query.database())) {
+            local(request, command, query.database());
             return;
         }
         ByteBuf frame = LegacyReplies.toOpMsg(query, ctx.alloc());
         forward(frame, request, command, CommandFacts.of(LegacyReplies.withDatabase(command, query.database())), false);
+    }
+
+    // --- local (admin) commands --------------------------------------------------------------
+
+    /**
+     * Runs a command Sluice answers itself off the event loop; the session is busy meanwhile (later
+     * requests queue as behind a forwarded one). The reply is written back on the loop, unless the
+     * connection closed in between; its after-reply action runs once the reply is flushed.
+     */
+    private void local(Request request, BsonDocument command, String db) {
+        busy = true;
+        entry.operationStarted(request.commandName(), services.ticker().getAsLong());
+        services.localCommands().execute(request.commandName(), command, db, entry)
+                .whenComplete((reply, failure) -> onLoop(() -> localReply(request, reply, failure), null));
+    }
+
+    private void localReply(Request request, LocalCommands.Reply reply, Throwable failure) {
+        if (failure != null) {
+            replies.reply(request, ErrorReplies.error(1, "InternalError",
+                    request.commandName() + " failed: " + failure), 0);
+        } else {
+            replies.reply(request, reply.document(), 0).addListener(f -> reply.afterReply().run());
+        }
+        finishOperation();
     }
 
     // --- handshake -------------------------------------------------------------------------
