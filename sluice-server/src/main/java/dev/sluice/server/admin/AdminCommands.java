@@ -108,9 +108,41 @@ public final class AdminCommands {
     }
 
     private AdminReply kill(List<String> ids, ConnectionEntry caller) {
+        checkReplySize(ids);
         KillReport report = admin.kill(ids, caller);
         BsonDocument reply = new BsonDocument("results", BsonViews.killResults(report.results())).append("ok", OK);
         return new AdminReply(reply, report.afterReply());
+    }
+
+    /**
+     * The reply echoes every id: refuse, before killing anything, a request whose reply could not be
+     * sent (over {@value #MAX_KILL_REPLY_BYTES} bytes, under mongod's 16 MiB document limit).
+     */
+    private static void checkReplySize(List<String> ids) {
+        long bytes = 0;
+        for (String id : ids) {
+            bytes += KILL_ROW_BYTES + maxUtf8Length(id);
+        }
+        if (bytes > MAX_KILL_REPLY_BYTES) {
+            throw CommandFailure.badValue(KILL_CONNECTIONS + " names " + ids.size() + " ids whose results would take "
+                    + "up to " + bytes + " bytes, more than a reply may hold (" + MAX_KILL_REPLY_BYTES
+                    + "); send fewer or shorter ids per command");
+        }
+    }
+
+    /**
+     * A results row without its id: field names and types, "n/a", the longer message, an index of up
+     * to 7 digits (a found connection's username is in the 1 MiB left under 16 MiB).
+     */
+    private static final int KILL_ROW_BYTES = 100;
+    private static final int MAX_KILL_REPLY_BYTES = 15 << 20;
+
+    private static long maxUtf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            n += s.charAt(i) < 0x80 ? 1 : 3;
+        }
+        return n;
     }
 
     private static String id(BsonDocument command) {

@@ -258,6 +258,40 @@ class AdminCommandsTest {
     }
 
     @Test
+    void killConnectionsWhoseResultsCouldNotBeSentIsRefusedBeforeKillingAnything() {
+        ConnectionEntry a = fakes.add("mongodb", "10.0.0.1:1");
+        BsonArray ids = new BsonArray();
+        ids.add(new BsonString(a.connectionId()));
+        for (int i = 0; i < 40_000; i++) {
+            ids.add(new BsonString("x".repeat(400) + i)); // 40,000 ids of 400 characters: ~20 MB of results
+        }
+
+        BsonDocument reply = run(new BsonDocument("killConnections", ids), null);
+
+        assertThat(reply.getInt32("code").getValue()).isEqualTo(2);
+        assertThat(reply.getString("errmsg").getValue()).startsWith("killConnections names 40001 ids whose results "
+                + "would take up to ").endsWith("send fewer or shorter ids per command");
+        assertThat(fakes.killed()).isEmpty();
+    }
+
+    @Test
+    void aHundredThousandRealisticIdsFitInOneReply() {
+        ConnectionEntry a = fakes.add("mongodb", "10.0.0.1:1");
+        BsonArray ids = new BsonArray();
+        for (int i = 0; i < 99_999; i++) {
+            ids.add(new BsonString("mongodb-" + (9_000_000_000_000L + i)));
+        }
+        ids.add(new BsonString(a.connectionId()));
+
+        BsonDocument reply = run(new BsonDocument("killConnections", ids), null);
+
+        assertThat(reply.getArray("results")).hasSize(100_000);
+        assertThat(fakes.killed()).containsExactly(a.connectionId());
+        assertThat(new org.bson.RawBsonDocument(reply, new org.bson.codecs.BsonDocumentCodec()).getByteBuffer()
+                .remaining()).isLessThan(16 << 20);
+    }
+
+    @Test
     void getMoreAndKillCursorsAreLocalOnlyForListConnectionsCursorsOnAdmin() {
         assertThat(commands.handles("getMore", doc("{getMore: {$numberLong: '5'}, collection: '$cmd.listConnections'}"),
                 "admin")).isTrue();
