@@ -2,7 +2,7 @@ package dev.sluice.server;
 
 import dev.sluice.pool.PoolListener;
 import dev.sluice.server.admin.AdminCommands;
-import dev.sluice.server.admin.AdminReply;
+import dev.sluice.server.admin.AdminExecutor;
 import dev.sluice.server.admin.AdminSettings;
 import dev.sluice.server.admin.ConnectionAdmin;
 import dev.sluice.server.http.HttpConnector;
@@ -45,6 +45,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -202,21 +203,28 @@ public final class SluiceServer implements AutoCloseable {
 
     private ConnectionAdmin connectionAdmin;
 
-    /** The admin commands (listConnections, killConnection(s), dropConnections, connPoolStats, serverStatus). */
+    /**
+     * The admin commands (listConnections, killConnection(s), dropConnections, connPoolStats,
+     * serverStatus, and getMore/killCursors on listConnections' cursors), run on the admin thread.
+     */
     private LocalCommands localCommands() {
         connectionAdmin = new ConnectionAdmin(registry, pools);
-        AdminCommands admin = new AdminCommands(registry, connectionAdmin, new AdminSettings(
-                settings.maxIncomingConnections(), Version.VERSION, hostName(), startTime), clock);
+        AdminSettings adminSettings = new AdminSettings(settings.maxIncomingConnections(), Version.VERSION,
+                hostName(), startTime, settings.limits().maxAdminIds());
+        AdminCommands admin = new AdminCommands(registry, connectionAdmin, adminSettings, clock);
+        AdminExecutor executor = new AdminExecutor(adminSettings.maxQueuedCommands());
+        extras.add(executor);
         return new LocalCommands() {
             @Override
-            public boolean handles(String commandName) {
-                return admin.handles(commandName);
+            public boolean handles(String commandName, BsonDocument command, String database) {
+                return admin.handles(commandName, command, database);
             }
 
             @Override
-            public Reply execute(String commandName, BsonDocument command, String database, ConnectionEntry caller) {
-                AdminReply r = admin.execute(commandName, command, database, caller);
-                return new Reply(r.reply(), r.afterReply());
+            public CompletionStage<Reply> execute(String commandName, BsonDocument command, String database,
+                                                  ConnectionEntry caller) {
+                return executor.submit(commandName, () -> admin.execute(commandName, command, database, caller))
+                        .thenApply(r -> new Reply(r.reply(), r.afterReply()));
             }
         };
     }

@@ -3,22 +3,24 @@ package dev.sluice.server.admin;
 import dev.sluice.server.registry.ConnectionEntry;
 import dev.sluice.server.registry.ConnectionRegistry;
 import dev.sluice.server.upstream.PoolDirectory;
-import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonDouble;
-import org.bson.BsonInt64;
-import org.bson.BsonString;
 import org.bson.BsonValue;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The connection-management commands of the mongodb connector. The client session asks
- * {@link #handles} for each command name (case-sensitive, as mongod) and, when true, sends its reply
- * from {@link #execute}, then runs {@link AdminReply#afterReply()} once the reply is flushed.
+ * {@link #handles(String, BsonDocument, String)} for each command (names are case-sensitive, as on
+ * mongod) and, when true, runs {@link #execute} off its event loop (on the {@link AdminExecutor}),
+ * sends the reply, then runs {@link AdminReply#afterReply()} once the reply is flushed. Besides the
+ * six commands it answers the {@code getMore} and {@code killCursors} of listConnections' cursors
+ * (collection {@code $cmd.listConnections} on admin), which must never reach an upstream server.
+ *
+ * <p>Every argument is read in one pass and bounded: at most {@code maxAdminIds} ids, hosts or cursor
+ * ids per command (BadValue naming the setting and the count).
  *
  * <p>Where each command may run: {@code listConnections}, {@code killConnection},
  * {@code killConnections} and {@code dropConnections} only against the {@code admin} database (they
@@ -38,10 +40,14 @@ public final class AdminCommands {
             DROP_CONNECTIONS, CONN_POOL_STATS, SERVER_STATUS);
     private static final Set<String> ADMIN_ONLY = Set.of(LIST_CONNECTIONS, KILL_CONNECTIONS, KILL_CONNECTION,
             DROP_CONNECTIONS);
+    static final String GET_MORE = "getMore";
+    static final String KILL_CURSORS = "killCursors";
     private static final BsonDouble OK = new BsonDouble(1);
 
     private final ConnectionAdmin admin;
     private final ServerStatusReport serverStatus;
+    private final ListConnections listConnections;
+    private final int maxAdminIds;
 
     public AdminCommands(ConnectionRegistry registry, PoolDirectory pools, AdminSettings settings, Clock clock) {
         this(registry, new ConnectionAdmin(registry, pools), settings, clock);
@@ -51,11 +57,23 @@ public final class AdminCommands {
     public AdminCommands(ConnectionRegistry registry, ConnectionAdmin admin, AdminSettings settings, Clock clock) {
         this.admin = admin;
         this.serverStatus = new ServerStatusReport(registry, admin, settings, clock);
+        this.maxAdminIds = settings.maxAdminIds();
+        ConnectionCursors cursors = new ConnectionCursors(registry, clock, settings);
+        registry.addListener(cursors);
+        this.listConnections = new ListConnections(admin, cursors, maxAdminIds);
     }
 
-    /** Whether {@code commandName} (the first key of the command document) is one of these commands. */
+    /** Whether {@code commandName} (the first key of the command document) is one of the six commands. */
     public boolean handles(String commandName) {
         return NAMES.contains(commandName);
+    }
+
+    /**
+     * Whether Sluice answers this command itself: one of the six commands, or a getMore/killCursors
+     * on listConnections' cursors ({@code collection: "$cmd.listConnections"}, {@code $db: admin}).
+     */
+    public boolean handles(String commandName, BsonDocument command, String database) {
+        return handles(commandName) || ListConnections.isCursorCommand(commandName, command, database);
     }
 
     /**
@@ -65,7 +83,7 @@ public final class AdminCommands {
      * @param caller   the connection that sent it
      */
     public AdminReply execute(String commandName, BsonDocument command, String database, ConnectionEntry caller) {
-        if (!handles(commandName)) {
+        if (!handles(commandName, command, database)) {
             throw new IllegalArgumentException("not an admin command: " + commandName);
         }
         try {
@@ -73,8 +91,12 @@ public final class AdminCommands {
                 throw CommandFailure.adminOnly(commandName);
             }
             switch (commandName) {
-                case LIST_CONNECTIONS: return AdminReply.of(listConnections(caller));
-                case KILL_CONNECTIONS: return kill(ids(command), caller);
+                case LIST_CONNECTIONS: return AdminReply.of(listConnections.list(command, caller));
+                case GET_MORE: return AdminReply.of(listConnections.getMore(command, caller));
+                case KILL_CURSORS: return AdminReply.of(listConnections.killCursors(command, caller));
+                case KILL_CONNECTIONS:
+                    return kill(ArrayArguments.strings(command.get(KILL_CONNECTIONS), KILL_CONNECTIONS, maxAdminIds),
+                            caller);
                 case KILL_CONNECTION: return kill(List.of(id(command)), caller);
                 case DROP_CONNECTIONS: return AdminReply.of(dropConnections(command));
                 case CONN_POOL_STATS: return AdminReply.of(BsonViews.pools(admin.pools()).append("ok", OK));
@@ -85,35 +107,42 @@ public final class AdminCommands {
         }
     }
 
-    private BsonDocument listConnections(ConnectionEntry caller) {
-        BsonDocument cursor = new BsonDocument()
-                .append("id", new BsonInt64(0))
-                .append("ns", new BsonString("admin.$cmd." + LIST_CONNECTIONS))
-                .append("firstBatch", BsonViews.connections(admin.list(caller)));
-        return new BsonDocument("cursor", cursor).append("ok", OK);
-    }
-
     private AdminReply kill(List<String> ids, ConnectionEntry caller) {
+        checkReplySize(ids);
         KillReport report = admin.kill(ids, caller);
         BsonDocument reply = new BsonDocument("results", BsonViews.killResults(report.results())).append("ok", OK);
         return new AdminReply(reply, report.afterReply());
     }
 
-    private static List<String> ids(BsonDocument command) {
-        BsonValue value = command.get(KILL_CONNECTIONS);
-        if (!value.isArray()) {
-            throw CommandFailure.wrongType(KILL_CONNECTIONS, value, "array");
+    /**
+     * The reply echoes every id: refuse, before killing anything, a request whose reply could not be
+     * sent (over {@value #MAX_KILL_REPLY_BYTES} bytes, under mongod's 16 MiB document limit).
+     */
+    private static void checkReplySize(List<String> ids) {
+        long bytes = 0;
+        for (String id : ids) {
+            bytes += KILL_ROW_BYTES + maxUtf8Length(id);
         }
-        BsonArray array = value.asArray();
-        List<String> ids = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            BsonValue element = array.get(i);
-            if (!element.isString()) {
-                throw CommandFailure.wrongType(KILL_CONNECTIONS + "." + i, element, "string");
-            }
-            ids.add(element.asString().getValue());
+        if (bytes > MAX_KILL_REPLY_BYTES) {
+            throw CommandFailure.badValue(KILL_CONNECTIONS + " names " + ids.size() + " ids whose results would take "
+                    + "up to " + bytes + " bytes, more than a reply may hold (" + MAX_KILL_REPLY_BYTES
+                    + "); send fewer or shorter ids per command");
         }
-        return ids;
+    }
+
+    /**
+     * A results row without its id: field names and types, "n/a", the longer message, an index of up
+     * to 7 digits (a found connection's username is in the 1 MiB left under 16 MiB).
+     */
+    private static final int KILL_ROW_BYTES = 100;
+    private static final int MAX_KILL_REPLY_BYTES = 15 << 20;
+
+    private static long maxUtf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            n += s.charAt(i) < 0x80 ? 1 : 3;
+        }
+        return n;
     }
 
     private static String id(BsonDocument command) {
@@ -125,19 +154,8 @@ public final class AdminCommands {
     }
 
     private BsonDocument dropConnections(BsonDocument command) {
-        BsonValue value = command.get("hostAndPort");
-        if (value == null) {
-            throw CommandFailure.missing(DROP_CONNECTIONS + ".hostAndPort");
-        }
-        if (!value.isArray()) {
-            throw CommandFailure.wrongType(DROP_CONNECTIONS + ".hostAndPort", value, "array");
-        }
-        List<String> hosts = new ArrayList<>();
-        for (BsonValue element : value.asArray()) {
-            if (element.isString()) {
-                hosts.add(element.asString().getValue());
-            }
-        }
+        List<String> hosts = ArrayArguments.strings(command.get("hostAndPort"), DROP_CONNECTIONS + ".hostAndPort",
+                maxAdminIds);
         BsonValue comment = command.get("comment");
         admin.drop(hosts, comment == null ? null : json(comment));
         return new BsonDocument("ok", OK);

@@ -36,6 +36,25 @@ final class BsonViews {
                 .append("pinnedHost", string(view.pinnedHost()));
     }
 
+    /**
+     * An upper bound of {@link #connection}'s encoded size, as an element of a batch array, without
+     * encoding it: names, types and numbers take at most {@value #ROW_OVERHEAD} bytes, and a string at
+     * most 3 UTF-8 bytes per UTF-16 unit.
+     */
+    static long maxEncodedSize(ConnectionView view) {
+        long chars = length(view.connectionId()) + length(view.connectTime()) + length(view.connector())
+                + length(view.username()) + length(view.userAgent()) + length(view.serverAddress())
+                + length(view.clientAddress()) + length(view.status()) + length(view.appName())
+                + length(view.driver()) + length(view.currentOp()) + length(view.pinnedHost());
+        return ROW_OVERHEAD + 3 * chars;
+    }
+
+    private static final int ROW_OVERHEAD = 512;
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
     static BsonArray connections(List<ConnectionView> views) {
         BsonArray rows = new BsonArray(new java.util.ArrayList<>(views.size()));
         for (ConnectionView view : views) {

@@ -16,6 +16,8 @@ final class CommandFailure extends RuntimeException {
     static final int TYPE_MISMATCH = 14;
     static final int BAD_VALUE = 2;
     static final int MISSING_FIELD = 40414;
+    static final int CURSOR_NOT_FOUND = 43;
+    static final int EXCEEDED_MEMORY_LIMIT = 146;
 
     private final int code;
     private final String codeName;
@@ -35,6 +37,19 @@ final class CommandFailure extends RuntimeException {
         return new CommandFailure(TYPE_MISMATCH, "TypeMismatch",
                 "BSON field '" + field + "' is the wrong type '" + typeName(found.getBsonType())
                         + "', expected type '" + expected + "'");
+    }
+
+    static CommandFailure badValue(String errmsg) {
+        return new CommandFailure(BAD_VALUE, "BadValue", errmsg);
+    }
+
+    static CommandFailure cursorNotFound(long id) {
+        return new CommandFailure(CURSOR_NOT_FOUND, "CursorNotFound", "cursor id " + id + " not found");
+    }
+
+    /** A bound on what the admin commands may hold (open cursors). */
+    static CommandFailure exceededMemoryLimit(String errmsg) {
+        return new CommandFailure(EXCEEDED_MEMORY_LIMIT, "ExceededMemoryLimit", errmsg);
     }
 
     static CommandFailure missing(String field) {

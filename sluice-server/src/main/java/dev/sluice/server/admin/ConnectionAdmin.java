@@ -114,7 +114,7 @@ public final class ConnectionAdmin {
             }
         }
         log.info("[admin] dropConnections hostAndPort={} comment={}: dropped pools of {}; no pool for {}",
-                hostAndPort, comment, dropped, minus(valid, dropped));
+                head(hostAndPort), comment, dropped, head(minus(valid, dropped)));
         return dropped;
     }
 
@@ -124,8 +124,23 @@ public final class ConnectionAdmin {
     }
 
     private static List<String> minus(Set<String> all, List<String> some) {
-        List<String> rest = new ArrayList<>(all);
-        rest.removeAll(some);
+        Set<String> removed = new HashSet<>(some);
+        List<String> rest = new ArrayList<>(all.size());
+        for (String s : all) {
+            if (!removed.contains(s)) {
+                rest.add(s);
+            }
+        }
         return rest;
     }
+
+    /** A list for the log: the first {@value #LOGGED_ITEMS} items, then how many more. */
+    private static String head(List<String> items) {
+        if (items.size() <= LOGGED_ITEMS) {
+            return items.toString();
+        }
+        return items.subList(0, LOGGED_ITEMS) + " and " + (items.size() - LOGGED_ITEMS) + " more";
+    }
+
+    private static final int LOGGED_ITEMS = 10;
 }

@@ -150,16 +150,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             hello(request, body);
             return;
         }
-        if (msg.isMoreToCome()) {
-            forward(frame, request, body, facts, true);
+        if (services.localCommands().handles(name, body, db)) {
+            frame.release();
+            local(request, body, db, msg.isMoreToCome());
             return;
         }
-        if (services.localCommands().handles(name)) {
-            frame.release();
-            entry.operationStarted(name, services.ticker().getAsLong());
-            LocalCommands.Reply r = services.localCommands().execute(name, body, db, entry);
-            entry.operationFinished();
-            replies.reply(request, r.document(), 0).addListener(f -> r.afterReply().run());
+        if (msg.isMoreToCome()) {
+            forward(frame, request, body, facts, true);
             return;
         }
         switch (name) {
@@ -235,13 +232,42 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             hello(request, command);
             return;
         }
-        if (services.localCommands().handles(name)) {
-            LocalCommands.Reply r = services.localCommands().execute(name, command, query.database(), entry);
-            replies.reply(request, r.document(), 0).addListener(f -> r.afterReply().run());
+        if (services.localCommands().handles(name, command, query.database())) {
+            local(request, command, query.database(), false);
             return;
         }
         ByteBuf frame = LegacyReplies.toOpMsg(query, ctx.alloc());
         forward(frame, request, command, CommandFacts.of(LegacyReplies.withDatabase(command, query.database())), false);
+    }
+
+    // --- local (admin) commands --------------------------------------------------------------
+
+    /**
+     * Runs a command Sluice answers itself off the event loop; the session is busy meanwhile (later
+     * requests queue as behind a forwarded one). The reply is written back on the loop (not at all
+     * for a moreToCome request), unless the connection closed in between; its after-reply action
+     * runs once the reply is flushed.
+     */
+    private void local(Request request, BsonDocument command, String db, boolean moreToCome) {
+        busy = true;
+        entry.operationStarted(request.commandName(), services.ticker().getAsLong());
+        services.localCommands().execute(request.commandName(), command, db, entry)
+                .whenComplete((reply, failure) -> onLoop(() -> localReply(request, reply, failure, moreToCome), null));
+    }
+
+    private void localReply(Request request, LocalCommands.Reply reply, Throwable failure, boolean moreToCome) {
+        if (failure != null) {
+            LOG.warn("[client {}] {} failed: {}", entry.connectionId(), request.commandName(), failure.toString());
+            if (!moreToCome) {
+                replies.reply(request, ErrorReplies.error(1, "InternalError",
+                        request.commandName() + " failed: " + failure), 0);
+            }
+        } else if (moreToCome) {
+            reply.afterReply().run();
+        } else {
+            replies.reply(request, reply.document(), 0).addListener(f -> reply.afterReply().run());
+        }
+        finishOperation();
     }
 
     // --- handshake -------------------------------------------------------------------------

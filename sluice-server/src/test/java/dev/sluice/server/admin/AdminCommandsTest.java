@@ -209,16 +209,101 @@ class AdminCommandsTest {
     }
 
     @Test
-    void dropConnectionsDropsValidHostsAndSilentlyIgnoresMalformedOnes() {
+    void dropConnectionsDropsValidHostsAndSilentlyIgnoresMalformedStrings() {
         pools.host("db1:27017", 1, 4, 0, 100, 0).host("db2:27017", 0, 2, 0, 100, 0);
 
         BsonDocument reply = run(doc("{dropConnections: 1, hostAndPort: ['db1:27017', 'db2', 'db3:99999', "
-                + "':27017', 'db2:port', 42, null, 'nopool:27017', 'db1:27017'], comment: {ticket: 'OPS-12'}}"), null);
+                + "':27017', 'db2:port', 'nopool:27017', 'db1:27017'], comment: {ticket: 'OPS-12'}}"), null);
 
         assertThat(reply).isEqualTo(doc("{ok: 1.0}"));
         assertThat(pools.dropCalls()).containsExactly("db1:27017", "nopool:27017");
         assertThat(pools.statistics().get(0).available()).isZero();
         assertThat(pools.statistics().get(1).available()).isEqualTo(2);
+    }
+
+    @Test
+    void dropConnectionsRefusesANonStringHostNamingItsIndexAndDropsNothing() {
+        pools.host("db1:27017", 1, 4, 0, 100, 0);
+
+        BsonDocument reply = run(doc("{dropConnections: 1, hostAndPort: ['db1:27017', 'db2:27017', 42]}"), null);
+
+        assertThat(reply.getInt32("code").getValue()).isEqualTo(14);
+        assertThat(reply.getString("errmsg").getValue())
+                .isEqualTo("BSON field 'dropConnections.hostAndPort.2' is the wrong type 'int', expected type 'string'");
+        assertThat(pools.dropCalls()).isEmpty();
+    }
+
+    @Test
+    void killConnectionsAndDropConnectionsRefuseMoreThanMaxAdminIdsNamingTheSettingAndTheCount() {
+        AdminCommands small = new AdminCommands(registry, pools,
+                new AdminSettings(1000, "7.0.0-sluice", "proxy1:27016", NOW, 3), clock);
+        ConnectionEntry a = fakes.add("mongodb", "10.0.0.1:1");
+
+        BsonDocument kill = small.execute("killConnections", doc("{killConnections: ['" + a.connectionId()
+                + "', 'x-1', 'x-2', 'x-3', 'x-4']}"), "admin", null).reply();
+        BsonDocument drop = small.execute("dropConnections", doc("{dropConnections: 1, hostAndPort: "
+                + "['a:1', 'b:1', 'c:1', 'd:1']}"), "admin", null).reply();
+
+        for (BsonDocument reply : List.of(kill, drop)) {
+            assertThat(reply.getInt32("code").getValue()).isEqualTo(2);
+            assertThat(reply.getString("codeName").getValue()).isEqualTo("BadValue");
+            assertThat(reply.getString("errmsg").getValue()).contains("maxAdminIds (3)");
+        }
+        assertThat(kill.getString("errmsg").getValue()).contains("'killConnections' has 5 elements");
+        assertThat(drop.getString("errmsg").getValue()).contains("'dropConnections.hostAndPort' has 4 elements");
+        assertThat(fakes.killed()).isEmpty();
+        assertThat(pools.dropCalls()).isEmpty();
+        assertThat(small.execute("killConnections", doc("{killConnections: ['x-1', 'x-2', 'x-3']}"), "admin", null)
+                .reply().getDouble("ok").getValue()).isEqualTo(1.0);
+    }
+
+    @Test
+    void killConnectionsWhoseResultsCouldNotBeSentIsRefusedBeforeKillingAnything() {
+        ConnectionEntry a = fakes.add("mongodb", "10.0.0.1:1");
+        BsonArray ids = new BsonArray();
+        ids.add(new BsonString(a.connectionId()));
+        for (int i = 0; i < 40_000; i++) {
+            ids.add(new BsonString("x".repeat(400) + i)); // 40,000 ids of 400 characters: ~20 MB of results
+        }
+
+        BsonDocument reply = run(new BsonDocument("killConnections", ids), null);
+
+        assertThat(reply.getInt32("code").getValue()).isEqualTo(2);
+        assertThat(reply.getString("errmsg").getValue()).startsWith("killConnections names 40001 ids whose results "
+                + "would take up to ").endsWith("send fewer or shorter ids per command");
+        assertThat(fakes.killed()).isEmpty();
+    }
+
+    @Test
+    void aHundredThousandRealisticIdsFitInOneReply() {
+        ConnectionEntry a = fakes.add("mongodb", "10.0.0.1:1");
+        BsonArray ids = new BsonArray();
+        for (int i = 0; i < 99_999; i++) {
+            ids.add(new BsonString("mongodb-" + (9_000_000_000_000L + i)));
+        }
+        ids.add(new BsonString(a.connectionId()));
+
+        BsonDocument reply = run(new BsonDocument("killConnections", ids), null);
+
+        assertThat(reply.getArray("results")).hasSize(100_000);
+        assertThat(fakes.killed()).containsExactly(a.connectionId());
+        assertThat(new org.bson.RawBsonDocument(reply, new org.bson.codecs.BsonDocumentCodec()).getByteBuffer()
+                .remaining()).isLessThan(16 << 20);
+    }
+
+    @Test
+    void getMoreAndKillCursorsAreLocalOnlyForListConnectionsCursorsOnAdmin() {
+        assertThat(commands.handles("getMore", doc("{getMore: {$numberLong: '5'}, collection: '$cmd.listConnections'}"),
+                "admin")).isTrue();
+        assertThat(commands.handles("killCursors", doc("{killCursors: '$cmd.listConnections', cursors: []}"),
+                "admin")).isTrue();
+        assertThat(commands.handles("getMore", doc("{getMore: {$numberLong: '5'}, collection: 'users'}"), "admin"))
+                .isFalse();
+        assertThat(commands.handles("getMore", doc("{getMore: {$numberLong: '5'}, collection: '$cmd.listConnections'}"),
+                "test")).isFalse();
+        assertThat(commands.handles("killCursors", doc("{killCursors: 'users', cursors: []}"), "admin")).isFalse();
+        assertThat(commands.handles("find", doc("{find: '$cmd.listConnections'}"), "admin")).isFalse();
+        assertThat(commands.handles("listConnections", doc("{listConnections: 1}"), "test")).isTrue();
     }
 
     @ParameterizedTest

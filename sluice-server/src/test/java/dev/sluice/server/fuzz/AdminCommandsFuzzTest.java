@@ -29,7 +29,7 @@ import java.time.ZoneOffset;
  */
 class AdminCommandsFuzzTest {
     private static final String[] NAMES = {"listConnections", "killConnections", "killConnection",
-            "dropConnections", "connPoolStats", "serverStatus"};
+            "dropConnections", "connPoolStats", "serverStatus", "getMore", "killCursors"};
     private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
 
     @BeforeAll
@@ -54,13 +54,20 @@ class AdminCommandsFuzzTest {
         BsonDocument command = new BsonDocument(name, commandValue(data, name));
         int extra = data.consumeInt(0, 4);
         for (int i = 0; i < extra; i++) {
-            String key = data.consumeBoolean() ? data.pickValue(new String[] {"hostAndPort", "comment", "$db"})
+            String key = data.consumeBoolean() ? data.pickValue(new String[] {"hostAndPort", "comment", "$db", "filter",
+                    "cursor", "collection", "batchSize", "cursors"})
                     : FuzzBson.key(data);
             if (!key.equals(name)) {
                 command.put(key, data.consumeBoolean() ? stringArray(data) : FuzzBson.value(data, 3));
             }
         }
+        if (name.equals("getMore") && data.consumeBoolean()) {
+            command.put("collection", new org.bson.BsonString("$cmd.listConnections"));
+        }
         String db = data.consumeBoolean() ? "admin" : FuzzBson.string(data);
+        if (!commands.handles(name, command, db)) {
+            return; // a getMore/killCursors of another collection: forwarded upstream, not run here
+        }
         AdminReply reply = commands.execute(name, command, db, caller);
         check(reply.reply(), name, command);
         reply.afterReply().run();
@@ -71,6 +78,8 @@ class AdminCommandsFuzzTest {
             return switch (name) {
                 case "killConnections" -> stringArray(data);
                 case "killConnection" -> new org.bson.BsonString(FuzzBson.string(data));
+                case "killCursors" -> new org.bson.BsonString("$cmd.listConnections");
+                case "getMore" -> new org.bson.BsonInt64(data.consumeLong());
                 default -> new org.bson.BsonInt32(1);
             };
         }

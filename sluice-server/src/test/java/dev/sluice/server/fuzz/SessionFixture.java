@@ -25,6 +25,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One client connection as the mongodb connector builds it (FrameDecoder, then ClientSession) in an
@@ -46,14 +48,16 @@ final class SessionFixture {
                 new AdminSettings(100, "7.0.0-sluice", "fuzz:27016", NOW), clock);
         LocalCommands local = new LocalCommands() {
             @Override
-            public boolean handles(String commandName) {
-                return admin.handles(commandName);
+            public boolean handles(String commandName, BsonDocument command, String database) {
+                return admin.handles(commandName, command, database);
             }
 
             @Override
-            public Reply execute(String commandName, BsonDocument command, String database, ConnectionEntry caller) {
+            public CompletionStage<Reply> execute(String commandName, BsonDocument command, String database,
+                                                  ConnectionEntry caller) {
+                // synchronously, so the EmbeddedChannel sees the reply at once (the server runs it on the admin thread)
                 AdminReply r = admin.execute(commandName, command, database, caller);
-                return new Reply(r.reply(), r.afterReply());
+                return CompletableFuture.completedFuture(new Reply(r.reply(), r.afterReply()));
             }
         };
         SessionServices services = new SessionServices(registry, router,

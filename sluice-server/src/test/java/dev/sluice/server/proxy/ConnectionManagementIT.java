@@ -125,8 +125,17 @@ class ConnectionManagementIT {
                     .isInstanceOf(MongoCommandException.class)
                     .hasMessageContaining("admin database");
 
+            assertThatThrownBy(() -> admin.runCommand(new Document("dropConnections", 1)
+                    .append("hostAndPort", List.of(host, 42))))
+                    .isInstanceOfSatisfying(MongoCommandException.class, e -> {
+                        assertThat(e.getErrorCode()).isEqualTo(14);
+                        assertThat(e.getErrorMessage()).contains("'dropConnections.hostAndPort.1'");
+                    });
+            assertThat(admin.runCommand(new Document("connPoolStats", 1)).get("hosts", Document.class)
+                    .get(host, Document.class).getInteger("available")).isPositive();
+
             Document ok = admin.runCommand(new Document("dropConnections", 1)
-                    .append("hostAndPort", List.of(host, "no-port-here", "bad:port:x", 42))
+                    .append("hostAndPort", List.of(host, "no-port-here", "bad:port:x"))
                     .append("comment", new Document("ticket", "OPS-1")));
             assertThat(ok.get("ok")).isEqualTo(1.0);
             Document after = admin.runCommand(new Document("connPoolStats", 1));
