@@ -214,19 +214,22 @@ class ListConnectionsCursorTest {
 
     @Test
     void aBatchStaysUnderEightMegabytesWhateverTheBatchSize() {
-        List<ConnectionEntry> all = connections(400);
+        // labels are cut at 512 characters; 3-byte characters make a row about 4.6 KB: 4,000 rows would be 18 MB
+        List<ConnectionEntry> all = connections(4_000);
         for (ConnectionEntry e : all) {
-            e.userAgent("u".repeat(20_000)); // about 60 KB per row at worst: 400 rows would be 24 MB
+            e.userAgent("\u20ac".repeat(600));
+            e.appName("\u20ac".repeat(600));
+            e.driver("\u20ac".repeat(600));
         }
 
-        BsonDocument cursor = run("{listConnections: 1, cursor: {batchSize: 1000}}", all.get(0)).getDocument("cursor");
+        BsonDocument cursor = run("{listConnections: 1, cursor: {batchSize: 5000}}", all.get(0)).getDocument("cursor");
 
         int rows = cursor.getArray("firstBatch").size();
-        assertThat(rows).isBetween(100, 399);
+        assertThat(rows).isBetween(100, 3_999);
         assertThat(new org.bson.RawBsonDocument(cursor, new org.bson.codecs.BsonDocumentCodec()).getByteBuffer()
                 .remaining()).isLessThanOrEqualTo(ListConnections.MAX_BATCH_BYTES);
         BsonDocument next = getMore(cursor.getInt64("id").getValue(), null, all.get(0)).getDocument("cursor");
-        assertThat(rows + next.getArray("nextBatch").size()).isLessThan(400);
+        assertThat(rows + next.getArray("nextBatch").size()).isLessThan(4_000);
     }
 
     @Test
