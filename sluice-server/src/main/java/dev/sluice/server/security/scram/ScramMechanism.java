@@ -2,11 +2,14 @@ package dev.sluice.server.security.scram;
 
 import com.ongres.saslprep.SASLprep;
 import com.ongres.scram.common.ScramFunctions;
-import com.ongres.scram.common.StringPreparation;
 
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -19,19 +22,21 @@ import java.util.Optional;
  */
 public enum ScramMechanism {
     /** mongod's {@code scramIterationCount} default is 10000; salts are 16 bytes. */
-    SCRAM_SHA_1("SCRAM-SHA-1", 10_000, 16, com.ongres.scram.common.ScramMechanism.SCRAM_SHA_1),
+    SCRAM_SHA_1("SCRAM-SHA-1", 10_000, 16, "PBKDF2WithHmacSHA1", com.ongres.scram.common.ScramMechanism.SCRAM_SHA_1),
     /** mongod's {@code scramSHA256IterationCount} default is 15000; salts are 28 bytes. */
-    SCRAM_SHA_256("SCRAM-SHA-256", 15_000, 28, com.ongres.scram.common.ScramMechanism.SCRAM_SHA_256);
+    SCRAM_SHA_256("SCRAM-SHA-256", 15_000, 28, "PBKDF2WithHmacSHA256", com.ongres.scram.common.ScramMechanism.SCRAM_SHA_256);
 
     private static final SASLprep SASL_PREP = new SASLprep();
 
     private final String mechanismName;
     private final int defaultIterationCount;
     private final int saltLength;
+    private final String pbkdf2Algorithm;
     private final com.ongres.scram.common.ScramMechanism primitives;
 
-    ScramMechanism(String mechanismName, int defaultIterationCount, int saltLength,
+    ScramMechanism(String mechanismName, int defaultIterationCount, int saltLength, String pbkdf2Algorithm,
                    com.ongres.scram.common.ScramMechanism primitives) {
+        this.pbkdf2Algorithm = pbkdf2Algorithm;
         this.mechanismName = mechanismName;
         this.defaultIterationCount = defaultIterationCount;
         this.saltLength = saltLength;
@@ -97,9 +102,21 @@ public enum ScramMechanism {
         }
     }
 
+    /**
+     * Hi(password, salt, i) of RFC 5802: PBKDF2 with this mechanism's HMAC, the password as UTF-8
+     * (the JDK's PBKDF2 encodes chars as UTF-8), one hash-length block.
+     */
     byte[] saltedPassword(String preparedPassword, byte[] salt, int iterationCount) {
-        return ScramFunctions.saltedPassword(primitives, StringPreparation.NO_PREPARATION,
-                preparedPassword.toCharArray(), salt, iterationCount);
+        char[] password = preparedPassword.toCharArray();
+        PBEKeySpec spec = new PBEKeySpec(password, salt, iterationCount, keyLength() * 8);
+        try {
+            return SecretKeyFactory.getInstance(pbkdf2Algorithm).generateSecret(spec).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(pbkdf2Algorithm + " is required by the Java platform", e);
+        } finally {
+            spec.clearPassword();
+            Arrays.fill(password, '\0');
+        }
     }
 
     byte[] clientKey(byte[] saltedPassword) {
