@@ -52,7 +52,10 @@ public final class ScramServerConversation {
         return clientFirst == null ? Optional.empty() : Optional.of(clientFirst.user());
     }
 
-    /** The authenticated user, once the proof verified. */
+    /**
+     * The authenticated user, once the proof verified; read it when a step answers
+     * {@code done: true}. Any failure clears it.
+     */
     public Optional<String> authenticatedUser() {
         return Optional.ofNullable(authenticatedUser);
     }
@@ -62,7 +65,11 @@ public final class ScramServerConversation {
         return state == State.DONE || state == State.FAILED;
     }
 
-    /** client-first-message in, server-first-message out. */
+    /**
+     * client-first-message in, server-first-message out. Calls the {@link CredentialLookup} once;
+     * an exception it throws (the user store is down) propagates: that is not an authentication
+     * failure and should be answered as the store's error.
+     */
     public ScramStep first(byte[] clientFirstMessage) {
         if (state != State.AWAIT_FIRST) {
             return fail("client-first-message received in state " + state);
