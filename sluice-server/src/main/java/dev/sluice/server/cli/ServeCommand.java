@@ -33,6 +33,10 @@ public final class ServeCommand implements Callable<Integer> {
                     + "although nobody has to authenticate. Without it such a bind is refused.")
     boolean allowUnauthenticatedRemoteAccess;
 
+    @Option(names = "--auth", description = "Require clients to authenticate (SCRAM) and authorize every command, "
+            + "as mongod's --auth; YAML security.authorization: enabled")
+    boolean auth;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file; flags override it")
     Path config;
 
@@ -41,7 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
         SluiceConfig cfg;
         try {
             cfg = SluiceConfig.merge(config == null ? null : ConfigFile.read(config), listen, http, upstream,
-                    allowUnauthenticatedRemoteAccess);
+                    allowUnauthenticatedRemoteAccess, auth);
         } catch (ConfigException e) {
             System.err.println("sluice: invalid configuration: " + e.getMessage());
             return 2;

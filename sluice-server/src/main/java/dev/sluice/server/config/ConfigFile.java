@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  * httpIdleTimeoutMS: 60000
  * httpAllowedHosts: [sluice.internal]
  * alerts: {thresholdPercent: 80, hysteresisPercent: 10}
- * security: {allowUnauthenticatedRemoteAccess: false}
+ * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false}
  * </pre>
  */
 public record ConfigFile(String listen, String http, String upstream, Integer maxIncomingConnections,
@@ -52,7 +52,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     }
 
     /** {@code security:} section (mongod's name for it). */
-    public record Security(Boolean allowUnauthenticatedRemoteAccess) {
+    public record Security(Boolean allowUnauthenticatedRemoteAccess, String authorization) {
     }
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,

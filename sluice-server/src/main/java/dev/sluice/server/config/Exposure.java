@@ -27,14 +27,14 @@ public final class Exposure {
         }
     }
 
-    /** Refuses an HTTP bind beyond loopback unless the operator accepted the risk. */
+    /** Refuses an HTTP bind beyond loopback unless authentication is on or the operator accepted the risk. */
     static void checkHttp(HostAndPort http, boolean allowUnauthenticatedRemoteAccess) {
         if (http == null || allowUnauthenticatedRemoteAccess || isLoopback(http.host())) {
             return;
         }
-        throw new ConfigException("http: " + http + " is beyond loopback, and the HTTP connector lets anyone who reaches "
-                + "it list and kill connections and drop pools; authentication is not available yet. Bind it to "
-                + "127.0.0.1, or accept the risk explicitly with --allow-unauthenticated-remote-access "
-                + "(YAML: security.allowUnauthenticatedRemoteAccess: true)");
+        throw new ConfigException("http: " + http + " is beyond loopback, and without --auth the HTTP connector lets anyone "
+                + "who reaches it list and kill connections and drop pools. Turn on authentication (--auth, YAML "
+                + "security.authorization: enabled), bind it to 127.0.0.1, or accept the risk explicitly with "
+                + "--allow-unauthenticated-remote-access (YAML: security.allowUnauthenticatedRemoteAccess: true)");
     }
 }

@@ -22,6 +22,8 @@ import java.util.List;
  *                               without authentication (flag {@code --allow-unauthenticated-remote-access})
  * @param alertHysteresisPercent an alert clears only this many points below its threshold (default 10;
  *                               0..alertThresholdPercent-1)
+ * @param authorization          clients must authenticate and every command is authorized ({@code --auth},
+ *                               YAML {@code security.authorization: enabled}; default off)
  * @param maxIncomingConnectionsExplicit true when the operator set maxIncomingConnections (then a value that
  *                               does not fit the open-file limit stops Sluice instead of being lowered)
  */
@@ -29,7 +31,8 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
                              int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,
                              int alertThresholdPercent, int embeddedWireVersion, LimitSettings limits,
                              HttpSettings httpSettings, boolean allowUnauthenticatedRemoteAccess,
-                             boolean maxIncomingConnectionsExplicit, int alertHysteresisPercent) {
+                             boolean maxIncomingConnectionsExplicit, int alertHysteresisPercent,
+                             boolean authorization) {
 
     public static final HostAndPort DEFAULT_LISTEN = new HostAndPort("127.0.0.1", 27016);
     public static final HostAndPort DEFAULT_HTTP = new HostAndPort("127.0.0.1", 27080);
@@ -66,14 +69,14 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
                           int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,
                           int alertThresholdPercent, int embeddedWireVersion) {
         this(listen, http, maxIncomingConnections, maxMessageSizeBytes, compressors, shutdownTimeoutMS,
-                alertThresholdPercent, embeddedWireVersion, null, null, false, false, 0);
+                alertThresholdPercent, embeddedWireVersion, null, null, false, false, 0, false);
     }
 
     /** A copy with another maxIncomingConnections (the effective limit after the open-file check). */
     public ServerSettings withMaxIncomingConnections(int value) {
         return new ServerSettings(listen, http, value, maxMessageSizeBytes, compressors, shutdownTimeoutMS,
                 alertThresholdPercent, embeddedWireVersion, limits, httpSettings, allowUnauthenticatedRemoteAccess,
-                maxIncomingConnectionsExplicit, alertHysteresisPercent);
+                maxIncomingConnectionsExplicit, alertHysteresisPercent, authorization);
     }
 
     /** The defaults: loopback listeners, no upstream (embedded backend). */
@@ -81,6 +84,6 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
         return new ServerSettings(DEFAULT_LISTEN, DEFAULT_HTTP, DEFAULT_MAX_INCOMING_CONNECTIONS,
                 DEFAULT_MAX_MESSAGE_SIZE_BYTES, DEFAULT_COMPRESSORS, DEFAULT_SHUTDOWN_TIMEOUT_MS,
                 DEFAULT_ALERT_THRESHOLD_PERCENT, DEFAULT_EMBEDDED_WIRE_VERSION, LimitSettings.defaults(),
-                HttpSettings.defaults(), false, false, DEFAULT_ALERT_HYSTERESIS_PERCENT);
+                HttpSettings.defaults(), false, false, DEFAULT_ALERT_HYSTERESIS_PERCENT, false);
     }
 }

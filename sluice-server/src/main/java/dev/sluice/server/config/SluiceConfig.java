@@ -18,6 +18,12 @@ public record SluiceConfig(ServerSettings server, String upstreamUri) {
      * {@code --allow-unauthenticated-remote-access} flag (true wins over the file).
      */
     public static SluiceConfig merge(ConfigFile file, String listen, String http, String upstream, boolean allowRemote) {
+        return merge(file, listen, http, upstream, allowRemote, false);
+    }
+
+    /** As above; {@code auth} is the {@code --auth} flag (true wins over the file). */
+    public static SluiceConfig merge(ConfigFile file, String listen, String http, String upstream, boolean allowRemote,
+                                     boolean auth) {
         ConfigFile f = file == null ? ConfigFile.EMPTY : file;
         ServerSettings d = ServerSettings.defaults();
         LimitSettings dl = d.limits();
@@ -44,6 +50,7 @@ public record SluiceConfig(ServerSettings server, String upstreamUri) {
                 f.httpAllowedHosts() == null ? dh.allowedHosts() : f.httpAllowedHosts());
         boolean remote = allowRemote || (f.security() != null
                 && Boolean.TRUE.equals(f.security().allowUnauthenticatedRemoteAccess()));
+        boolean authorization = auth || authorization(f.security());
         ServerSettings server = new ServerSettings(
                 listenValue == null ? d.listen() : HostAndPort.parse(listenValue, "listen"),
                 httpValue == null ? d.http() : HostAndPort.parse(httpValue, "http"),
@@ -54,14 +61,27 @@ public record SluiceConfig(ServerSettings server, String upstreamUri) {
                 threshold,
                 or(f.embeddedWireVersion(), d.embeddedWireVersion()),
                 limits, httpSettings, remote, f.maxIncomingConnections() != null,
-                or(alerts.hysteresisPercent(), Math.min(d.alertHysteresisPercent(), threshold - 1)));
-        Exposure.checkHttp(server.http(), server.allowUnauthenticatedRemoteAccess());
+                or(alerts.hysteresisPercent(), Math.min(d.alertHysteresisPercent(), threshold - 1)), authorization);
+        Exposure.checkHttp(server.http(), server.allowUnauthenticatedRemoteAccess() || server.authorization());
         String upstreamUri = first(upstream, f.upstream());
         if (upstreamUri != null) {
             // validate now so a bad URI fails at start with a message naming the option
             UpstreamSettings.fromUri(upstreamUri, false);
         }
         return new SluiceConfig(server, upstreamUri);
+    }
+
+    /** mongod's {@code security.authorization}: "enabled" or "disabled". */
+    private static boolean authorization(ConfigFile.Security security) {
+        if (security == null || security.authorization() == null) {
+            return false;
+        }
+        return switch (security.authorization()) {
+            case "enabled" -> true;
+            case "disabled" -> false;
+            default -> throw new ConfigException("security.authorization: '" + security.authorization()
+                    + "' (expected: enabled or disabled)");
+        };
     }
 
     private static String first(String a, String b) {
