@@ -40,7 +40,9 @@ final class UriHostParser {
             if (!rest.isEmpty() && !rest.startsWith(":")) {
                 throw new ConfigException("connection string: unexpected '" + rest + "' after '[" + literal + "]'");
             }
-            return new UriHost(UriHost.Type.IP_LITERAL, literal, rest.isEmpty() ? null : port(entry, rest.substring(1)));
+            // RFC 6874: a zone id is written "%25zone" inside the brackets
+            String address = PercentDecoding.decode(literal, "IP literal '[" + literal + "]'");
+            return new UriHost(UriHost.Type.IP_LITERAL, address, rest.isEmpty() ? null : port(entry, rest.substring(1)));
         }
         int colon = entry.indexOf(':');
         String rawHost = colon < 0 ? entry : entry.substring(0, colon);
