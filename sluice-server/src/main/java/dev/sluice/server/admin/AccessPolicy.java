@@ -18,4 +18,9 @@ public interface AccessPolicy {
      * @param target the connection it would see or kill
      */
     boolean canAccess(ConnectionEntry caller, ConnectionEntry target);
+
+    /** Whether {@code caller} may kill {@code target} (which it can see). Defaults to {@link #canAccess}. */
+    default boolean canKill(ConnectionEntry caller, ConnectionEntry target) {
+        return canAccess(caller, target);
+    }
 }

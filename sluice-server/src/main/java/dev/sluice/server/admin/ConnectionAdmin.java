@@ -74,7 +74,7 @@ public final class ConnectionAdmin {
         Runnable afterReply = NOTHING;
         for (String id : ids) {
             ConnectionEntry target = registry.find(id);
-            if (target == null || (caller != null && !access.canAccess(caller, target))) {
+            if (target == null || (caller != null && !(access.canAccess(caller, target) && access.canKill(caller, target)))) {
                 results.add(KillResult.notFound(id));
                 continue;
             }

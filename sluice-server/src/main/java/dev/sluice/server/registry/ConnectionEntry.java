@@ -20,6 +20,7 @@ public final class ConnectionEntry {
     private final Killer killer;
 
     private volatile String username;
+    private volatile dev.sluice.server.security.authz.Subject subject;
     private volatile String userAgent;
     private volatile String appName;
     private volatile String driver;
@@ -78,6 +79,23 @@ public final class ConnectionEntry {
     }
 
     public void username(String username) { this.username = username; }
+
+    /** Who authenticated on this connection, or null (not authenticated, or auth off). */
+    public dev.sluice.server.security.authz.Subject subject() { return subject; }
+
+    /**
+     * Records who authenticated (null: nobody, e.g. after logout). The row's username is the user's
+     * name when its authentication database is admin, else {@code user@db}.
+     */
+    public void subject(dev.sluice.server.security.authz.Subject subject) {
+        this.subject = subject;
+        this.username = subject == null ? null : displayName(subject.user());
+    }
+
+    /** {@code user} for a user of admin, {@code user@db} otherwise. */
+    public static String displayName(dev.sluice.server.security.authz.UserName user) {
+        return "admin".equals(user.db()) ? user.user() : user.user() + "@" + user.db();
+    }
     public void userAgent(String userAgent) { this.userAgent = Labels.canonical(userAgent); }
     public void appName(String appName) { this.appName = Labels.canonical(appName); }
     public void driver(String driver) { this.driver = Labels.canonical(driver); }
