@@ -5,12 +5,10 @@ import org.bson.BsonDocument;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -321,32 +319,11 @@ public final class Topology {
         TopologyTransitions.apply(draft, sd, settings);
         TopologyDescription after = draft.build();
 
-        List<TopologyEvent> events = new ArrayList<>();
-        List<TopologyAction> actions = new ArrayList<>();
-        Set<ServerAddress> order = new LinkedHashSet<>();
-        order.add(sd.address());
-        order.addAll(after.servers().keySet());
-        for (ServerAddress a : order) {
-            ServerDescription was = before.server(a);
-            ServerDescription now = after.server(a);
-            if (was != null && now != null && !was.equivalentTo(now)) {
-                events.add(new TopologyEvent.ServerDescriptionChanged(a, was, now));
-            }
-        }
-        for (ServerAddress a : after.servers().keySet()) {
-            if (!before.servers().containsKey(a)) {
-                events.add(new TopologyEvent.ServerOpening(a));
-                actions.add(new TopologyAction.StartMonitoring(a));
-                generations.put(a, 0);
-            }
-        }
-        for (ServerAddress a : before.servers().keySet()) {
-            if (!after.servers().containsKey(a)) {
-                events.add(new TopologyEvent.ServerClosed(a));
-                actions.add(new TopologyAction.StopMonitoring(a));
-                generations.remove(a);
-            }
-        }
+        TopologyDiff diff = TopologyDiff.between(before, after, sd.address());
+        List<TopologyEvent> events = new ArrayList<>(diff.events());
+        List<TopologyAction> actions = new ArrayList<>(diff.actions());
+        diff.added().forEach(a -> generations.put(a, 0));
+        diff.removed().forEach(generations::remove);
         ServerDescription applied = after.server(sd.address());
         if (successfulCheck && applied != null && (applied.type().isDataBearing()
                 || (after.type() == TopologyType.SINGLE && applied.type() != ServerType.UNKNOWN))) {

@@ -26,8 +26,10 @@ class SdamSpecTest {
     @TestFactory
     Stream<DynamicTest> serverDiscoveryAndMonitoring() throws IOException {
         Path root = SpecDirectory.resolve().resolve("server-discovery-and-monitoring");
-        Assumptions.assumeTrue(Files.isDirectory(root),
-                "SDAM spec tests not found at " + root + " (set -Dsluice.spec.dir to the spec checkout)");
+        if (!Files.isDirectory(root)) {
+            String why = "SDAM spec tests not found at " + root + " (set -Dsluice.spec.dir to the spec checkout)";
+            return Stream.of(DynamicTest.dynamicTest("spec data absent", () -> Assumptions.abort(why)));
+        }
         List<DynamicTest> tests = new ArrayList<>();
         for (String folder : FOLDERS) {
             Path dir = root.resolve(folder);
