@@ -5,6 +5,9 @@ import dev.sluice.server.route.CommandFacts;
 import dev.sluice.server.route.ForwardCallback;
 import dev.sluice.server.route.ForwardRequest;
 import dev.sluice.server.route.InFlight;
+import dev.sluice.server.security.auth.AuthState;
+import dev.sluice.server.security.auth.Authenticator;
+import dev.sluice.server.security.auth.CommandGate;
 import dev.sluice.server.upstream.UpstreamException;
 import dev.sluice.server.wire.Compressor;
 import dev.sluice.server.wire.OpCode;
@@ -46,6 +49,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private InFlight inFlight;
     private AwaitableHello awaitingHello;
     private boolean inTransaction;
+    private AuthState auth;
+    private BsonDocument helloExtras;
 
     public ClientSession(SessionServices services, Runnable onClose) {
         this.services = services;
@@ -150,6 +155,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             hello(request, body);
             return;
         }
+        if (authCommand(request, name, body, db)) {
+            frame.release();
+            return;
+        }
+        BsonDocument denied = denied(name, msg.sequences().isEmpty() ? body : withSequences(body, msg), db);
+        if (denied != null) {
+            frame.release();
+            if (!msg.isMoreToCome()) {
+                replies.reply(request, denied, 0);
+            }
+            return;
+        }
         if (services.localCommands().handles(name, body, db)) {
             frame.release();
             local(request, body, db, msg.isMoreToCome());
@@ -163,11 +180,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             case "ping" -> {
                 frame.release();
                 replies.reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
-            }
-            case "saslStart", "saslContinue", "authenticate", "getnonce", "logout" -> {
-                frame.release();
-                replies.reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Sluice does not authenticate clients yet "
-                        + "(it connects upstream with its own credentials): connect to Sluice without credentials"), 0);
             }
             default -> forward(frame, request, body, facts, false);
         }
@@ -232,12 +244,175 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             hello(request, command);
             return;
         }
+        if (authCommand(request, name, command, query.database())) {
+            return;
+        }
+        BsonDocument denied = denied(name, command, query.database());
+        if (denied != null) {
+            replies.reply(request, denied, 0);
+            return;
+        }
         if (services.localCommands().handles(name, command, query.database())) {
             local(request, command, query.database(), false);
             return;
         }
         ByteBuf frame = LegacyReplies.toOpMsg(query, ctx.alloc());
         forward(frame, request, command, CommandFacts.of(LegacyReplies.withDatabase(command, query.database())), false);
+    }
+
+    // --- authentication and authorization ----------------------------------------------------
+
+    /**
+     * The authentication commands: saslStart / saslContinue (SCRAM-SHA-1, SCRAM-SHA-256), logout,
+     * authenticate, getnonce. True when {@code name} was one of them (and is answered).
+     */
+    private boolean authCommand(Request request, String name, BsonDocument body, String db) {
+        switch (name) {
+            case "saslStart", "saslContinue" -> {
+                Authenticator authenticator = services.authenticator();
+                if (authenticator == null) {
+                    replies.reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Authentication is not enabled "
+                            + "on this Sluice: connect without credentials, or start Sluice with --auth"), 0);
+                    return true;
+                }
+                if (auth == null) {
+                    auth = new AuthState();
+                }
+                Authenticator.Step step = "saslStart".equals(name)
+                        ? authenticator.start(body, db, auth, entry.clientAddress())
+                        : authenticator.next(body, auth, entry.clientAddress());
+                authenticated(step.authenticated());
+                replyLater(request, step.reply(), step.delayMS());
+                return true;
+            }
+            case "logout" -> {
+                entry.subject(null);
+                replies.reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
+                return true;
+            }
+            case "authenticate" -> {
+                org.bson.BsonValue mechanism = body.get("mechanism");
+                String m = mechanism != null && mechanism.isString() ? mechanism.asString().getValue() : "?";
+                replies.reply(request, ErrorReplies.error(334, "MechanismUnavailable", "Received authentication for mechanism "
+                        + m + " which is not enabled (Sluice supports SCRAM-SHA-1 and SCRAM-SHA-256 through saslStart)"), 0);
+                return true;
+            }
+            case "getnonce" -> {
+                replies.reply(request, ErrorReplies.error(59, "CommandNotFound", "no such command: 'getnonce'"), 0);
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private void authenticated(dev.sluice.server.security.authz.Subject subject) {
+        if (subject != null) {
+            entry.subject(subject);
+            LOG.debug("[client {}] authenticated as {}", entry.connectionId(), subject.user());
+        }
+    }
+
+    /** Replies now, or after {@code delayMS} (a throttled failure), keeping the connection's order. */
+    private void replyLater(Request request, BsonDocument reply, long delayMS) {
+        if (delayMS <= 0) {
+            replies.reply(request, reply, 0);
+            return;
+        }
+        busy = true;
+        ctx.executor().schedule(() -> {
+            if (!closed) {
+                replies.reply(request, reply, 0);
+                finishOperation();
+            }
+        }, delayMS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** What a first hello adds about authentication: saslSupportedMechs, speculativeAuthenticate. */
+    private BsonDocument authenticationInHello(BsonDocument hello) {
+        Authenticator authenticator = services.authenticator();
+        BsonDocument extras = new BsonDocument();
+        org.bson.BsonArray mechanisms = authenticator.supportedMechanisms(hello.get("saslSupportedMechs"));
+        if (mechanisms != null) {
+            extras.put("saslSupportedMechs", mechanisms);
+        }
+        org.bson.BsonValue speculative = hello.get("speculativeAuthenticate");
+        if (speculative != null && speculative.isDocument() && speculative.asDocument().containsKey("saslStart")) {
+            BsonDocument start = speculative.asDocument();
+            org.bson.BsonValue db = start.get("db");
+            if (db != null && db.isString()) {
+                if (auth == null) {
+                    auth = new AuthState();
+                }
+                Authenticator.Step step = authenticator.start(start, db.asString().getValue(), auth, entry.clientAddress());
+                if (step.reply().getNumber("ok").intValue() == 1) {
+                    authenticated(step.authenticated());
+                    BsonDocument reply = step.reply().clone();
+                    reply.remove("ok");
+                    extras.put("speculativeAuthenticate", reply);
+                }
+            }
+        }
+        return extras.isEmpty() ? null : extras;
+    }
+
+    /** Null when the command may run; else its error reply (authorization, cursor ownership). */
+    private BsonDocument denied(String name, BsonDocument command, String db) {
+        CommandGate gate = services.gate();
+        if (!gate.enabled()) {
+            return null;
+        }
+        BsonDocument refusal = gate.check(command, db, entry, loopbackClient());
+        if (refusal != null) {
+            LOG.debug("[client {}] {} refused: {}", entry.connectionId(), name, refusal.getString("errmsg").getValue());
+            return refusal;
+        }
+        if ("getMore".equals(name) || "killCursors".equals(name)) {
+            return cursorOwnership(name, command, db);
+        }
+        return null;
+    }
+
+    /** mongod ties cursors to the user who opened them: another user's getMore or killCursors is refused. */
+    private BsonDocument cursorOwnership(String name, BsonDocument command, String db) {
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        org.bson.BsonValue v = command.get(name);
+        if ("getMore".equals(name) && v != null && v.isNumber()) {
+            ids.add(v.asNumber().longValue());
+        } else if ("killCursors".equals(name) && command.get("cursors") instanceof org.bson.BsonArray array) {
+            for (org.bson.BsonValue id : array) {
+                if (id.isNumber()) {
+                    ids.add(id.asNumber().longValue());
+                }
+            }
+        }
+        dev.sluice.server.security.authz.Subject me = entry.subject();
+        for (long id : ids) {
+            dev.sluice.server.route.CursorTable.Cursor cursor = services.router().cursors().find(id);
+            if (cursor != null && cursor.owner() instanceof ClientSession other && other != this) {
+                dev.sluice.server.security.authz.Subject theirs = other.entry().subject();
+                if (me == null || theirs == null || !me.user().equals(theirs.user())) {
+                    return ErrorReplies.error(13, "Unauthorized", "cursor id " + id + " was not created by the authenticated user");
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean loopbackClient() {
+        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+                && a.getAddress() != null && a.getAddress().isLoopbackAddress();
+    }
+
+    /** The command with its OP_MSG document sequences as arrays, as authorization must see it (upserts, ...). */
+    private static BsonDocument withSequences(BsonDocument body, OpMsg msg) {
+        BsonDocument merged = new BsonDocument();
+        merged.putAll(body);
+        for (dev.sluice.server.wire.DocumentSequence sequence : msg.sequences()) {
+            merged.put(sequence.identifier(), new org.bson.BsonArray(new java.util.ArrayList<>(sequence.documents())));
+        }
+        return merged;
     }
 
     // --- local (admin) commands --------------------------------------------------------------
@@ -285,6 +460,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             entry.appName(metadata.appName());
             entry.driver(metadata.driver());
         }
+        if (!handshake.done() && services.authenticator() != null) {
+            helloExtras = authenticationInHello(body);
+        }
         handshake.negotiate(body);
         AwaitableHello await = AwaitableHello.of(body, request, services.hello());
         if (await == null) {
@@ -326,6 +504,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private int sendHello(Request request, BsonDocument body, int responseTo, boolean moreToCome) {
         BsonDocument doc = services.hello().reply(body, request.commandName(), entry.sequence(),
                 services.cluster().maxWireVersion(), handshake.compressionReply());
+        if (helloExtras != null) {
+            doc.putAll(helloExtras); // saslSupportedMechs, speculativeAuthenticate: first handshake only
+            helloExtras = null;
+        }
         Request target = responseTo == 0 ? request : request.withRequestId(responseTo);
         return replies.replyWithId(target, doc, moreToCome ? OpMsg.MORE_TO_COME : 0);
     }

@@ -1,0 +1,187 @@
+package dev.sluice.server.security.auth;
+
+import dev.sluice.server.security.UserDirectory;
+import dev.sluice.server.security.authz.Subject;
+import dev.sluice.server.security.authz.UserName;
+import dev.sluice.server.security.scram.ScramMechanism;
+import dev.sluice.server.security.scram.ScramServer;
+import dev.sluice.server.security.scram.ScramServerConversation;
+import dev.sluice.server.security.scram.ScramStep;
+import org.bson.BsonArray;
+import org.bson.BsonBinary;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * mongod's SASL commands for SCRAM-SHA-1 and SCRAM-SHA-256: {@code saslStart}, {@code saslContinue},
+ * {@code speculativeAuthenticate} in hello, and {@code saslSupportedMechs}. Every failure is
+ * AuthenticationFailed (18) "Authentication failed.", counted and logged on the audit log with the
+ * client's address; repeated failures from one address are slowed down ({@link FailureThrottle}).
+ * Runs on the connection's event loop: it reads users from memory ({@link UserDirectory}) and
+ * computes a few HMACs per step.
+ */
+public final class Authenticator {
+    private static final Logger AUDIT = LoggerFactory.getLogger("sluice.audit");
+
+    /** The outcome of one step: the reply, the user once authenticated, and how long to hold a failure's reply. */
+    public record Step(BsonDocument reply, Subject authenticated, long delayMS) {
+    }
+
+    private final UserDirectory users;
+    private final ScramServer scram;
+    private final FailureThrottle throttle;
+    private volatile long failures;
+
+    public Authenticator(UserDirectory users, ScramServer scram, FailureThrottle throttle) {
+        this.users = users;
+        this.scram = scram;
+        this.throttle = throttle;
+    }
+
+    /** Authentication failures since start (for serverStatus and metrics). */
+    public long failures() {
+        return failures;
+    }
+
+    /** {@code saslStart} on database {@code db}. */
+    public Step start(BsonDocument command, String db, AuthState state, String clientAddress) {
+        BsonValue mechanismValue = command.get("mechanism");
+        String mechanismName = mechanismValue != null && mechanismValue.isString() ? mechanismValue.asString().getValue() : null;
+        Optional<ScramMechanism> mechanism = mechanismName == null ? Optional.empty() : ScramMechanism.byName(mechanismName);
+        if (mechanism.isEmpty()) {
+            state.end();
+            return failure(state, db, null, clientAddress, "mechanism " + mechanismName + " is not supported",
+                    error(334, "MechanismUnavailable", "Received authentication for mechanism " + mechanismName
+                            + " which is not enabled (Sluice supports SCRAM-SHA-1 and SCRAM-SHA-256)"));
+        }
+        byte[] payload = payloadOf(command);
+        if (payload == null) {
+            return failure(state, db, null, clientAddress, "saslStart without a binary payload", authFailed());
+        }
+        boolean skipEmpty = command.get("options") instanceof BsonDocument options
+                && options.getBoolean("skipEmptyExchange", BsonBoolean.FALSE).getValue();
+        ScramMechanism m = mechanism.get();
+        ScramServerConversation conversation = scram.start(m,
+                user -> users.credentials(new UserName(user, db), m), skipEmpty);
+        state.begin(conversation, db);
+        return step(conversation.first(payload), state, clientAddress);
+    }
+
+    /** {@code saslContinue}. */
+    public Step next(BsonDocument command, AuthState state, String clientAddress) {
+        ScramServerConversation conversation = state.conversation();
+        BsonValue id = command.get("conversationId");
+        if (conversation == null || id == null || !id.isNumber() || id.asNumber().intValue() != state.conversationId()) {
+            state.end();
+            return failure(state, null, null, clientAddress, "saslContinue without a matching saslStart",
+                    error(17, "ProtocolError", "No SASL session state found"));
+        }
+        byte[] payload = payloadOf(command);
+        if (payload == null) {
+            return failure(state, state.database(), conversation.claimedUser().orElse(null), clientAddress,
+                    "saslContinue without a binary payload", authFailed());
+        }
+        return step(conversation.next(payload), state, clientAddress);
+    }
+
+    /** The hello reply's {@code saslSupportedMechs} for {@code "db.user"}, or null (unknown user: field left out, as mongod). */
+    public BsonArray supportedMechanisms(BsonValue request) {
+        if (request == null || !request.isString()) {
+            return null;
+        }
+        String value = request.asString().getValue();
+        int dot = value.indexOf('.');
+        if (dot <= 0 || dot == value.length() - 1) {
+            return null;
+        }
+        List<ScramMechanism> mechanisms = users.mechanisms(new UserName(value.substring(dot + 1), value.substring(0, dot)));
+        if (mechanisms.isEmpty()) {
+            return null;
+        }
+        BsonArray names = new BsonArray();
+        for (ScramMechanism m : mechanisms) {
+            names.add(new BsonString(m.mechanismName()));
+        }
+        return names;
+    }
+
+    private Step step(ScramStep step, AuthState state, String clientAddress) {
+        ScramServerConversation conversation = state.conversation();
+        if (step instanceof ScramStep.Failed failed) {
+            String db = state.database();
+            state.end();
+            return failure(state, db, conversation.claimedUser().orElse(null), clientAddress, failed.logDetail(), authFailed());
+        }
+        ScramStep.Challenge challenge = (ScramStep.Challenge) step;
+        BsonDocument reply = new BsonDocument("conversationId", new BsonInt32(state.conversationId()))
+                .append("done", BsonBoolean.valueOf(challenge.done()))
+                .append("payload", new BsonBinary(challenge.payload()))
+                .append("ok", new BsonDouble(1));
+        Subject subject = null;
+        Optional<String> user = conversation.authenticatedUser();
+        if (user.isPresent()) {
+            UserName name = new UserName(user.get(), state.database());
+            Optional<Subject> resolved = users.subject(name);
+            if (resolved.isEmpty()) { // dropped between the two steps
+                String db = state.database();
+                state.end();
+                return failure(state, db, user.get(), clientAddress, "user dropped during authentication", authFailed());
+            }
+            subject = resolved.get();
+            throttle.succeeded(host(clientAddress));
+            AUDIT.info("authenticate user={} from={} mechanism={} outcome=ok", name, clientAddress,
+                    conversation.mechanism().mechanismName());
+            if (challenge.done()) {
+                state.end();
+            }
+        }
+        return new Step(reply, subject, 0);
+    }
+
+    private Step failure(AuthState state, String db, String user, String clientAddress, String detail, BsonDocument reply) {
+        failures++;
+        long delay = throttle.failed(host(clientAddress));
+        AUDIT.info("authenticate user={} from={} outcome=failed code={} detail=\"{}\"{}",
+                user == null ? "n/a" : user + "@" + (db == null ? "?" : db), clientAddress,
+                reply.getInt32("code").getValue(), detail, delay > 0 ? " delayedMS=" + delay : "");
+        return new Step(reply, null, delay);
+    }
+
+    private static byte[] payloadOf(BsonDocument command) {
+        BsonValue payload = command.get("payload");
+        if (payload != null && payload.isBinary()) {
+            return payload.asBinary().getData();
+        }
+        if (payload != null && payload.isString()) { // mongosh may send a string payload
+            return payload.asString().getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return null;
+    }
+
+    private static BsonDocument authFailed() {
+        return error(ScramStep.AUTHENTICATION_FAILED_CODE, ScramStep.AUTHENTICATION_FAILED_CODE_NAME,
+                ScramStep.AUTHENTICATION_FAILED_MESSAGE);
+    }
+
+    static BsonDocument error(int code, String codeName, String message) {
+        return new BsonDocument("ok", new BsonDouble(0)).append("errmsg", new BsonString(message))
+                .append("code", new BsonInt32(code)).append("codeName", new BsonString(codeName));
+    }
+
+    private static String host(String clientAddress) {
+        if (clientAddress == null) {
+            return "?";
+        }
+        int colon = clientAddress.lastIndexOf(':');
+        return colon > 0 ? clientAddress.substring(0, colon) : clientAddress;
+    }
+}
