@@ -116,8 +116,10 @@ class AdminCommandsIT {
             assertThat(results.get(1).getString("message")).isEqualTo("No connection found with this id");
             assertThat(pings.get()).isGreaterThan(pingsBefore);
             assertThat(maxPingNanos.get()).as("slowest bystander ping+find, ns").isLessThan(2_000_000_000L);
-            // linear: well under a second; the quadratic parse took 20 s (generous for a loaded machine)
-            assertThat(killNanos).as("killConnections of 40,000 ids, ns").isLessThan(10_000_000_000L);
+            // linear: well under a second here; the quadratic parse took 20.7 s. 3 s leaves room for a loaded CI machine
+            System.out.printf("killConnections of 40,000 ids: %d ms; slowest bystander ping+find: %d ms%n",
+                    killNanos / 1_000_000, maxPingNanos.get() / 1_000_000);
+            assertThat(killNanos).as("killConnections of 40,000 ids, ns").isLessThan(3_000_000_000L);
             await().untilAsserted(() -> assertThat(victimIds).allSatisfy(
                     id -> assertThat(sluice.server().registry().find(id)).isNull()));
         }
