@@ -345,7 +345,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 if (auth == null) {
                     auth = new AuthState();
                 }
-                Authenticator.Step step = authenticator.start(start, db.asString().getValue(), auth, entry.clientAddress());
+                Authenticator.Step step = authenticator.startSpeculative(start, db.asString().getValue(), auth, entry.clientAddress());
                 if (step.reply().getNumber("ok").intValue() == 1) {
                     authenticated(step.authenticated());
                     BsonDocument reply = step.reply().clone();

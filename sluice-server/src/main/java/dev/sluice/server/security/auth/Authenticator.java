@@ -39,7 +39,10 @@ public final class Authenticator {
     private final UserDirectory users;
     private final ScramServer scram;
     private final FailureThrottle throttle;
-    private volatile long failures;
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong saslStarts = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong speculative = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong successes = new java.util.concurrent.atomic.AtomicLong();
 
     public Authenticator(UserDirectory users, ScramServer scram, FailureThrottle throttle) {
         this.users = users;
@@ -49,11 +52,37 @@ public final class Authenticator {
 
     /** Authentication failures since start (for serverStatus and metrics). */
     public long failures() {
-        return failures;
+        return failures.get();
+    }
+
+    /** Successful authentications since start. */
+    public long successes() {
+        return successes.get();
+    }
+
+    /** saslStart commands received (a separate round trip). */
+    public long saslStarts() {
+        return saslStarts.get();
+    }
+
+    /** Conversations started inside hello (speculativeAuthenticate: one round trip saved each). */
+    public long speculativeStarts() {
+        return speculative.get();
+    }
+
+    /** {@code speculativeAuthenticate} of a hello: a saslStart carried by the handshake. */
+    public Step startSpeculative(BsonDocument saslStart, String db, AuthState state, String clientAddress) {
+        speculative.incrementAndGet();
+        return begin(saslStart, db, state, clientAddress);
     }
 
     /** {@code saslStart} on database {@code db}. */
     public Step start(BsonDocument command, String db, AuthState state, String clientAddress) {
+        saslStarts.incrementAndGet();
+        return begin(command, db, state, clientAddress);
+    }
+
+    private Step begin(BsonDocument command, String db, AuthState state, String clientAddress) {
         BsonValue mechanismValue = command.get("mechanism");
         String mechanismName = mechanismValue != null && mechanismValue.isString() ? mechanismValue.asString().getValue() : null;
         Optional<ScramMechanism> mechanism = mechanismName == null ? Optional.empty() : ScramMechanism.byName(mechanismName);
@@ -138,6 +167,7 @@ public final class Authenticator {
             }
             subject = resolved.get();
             throttle.succeeded(host(clientAddress));
+            successes.incrementAndGet();
             AUDIT.info("authenticate user={} from={} mechanism={} outcome=ok", name, clientAddress,
                     conversation.mechanism().mechanismName());
             if (challenge.done()) {
@@ -148,7 +178,7 @@ public final class Authenticator {
     }
 
     private Step failure(AuthState state, String db, String user, String clientAddress, String detail, BsonDocument reply) {
-        failures++;
+        failures.incrementAndGet();
         long delay = throttle.failed(host(clientAddress));
         AUDIT.info("authenticate user={} from={} outcome=failed code={} detail=\"{}\"{}",
                 user == null ? "n/a" : user + "@" + (db == null ? "?" : db), clientAddress,

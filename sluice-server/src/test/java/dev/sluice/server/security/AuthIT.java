@@ -1,0 +1,232 @@
+package dev.sluice.server.security;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoSecurityException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCursor;
+import dev.sluice.server.config.ConfigFile;
+import dev.sluice.server.testing.SluiceHarness;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Users and roles end to end with the real Java driver: mongod's localhost exception, SCRAM-SHA-1
+ * and SCRAM-SHA-256 (with SASLprep), speculative authentication, authorization of forwarded and of
+ * Sluice's own commands, and Neo4j's own-connections rule for listConnections / killConnections.
+ */
+class AuthIT {
+    private static SluiceHarness sluice;
+    private static MongoClient admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sluice = SluiceHarness.start(null, ConfigFile.parse("security:\n  authorization: enabled\n", "test"));
+        // mongod's localhost exception: no user yet, a loopback connection may create the first one in admin
+        try (MongoClient anonymous = MongoClients.create(sluice.uri())) {
+            assertThat(anonymous.getDatabase("admin").runCommand(new Document("ping", 1)).get("ok", Number.class).intValue()).isEqualTo(1);
+            assertThatThrownBy(() -> anonymous.getDatabase("shop").getCollection("orders").find().first())
+                    .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(13));
+            anonymous.getDatabase("admin").runCommand(new Document("createUser", "root")
+                    .append("pwd", "rootpw").append("roles", List.of(new Document("role", "root").append("db", "admin"))));
+            // the exception closes once a user exists
+            assertThatThrownBy(() -> anonymous.getDatabase("admin").runCommand(new Document("createUser", "sneaky")
+                    .append("pwd", "x").append("roles", List.of("root"))))
+                    .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(13));
+        }
+        admin = MongoClients.create(sluice.uri("").replace("mongodb://", "mongodb://root:rootpw@") + "?authSource=admin&appName=rootApp");
+        var adminDb = admin.getDatabase("admin");
+        // the seeds' example, verbatim: a role with exactly the dropConnections action on the cluster
+        adminDb.runCommand(Document.parse("{createRole: 'dropConnectionsRole', privileges: [{resource: {cluster: true}, "
+                + "actions: ['dropConnections']}], roles: []}"));
+        adminDb.runCommand(Document.parse("{createUser: 'dropConnectionsUser', pwd: 'dropConnectionsUser', "
+                + "roles: ['dropConnectionsRole']}"));
+        admin.getDatabase("shop").runCommand(Document.parse("{createUser: 'app', pwd: 'apppw', roles: ['readWrite']}"));
+        admin.getDatabase("shop").runCommand(Document.parse("{createUser: 'reader', pwd: 'readerpw', roles: ['read']}"));
+        adminDb.runCommand(Document.parse("{createUser: 'sha1only', pwd: 'sha1pw', roles: ['readAnyDatabase'], mechanisms: ['SCRAM-SHA-1']}"));
+        adminDb.runCommand(new Document("createUser", "unicode").append("pwd", "p\u00E0ss\u2168w\u00F6rd")
+                .append("roles", List.of("readAnyDatabase")).append("mechanisms", List.of("SCRAM-SHA-256")));
+        admin.getDatabase("shop").getCollection("orders").insertOne(new Document("_id", 1).append("item", "tea"));
+        admin.getDatabase("secret").getCollection("plans").insertOne(new Document("_id", 1));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (sluice != null) {
+            sluice.close();
+        }
+    }
+
+    private static MongoClient as(String user, String password, String authSource, String options) {
+        String u = URLEncoder.encode(user, StandardCharsets.UTF_8);
+        String p = URLEncoder.encode(password, StandardCharsets.UTF_8);
+        return MongoClients.create(sluice.uri("").replace("mongodb://", "mongodb://" + u + ":" + p + "@")
+                + "?authSource=" + authSource + (options.isEmpty() ? "" : "&" + options));
+    }
+
+    private static int code(Runnable r) {
+        try {
+            r.run();
+        } catch (MongoCommandException e) {
+            return e.getErrorCode();
+        }
+        return 0;
+    }
+
+    @Test
+    void theSeedsDropConnectionsRoleCanDropAndAReadWriteUserGets13() {
+        Document drop = Document.parse("{dropConnections: 1, hostAndPort: ['127.0.0.1:1'], comment: 'test'}");
+        try (MongoClient dropper = as("dropConnectionsUser", "dropConnectionsUser", "admin", "");
+             MongoClient app = as("app", "apppw", "shop", "")) {
+            assertThat(dropper.getDatabase("admin").runCommand(drop).get("ok", Number.class).intValue()).isEqualTo(1);
+            assertThat(code(() -> app.getDatabase("admin").runCommand(drop))).isEqualTo(13);
+            assertThat(code(() -> dropper.getDatabase("shop").getCollection("orders").find().first())).isEqualTo(13);
+        }
+    }
+
+    @Test
+    void wrongPasswordGets18() {
+        try (MongoClient wrong = as("app", "nope", "shop", "serverSelectionTimeoutMS=3000")) {
+            assertThatThrownBy(() -> wrong.getDatabase("shop").getCollection("orders").find().first())
+                    .isInstanceOfSatisfying(MongoSecurityException.class, e ->
+                            assertThat(e.getCause()).isInstanceOfSatisfying(MongoCommandException.class, c -> {
+                                assertThat(c.getErrorCode()).isEqualTo(18);
+                                assertThat(c.getErrorMessage()).isEqualTo("Authentication failed.");
+                            }));
+        }
+        try (MongoClient unknown = as("nobody", "nope", "shop", "serverSelectionTimeoutMS=3000")) {
+            assertThatThrownBy(() -> unknown.getDatabase("shop").getCollection("orders").find().first())
+                    .isInstanceOfSatisfying(MongoSecurityException.class, e ->
+                            assertThat(((MongoCommandException) e.getCause()).getErrorMessage()).isEqualTo("Authentication failed."));
+        }
+    }
+
+    @Test
+    void scramSha1AndSha256BothWorkAndSaslPrepHandlesNonAsciiPasswords() {
+        try (MongoClient sha1 = as("sha1only", "sha1pw", "admin", "authMechanism=SCRAM-SHA-1");
+             MongoClient sha256 = as("app", "apppw", "shop", "authMechanism=SCRAM-SHA-256");
+             MongoClient unicode = as("unicode", "p\u00E0ss\u2168w\u00F6rd", "admin", "authMechanism=SCRAM-SHA-256");
+             MongoClient prepped = as("unicode", "p\u00E0ssIXw\u00F6rd", "admin", "authMechanism=SCRAM-SHA-256")) {
+            assertThat(sha1.getDatabase("shop").getCollection("orders").countDocuments()).isEqualTo(1);
+            assertThat(sha256.getDatabase("shop").getCollection("orders").countDocuments()).isEqualTo(1);
+            assertThat(unicode.getDatabase("shop").getCollection("orders").countDocuments()).isEqualTo(1);
+            // SASLprep maps U+2168 (ROMAN NUMERAL NINE) to "IX": the same password
+            assertThat(prepped.getDatabase("shop").getCollection("orders").countDocuments()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void speculativeAuthenticationSavesTheSaslStartRoundTrip() {
+        var auth = sluice.server().authenticator();
+        long saslStarts = auth.saslStarts();
+        long speculative = auth.speculativeStarts();
+        try (MongoClient app = as("app", "apppw", "shop", "authMechanism=SCRAM-SHA-256&maxPoolSize=1")) {
+            app.getDatabase("shop").getCollection("orders").find().first();
+        }
+        assertThat(auth.speculativeStarts()).isGreaterThan(speculative);
+        assertThat(auth.saslStarts()).as("no separate saslStart round trip").isEqualTo(saslStarts);
+    }
+
+    @Test
+    void builtInRolesAreEnforcedOnForwardedCommands() {
+        try (MongoClient reader = as("reader", "readerpw", "shop", "");
+             MongoClient app = as("app", "apppw", "shop", "")) {
+            var orders = reader.getDatabase("shop").getCollection("orders");
+            assertThat(orders.find().first()).isNotNull();
+            assertThat(code(() -> orders.insertOne(new Document("x", 1)))).isEqualTo(13);
+            assertThat(code(() -> reader.getDatabase("secret").getCollection("plans").find().first())).isEqualTo(13);
+            // $lookup from a database the user cannot read, $out into one it cannot write
+            assertThat(code(() -> app.getDatabase("shop").getCollection("orders").aggregate(List.of(
+                    Document.parse("{$lookup: {from: {db: 'secret', coll: 'plans'}, localField: '_id', foreignField: '_id', as: 'p'}}")))
+                    .first())).isEqualTo(13);
+            assertThat(code(() -> app.getDatabase("shop").getCollection("orders").aggregate(List.of(
+                    Document.parse("{$out: {db: 'secret', coll: 'stolen'}}"))).toCollection())).isEqualTo(13);
+            assertThat(code(() -> app.getDatabase("shop").runCommand(Document.parse(
+                    "{createUser: 'x', pwd: 'y', roles: ['readWrite']}")))).isEqualTo(13);
+            // readWrite works where granted
+            app.getDatabase("shop").getCollection("orders").insertOne(new Document("_id", 100));
+            app.getDatabase("shop").getCollection("orders").deleteOne(new Document("_id", 100));
+            // Sluice's own users are out of reach, even for root
+            assertThat(code(() -> admin.getDatabase("sluice").getCollection("users").find().first())).isEqualTo(13);
+        }
+    }
+
+    @Test
+    void anotherUsersCursorCannotBeContinued() {
+        for (int i = 2; i < 20; i++) {
+            admin.getDatabase("shop").getCollection("many").insertOne(new Document("_id", i));
+        }
+        try (MongoClient app = as("app", "apppw", "shop", "");
+             MongoClient reader = as("reader", "readerpw", "shop", "")) {
+            Document first = app.getDatabase("shop").runCommand(Document.parse("{find: 'many', batchSize: 2}"));
+            long id = first.get("cursor", Document.class).getLong("id");
+            assertThat(id).isNotZero();
+            assertThat(code(() -> reader.getDatabase("shop").runCommand(new Document("getMore", id).append("collection", "many"))))
+                    .isEqualTo(13);
+            assertThat(app.getDatabase("shop").runCommand(new Document("getMore", id).append("collection", "many"))
+                    .get("ok", Number.class).intValue()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aUserSeesAndKillsOnlyTheirOwnConnectionsAndAnAdminAll() {
+        try (MongoClient app = as("app", "apppw", "shop", "appName=appClient");
+             MongoClient reader = as("reader", "readerpw", "shop", "appName=readerClient")) {
+            app.getDatabase("shop").getCollection("orders").find().first();
+            reader.getDatabase("shop").getCollection("orders").find().first();
+            admin.getDatabase("admin").runCommand(new Document("ping", 1));
+            List<Document> appRows = rows(app);
+            assertThat(appRows).isNotEmpty().allSatisfy(r -> assertThat(r.getString("username")).isEqualTo("app@shop"));
+            List<Document> adminRows = rows(admin);
+            assertThat(adminRows).extracting(r -> r.getString("username")).contains("app@shop", "reader@shop", "root");
+            String readerConnection = adminRows.stream().filter(r -> "reader@shop".equals(r.getString("username")))
+                    .findFirst().orElseThrow().getString("connectionId");
+            // app may not see reader's connection: answered as absent
+            Document kill = app.getDatabase("admin").runCommand(new Document("killConnections", List.of(readerConnection)));
+            Document result = kill.getList("results", Document.class).get(0);
+            assertThat(result.getString("message")).isEqualTo("No connection found with this id");
+            assertThat(result.getString("username")).isEqualTo("n/a");
+            assertThat(sluice.server().registry().find(readerConnection)).isNotNull();
+            // root holds inprog and killop: sees and kills it
+            Document killed = admin.getDatabase("admin").runCommand(new Document("killConnections", List.of(readerConnection)));
+            assertThat(killed.getList("results", Document.class).get(0).getString("message")).isEqualTo("Connection found");
+            assertThat(killed.getList("results", Document.class).get(0).getString("username")).isEqualTo("reader@shop");
+        }
+    }
+
+    private static List<Document> rows(MongoClient client) {
+        Document reply = client.getDatabase("admin").runCommand(new Document("listConnections", 1).append("cursor",
+                new Document("batchSize", 10_000)));
+        return reply.get("cursor", Document.class).getList("firstBatch", Document.class);
+    }
+
+    @Test
+    void usersInfoShowsTheSeedsRoleAndHidesCredentialsUnlessAsked() {
+        Document info = admin.getDatabase("admin").runCommand(new Document("usersInfo", "dropConnectionsUser"));
+        Document user = info.getList("users", Document.class).get(0);
+        assertThat(user.getString("user")).isEqualTo("dropConnectionsUser");
+        assertThat(user.getList("roles", Document.class)).extracting(r -> r.getString("role")).containsExactly("dropConnectionsRole");
+        assertThat(user.containsKey("credentials")).isFalse();
+        Document withCredentials = admin.getDatabase("admin").runCommand(new Document("usersInfo", "dropConnectionsUser")
+                .append("showCredentials", true)).getList("users", Document.class).get(0);
+        assertThat(withCredentials.get("credentials", Document.class).keySet()).contains("SCRAM-SHA-256");
+        try (MongoCursor<Document> ignored = null) {
+            // a user without viewUser cannot read others' entries
+            try (MongoClient app = as("app", "apppw", "shop", "")) {
+                assertThat(code(() -> app.getDatabase("admin").runCommand(new Document("usersInfo", "root")))).isEqualTo(13);
+            }
+        }
+    }
+}
