@@ -95,13 +95,14 @@ final class DnsQueries implements AutoCloseable {
                          StringBuilder failures, CompletableFuture<DnsAnswer<T>> result) {
         if (index == servers.size()) {
             result.completeExceptionally(new SrvLookupException(name, "DNS " + type.name() + " look-up of '" + name
-                    + "' failed: " + failures + " (dnsServers " + servers + ", dnsTimeoutMS " + timeoutMs + ")"));
+                    + "' failed: " + failures + " (dnsServers " + show(servers) + ", dnsTimeoutMS " + timeoutMs
+                    + ")"));
             return;
         }
         InetSocketAddress server = servers.get(index);
         resolver.query(server, new DefaultDnsQuestion(name, type)).addListener(f -> {
             if (!f.isSuccess()) {
-                failures.append(failures.length() == 0 ? "" : "; ").append(server).append(": ")
+                failures.append(failures.length() == 0 ? "" : "; ").append(show(server)).append(": ")
                         .append(f.cause() instanceof DnsNameResolverTimeoutException
                                 ? "timed out after " + resolver.queryTimeoutMillis() + " ms"
                                 : String.valueOf(f.cause().getMessage()));
@@ -115,7 +116,7 @@ final class DnsQueries implements AutoCloseable {
                 DnsResponse response = envelope.content();
                 DnsResponseCode code = response.code();
                 if (code != DnsResponseCode.NOERROR && code != DnsResponseCode.NXDOMAIN) {
-                    failures.append(failures.length() == 0 ? "" : "; ").append(server).append(": answered ")
+                    failures.append(failures.length() == 0 ? "" : "; ").append(show(server)).append(": answered ")
                             .append(code.toString());
                     ask(name, type, decode, index + 1, failures, result);
                     return;
@@ -123,7 +124,7 @@ final class DnsQueries implements AutoCloseable {
                 result.complete(answer(name, type, decode, response, server));
             } catch (RuntimeException e) {
                 result.completeExceptionally(new SrvLookupException(name, "DNS " + type.name() + " look-up of '"
-                        + name + "': malformed answer from " + server + ": " + e.getMessage(), e));
+                        + name + "': malformed answer from " + show(server) + ": " + e.getMessage(), e));
             } finally {
                 envelope.release();
             }
@@ -144,8 +145,21 @@ final class DnsQueries implements AutoCloseable {
             records.add(decode.apply(raw));
             minTtl = minTtl < 0 ? r.timeToLive() : Math.min(minTtl, r.timeToLive());
         }
-        return new DnsAnswer<>(records, minTtl, response.code().toString(), server.getHostString() + ":"
-                + server.getPort());
+        return new DnsAnswer<>(records, minTtl, response.code().toString(), show(server));
+    }
+
+    /** "host:port" ("[v6]:port"), without InetSocketAddress's leading slash. */
+    static String show(InetSocketAddress a) {
+        String h = a.getHostString();
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
+    static String show(List<InetSocketAddress> list) {
+        StringBuilder b = new StringBuilder("[");
+        for (InetSocketAddress a : list) {
+            b.append(b.length() > 1 ? ", " : "").append(show(a));
+        }
+        return b.append(']').toString();
     }
 
     @Override
