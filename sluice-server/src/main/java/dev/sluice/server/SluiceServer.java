@@ -145,6 +145,7 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     private FrameBudget frameBudget;
+    private dev.sluice.server.security.auth.Authenticator authenticator;
 
     /**
      * maxBufferedFrameBytes, kept to at most a quarter of the direct-memory limit: the budget exists so
@@ -278,6 +279,11 @@ public final class SluiceServer implements AutoCloseable {
             UpstreamCluster c = cluster;
             return c != null && c.drop(hostAndPort);
         }
+    }
+
+    /** Wire-protocol authentication (counters for serverStatus and tests), or null when authentication is off. */
+    public dev.sluice.server.security.auth.Authenticator authenticator() {
+        return authenticator;
     }
 
     public PrometheusMeterRegistry meters() {
