@@ -65,8 +65,39 @@ final class UsersInfoFilter {
         return false;
     }
 
-    /** BSON equality, numbers compared by value across int, long, double and decimal. */
+    /**
+     * BSON equality as MongoDB's matcher has it: numbers compared by value across int, long, double
+     * and decimal, also inside documents (same field names in the same order) and arrays.
+     */
     private static boolean same(BsonValue a, BsonValue b) {
+        if (a.isDocument() && b.isDocument()) {
+            BsonDocument x = a.asDocument();
+            BsonDocument y = b.asDocument();
+            if (x.size() != y.size()) {
+                return false;
+            }
+            var xs = x.entrySet().iterator();
+            var ys = y.entrySet().iterator();
+            while (xs.hasNext()) {
+                Map.Entry<String, BsonValue> p = xs.next();
+                Map.Entry<String, BsonValue> q = ys.next();
+                if (!p.getKey().equals(q.getKey()) || !same(p.getValue(), q.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a.isArray() && b.isArray()) {
+            if (a.asArray().size() != b.asArray().size()) {
+                return false;
+            }
+            for (int i = 0; i < a.asArray().size(); i++) {
+                if (!same(a.asArray().get(i), b.asArray().get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
         if ((a.isNumber() || a.isDecimal128()) && (b.isNumber() || b.isDecimal128())) {
             try {
                 return decimal(a).compareTo(decimal(b)) == 0;
