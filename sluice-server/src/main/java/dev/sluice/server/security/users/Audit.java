@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * whatever else the server wants recorded (kills, drops, failed authentications). Lines are
  * {@code key=value} pairs in a fixed order, values quoted and escaped as JSON strings, so that a
  * name holding spaces, quotes or newlines cannot forge a line:
- * <pre>who="admin@admin" from="127.0.0.1:50312" action="createUser" target="alice@admin" outcome="ok"</pre>
+ * <pre>[audit] who="admin@admin" from="127.0.0.1:50312" action="createUser" target="alice@admin" outcome="ok"</pre>
  */
 public final class Audit {
     public static final String LOGGER_NAME = "sluice.audit";
@@ -23,7 +23,7 @@ public final class Audit {
 
     /** An audit log writing to {@value #LOGGER_NAME}. */
     public Audit() {
-        this(event -> LOG.info(format(event)));
+        this(event -> LOG.info("[audit] {}", format(event)));
     }
 
     /** An audit log handing events to {@code sink} (tests; other destinations). */

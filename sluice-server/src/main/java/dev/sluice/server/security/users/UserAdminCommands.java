@@ -16,7 +16,8 @@ import java.util.Set;
  * mongod's user and role management commands over a {@link UserStore}: createUser, updateUser,
  * dropUser, dropAllUsersFromDatabase, usersInfo, grantRolesToUser, revokeRolesFromUser, createRole,
  * updateRole, dropRole, dropAllRolesFromDatabase, rolesInfo, grantRolesToRole, revokeRolesFromRole,
- * grantPrivilegesToRole, revokePrivilegesFromRole. Replies and errors are mongod's.
+ * grantPrivilegesToRole, revokePrivilegesFromRole, and invalidateUserCache (which re-reads the
+ * storage at once). Replies and errors are mongod's.
  *
  * <p>The caller has already authorized the command ({@code CommandAuthorizer}); this class does not
  * check again. {@link #execute} blocks on the user storage (run it off the event loops). Every
@@ -24,12 +25,14 @@ import java.util.Set;
  */
 public final class UserAdminCommands {
     private static final Logger LOG = LoggerFactory.getLogger(UserAdminCommands.class);
-    private static final Set<String> READS = Set.of("usersInfo", "rolesInfo");
+    /** Commands that change nothing, so are not audited. */
+    private static final Set<String> READS = Set.of("usersInfo", "rolesInfo", "invalidateUserCache");
     private static final Set<String> COMMANDS = Set.of("createUser", "updateUser", "dropUser",
             "dropAllUsersFromDatabase", "usersInfo", "grantRolesToUser", "revokeRolesFromUser", "createRole",
             "updateRole", "dropRole", "dropAllRolesFromDatabase", "rolesInfo", "grantRolesToRole",
-            "revokeRolesFromRole", "grantPrivilegesToRole", "revokePrivilegesFromRole");
+            "revokeRolesFromRole", "grantPrivilegesToRole", "revokePrivilegesFromRole", "invalidateUserCache");
 
+    private final UserStore store;
     private final UserCommands users;
     private final RoleCommands roles;
     private final UsersInfo usersInfo;
@@ -42,7 +45,7 @@ public final class UserAdminCommands {
      *                             made through the localhost exception
      */
     public UserAdminCommands(UserStore store, Audit audit, boolean authorizationEnabled, SecureRandom random) {
-        Objects.requireNonNull(store, "store");
+        this.store = Objects.requireNonNull(store, "store");
         this.users = new UserCommands(store, Objects.requireNonNull(random, "random"));
         this.roles = new RoleCommands(store);
         this.usersInfo = new UsersInfo(store);
@@ -103,6 +106,11 @@ public final class UserAdminCommands {
             case "grantPrivilegesToRole": return roles.grantPrivilegesToRole(command, database);
             case "revokePrivilegesFromRole": return roles.revokePrivilegesFromRole(command, database);
             case "rolesInfo": return rolesInfo.run(command, database);
+            case "invalidateUserCache":
+                // mongod drops its cache; Sluice re-reads its storage now (other Sluices' changes included).
+                new CommandFields(commandName, command, Set.of());
+                store.refresh();
+                return ok();
             default:
                 throw new CommandError(59, "CommandNotFound", "no such command: '" + commandName + "'");
         }

@@ -48,7 +48,7 @@ public final class UserSnapshot {
                 StoredUser user = StoredUser.fromDocument(document);
                 users.put(user.name(), user);
             } catch (RuntimeException e) {
-                onBadDocument.accept("sluice.users " + document.get("_id"), e.getMessage());
+                onBadDocument.accept("sluice.users " + idOf(document), e.getMessage());
             }
         }
         Map<RoleName, RoleDefinition> roles = new LinkedHashMap<>();
@@ -57,10 +57,15 @@ public final class UserSnapshot {
                 RoleDefinition role = RoleDocuments.fromDocument(document);
                 roles.put(role.name(), role);
             } catch (RuntimeException e) {
-                onBadDocument.accept("sluice.roles " + document.get("_id"), e.getMessage());
+                onBadDocument.accept("sluice.roles " + idOf(document), e.getMessage());
             }
         }
         return new UserSnapshot(users, roles);
+    }
+
+    private static String idOf(BsonDocument document) {
+        org.bson.BsonValue id = document.get("_id");
+        return id != null && id.isString() ? "_id \"" + id.asString().getValue() + "\"" : "_id " + id;
     }
 
     /** This snapshot with {@code changes} applied in order (one copy, whatever their number). */
