@@ -25,6 +25,19 @@ import dev.sluice.server.config.DescriptorBudget;
 import dev.sluice.server.config.Exposure;
 import dev.sluice.server.config.ServerSettings;
 import dev.sluice.server.wire.FrameBudget;
+import dev.sluice.server.admin.AdminReply;
+import dev.sluice.server.route.InternalCommands;
+import dev.sluice.server.security.auth.Authenticator;
+import dev.sluice.server.security.auth.CommandGate;
+import dev.sluice.server.security.auth.FailureThrottle;
+import dev.sluice.server.security.scram.ScramServer;
+import dev.sluice.server.security.scram.ScramServerSettings;
+import dev.sluice.server.security.users.Audit;
+import dev.sluice.server.security.users.BackendUserStorage;
+import dev.sluice.server.security.users.UserAdminCommands;
+import dev.sluice.server.security.users.UserStore;
+import java.security.SecureRandom;
+import java.time.Duration;
 import dev.sluice.server.config.SluiceConfig;
 import dev.sluice.server.config.UpstreamSettings;
 import dev.sluice.server.embedded.EmbeddedBackend;
@@ -124,11 +137,12 @@ public final class SluiceServer implements AutoCloseable {
         for (String name : settings.compressors()) {
             compressors.add(Compressor.byName(name));
         }
+        CommandGate gate = startSecurity();
         SessionServices services = new SessionServices(registry, router, cleanup,
                 new HelloResponder(clock, settings.maxMessageSizeBytes(), sessions::logicalSessionTimeoutMinutes),
                 localCommands(), cluster,
                 List.copyOf(compressors), settings.maxMessageSizeBytes(), System::nanoTime,
-                settings.limits().loginTimeoutMS());
+                settings.limits().loginTimeoutMS(), authenticator, gate);
         frameBudget = new FrameBudget(frameBudgetBytes(), (holder, held, max) -> {
             registry.recordLimitClose("mongodb", "maxBufferedFrameBytes");
             LOG.warn("[mongodb] closing a connection holding {} bytes of incomplete messages: all connections together "
@@ -145,7 +159,7 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     private FrameBudget frameBudget;
-    private dev.sluice.server.security.auth.Authenticator authenticator;
+    private Authenticator authenticator;
 
     /**
      * maxBufferedFrameBytes, kept to at most a quarter of the direct-memory limit: the budget exists so
@@ -162,6 +176,41 @@ public final class SluiceServer implements AutoCloseable {
         }
         return configured;
     }
+
+    private UserStore users;
+    private UserAdminCommands userAdmin;
+
+    /**
+     * With authentication on: the user store (Sluice's own users, in the backend's {@code sluice}
+     * database, reloaded every few seconds), SCRAM authentication and the command gate. Off: a gate
+     * that lets everything through, and user commands go upstream as any other command.
+     */
+    private CommandGate startSecurity() {
+        if (!settings.authorization()) {
+            return new CommandGate(dev.sluice.server.security.UserDirectory.EMPTY, false);
+        }
+        users = new UserStore(new BackendUserStorage(new InternalCommands(router, PooledByteBufAllocator.DEFAULT, 10_000),
+                Duration.ofSeconds(10)), Duration.ofSeconds(USER_REFRESH_SECONDS));
+        try {
+            users.refresh();
+        } catch (RuntimeException e) {
+            LOG.warn("[security] cannot read the users from the upstream yet ({}); retrying every {} s. Until they are "
+                    + "read nobody can authenticate and the localhost exception stays closed", e.getMessage(), USER_REFRESH_SECONDS);
+        }
+        users.start();
+        extras.add(0, users);
+        SecureRandom random = new SecureRandom();
+        authenticator = new Authenticator(users, new ScramServer(ScramServerSettings.defaults(), random),
+                new FailureThrottle(System::nanoTime));
+        userAdmin = new UserAdminCommands(users, new Audit(), true, random);
+        LOG.info("[security] authorization enabled: clients authenticate with SCRAM-SHA-256 / SCRAM-SHA-1 to Sluice's users "
+                + "({}{})", users.isEmpty() ? "no user yet: the localhost exception lets a loopback client create the first "
+                + "one in admin" : "users loaded", "");
+        return new CommandGate(users, true);
+    }
+
+    /** How often each Sluice re-reads the users (others may have changed them). */
+    private static final int USER_REFRESH_SECONDS = 5;
 
     /** Bytes held now in incomplete client messages (all connections). */
     public long bufferedFrameBytes() {
@@ -209,7 +258,8 @@ public final class SluiceServer implements AutoCloseable {
      * serverStatus, and getMore/killCursors on listConnections' cursors), run on the admin thread.
      */
     private LocalCommands localCommands() {
-        connectionAdmin = new ConnectionAdmin(registry, pools);
+        connectionAdmin = new ConnectionAdmin(registry, pools, System::nanoTime, settings.authorization()
+                ? new dev.sluice.server.admin.SubjectAccessPolicy() : dev.sluice.server.admin.AccessPolicy.EVERYONE_IS_ADMIN);
         AdminSettings adminSettings = new AdminSettings(settings.maxIncomingConnections(), Version.VERSION,
                 hostName(), startTime, settings.limits().maxAdminIds());
         AdminCommands admin = new AdminCommands(registry, connectionAdmin, adminSettings, clock);
@@ -218,12 +268,18 @@ public final class SluiceServer implements AutoCloseable {
         return new LocalCommands() {
             @Override
             public boolean handles(String commandName, BsonDocument command, String database) {
-                return admin.handles(commandName, command, database);
+                return admin.handles(commandName, command, database)
+                        || (userAdmin != null && userAdmin.handles(commandName));
             }
 
             @Override
             public CompletionStage<Reply> execute(String commandName, BsonDocument command, String database,
                                                   ConnectionEntry caller) {
+                if (userAdmin != null && userAdmin.handles(commandName)) {
+                    return executor.submit(commandName, () -> new AdminReply(userAdmin.execute(commandName, command,
+                            database, caller.subject(), caller.clientAddress()), () -> { }))
+                            .thenApply(r -> new Reply(r.reply(), r.afterReply()));
+                }
                 return executor.submit(commandName, () -> admin.execute(commandName, command, database, caller))
                         .thenApply(r -> new Reply(r.reply(), r.afterReply()));
             }

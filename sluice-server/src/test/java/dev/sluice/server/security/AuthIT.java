@@ -173,9 +173,9 @@ class AuthIT {
             Document first = app.getDatabase("shop").runCommand(Document.parse("{find: 'many', batchSize: 2}"));
             long id = first.get("cursor", Document.class).getLong("id");
             assertThat(id).isNotZero();
-            assertThat(code(() -> reader.getDatabase("shop").runCommand(new Document("getMore", id).append("collection", "many"))))
+            assertThat(code(() -> reader.getDatabase("shop").runCommand(new Document("getMore", id).append("collection", "many").append("batchSize", 2))))
                     .isEqualTo(13);
-            assertThat(app.getDatabase("shop").runCommand(new Document("getMore", id).append("collection", "many"))
+            assertThat(app.getDatabase("shop").runCommand(new Document("getMore", id).append("collection", "many").append("batchSize", 2))
                     .get("ok", Number.class).intValue()).isEqualTo(1);
         }
     }
