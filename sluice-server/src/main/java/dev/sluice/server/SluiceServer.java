@@ -203,6 +203,13 @@ public final class SluiceServer implements AutoCloseable {
         authenticator = new Authenticator(users, new ScramServer(ScramServerSettings.defaults(), random),
                 new FailureThrottle(System::nanoTime));
         userAdmin = new UserAdminCommands(users, new Audit(), true, random);
+        Authenticator auth = authenticator;
+        io.micrometer.core.instrument.FunctionCounter.builder("sluice.authentications", auth, Authenticator::successes)
+                .description("Client authentications by outcome").tag("outcome", "success").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("sluice.authentications", auth, Authenticator::failures)
+                .description("Client authentications by outcome").tag("outcome", "failure").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("sluice.authentications.speculative", auth,
+                Authenticator::speculativeStarts).description("SCRAM conversations started inside hello").register(meters);
         LOG.info("[security] authorization enabled: clients authenticate with SCRAM-SHA-256 / SCRAM-SHA-1 to Sluice's users "
                 + "({}{})", users.isEmpty() ? "no user yet: the localhost exception lets a loopback client create the first "
                 + "one in admin" : "users loaded", "");

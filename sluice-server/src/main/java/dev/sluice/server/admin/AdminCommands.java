@@ -98,7 +98,7 @@ public final class AdminCommands {
                     return kill(ArrayArguments.strings(command.get(KILL_CONNECTIONS), KILL_CONNECTIONS, maxAdminIds),
                             caller);
                 case KILL_CONNECTION: return kill(List.of(id(command)), caller);
-                case DROP_CONNECTIONS: return AdminReply.of(dropConnections(command));
+                case DROP_CONNECTIONS: return AdminReply.of(dropConnections(command, caller));
                 case CONN_POOL_STATS: return AdminReply.of(BsonViews.pools(admin.pools()).append("ok", OK));
                 default: return AdminReply.of(serverStatus.build());
             }
@@ -153,11 +153,11 @@ public final class AdminCommands {
         return value.asString().getValue();
     }
 
-    private BsonDocument dropConnections(BsonDocument command) {
+    private BsonDocument dropConnections(BsonDocument command, ConnectionEntry caller) {
         List<String> hosts = ArrayArguments.strings(command.get("hostAndPort"), DROP_CONNECTIONS + ".hostAndPort",
                 maxAdminIds);
         BsonValue comment = command.get("comment");
-        admin.drop(hosts, comment == null ? null : json(comment));
+        admin.drop(hosts, comment == null ? null : json(comment), caller);
         return new BsonDocument("ok", OK);
     }
 

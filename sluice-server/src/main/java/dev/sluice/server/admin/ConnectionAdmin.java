@@ -27,6 +27,7 @@ public final class ConnectionAdmin {
     private final PoolDirectory pools;
     private final LongSupplier nanoTime;
     private final AccessPolicy access;
+    private static final dev.sluice.server.security.users.Audit AUDIT = new dev.sluice.server.security.users.Audit();
 
     /** Everyone is admin; {@code currentOpRunningMillis} measured with {@link System#nanoTime()}. */
     public ConnectionAdmin(ConnectionRegistry registry, PoolDirectory pools) {
@@ -83,6 +84,10 @@ public final class ConnectionAdmin {
                 continue;
             }
             String reason = "killed by " + (caller == null ? "an operator" : caller.connectionId());
+            AUDIT.record(dev.sluice.server.security.users.AuditEvent.who(caller == null ? null : caller.subject(),
+                            caller != null && caller.subject() != null), caller == null ? "in-process" : caller.clientAddress(),
+                    "killConnection", id + (target.username() == null ? "" : " (user " + target.username() + ")"),
+                    dev.sluice.server.security.users.AuditEvent.OK);
             if (target == caller) {
                 log.info("[admin] {} asked to kill its own connection; closing it after the reply", id);
                 afterReply = () -> target.kill(reason);
@@ -103,6 +108,11 @@ public final class ConnectionAdmin {
      * @return the hosts whose pool was dropped
      */
     public List<String> drop(List<String> hostAndPort, Object comment) {
+        return drop(hostAndPort, comment, null);
+    }
+
+    /** As {@link #drop(List, Object)}, on behalf of {@code caller} (for the audit log; null: in-process). */
+    public List<String> drop(List<String> hostAndPort, Object comment, ConnectionEntry caller) {
         Set<String> valid = new LinkedHashSet<>();
         for (String text : hostAndPort) {
             HostAndPort.parse(text).ifPresent(valid::add);
@@ -115,6 +125,9 @@ public final class ConnectionAdmin {
         }
         log.info("[admin] dropConnections hostAndPort={} comment={}: dropped pools of {}; no pool for {}",
                 head(hostAndPort), comment, dropped, head(minus(valid, dropped)));
+        AUDIT.record(dev.sluice.server.security.users.AuditEvent.who(caller == null ? null : caller.subject(),
+                        caller != null && caller.subject() != null), caller == null ? "in-process" : caller.clientAddress(),
+                "dropConnections", String.valueOf(head(new ArrayList<>(valid))), dev.sluice.server.security.users.AuditEvent.OK);
         return dropped;
     }
 

@@ -15,8 +15,6 @@ import org.bson.BsonDouble;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.BsonValue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +28,7 @@ import java.util.Optional;
  * computes a few HMACs per step.
  */
 public final class Authenticator {
-    private static final Logger AUDIT = LoggerFactory.getLogger("sluice.audit");
+    private static final dev.sluice.server.security.users.Audit AUDIT = new dev.sluice.server.security.users.Audit();
 
     /** The outcome of one step: the reply, the user once authenticated, and how long to hold a failure's reply. */
     public record Step(BsonDocument reply, Subject authenticated, long delayMS) {
@@ -168,8 +166,8 @@ public final class Authenticator {
             subject = resolved.get();
             throttle.succeeded(host(clientAddress));
             successes.incrementAndGet();
-            AUDIT.info("authenticate user={} from={} mechanism={} outcome=ok", name, clientAddress,
-                    conversation.mechanism().mechanismName());
+            AUDIT.record(name.toString(), String.valueOf(clientAddress), "authenticate " + conversation.mechanism().mechanismName(),
+                    name.toString(), dev.sluice.server.security.users.AuditEvent.OK);
             if (challenge.done()) {
                 state.end();
             }
@@ -180,9 +178,10 @@ public final class Authenticator {
     private Step failure(AuthState state, String db, String user, String clientAddress, String detail, BsonDocument reply) {
         failures.incrementAndGet();
         long delay = throttle.failed(host(clientAddress));
-        AUDIT.info("authenticate user={} from={} outcome=failed code={} detail=\"{}\"{}",
-                user == null ? "n/a" : user + "@" + (db == null ? "?" : db), clientAddress,
-                reply.getInt32("code").getValue(), detail, delay > 0 ? " delayedMS=" + delay : "");
+        String claimed = user == null ? "n/a" : user + "@" + (db == null ? "?" : db);
+        AUDIT.record("n/a", String.valueOf(clientAddress), "authenticate", claimed,
+                dev.sluice.server.security.users.AuditEvent.error(reply.getInt32("code").getValue(),
+                        reply.getString("codeName").getValue()) + " (" + detail + ")" + (delay > 0 ? "; reply delayed " + delay + " ms" : ""));
         return new Step(reply, null, delay);
     }
 
