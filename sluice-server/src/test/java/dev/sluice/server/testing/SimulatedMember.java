@@ -182,7 +182,11 @@ public final class SimulatedMember {
         listening.close().syncUninterruptibly();
         List<ChannelFuture> closing = new ArrayList<>();
         for (Channel ch : connections) {
-            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            try {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0); // close with a reset, as a killed process does
+            } catch (io.netty.channel.ChannelException alreadyClosed) {
+                // closed meanwhile: nothing to reset
+            }
             closing.add(ch.close());
         }
         closing.forEach(ChannelFuture::syncUninterruptibly);
