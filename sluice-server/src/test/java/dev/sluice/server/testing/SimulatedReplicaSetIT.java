@@ -173,13 +173,13 @@ class SimulatedReplicaSetIT {
         // the writeConcernError marks the primary Unknown while its state does not change: as against mongod, the
         // driver learns it is still primary from its next streamed hello, one heartbeat later
         connect(500);
-        collection().insertOne(new Document("_id", 0));
-        rs.failCommand(rs.member(0), FailCommand.on("insert").writeConcernError(91, "Replication is being shut down")
+        collection().insertOne(new Document("_id", 0).append("n", 0));
+        rs.failCommand(rs.member(0), FailCommand.on("update").writeConcernError(91, "Replication is being shut down")
                 .build());
-        collection().insertOne(new Document("x", 1)); // no _id: applied twice it would make two documents
-        assertThat(rs.member(0).commandCount("insert")).isEqualTo(3);
+        collection().updateOne(new Document("_id", 0), new Document("$inc", new Document("n", 1)));
+        assertThat(rs.member(0).commandCount("update")).isEqualTo(2);
         assertThat(rs.retriedWrites()).isEqualTo(1);
-        assertThat(collection().countDocuments(new Document("x", 1))).isEqualTo(1);
+        assertThat(collection().find().first()).containsEntry("n", 1); // applied twice it would be 2
     }
 
     @Test
@@ -189,21 +189,23 @@ class SimulatedReplicaSetIT {
             @Override
             public void commandSucceeded(CommandSucceededEvent event) {
                 // applied on member 0, its reply lost to a writeConcernError: member 2 is elected before the retry
-                if (event.getCommandName().equals("insert") && armed.compareAndSet(true, false)) {
+                if (event.getCommandName().equals("update") && armed.compareAndSet(true, false)) {
                     rs.stepDown(rs.member(0));
                     rs.elect(rs.member(2));
                 }
             }
         });
-        collection().insertOne(new Document("_id", 0));
-        rs.failCommand(rs.member(0), FailCommand.on("insert").writeConcernError(91, "Replication is being shut down")
+        collection().insertOne(new Document("_id", 0).append("n", 0));
+        rs.failCommand(rs.member(0), FailCommand.on("update").writeConcernError(91, "Replication is being shut down")
                 .build());
         armed.set(true);
-        collection().insertOne(new Document("x", 1));
+        collection().updateOne(new Document("_id", 0), new Document("$inc", new Document("n", 1)));
 
-        assertThat(rs.member(2).commandCount("insert")).isEqualTo(1);
+        assertThat(rs.member(0).commandCount("update")).isEqualTo(1);
+        assertThat(rs.member(2).commandCount("update")).isEqualTo(1);
         assertThat(rs.retriedWrites()).isEqualTo(1);
-        assertThat(collection().countDocuments(new Document("x", 1))).isEqualTo(1);
+        assertThat(collection().find().first()).containsEntry("n", 1); // applied twice it would be 2
+        assertThat(collection().countDocuments()).isEqualTo(1);
     }
 
     @Test
