@@ -279,10 +279,46 @@ class SimulatedReplicaSetTest {
     }
 
     @Test
-    void closeLeavesNoThreadOfItsOwn() {
-        rs.close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.isAlive() && t.getName().startsWith("sluice-simulated-rs")));
+    void closeStopsEveryThreadItStarted() {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        SimulatedReplicaSet other = SimulatedReplicaSet.start(2);
+        try (WireClient client = WireClient.connect(other.member(0))) {
+            client.command(cmd("count", "c", "db"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        other.close();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .filteredOn(t -> t.isAlive() && !before.contains(t)
+                        && (t.getName().startsWith("sluice-simulated-rs") || t.getName().startsWith("mongo-server")))
+                .isEmpty());
+    }
+
+    @Test
+    void passiveHiddenAndArbiterMembersAnswerAsConfigured() throws Exception {
+        SimulatedMember passive = rs.addMember(MemberRole.PASSIVE);
+        SimulatedMember hidden = rs.addMember(MemberRole.HIDDEN);
+        SimulatedMember arbiter = rs.addMember(MemberRole.ARBITER);
+        assertThat(rs.setVersion()).isEqualTo(4);
+        try (WireClient p = WireClient.connect(rs.member(0)); WireClient h = WireClient.connect(hidden);
+             WireClient a = WireClient.connect(arbiter)) {
+            BsonDocument primary = p.command(hello());
+            assertThat(primary.getArray("hosts")).hasSize(3);
+            assertThat(primary.getArray("passives")).containsExactly(new BsonString(passive.host()));
+            assertThat(primary.getArray("arbiters")).containsExactly(new BsonString(arbiter.host()));
+            BsonDocument hiddenHello = h.command(hello());
+            assertThat(hiddenHello.getBoolean("hidden").getValue()).isTrue();
+            assertThat(hiddenHello.getBoolean("passive").getValue()).isTrue();
+            assertThat(hiddenHello.getBoolean("secondary").getValue()).isTrue();
+            BsonDocument arbiterHello = a.command(hello());
+            assertThat(arbiterHello.getBoolean("arbiterOnly").getValue()).isTrue();
+            assertThat(arbiterHello.getBoolean("secondary").getValue()).isFalse();
+            assertThat(arbiterHello.containsKey("lastWrite")).isFalse();
+            assertThat(a.command(cmd("find", "c", "db").append("$readPreference",
+                    new BsonDocument("mode", new BsonString("secondary")))).getInt32("code").getValue()).isEqualTo(13436);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rs.elect(passive))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PASSIVE");
     }
 
     private static BsonDocument lsid(UUID id) {
