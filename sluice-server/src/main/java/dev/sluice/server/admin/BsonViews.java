@@ -91,13 +91,27 @@ final class BsonViews {
                     .append("generation", new BsonInt32(host.generation()))
                     .append("state", new BsonString(host.state())));
         }
+        BsonDocument pool = new BsonDocument()
+                .append("poolInUse", new BsonInt32(summary.totalInUse()))
+                .append("poolAvailable", new BsonInt32(summary.totalAvailable()))
+                .append("poolCreated", new BsonInt64(summary.totalCreated()))
+                .append("poolRefreshing", new BsonInt32(summary.totalRefreshing()));
+        for (String host : hosts.keySet()) {
+            pool.append(host, hosts.get(host));
+        }
         return new BsonDocument()
+                .append("numClientConnections", new BsonInt32(summary.totalInUse() + summary.totalAvailable()))
+                .append("numAScopedConnections", new BsonInt32(0))
                 .append("totalInUse", new BsonInt32(summary.totalInUse()))
                 .append("totalAvailable", new BsonInt32(summary.totalAvailable()))
                 .append("totalCreated", new BsonInt64(summary.totalCreated()))
                 .append("totalRefreshing", new BsonInt32(summary.totalRefreshing()))
                 .append("totalWaitQueueSize", new BsonInt32(summary.totalWaitQueueSize()))
-                .append("hosts", hosts);
+                .append("totalLeased", new BsonInt32(0))
+                .append("replicaSetMatchingStrategy", new BsonString("matchPrimaryNode"))
+                .append("pools", new BsonDocument("NetworkInterfaceSluice", pool))
+                .append("hosts", hosts)
+                .append("replicaSets", new BsonDocument());
     }
 
     static BsonValue string(String value) {

@@ -58,7 +58,16 @@ final class ServerStatusReport {
         for (String connector : KNOWN_CONNECTORS) {
             perConnector.put(connector, new int[2]);
         }
+        int awaiting = 0;
+        int exhaustHello = 0;
+        int exhaustIsMaster = 0;
         for (ConnectionEntry entry : entries) {
+            switch (entry.helloWait()) {
+                case 1 -> awaiting++;
+                case 2 -> { awaiting++; exhaustHello++; }
+                case 3 -> { awaiting++; exhaustIsMaster++; }
+                default -> { }
+            }
             int[] counts = perConnector.computeIfAbsent(entry.connector(), c -> new int[2]);
             counts[0]++;
             if (entry.status() == ConnectionStatus.RUNNING) {
@@ -71,7 +80,11 @@ final class ServerStatusReport {
                 .append("available", new BsonInt32(Math.max(0, settings.maxIncomingConnections() - current)))
                 .append("totalCreated", new BsonInt64(registry.totalAccepted(MONGODB)))
                 .append("rejected", new BsonInt64(registry.totalRejected(MONGODB)))
-                .append("active", new BsonInt32(perConnector.get(MONGODB)[1]));
+                .append("active", new BsonInt32(perConnector.get(MONGODB)[1]))
+                .append("threaded", new BsonInt32(current))
+                .append("exhaustIsMaster", new BsonInt32(exhaustIsMaster))
+                .append("exhaustHello", new BsonInt32(exhaustHello))
+                .append("awaitingTopologyChanges", new BsonInt32(awaiting));
 
         BsonDocument connectors = new BsonDocument();
         for (Map.Entry<String, int[]> e : perConnector.entrySet()) {
@@ -84,6 +97,8 @@ final class ServerStatusReport {
         PoolSummary summary = admin.pools();
         BsonDocument pools = BsonViews.pools(summary);
         pools.remove("hosts");
+        pools.remove("pools");
+        pools.remove("replicaSets");
         pools.append("hostCount", new BsonInt32(summary.hosts().size()));
 
         return new BsonDocument()

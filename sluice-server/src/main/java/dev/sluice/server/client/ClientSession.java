@@ -471,6 +471,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         busy = true;
         awaitingHello = await;
+        entry.helloWait(true, await.exhaust(), !"hello".equals(request.commandName()));
         ctx.executor().schedule(() -> helloDue(await), await.maxAwaitTimeMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
@@ -497,6 +498,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             ctx.executor().schedule(() -> helloDue(next), next.maxAwaitTimeMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } else {
             awaitingHello = null;
+            entry.helloWait(false, false, false);
             finishOperation();
         }
     }

@@ -21,6 +21,8 @@ public final class ConnectionEntry {
 
     private volatile String username;
     private volatile dev.sluice.server.security.authz.Subject subject;
+    /** 0: not waiting; 1: awaitable hello; 2: exhaust hello; 3: exhaust isMaster (serverStatus.connections). */
+    private volatile byte helloWait;
     private volatile String userAgent;
     private volatile String appName;
     private volatile String driver;
@@ -79,6 +81,14 @@ public final class ConnectionEntry {
     }
 
     public void username(String username) { this.username = username; }
+
+    /** What this connection's monitoring is doing: see {@link #helloWait(boolean, boolean)}. */
+    public int helloWait() { return helloWait; }
+
+    /** Records an awaitable hello in progress (or its end, with {@code waiting} false). */
+    public void helloWait(boolean waiting, boolean exhaust, boolean legacyName) {
+        helloWait = (byte) (!waiting ? 0 : !exhaust ? 1 : legacyName ? 3 : 2);
+    }
 
     /** Who authenticated on this connection, or null (not authenticated, or auth off). */
     public dev.sluice.server.security.authz.Subject subject() { return subject; }

@@ -376,7 +376,11 @@ class AdminCommandsTest {
                 .append("available", new BsonInt32(998))
                 .append("totalCreated", new BsonInt64(3))
                 .append("rejected", new BsonInt64(1))
-                .append("active", new BsonInt32(1)));
+                .append("active", new BsonInt32(1))
+                .append("threaded", new BsonInt32(2))
+                .append("exhaustIsMaster", new BsonInt32(0))
+                .append("exhaustHello", new BsonInt32(0))
+                .append("awaitingTopologyChanges", new BsonInt32(0)));
         BsonDocument sluice = reply.getDocument("sluice");
         assertThat(sluice.getDocument("connectors").getDocument("http").getInt32("current").getValue()).isEqualTo(1);
         assertThat(sluice.getDocument("pools").getInt32("totalInUse").getValue()).isEqualTo(2);
