@@ -86,7 +86,7 @@ final class AuthGate {
         }
         return done(AuthResults.unauthorized(request, SessionCookie.ids(request.headers()).isEmpty()
                 ? "authentication required: send HTTP Basic credentials of a Sluice user (curl -u user:password) "
-                + "or log in on the dashboard"
+                + "or log in on the dashboard" + (users.isEmpty() ? AuthResults.NO_USERS : "")
                 : "the dashboard session has expired or ended; log in again"));
     }
 
@@ -105,7 +105,7 @@ final class AuthGate {
                 return failure(error);
             }
             if (subject.isEmpty()) {
-                return AuthResults.authenticationFailed(request, credentials);
+                return AuthResults.authenticationFailed(request, credentials, users.isEmpty());
             }
             return authorized(request, access, subject.get(), null, entry, route);
         }, loop);

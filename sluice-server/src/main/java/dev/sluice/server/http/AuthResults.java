@@ -27,10 +27,19 @@ final class AuthResults {
     }
 
     /** 401 for a wrong user or password. */
-    static HttpResult authenticationFailed(ApiRequest request, BasicCredentials credentials) {
-        return unauthorized(request, "Authentication failed for user " + AuthAudit.quote(credentials.claimed())
-                + ": unknown user or wrong password");
+    static HttpResult authenticationFailed(ApiRequest request, BasicCredentials credentials, boolean noUsers) {
+        return unauthorized(request, failureMessage(credentials, noUsers));
     }
+
+    /** Why a password attempt failed; with no user at all, how to create the first one. */
+    static String failureMessage(BasicCredentials credentials, boolean noUsers) {
+        return "Authentication failed for user " + AuthAudit.quote(credentials.claimed())
+                + ": unknown user or wrong password" + (noUsers ? NO_USERS : "");
+    }
+
+    /** The hint while no user exists. */
+    static final String NO_USERS = " (no user exists yet: create the first one with createUser in the admin "
+            + "database through the mongodb connector, from localhost)";
 
     /** 403: the user lacks the action on the cluster (code 13 as on the wire, and the action named). */
     static HttpResult forbidden(ApiRequest request, Subject subject, RouteAccess access) {

@@ -104,8 +104,8 @@ public final class HttpConnector implements AutoCloseable {
             FailedLogins failures = new FailedLogins(clock, Duration.ofMillis(settings.requestTimeoutMS() / 2));
             Authenticator authenticator = new Authenticator(passwords, failures, audit);
             Sessions sessions = new Sessions(clock, random);
-            LoginRoutes login = new LoginRoutes(authenticator, sessions, new SessionCookie(access.secureConnector()),
-                    audit);
+            LoginRoutes login = new LoginRoutes(access.users(), authenticator, sessions,
+                    new SessionCookie(access.secureConnector()), audit);
             this.gate = new AuthGate(access.users(), settings.metricsWithoutAuth(), authenticator, sessions, login,
                     resources);
         } else {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.server.registry.ConnectionEntry;
+import dev.sluice.server.security.UserDirectory;
 import dev.sluice.server.security.authz.ActionType;
 import dev.sluice.server.security.authz.CommandPrivileges;
 import dev.sluice.server.security.authz.PrivilegeSet;
@@ -38,12 +39,15 @@ final class LoginRoutes {
     private static final ActionType[] ROUTE_ACTIONS = {ActionType.DROP_CONNECTIONS, ActionType.CONN_POOL_STATS,
             ActionType.SERVER_STATUS, ActionType.INPROG, ActionType.KILLOP};
 
+    private final UserDirectory users;
     private final Authenticator authenticator;
     private final Sessions sessions;
     private final SessionCookie cookie;
     private final AuthAudit audit;
 
-    LoginRoutes(Authenticator authenticator, Sessions sessions, SessionCookie cookie, AuthAudit audit) {
+    LoginRoutes(UserDirectory users, Authenticator authenticator, Sessions sessions, SessionCookie cookie,
+                AuthAudit audit) {
+        this.users = users;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.cookie = cookie;
@@ -71,14 +75,17 @@ final class LoginRoutes {
                         return AuthGate.failure(error);
                     }
                     if (subject.isEmpty()) {
-                        return HttpResult.error(HttpResponseStatus.UNAUTHORIZED, "Authentication failed for user "
-                                + AuthAudit.quote(credentials.claimed()) + ": unknown user or wrong password");
+                        return HttpResult.error(HttpResponseStatus.UNAUTHORIZED,
+                                AuthResults.failureMessage(credentials, users.isEmpty()));
                     }
                     return started(request, entry, subject.get());
                 }, loop);
     }
 
     private HttpResult started(ApiRequest request, ConnectionEntry entry, Subject subject) {
+        for (String previous : SessionCookie.ids(request.headers())) {
+            sessions.end(previous); // a login replaces the browser's session, never extends it
+        }
         Sessions.Started started = sessions.start(subject.user());
         entry.subject(subject);
         audit.loggedIn(subject.user(), request.from());
