@@ -37,19 +37,19 @@ final class AuthAudit {
     void failed(String claimed, InetSocketAddress from, String how, FailedLogins.Failure failure) {
         wrongCredentials.increment();
         log.info("[audit] http authentication failed: user {} from {} ({}): unknown user or wrong password; "
-                        + "{} in a row from {}, its next attempt waits {} ms", quote(claimed), Addresses.format(from), how,
-                failure.failures() == 1 ? "1 failure" : failure.failures() + " failures",
-                from.getAddress().getHostAddress(), failure.penalty().toMillis());
+                        + "{} in a row from {}, answered and its next attempt held {} ms", quote(claimed),
+                Addresses.format(from), how, failure.failures() == 1 ? "1 failure" : failure.failures() + " failures",
+                from.getAddress().getHostAddress(), failure.delay().toMillis());
     }
 
     /** Credentials that could not be read (another scheme, bad base64, empty user). */
     void malformed(String claimed, InetSocketAddress from, String how, String problem,
                    FailedLogins.Failure failure) {
         malformed.increment();
-        log.info("[audit] http authentication failed: user {} from {} ({}): {}; {} in a row from {}, its next "
-                        + "attempt waits {} ms", quote(claimed), Addresses.format(from), how, problem,
+        log.info("[audit] http authentication failed: user {} from {} ({}): {}; {} in a row from {}, answered and "
+                        + "its next attempt held {} ms", quote(claimed), Addresses.format(from), how, problem,
                 failure.failures() == 1 ? "1 failure" : failure.failures() + " failures",
-                from.getAddress().getHostAddress(), failure.penalty().toMillis());
+                from.getAddress().getHostAddress(), failure.delay().toMillis());
     }
 
     /** An attempt refused unchecked: its address failed too often lately. */

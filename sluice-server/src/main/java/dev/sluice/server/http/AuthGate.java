@@ -97,8 +97,8 @@ final class AuthGate {
         try {
             credentials = BasicCredentials.parse(header);
         } catch (BasicCredentials.Malformed e) {
-            authenticator.malformed(e.claimed(), request.from(), how, e.getMessage());
-            return done(AuthResults.unauthorized(request, e.getMessage()));
+            return authenticator.malformed(e.claimed(), request.from(), how, e.getMessage(), loop)
+                    .thenApply(later -> AuthResults.unauthorized(request, e.getMessage()));
         }
         return authenticator.attempt(credentials, request.from(), how, loop).handleAsync((subject, error) -> {
             if (error != null) {

@@ -8,16 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Slows down password guessing from one client address (IP, any port): after the k-th failed
- * attempt, the next attempt from that address is checked no sooner than {@link #penalty(int)} later
- * ({@value #FIRST_PENALTY_MS} ms, doubling, at most {@value #MAX_PENALTY_MS} ms). Attempts are
- * given slots one penalty apart, so parallel connections do not guess faster than one; an attempt
- * whose slot is more than {@code maxWait} away is refused at once (429). A success forgets the
- * address; so does {@value #FORGET_AFTER_MINUTES} minutes without a failure.
+ * Slows down password guessing from one client address (IP, any port): the k-th failure in a row is
+ * answered {@link #penalty(int)} after the attempt came ({@value #FIRST_PENALTY_MS} ms, doubling, at
+ * most {@value #MAX_PENALTY_MS} ms, and at most {@code maxWait}), and no attempt from that address is
+ * checked before then. Attempts sent in parallel get slots one penalty apart, so parallel
+ * connections guess no faster than one; an attempt whose slot is more than {@code maxWait} away is
+ * refused at once (429). A success forgets the address; so does {@value #FORGET_AFTER_MINUTES}
+ * minutes without a failure.
  *
  * <p>The table holds at most {@value #MAX_ADDRESSES} addresses; past that, the one used least
- * recently is dropped. Nothing here blocks: callers schedule the check after the returned wait.
- * Thread-safe (attempts arrive on several event loops); every call is O(1).
+ * recently is dropped. Nothing here blocks: callers schedule the check or the answer after the
+ * returned delay. Thread-safe (attempts arrive on several event loops); every call is O(1).
  */
 final class FailedLogins {
     static final long FIRST_PENALTY_MS = 250;
@@ -29,8 +30,8 @@ final class FailedLogins {
     record Admission(boolean admitted, Duration delay) {
     }
 
-    /** A failure recorded: how many in a row from that address, and how long the next attempt waits. */
-    record Failure(int failures, Duration penalty) {
+    /** A failure recorded: how many in a row from that address, and how long its answer (and the address) waits. */
+    record Failure(int failures, Duration delay) {
     }
 
     private static final class Entry {
@@ -66,7 +67,7 @@ final class FailedLogins {
         if (wait.compareTo(maxWait) > 0) {
             return new Admission(false, wait.minus(maxWait));
         }
-        entry.nextSlot = slot.plus(penalty(entry.failures));
+        entry.nextSlot = slot.plus(delay(entry.failures));
         return new Admission(true, wait);
     }
 
@@ -81,12 +82,12 @@ final class FailedLogins {
         }
         entry.failures++;
         entry.lastFailure = now;
-        Duration penalty = penalty(entry.failures);
-        Instant earliest = now.plus(penalty);
+        Duration delay = delay(entry.failures);
+        Instant earliest = now.plus(delay);
         if (earliest.isAfter(entry.nextSlot)) {
             entry.nextSlot = earliest;
         }
-        return new Failure(entry.failures, penalty);
+        return new Failure(entry.failures, delay);
     }
 
     /** A successful attempt: the address starts afresh. */
@@ -99,7 +100,13 @@ final class FailedLogins {
         return byAddress.size();
     }
 
-    /** How long the attempt after {@code failures} failures in a row waits. */
+    /** {@link #penalty}, at most maxWait. */
+    private Duration delay(int failures) {
+        Duration penalty = penalty(failures);
+        return penalty.compareTo(maxWait) > 0 ? maxWait : penalty;
+    }
+
+    /** How long the answer to the {@code failures}-th failure in a row, and the next attempt, wait. */
     static Duration penalty(int failures) {
         if (failures <= 0) {
             return Duration.ZERO;

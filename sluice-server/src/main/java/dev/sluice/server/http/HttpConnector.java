@@ -102,7 +102,7 @@ public final class HttpConnector implements AutoCloseable {
             this.passwords = new PasswordCheck(access.users(), random);
             // an attempt held longer than half the request timeout would meet the 408 first
             FailedLogins failures = new FailedLogins(clock, Duration.ofMillis(settings.requestTimeoutMS() / 2));
-            Authenticator authenticator = new Authenticator(passwords, failures, audit);
+            Authenticator authenticator = new Authenticator(clock, passwords, failures, audit);
             Sessions sessions = new Sessions(clock, random);
             LoginRoutes login = new LoginRoutes(access.users(), authenticator, sessions,
                     new SessionCookie(access.secureConnector()), audit);

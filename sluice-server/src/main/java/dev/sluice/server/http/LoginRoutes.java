@@ -66,8 +66,8 @@ final class LoginRoutes {
         } catch (ApiError e) {
             return done(HttpResult.error(e.status(), e.getMessage()));
         } catch (BasicCredentials.Malformed e) {
-            authenticator.malformed(e.claimed(), request.from(), "dashboard login", e.getMessage());
-            return done(HttpResult.error(HttpResponseStatus.UNAUTHORIZED, e.getMessage()));
+            return authenticator.malformed(e.claimed(), request.from(), "dashboard login", e.getMessage(), loop)
+                    .thenApply(later -> HttpResult.error(HttpResponseStatus.UNAUTHORIZED, e.getMessage()));
         }
         return authenticator.attempt(credentials, request.from(), "dashboard login", loop)
                 .handleAsync((subject, error) -> {

@@ -22,19 +22,28 @@ class FailedLoginsTest {
     }
 
     @Test
-    void theFirstAttemptWaitsForNothingAndEachFailureDoublesTheNextWaitUpToTheCap() {
+    void eachFailureInARowIsAnsweredTwiceAsLateUpToTheCapAndTheAddressIsHeldThatLong() {
         assertThat(logins.admit(attacker)).isEqualTo(new FailedLogins.Admission(true, Duration.ZERO));
         long[] expected = {250, 500, 1000, 2000, 4000, 5000, 5000};
         for (int i = 0; i < expected.length; i++) {
             FailedLogins.Failure failure = logins.failed(attacker);
             assertThat(failure.failures()).isEqualTo(i + 1);
-            assertThat(failure.penalty()).isEqualTo(Duration.ofMillis(expected[i]));
-            assertThat(logins.admit(attacker).delay()).as("wait after failure %d", i + 1)
-                    .isEqualTo(Duration.ofMillis(expected[i]));
-            clock.advance(Duration.ofMillis(expected[i]));
+            assertThat(failure.delay()).isEqualTo(Duration.ofMillis(expected[i]));
+            clock.advance(Duration.ofMillis(expected[i] - 1));
+            assertThat(logins.admit(someoneElse).delay()).as("other addresses are not slowed").isZero();
+            clock.advance(Duration.ofMillis(1));
+            assertThat(logins.admit(attacker).delay()).as("the next attempt, sent once the answer came").isZero();
         }
         assertThat(FailedLogins.penalty(Integer.MAX_VALUE)).isEqualTo(Duration.ofMillis(FailedLogins.MAX_PENALTY_MS));
-        assertThat(logins.admit(someoneElse).delay()).as("other addresses are not slowed").isZero();
+    }
+
+    @Test
+    void noDelayExceedsMaxWait() {
+        FailedLogins shortTimeout = new FailedLogins(clock, Duration.ofSeconds(1));
+        long[] expected = {250, 500, 1000, 1000, 1000};
+        for (long delay : expected) {
+            assertThat(shortTimeout.failed(attacker).delay()).isEqualTo(Duration.ofMillis(delay));
+        }
     }
 
     @Test
