@@ -2,7 +2,7 @@
 (function () {
   'use strict';
   var REFRESH_MS = 2000;
-  var state = { rows: [], sortKey: 'connectionId', sortDir: 1, filter: '', own: {} };
+  var state = { rows: [], sortKey: 'connectionId', sortDir: 1, filter: '', own: {}, session: null };
   // Sluice names the HTTP connection that served each response; those are this page's own
   var OWN_HEADER = 'X-Sluice-Connection-Id';
 
@@ -15,12 +15,57 @@
     return node;
   }
 
+  // X-Requested-With: a 401 then comes without WWW-Authenticate (no browser password dialog)
+  function headers(extra) {
+    var h = { Accept: 'application/json', 'X-Requested-With': 'fetch' };
+    Object.keys(extra || {}).forEach(function (k) { h[k] = extra[k]; });
+    if (state.session && state.session.csrfToken && extra && extra['Content-Type']) {
+      h['X-CSRF-Token'] = state.session.csrfToken; // required on every state-changing request of a session
+    }
+    return h;
+  }
+
+  // authorization on and the session gone (expired, logged out elsewhere): back to the login page
+  function loggedOut(r) {
+    if (r.status === 401 && state.session) window.location.replace('./');
+  }
+
   function getJson(path) {
-    return fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' }).then(function (r) {
+    return fetch(path, { headers: headers(), cache: 'no-store', credentials: 'same-origin' }).then(function (r) {
       noteOwn(r);
+      loggedOut(r);
       if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
       return r.json();
     });
+  }
+
+  // with authorization on, what the caller may do (GET api/session); 404: authorization is off
+  function loadSession() {
+    return fetch('api/session', { headers: headers(), cache: 'no-store', credentials: 'same-origin' })
+      .then(function (r) {
+        noteOwn(r);
+        if (r.status === 404) return null;
+        if (r.status === 401) { window.location.replace('./'); return null; }
+        if (!r.ok) throw new Error('api/session: HTTP ' + r.status);
+        return r.json();
+      })
+      .then(function (session) {
+        state.session = session;
+        if (session) {
+          $('#who').textContent = 'logged in as ' + session.username;
+          $('#who').hidden = false;
+          $('#logout').hidden = !session.csrfToken;
+        }
+      });
+  }
+
+  function may(action) {
+    return !state.session || state.session.actions[action];
+  }
+
+  // Kill is offered on one's own connections, and on everyone's with killop
+  function mayKill(row) {
+    return !state.session || state.session.canKillAll || row.username === state.session.username;
   }
 
   function noteOwn(response) {
@@ -83,7 +128,7 @@
       var td = el('td');
       if (state.own[r.connectionId]) {
         td.appendChild(el('span', { 'class': 'own', title: 'the connection this page uses' }, 'this page'));
-      } else {
+      } else if (mayKill(r)) {
         td.appendChild(el('button', { type: 'button', 'class': 'kill', 'data-id': r.connectionId,
           title: 'Close connection ' + r.connectionId }, 'Kill'));
       }
@@ -174,16 +219,20 @@
   }
 
   function refresh() {
-    return Promise.all([getJson('api/connections'), getJson('api/pools'), getJson('api/history')])
+    return Promise.all([getJson('api/connections'),
+      may('connPoolStats') ? getJson('api/pools') : null,
+      may('serverStatus') ? getJson('api/history') : null])
       .then(function (all) {
         state.rows = all[0];
         pruneOwn();
         renderConnections();
-        renderPools(all[1]);
-        renderHistory(all[2]);
+        if (all[1]) renderPools(all[1]);
+        else $('#pools').replaceChildren(el('p', { 'class': 'empty' }, 'Needs the connPoolStats action.'));
+        if (all[2]) renderHistory(all[2]);
+        $('#history-section').hidden = !all[2];
         var clients = state.rows.filter(function (r) { return r.connector !== 'http'; }).length;
-        $('#summary').textContent = clients + ' client connections · backend ' + all[1].totalInUse + ' in use, ' +
-          all[1].totalAvailable + ' available';
+        $('#summary').textContent = clients + ' client connections' + (all[1] ? ' · backend ' + all[1].totalInUse +
+          ' in use, ' + all[1].totalAvailable + ' available' : '');
         $('#status').textContent = '';
       })
       .catch(function (e) { $('#status').textContent = 'Cannot reach Sluice: ' + e.message; });
@@ -205,8 +254,12 @@
     button.disabled = true;
     // application/json on every state-changing request: Sluice refuses anything else (CSRF defence)
     fetch('api/connections/' + encodeURIComponent(id),
-      { method: 'DELETE', headers: { 'Content-Type': 'application/json', Accept: 'application/json' } })
-      .then(function (r) { noteOwn(r); return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      { method: 'DELETE', credentials: 'same-origin', headers: headers({ 'Content-Type': 'application/json' }) })
+      .then(function (r) {
+        noteOwn(r);
+        loggedOut(r);
+        return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+      })
       .then(function (res) {
         $('#status').textContent = res.ok ? '' : id + ': ' + res.body.message;
         state.rows = state.rows.filter(function (r) { return r.connectionId !== id; });
@@ -216,7 +269,15 @@
       .catch(function (e) { $('#status').textContent = 'Kill ' + id + ' failed: ' + e.message; button.disabled = false; });
   }
 
+  function logout() {
+    fetch('api/logout', { method: 'POST', credentials: 'same-origin', headers: headers({ 'Content-Type': 'application/json' }),
+      body: '{}' })
+      .then(function () { window.location.replace('./'); })
+      .catch(function (e) { $('#status').textContent = 'Log out failed: ' + e.message; });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    $('#logout').addEventListener('click', logout);
     $('#connections thead').addEventListener('click', function (ev) {
       var key = ev.target.dataset && ev.target.dataset.key;
       if (!key) return;
@@ -232,7 +293,11 @@
       state.filter = ev.target.value.trim().toLowerCase();
       renderConnections();
     });
-    refresh();
-    setInterval(refresh, REFRESH_MS);
+    loadSession()
+      .then(function () {
+        refresh();
+        setInterval(refresh, REFRESH_MS);
+      })
+      .catch(function (e) { $('#status').textContent = 'Cannot reach Sluice: ' + e.message; });
   });
 })();

@@ -304,9 +304,19 @@ public final class SluiceServer implements AutoCloseable {
         if (settings.http() == null) {
             return null;
         }
+        // with authorization on: the same users as the mongodb connector, and the same privileges
+        // (own connections; others' with inprog / killop). Until the user store is wired here, the
+        // directory is empty: no HTTP caller can authenticate (closed, never open).
+        dev.sluice.server.security.UserDirectory users = dev.sluice.server.security.UserDirectory.EMPTY;
+        dev.sluice.server.http.HttpAccess access = settings.authorization()
+                ? dev.sluice.server.http.HttpAccess.authenticated(users, false)
+                : dev.sluice.server.http.HttpAccess.open();
+        ConnectionAdmin httpAdmin = settings.authorization()
+                ? new ConnectionAdmin(registry, pools, System::nanoTime, new dev.sluice.server.admin.SubjectAccessPolicy())
+                : connectionAdmin;
         HttpConnector http = new HttpConnector(settings.http().toSocketAddress(), boss, workers,
-                transport.serverChannel(), registry, connectionAdmin, meters, metrics, history,
-                settings.httpSettings(), clock);
+                transport.serverChannel(), registry, httpAdmin, meters, metrics, history,
+                settings.httpSettings(), clock, access);
         InetSocketAddress bound = http.start();
         extras.add(http);
         LOG.info("[http] listening on http://{}:{}/ (dashboard, /api, /metrics)", bound.getHostString(), bound.getPort());

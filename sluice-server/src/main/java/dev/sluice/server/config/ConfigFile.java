@@ -35,6 +35,7 @@ import java.util.stream.Collectors;
  * httpRequestTimeoutMS: 10000
  * httpIdleTimeoutMS: 60000
  * httpAllowedHosts: [sluice.internal]
+ * httpMetricsWithoutAuth: false
  * alerts: {thresholdPercent: 80, hysteresisPercent: 10}
  * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false}
  * </pre>
@@ -45,7 +46,8 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
                          Long loginTimeoutMS, Long frameTimeoutMS, Long maxBufferedFrameBytes,
                          Integer maxUpstreamReplyBytes, Integer maxAdminIds,
                          Integer httpMaxConnections, Long httpRequestTimeoutMS, Long httpIdleTimeoutMS,
-                         List<String> httpAllowedHosts, Alerts alerts, Security security) {
+                         List<String> httpAllowedHosts, Alerts alerts, Security security,
+                         Boolean httpMetricsWithoutAuth) {
 
     /** {@code alerts:} section. */
     public record Alerts(Integer thresholdPercent, Integer hysteresisPercent) {
@@ -56,7 +58,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     }
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

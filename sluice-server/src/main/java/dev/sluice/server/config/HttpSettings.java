@@ -15,8 +15,13 @@ import java.util.Locale;
  * @param allowedHosts     extra names accepted in the {@code Host} header (lower case, without port),
  *                         beyond the bound address and, on loopback, localhost/127.0.0.1/[::1]
  *                         (default none)
+ * @param metricsWithoutAuth with authorization on, {@code GET /metrics} is answered without
+ *                         credentials (for a Prometheus that cannot send HTTP Basic); YAML
+ *                         {@code httpMetricsWithoutAuth}, default false (then it needs
+ *                         {@code serverStatus} on the cluster). No effect while authorization is off.
  */
-public record HttpSettings(int maxConnections, long requestTimeoutMS, long idleTimeoutMS, List<String> allowedHosts) {
+public record HttpSettings(int maxConnections, long requestTimeoutMS, long idleTimeoutMS, List<String> allowedHosts,
+                           boolean metricsWithoutAuth) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -35,7 +40,17 @@ public record HttpSettings(int maxConnections, long requestTimeoutMS, long idleT
                 }).toList();
     }
 
+    /** Limits and Host list only; {@code /metrics} needs credentials when authorization is on. */
+    public HttpSettings(int maxConnections, long requestTimeoutMS, long idleTimeoutMS, List<String> allowedHosts) {
+        this(maxConnections, requestTimeoutMS, idleTimeoutMS, allowedHosts, false);
+    }
+
     public static HttpSettings defaults() {
         return new HttpSettings(DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, List.of());
+    }
+
+    /** These settings with {@code httpMetricsWithoutAuth} set to {@code open}. */
+    public HttpSettings withMetricsWithoutAuth(boolean open) {
+        return new HttpSettings(maxConnections, requestTimeoutMS, idleTimeoutMS, allowedHosts, open);
     }
 }

@@ -47,7 +47,8 @@ public record SluiceConfig(ServerSettings server, String upstreamUri) {
                 or(f.httpMaxConnections(), dh.maxConnections()),
                 or(f.httpRequestTimeoutMS(), dh.requestTimeoutMS()),
                 or(f.httpIdleTimeoutMS(), dh.idleTimeoutMS()),
-                f.httpAllowedHosts() == null ? dh.allowedHosts() : f.httpAllowedHosts());
+                f.httpAllowedHosts() == null ? dh.allowedHosts() : f.httpAllowedHosts(),
+                Boolean.TRUE.equals(f.httpMetricsWithoutAuth()));
         boolean remote = allowRemote || (f.security() != null
                 && Boolean.TRUE.equals(f.security().allowUnauthenticatedRemoteAccess()));
         boolean authorization = auth || authorization(f.security());

@@ -37,13 +37,15 @@ final class ApiRoutes {
     private final PrometheusMeterRegistry meters;
     private final SluiceMetrics metrics;
     private final HistorySampler history;
-    private final StaticResources resources = new StaticResources();
+    private final StaticResources resources;
 
-    ApiRoutes(ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics, HistorySampler history) {
+    ApiRoutes(ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics, HistorySampler history,
+              StaticResources resources) {
         this.admin = admin;
         this.meters = meters;
         this.metrics = metrics;
         this.history = history;
+        this.resources = resources;
     }
 
     /** Answers one request; never throws. */

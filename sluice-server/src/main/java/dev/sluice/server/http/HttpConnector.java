@@ -17,12 +17,15 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one is closed at once and counted as rejected), {@code httpRequestTimeoutMS} per request,
  * {@code httpIdleTimeoutMS} between requests ({@link RequestDeadlines}), request line and headers
  * bounded by the codec, body by {@link #MAX_CONTENT_LENGTH}. Every request passes
- * {@link RequestGuard} (Host, Origin, Content-Type) before a route sees it.
+ * {@link RequestGuard} (Host, Origin, Content-Type) before a route sees it; with authorization on,
+ * then the {@link AuthGate} (HTTP Basic or a dashboard session, and the wire's privileges).
  */
 public final class HttpConnector implements AutoCloseable {
     /** Largest request body accepted (1 MiB); larger ones get 413. */
@@ -56,23 +60,58 @@ public final class HttpConnector implements AutoCloseable {
     private final RefusalLog refusals;
     private final AtomicInteger open = new AtomicInteger();
     private final RequestGuard guard;
+    private final AuthGate gate;
+    private final PasswordCheck passwords;
     private final ChannelGroup channels = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
+    /** Authorization off: every caller may do everything (as before authentication existed). */
     public HttpConnector(InetSocketAddress bind, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
                          Class<? extends ServerChannel> channelClass, ConnectionRegistry registry,
                          ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics,
                          HistorySampler history, HttpSettings settings, Clock clock) {
+        this(bind, bossGroup, workerGroup, channelClass, registry, admin, meters, metrics, history, settings, clock,
+                HttpAccess.open());
+    }
+
+    /**
+     * @param admin  with authorization on, an admin whose access policy reads the caller's subject
+     *               ({@link dev.sluice.server.admin.SubjectAccessPolicy}): the HTTP connection's
+     *               registry entry carries the authenticated caller's subject
+     * @param access who may use the connector ({@link HttpAccess#open()} when authorization is off)
+     */
+    public HttpConnector(InetSocketAddress bind, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+                         Class<? extends ServerChannel> channelClass, ConnectionRegistry registry,
+                         ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics,
+                         HistorySampler history, HttpSettings settings, Clock clock, HttpAccess access) {
         this.bind = Objects.requireNonNull(bind, "bind");
         this.bossGroup = Objects.requireNonNull(bossGroup, "bossGroup");
         this.workerGroup = Objects.requireNonNull(workerGroup, "workerGroup");
         this.channelClass = Objects.requireNonNull(channelClass, "channelClass");
         this.registry = Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(access, "access");
+        StaticResources resources = new StaticResources(access.authorization());
         this.routes = new ApiRoutes(Objects.requireNonNull(admin, "admin"), Objects.requireNonNull(meters, "meters"),
-                Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(history, "history"));
+                Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(history, "history"), resources);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.refusals = new RefusalLog(Objects.requireNonNull(clock, "clock"));
         this.guard = new RequestGuard(new HostCheck(bind, settings.allowedHosts()));
+        if (access.authorization()) {
+            SecureRandom random = new SecureRandom();
+            AuthAudit audit = new AuthAudit(meters);
+            this.passwords = new PasswordCheck(access.users(), random);
+            // an attempt held longer than half the request timeout would meet the 408 first
+            FailedLogins failures = new FailedLogins(clock, Duration.ofMillis(settings.requestTimeoutMS() / 2));
+            Authenticator authenticator = new Authenticator(clock, passwords, failures, audit);
+            Sessions sessions = new Sessions(clock, random);
+            LoginRoutes login = new LoginRoutes(access.users(), authenticator, sessions,
+                    new SessionCookie(access.secureConnector()), audit);
+            this.gate = new AuthGate(access.users(), settings.metricsWithoutAuth(), authenticator, sessions, login,
+                    resources);
+        } else {
+            this.passwords = null;
+            this.gate = null;
+        }
     }
 
     /**
@@ -103,7 +142,8 @@ public final class HttpConnector implements AutoCloseable {
                                         settings.idleTimeoutMS()))
                                 .addLast("codec", new HttpServerCodec(decoder))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_CONTENT_LENGTH))
-                                .addLast("api", new HttpRequestHandler(registry, guard, routes));
+                                .addLast("flow", new FlowControlHandler())
+                                .addLast("api", new HttpRequestHandler(registry, guard, routes, gate));
                     }
                 });
         try {
@@ -149,5 +189,8 @@ public final class HttpConnector implements AutoCloseable {
             serverChannel = null;
         }
         channels.close().syncUninterruptibly();
+        if (passwords != null) {
+            passwords.close();
+        }
     }
 }

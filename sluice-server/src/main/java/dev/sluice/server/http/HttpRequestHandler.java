@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -23,11 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * One HTTP connection: registers it in the {@link ConnectionRegistry} (connector "http") while it is
- * open, marks it Running while a request is handled, and answers requests through {@link ApiRoutes}.
- * Runs on the channel's event loop.
+ * open, marks it Running while a request is handled, and answers requests through {@link ApiRoutes},
+ * behind the {@link AuthGate} when authorization is on. Runs on the channel's event loop; an answer
+ * that waits for a password check is written from that loop too, and the connection reads no
+ * further request until it is out.
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String CONNECTOR = "http";
@@ -39,12 +44,15 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final ConnectionRegistry registry;
     private final RequestGuard guard;
     private final ApiRoutes routes;
+    private final AuthGate gate;
     private ConnectionEntry entry;
 
-    HttpRequestHandler(ConnectionRegistry registry, RequestGuard guard, ApiRoutes routes) {
+    /** @param gate authentication and authorization, or null when authorization is off */
+    HttpRequestHandler(ConnectionRegistry registry, RequestGuard guard, ApiRoutes routes, AuthGate gate) {
         this.registry = registry;
         this.guard = guard;
         this.routes = routes;
+        this.gate = gate;
     }
 
     @Override
@@ -69,24 +77,71 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        HttpResult result;
+        HttpVersion version = request.protocolVersion();
         String userAgent = request.headers().get(HttpHeaderNames.USER_AGENT);
         if (userAgent != null) {
             entry.userAgent(userAgent);
         }
         if (request.decoderResult().isFailure()) {
-            keepAlive = false;
-            result = decoderFailure(request.decoderResult().cause());
-        } else {
-            HttpResult refusal = guard.refusal(request, request.content().readableBytes(),
-                    (InetSocketAddress) ctx.channel().localAddress());
-            result = refusal != null ? refusal : route(request);
+            write(ctx, version, false, decoderFailure(request.decoderResult().cause()));
+            return;
         }
-        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), result.status(),
+        HttpResult refusal = guard.refusal(request, request.content().readableBytes(),
+                (InetSocketAddress) ctx.channel().localAddress());
+        if (refusal != null) {
+            write(ctx, version, keepAlive, refusal);
+            return;
+        }
+        HttpMethod method = request.method();
+        String path = new QueryStringDecoder(request.uri()).path();
+        byte[] body = ByteBufUtil.getBytes(request.content());
+        entry.operationStarted(method.toString(), path, System.nanoTime());
+        entry.addBytesIn(body.length);
+        Supplier<HttpResult> route = () -> routes.handle(method, path, body, entry);
+        if (gate == null) {
+            HttpResult result;
+            try {
+                result = route.get();
+            } finally {
+                entry.operationFinished();
+            }
+            write(ctx, version, keepAlive, result);
+            return;
+        }
+        ApiRequest api = new ApiRequest(method, path, request.headers().copy(), body,
+                (InetSocketAddress) ctx.channel().remoteAddress());
+        CompletableFuture<HttpResult> answer = gate.handle(api, entry, ctx.executor(), route);
+        if (answer.isDone()) {
+            answered(ctx, version, keepAlive, answer);
+            return;
+        }
+        // a password check or a slowdown is pending: hold the connection's next requests (the
+        // FlowControlHandler before this one queues them) so that answers keep the requests' order
+        ctx.channel().config().setAutoRead(false);
+        answer.whenComplete((result, error) -> ctx.executor().execute(() -> {
+            answered(ctx, version, keepAlive, answer);
+            ctx.channel().config().setAutoRead(true);
+        }));
+    }
+
+    private void answered(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive,
+                          CompletableFuture<HttpResult> answer) {
+        entry.operationFinished();
+        HttpResult result;
+        try {
+            result = answer.join();
+        } catch (RuntimeException e) {
+            result = AuthGate.failure(e);
+        }
+        write(ctx, version, keepAlive, result);
+    }
+
+    private void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, HttpResult result) {
+        FullHttpResponse response = new DefaultFullHttpResponse(version, result.status(),
                 Unpooled.wrappedBuffer(result.body()));
         ResponseHeaders.apply(response, result);
         response.headers().set(CONNECTION_ID_HEADER, entry.connectionId());
-        if (keepAlive && !request.protocolVersion().isKeepAliveDefault()) {
+        if (keepAlive && !version.isKeepAliveDefault()) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         } else if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -100,18 +155,6 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 future.channel().close();
             }
         });
-    }
-
-    private HttpResult route(FullHttpRequest request) {
-        HttpMethod method = request.method();
-        String path = new QueryStringDecoder(request.uri()).path();
-        entry.operationStarted(method.toString(), path, System.nanoTime());
-        entry.addBytesIn(request.content().readableBytes());
-        try {
-            return routes.handle(method, path, ByteBufUtil.getBytes(request.content()), entry);
-        } finally {
-            entry.operationFinished();
-        }
     }
 
     /** The codec refused the request: a header or the request line past its bound, or malformed. */

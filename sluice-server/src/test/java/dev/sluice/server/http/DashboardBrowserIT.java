@@ -3,6 +3,7 @@ package dev.sluice.server.http;
 import dev.sluice.server.admin.ConnectionAdmin;
 import dev.sluice.server.admin.FakeConnections;
 import dev.sluice.server.admin.FakePoolDirectory;
+import dev.sluice.server.admin.SubjectAccessPolicy;
 import dev.sluice.server.config.HttpSettings;
 import dev.sluice.server.metrics.HistorySampler;
 import dev.sluice.server.metrics.SluiceMetrics;
@@ -51,6 +52,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * its Kill button kills it once the confirmation is accepted; the page's own connection has no Kill. Until the mongodb connector exists, the connection is a registry entry
  * whose killer unregisters it, as a real connection does when closed. Skips (visibly) without
  * /usr/bin/chromium and /usr/bin/chromedriver ({@code apt-get install chromium chromium-driver}).
+ * With authorization on, the user logs in on the page and gets Kill only on rows she may kill.
  */
 @Tag("browser")
 class DashboardBrowserIT {
@@ -180,6 +182,66 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(row), 0));
         assertThat(fakes.killed()).containsExactly(app.connectionId());
         assertThat(browser.findElements(By.cssSelector("tr[data-id='" + other.connectionId() + "']"))).hasSize(1);
+    }
+
+    @Test
+    void withAuthorizationOnTheUserLogsInOnThePageAndGetsKillOnlyWhereSheMay() throws Exception {
+        TestUsers users = new TestUsers()
+                .add("monitor", "admin", "monitor-pw", "clusterMonitor")
+                .add("alice", "admin", "alice-pw", "readWrite@test");
+        connector.close();
+        connector = new HttpConnector(new InetSocketAddress("127.0.0.1", 0), group, group,
+                NioServerSocketChannel.class, registry,
+                new ConnectionAdmin(registry, pools, System::nanoTime, new SubjectAccessPolicy()),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SluiceMetrics(
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), registry, pools),
+                new HistorySampler(registry, pools, Clock.systemUTC()), HttpSettings.defaults(), Clock.systemUTC(),
+                HttpAccess.authenticated(users, false));
+        base = "http://127.0.0.1:" + connector.start().getPort() + "/";
+        ConnectionEntry hers = fakes.add("mongodb", "10.9.8.7:40000");
+        hers.appName("billing");
+        hers.subject(users.subjectOf("alice", "admin"));
+        ConnectionEntry mine = fakes.add("mongodb", "10.9.8.9:40002");
+        mine.appName("grafana");
+        mine.subject(users.subjectOf("monitor", "admin"));
+        String hersRow = "tr[data-id='" + hers.connectionId() + "']";
+        String mineRow = "tr[data-id='" + mine.connectionId() + "']";
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class);
+
+        browser.get(base);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+        assertThat(browser.findElements(By.id("connections"))).isEmpty();
+        browser.findElement(By.id("user")).sendKeys("monitor");
+        browser.findElement(By.id("password")).sendKeys("wrong");
+        browser.findElement(By.id("submit")).click();
+        wait.until(d -> d.findElement(By.id("error")).getText().contains("Authentication failed"));
+        browser.findElement(By.id("password")).sendKeys("monitor-pw");
+        browser.findElement(By.id("submit")).click();
+
+        wait.until(d -> d.findElement(By.cssSelector(hersRow)).getText().contains("alice"));
+        assertThat(browser.findElement(By.id("who")).getText()).contains("monitor");
+        wait.until(d -> d.findElement(By.cssSelector(mineRow)).getText().contains("grafana"));
+        String pool = wait.until(d -> d.findElement(By.cssSelector(".pool[data-host='db1:27017']")).getText());
+        assertThat(pool).contains("3 in use");
+        // inprog shows alice's connection; without killop it offers no Kill; her own has one
+        wait.until(d -> d.findElements(By.cssSelector(hersRow + " button.kill")).isEmpty()
+                && !d.findElements(By.cssSelector(mineRow + " button.kill")).isEmpty());
+        screenshot("dashboard-auth.png");
+
+        // the page sends the session's CSRF token: the kill goes through
+        wait.until(d -> {
+            d.findElement(By.cssSelector(mineRow + " button.kill")).click();
+            return true;
+        });
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fakes.killed().contains(mine.connectionId()));
+        assertThat(fakes.killed()).containsExactly(mine.connectionId());
+
+        browser.findElement(By.id("logout")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+        browser.get(base);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
     }
 
     /** Leaves a picture of the page in target/ for people to look at. */
