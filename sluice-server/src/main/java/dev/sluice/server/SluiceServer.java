@@ -305,15 +305,11 @@ public final class SluiceServer implements AutoCloseable {
             return null;
         }
         // with authorization on: the same users as the mongodb connector, and the same privileges
-        // (own connections; others' with inprog / killop). Until the user store is wired here, the
-        // directory is empty: no HTTP caller can authenticate (closed, never open).
-        dev.sluice.server.security.UserDirectory users = dev.sluice.server.security.UserDirectory.EMPTY;
+        // (own connections; others' with inprog / killop: connectionAdmin's policy)
         dev.sluice.server.http.HttpAccess access = settings.authorization()
                 ? dev.sluice.server.http.HttpAccess.authenticated(users, false)
                 : dev.sluice.server.http.HttpAccess.open();
-        ConnectionAdmin httpAdmin = settings.authorization()
-                ? new ConnectionAdmin(registry, pools, System::nanoTime, new dev.sluice.server.admin.SubjectAccessPolicy())
-                : connectionAdmin;
+        ConnectionAdmin httpAdmin = connectionAdmin;
         HttpConnector http = new HttpConnector(settings.http().toSocketAddress(), boss, workers,
                 transport.serverChannel(), registry, httpAdmin, meters, metrics, history,
                 settings.httpSettings(), clock, access);

@@ -206,6 +206,37 @@ class AuthIT {
         }
     }
 
+    @Test
+    void theHttpApiAuthenticatesWithTheSameUsersAndPrivileges() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var address = sluice.server().httpAddress();
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> get = (path, credentials) -> {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + address.getPort() + path));
+            if (credentials != null) {
+                request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+            }
+            try {
+                return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertThat(get.apply("/api/connections", null).statusCode()).isEqualTo(401);
+        assertThat(get.apply("/api/connections", "root:wrong").statusCode()).isEqualTo(401);
+        var asRoot = get.apply("/api/connections", "root:rootpw");
+        assertThat(asRoot.statusCode()).isEqualTo(200);
+        assertThat(asRoot.body()).contains("\"username\":\"root\"");
+        try (MongoClient app = as("app", "apppw", "shop", "appName=httpCheck")) {
+            app.getDatabase("shop").getCollection("orders").find().first();
+            var asApp = get.apply("/api/connections", "app@shop:apppw");
+            assertThat(asApp.statusCode()).isEqualTo(200);
+            assertThat(asApp.body()).contains("app@shop").doesNotContain("\"username\":\"root\"");
+            assertThat(get.apply("/api/pools", "app@shop:apppw").statusCode()).isEqualTo(403);
+            assertThat(get.apply("/api/pools", "root:rootpw").statusCode()).isEqualTo(200);
+        }
+    }
+
     private static List<Document> rows(MongoClient client) {
         Document reply = client.getDatabase("admin").runCommand(new Document("listConnections", 1).append("cursor",
                 new Document("batchSize", 10_000)));
