@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeMongod implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final AtomicInteger current = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicInteger total = new AtomicInteger();
     private final Channel server;
@@ -48,6 +49,12 @@ public final class FakeMongod implements AutoCloseable {
     private volatile int dropEvery;
     /** Answers its handshake as a mongos with sessions (what Sluice forwards transactions to), unless told otherwise. */
     private volatile boolean sessions = true;
+    /** Set: answers hello as a member of this replica set instead of as a mongos. */
+    private volatile Member member;
+
+    /** How this fake answers hello as a replica set member. */
+    private record Member(String setName, boolean primary, java.util.List<String> hosts) {
+    }
 
     private FakeMongod(int port) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -119,6 +126,26 @@ public final class FakeMongod implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers hello as a member of replica set {@code setName} (primary or secondary, listing {@code hosts}, with
+     * sessions), instead of as a mongos; a secondary answers writes with NotWritablePrimary (10107). May be called
+     * again to change role (a step down, an election).
+     */
+    public FakeMongod replicaSetMember(String setName, boolean primary, java.util.List<String> hosts) {
+        member = new Member(setName, primary, java.util.List.copyOf(hosts));
+        return this;
+    }
+
+    /** "127.0.0.1:PORT", as replica set members name each other. */
+    public String hostAndPort() {
+        return "127.0.0.1:" + port();
+    }
+
+    /** How many commands of this name were received. */
+    public long count(String commandName) {
+        return commands.stream().filter(commandName::equals).count();
+    }
+
     /** Cuts every {@code n}-th reply (handshakes excepted) in half and closes its connection (0: never). */
     public void dropEvery(int n) {
         dropEvery = n;
@@ -126,6 +153,9 @@ public final class FakeMongod implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
@@ -169,7 +199,17 @@ public final class FakeMongod implements AutoCloseable {
                             .append("maxWireVersion", new BsonInt32(17)).append("minWireVersion", new BsonInt32(0))
                             .append("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
                             .append("compression", compressionReply(body));
-                    if (sessions) {
+                    Member m = member;
+                    if (m != null) {
+                        BsonArray hosts = new BsonArray();
+                        m.hosts().forEach(h -> hosts.add(new BsonString(h)));
+                        reply.put("ismaster", BsonBoolean.valueOf(m.primary()));
+                        reply.put("isWritablePrimary", BsonBoolean.valueOf(m.primary()));
+                        reply.append("secondary", BsonBoolean.valueOf(!m.primary()))
+                                .append("setName", new BsonString(m.setName())).append("hosts", hosts)
+                                .append("me", new BsonString(hostAndPort()))
+                                .append("logicalSessionTimeoutMinutes", new BsonInt32(30));
+                    } else if (sessions) {
                         reply.append("msg", new BsonString("isdbgrid"))
                                 .append("logicalSessionTimeoutMinutes", new BsonInt32(30));
                     }
@@ -182,7 +222,10 @@ public final class FakeMongod implements AutoCloseable {
                 case "getMore" -> reply = new BsonDocument("cursor", new BsonDocument("id", new BsonInt64(0))
                         .append("ns", new BsonString(request.database() + "." + body.get("collection").asString().getValue()))
                         .append("nextBatch", new BsonArray())).append("ok", new BsonDouble(1));
-                case "insert", "update", "delete" -> reply = new BsonDocument("n", new BsonInt32(
+                case "insert", "update", "delete" -> reply = member != null && !member.primary()
+                        ? new BsonDocument("ok", new BsonDouble(0)).append("errmsg", new BsonString("not primary"))
+                                .append("code", new BsonInt32(10107)).append("codeName", new BsonString("NotWritablePrimary"))
+                        : new BsonDocument("n", new BsonInt32(
                         request.sequences().isEmpty() ? 1 : request.sequences().get(0).documents().size()))
                         .append("ok", new BsonDouble(1));
                 default -> reply = new BsonDocument("ok", new BsonDouble(1));
