@@ -35,6 +35,9 @@ public final class FakeMongod implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final AtomicInteger current = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Accepted connections, closed explicitly on close (an event loop shut down does not always close them). */
+    private final io.netty.channel.group.ChannelGroup accepted =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicInteger total = new AtomicInteger();
     private final Channel server;
@@ -157,12 +160,14 @@ public final class FakeMongod implements AutoCloseable {
             return;
         }
         server.close().syncUninterruptibly();
+        accepted.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private final class Handler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            accepted.add(ctx.channel());
             int now = current.incrementAndGet();
             total.incrementAndGet();
             peak.accumulateAndGet(now, Math::max);
