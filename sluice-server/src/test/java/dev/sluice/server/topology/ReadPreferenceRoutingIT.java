@@ -55,6 +55,17 @@ class ReadPreferenceRoutingIT {
                             .isEqualTo(secondaryFinds + 2);
                     assertThat(primary.count("find")).isEqualTo(primaryFinds + 1);
 
+                    Document out = new Document("aggregate", "c").append("pipeline", List.of(
+                            new Document("$match", new Document()), new Document("$out", "copy")))
+                            .append("cursor", new Document());
+                    secondaryReads.getDatabase("test").runCommand(out, com.mongodb.ReadPreference.secondary());
+                    assertThat(primary.count("aggregate")).as("an aggregation with $out writes: the primary")
+                            .isEqualTo(1);
+                    secondaryReads.getDatabase("test").runCommand(new Document("aggregate", "c")
+                            .append("pipeline", List.of()).append("cursor", new Document()),
+                            com.mongodb.ReadPreference.secondary());
+                    assertThat(secondary.count("aggregate")).as("an aggregation that only reads").isEqualTo(1);
+
                     secondaryReads.getDatabase("test").getCollection("c").insertOne(new Document("x", 2));
                     assertThat(primary.count("insert")).as("writes go to the primary whatever the read preference")
                             .isEqualTo(2);
