@@ -52,6 +52,13 @@ public final class FakeMongod implements AutoCloseable {
     private volatile int dropEvery;
     /** Answers its handshake as a mongos with sessions (what Sluice forwards transactions to), unless told otherwise. */
     private volatile boolean sessions = true;
+    /** Streams hello replies (topologyVersion, awaitable hello) like MongoDB 4.4+. */
+    private volatile boolean streaming;
+    private final org.bson.types.ObjectId processId = new org.bson.types.ObjectId();
+    private final java.util.concurrent.atomic.AtomicLong topologyCounter = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicInteger replyIds = new AtomicInteger(1_000_000);
+    /** Awaitable hellos waiting for a change or their maxAwaitTimeMS. */
+    private final java.util.Set<Runnable> awaiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set: answers hello as a member of this replica set instead of as a mongos. */
     private volatile Member member;
 
@@ -136,6 +143,22 @@ public final class FakeMongod implements AutoCloseable {
      */
     public FakeMongod replicaSetMember(String setName, boolean primary, java.util.List<String> hosts) {
         member = new Member(setName, primary, java.util.List.copyOf(hosts));
+        if (streaming) {
+            topologyCounter.incrementAndGet();
+            for (Runnable r : java.util.List.copyOf(awaiting)) {
+                r.run();
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Reports a topologyVersion and answers awaitable hellos (topologyVersion + maxAwaitTimeMS) when its role
+     * changes or maxAwaitTimeMS passes, streaming them (moreToCome) when the request allows exhaust: what MongoDB
+     * 4.4+ does for streaming monitors.
+     */
+    public FakeMongod streaming() {
+        streaming = true;
         return this;
     }
 
@@ -199,26 +222,12 @@ public final class FakeMongod implements AutoCloseable {
             BsonDocument reply;
             switch (name) {
                 case "hello", "isMaster", "ismaster" -> {
-                    reply = new BsonDocument("ismaster", BsonBoolean.TRUE)
-                            .append("isWritablePrimary", BsonBoolean.TRUE)
-                            .append("maxWireVersion", new BsonInt32(17)).append("minWireVersion", new BsonInt32(0))
-                            .append("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
-                            .append("compression", compressionReply(body));
-                    Member m = member;
-                    if (m != null) {
-                        BsonArray hosts = new BsonArray();
-                        m.hosts().forEach(h -> hosts.add(new BsonString(h)));
-                        reply.put("ismaster", BsonBoolean.valueOf(m.primary()));
-                        reply.put("isWritablePrimary", BsonBoolean.valueOf(m.primary()));
-                        reply.append("secondary", BsonBoolean.valueOf(!m.primary()))
-                                .append("setName", new BsonString(m.setName())).append("hosts", hosts)
-                                .append("me", new BsonString(hostAndPort()))
-                                .append("logicalSessionTimeoutMinutes", new BsonInt32(30));
-                    } else if (sessions) {
-                        reply.append("msg", new BsonString("isdbgrid"))
-                                .append("logicalSessionTimeoutMinutes", new BsonInt32(30));
+                    if (streaming && body.containsKey("topologyVersion") && body.containsKey("maxAwaitTimeMS")) {
+                        awaitHello(ctx, request.requestId(), body.get("maxAwaitTimeMS").asNumber().longValue(),
+                                (request.flags() & OpMsg.EXHAUST_ALLOWED) != 0);
+                        return;
                     }
-                    reply.append("ok", new BsonDouble(1));
+                    reply = helloReply(body);
                 }
                 case "find" -> reply = new BsonDocument("cursor", new BsonDocument("id",
                                 new BsonInt64(body.containsKey("batchSize") ? cursorIds.incrementAndGet() : 0))
@@ -255,6 +264,59 @@ public final class FakeMongod implements AutoCloseable {
                 return;
             }
             ctx.writeAndFlush(out);
+        }
+
+        private BsonDocument helloReply(BsonDocument body) {
+            BsonDocument reply = new BsonDocument("ismaster", BsonBoolean.TRUE)
+                    .append("isWritablePrimary", BsonBoolean.TRUE)
+                    .append("maxWireVersion", new BsonInt32(17)).append("minWireVersion", new BsonInt32(0))
+                    .append("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
+                    .append("compression", compressionReply(body));
+            Member m = member;
+            if (m != null) {
+                BsonArray hosts = new BsonArray();
+                m.hosts().forEach(h -> hosts.add(new BsonString(h)));
+                reply.put("ismaster", BsonBoolean.valueOf(m.primary()));
+                reply.put("isWritablePrimary", BsonBoolean.valueOf(m.primary()));
+                reply.append("secondary", BsonBoolean.valueOf(!m.primary()))
+                        .append("setName", new BsonString(m.setName())).append("hosts", hosts)
+                        .append("me", new BsonString(hostAndPort()))
+                        .append("logicalSessionTimeoutMinutes", new BsonInt32(30));
+            } else if (sessions) {
+                reply.append("msg", new BsonString("isdbgrid"))
+                        .append("logicalSessionTimeoutMinutes", new BsonInt32(30));
+            }
+            if (streaming) {
+                reply.append("topologyVersion", new BsonDocument("processId", new org.bson.BsonObjectId(processId))
+                        .append("counter", new BsonInt64(topologyCounter.get())));
+            }
+            return reply.append("ok", new BsonDouble(1));
+        }
+
+        /**
+         * An awaitable hello: answered after maxAwaitTimeMS or at once when the role changes; with exhaustAllowed,
+         * each answer says moreToCome and the next one follows the same way, as mongod streams.
+         */
+        private void awaitHello(ChannelHandlerContext ctx, int responseTo, long maxAwaitMS, boolean exhaust) {
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable[] fire = new Runnable[1];
+            fire[0] = () -> ctx.executor().execute(() -> {
+                if (!done.compareAndSet(false, true)) {
+                    return;
+                }
+                awaiting.remove(fire[0]);
+                if (!ctx.channel().isActive()) {
+                    return;
+                }
+                int id = replyIds.incrementAndGet();
+                ctx.writeAndFlush(OpMsg.encode(ctx.alloc(), id, responseTo, exhaust ? OpMsg.MORE_TO_COME : 0,
+                        helloReply(new BsonDocument())));
+                if (exhaust) {
+                    awaitHello(ctx, id, maxAwaitMS, true);
+                }
+            });
+            awaiting.add(fire[0]);
+            ctx.executor().schedule(fire[0], maxAwaitMS, TimeUnit.MILLISECONDS);
         }
 
         private BsonArray compressionReply(BsonDocument hello) {
