@@ -84,12 +84,13 @@ final class Forwarding {
         CommandFacts facts = request.facts();
         this.kind = facts.inTransaction() || facts.startTransaction() ? OperationKind.WRITE
                 : OperationClass.of(request.commandName(), request.body());
-        this.explicitReadPreference = request.body().containsKey(ReadPreferenceArgument.FIELD);
+        org.bson.BsonValue asked = request.body().get(ReadPreferenceArgument.FIELD);
+        this.explicitReadPreference = asked != null;
         ReadPreference rp;
         try {
-            rp = ReadPreferenceArgument.of(request.body(), cluster.settings().readPreference());
+            rp = asked == null ? cluster.settings().readPreference() : ReadPreference.parse(asked);
         } catch (ReadPreferenceException e) {
-            rp = ReadPreference.PRIMARY; // refused before (Router.forward); a retried write keeps its first answer
+            rp = ReadPreference.PRIMARY; // refused before (Router.forward)
         }
         this.readPreference = rp;
         this.replayable = !request.moreToCome() && pinned == null && write == null && !facts.inTransaction()

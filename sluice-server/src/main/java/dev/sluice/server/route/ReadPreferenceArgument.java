@@ -13,24 +13,13 @@ import org.bson.BsonValue;
 import java.util.Map;
 
 /**
- * A command's {@code $readPreference}: read from the body, and added to a frame that has none when Sluice routes
- * it by another read preference than primary (a mongod secondary refuses a command without one).
+ * A command's {@code $readPreference}, added to a frame that has none when Sluice routes it by another read
+ * preference than primary (a mongod secondary refuses a command without one).
  */
 final class ReadPreferenceArgument {
     static final String FIELD = "$readPreference";
 
     private ReadPreferenceArgument() {
-    }
-
-    /**
-     * @param body         the command
-     * @param defaultValue the read preference of commands without {@code $readPreference} (the upstream URI's)
-     * @return the read preference the command asks for
-     * @throws dev.sluice.server.topology.ReadPreferenceException when {@code $readPreference} is invalid (as mongos)
-     */
-    static ReadPreference of(BsonDocument body, ReadPreference defaultValue) {
-        BsonValue value = body.get(FIELD);
-        return value == null ? defaultValue : ReadPreference.parse(value);
     }
 
     /** The document form, as drivers send it. */

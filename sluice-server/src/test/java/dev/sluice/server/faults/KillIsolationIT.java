@@ -77,7 +77,6 @@ class KillIsolationIT {
                 t.join(20_000);
             }
             int kills = killed.size();
-            System.out.println("[kill-isolation] kills: " + kills);
             victims.forEach(MongoClient::close);
             assertThat(kills).as("kills").isGreaterThan(50);
             assertThat(sluice.server().cluster().statistics().get(0).clears() - clearsBefore)
