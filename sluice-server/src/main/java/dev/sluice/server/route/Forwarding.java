@@ -1,8 +1,6 @@
 package dev.sluice.server.route;
 
 import dev.sluice.pool.PooledConnection;
-import dev.sluice.server.topology.ApplicationError;
-import dev.sluice.server.topology.ErrorPhase;
 import dev.sluice.server.topology.OperationKind;
 import dev.sluice.server.topology.ReadPreference;
 import dev.sluice.server.topology.ReadPreferenceException;
@@ -10,7 +8,6 @@ import dev.sluice.server.topology.ReadPreferenceMode;
 import dev.sluice.server.topology.ServerAddress;
 import dev.sluice.server.topology.ServerDescription;
 import dev.sluice.server.topology.ServerType;
-import dev.sluice.server.topology.StateChangeErrors;
 import dev.sluice.server.topology.TopologyType;
 import dev.sluice.server.upstream.BackendConnection;
 import dev.sluice.server.upstream.HostPool;
@@ -213,13 +210,7 @@ final class Forwarding {
 
     /** No connection: nothing was sent, so the operation may go elsewhere (or wait for the server to be back). */
     private void checkOutFailed(HostPool pool, int generation, UpstreamException e) {
-        if (e.kind() == UpstreamException.Kind.HOST_UNREACHABLE || e.kind() == UpstreamException.Kind.NETWORK_ERROR) {
-            cluster.onApplicationError(pool.host(), ApplicationError.network(ErrorPhase.BEFORE_HANDSHAKE, generation,
-                    e.getMessage()));
-        } else if (e.kind() == UpstreamException.Kind.NETWORK_TIMEOUT) {
-            cluster.onApplicationError(pool.host(), ApplicationError.timeout(ErrorPhase.BEFORE_HANDSHAKE, generation,
-                    e.getMessage()));
-        }
+        UpstreamErrors.connectionFailed(cluster, pool.host(), generation, e);
         if (pinned == null && Retryability.retryableBeforeSend(e) && reselections < MAX_RESELECTIONS
                 && !inFlight.isCancelled()) {
             reselections++;
@@ -270,7 +261,7 @@ final class Forwarding {
                 pool.operationEnded();
                 inFlight.discard();
                 if (cause.isNetworkError() && !inFlight.isCancelled()) {
-                    networkError(pool, pooled, cause);
+                    UpstreamErrors.network(cluster, pool.host(), pooled.generation(), cause);
                 }
                 if (inFlight.isCancelled()) {
                     LOG.debug("[route] unacknowledged {} of a client gone failed upstream: {}",
@@ -308,7 +299,7 @@ final class Forwarding {
                 ended = true;
                 ReplyInspector.Codes codes = ReplyInspector.codes(reply);
                 if (!codes.ok() || codes.writeConcernCode() != null) {
-                    commandError(pool, pooled.generation(), reply, codes);
+                    UpstreamErrors.command(cluster, pool.host(), pooled.generation(), reply, codes);
                 }
                 if (!codes.ok() && !delivered && mayReplay() && Retryability.retryableCode(codes.code())
                         && !inFlight.isCancelled()) {
@@ -360,7 +351,7 @@ final class Forwarding {
                 boolean cancelled = inFlight.isCancelled();
                 // a client killed or gone mid-operation had its connection closed by Sluice: no network error
                 if (cause.isNetworkError() && !cancelled) {
-                    networkError(pool, pooled, cause);
+                    UpstreamErrors.network(cluster, pool.host(), pooled.generation(), cause);
                 }
                 if (!cancelled && !delivered && mayReplay() && Retryability.retryableAfterSend(cause)) {
                     replay(pool, false, cause.getMessage());
@@ -390,29 +381,6 @@ final class Forwarding {
                 pool.host(), why);
         deprioritize(pool.host());
         select();
-    }
-
-    private void networkError(HostPool pool, PooledConnection<BackendConnection> pooled, UpstreamException cause) {
-        ApplicationError error = cause.kind() == UpstreamException.Kind.NETWORK_TIMEOUT
-                ? ApplicationError.timeout(ErrorPhase.AFTER_HANDSHAKE, pooled.generation(), cause.getMessage())
-                : ApplicationError.network(ErrorPhase.AFTER_HANDSHAKE, pooled.generation(), cause.getMessage());
-        cluster.onApplicationError(pool.host(), error);
-    }
-
-    /** A NotPrimary / NodeIsRecovering / shutdown reply (or write concern error) tells the topology. */
-    private void commandError(HostPool pool, int generation, ByteBuf reply, ReplyInspector.Codes codes) {
-        boolean stateChange = !codes.ok() && StateChangeErrors.isStateChange(codes.code(), null)
-                || codes.writeConcernCode() != null && StateChangeErrors.isStateChange(codes.writeConcernCode(), null);
-        if (!stateChange) {
-            return;
-        }
-        BsonDocument body;
-        try {
-            body = OpMsg.parse(reply).body();
-        } catch (RuntimeException e) {
-            return;
-        }
-        cluster.onApplicationError(pool.host(), ApplicationError.command(ErrorPhase.AFTER_HANDSHAKE, generation, body));
     }
 
     private void deprioritize(String host) {
