@@ -122,9 +122,15 @@ public final class SluiceServer implements AutoCloseable {
         }
         fitDescriptors(upstream);
         warnAboutExposure();
-        LOG.info("[upstream] {} (pool: maxPoolSize={}, minPoolSize={}, maxConnecting={}, maxIdleTimeMS={}, waitQueueTimeoutMS={})",
+        for (String warning : upstream.warnings()) {
+            LOG.warn("[upstream] {}: {}", upstream.uri(), warning);
+        }
+        LOG.info("[upstream] {} (pool: maxPoolSize={}, minPoolSize={}, maxConnecting={}, maxIdleTimeMS={}, waitQueueTimeoutMS={}; "
+                        + "heartbeatFrequencyMS={}, serverMonitoringMode={}, serverSelectionTimeoutMS={}, localThresholdMS={})",
                 upstream.uri(), upstream.pool().maxPoolSize(), upstream.pool().minPoolSize(),
-                upstream.pool().maxConnecting(), upstream.pool().maxIdleTimeMS(), upstream.pool().waitQueueTimeoutMS());
+                upstream.pool().maxConnecting(), upstream.pool().maxIdleTimeMS(), upstream.pool().waitQueueTimeoutMS(),
+                upstream.heartbeatFrequencyMS(), upstream.serverMonitoringMode().optionValue(),
+                upstream.serverSelectionTimeoutMS(), upstream.localThresholdMS());
         cluster = new UpstreamCluster(upstream, new dev.sluice.server.upstream.LoopLanes(workers), transport.clientChannel(),
                 settings.limits().maxUpstreamReplyBytes(),
                 poolListener(), scheduler, initialWire);

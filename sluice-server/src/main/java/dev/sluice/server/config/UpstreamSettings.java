@@ -1,92 +1,213 @@
 package dev.sluice.server.config;
 
-import com.mongodb.ConnectionString;
 import dev.sluice.pool.PoolSettings;
+import dev.sluice.server.topology.ReadPreference;
+import dev.sluice.server.topology.ReadPreferenceException;
+import dev.sluice.server.topology.ReadPreferenceMode;
+import dev.sluice.server.topology.SelectionSettings;
+import dev.sluice.server.topology.ServerAddress;
+import dev.sluice.server.topology.TopologySettings;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The upstream cluster and how Sluice connects to it, from a MongoDB connection string.
+ * The upstream deployment and how Sluice connects to it, from one parse of its MongoDB connection string
+ * ({@link ConnectionString}). Immutable; every value is validated here, and an error names the option.
  *
- * @param uri                 the connection string with any password masked (safe to log)
- * @param hosts               the seed list (one host, or a list of mongos)
- * @param pool                per-host pool settings (maxPoolSize, minPoolSize, maxConnecting, maxIdleTimeMS,
- *                            waitQueueTimeoutMS)
- * @param connectTimeoutMS    TCP connect plus handshake limit per backend connection (default 10,000; 0 = none)
- * @param socketTimeoutMS     limit on waiting for one reply from upstream (default 0 = none)
- * @param heartbeatFrequencyMS how often each host is checked (default 10,000; min 500)
- * @param appName             sent as the application name of Sluice's backend connections (may be null)
- * @param compressors         compressors offered to upstream, in order (from {@code compressors=})
- * @param tls                 whether backend connections use TLS
- * @param replicaSet          the replica set name, or null
- * @param embedded            true when this points at Sluice's own embedded backend
+ * @param uri                      the connection string with secrets masked (safe to log)
+ * @param hosts                    the seed list (one host, a list of mongos, or replica set members)
+ * @param pool                     per-host pool settings (maxPoolSize, minPoolSize, maxConnecting, maxIdleTimeMS,
+ *                                 waitQueueTimeoutMS)
+ * @param connectTimeoutMS         TCP connect plus handshake limit per backend connection (default 10,000; 0 = none)
+ * @param socketTimeoutMS          limit on waiting for one reply from upstream (default 0 = none)
+ * @param heartbeatFrequencyMS     how often each host is checked (default 10,000; min 500)
+ * @param appName                  the application name of Sluice's backend connections (may be null)
+ * @param compressors              compressors offered to upstream, in order (from {@code compressors=})
+ * @param tls                      whether backend connections use TLS (always false: refused at start until
+ *                                 implemented)
+ * @param replicaSet               the required replica set name, or null
+ * @param embedded                 true when this points at Sluice's own embedded backend
+ * @param directConnection         talk to the one seed whatever it is, no discovery
+ * @param readPreference           the read preference of reads whose client sends no {@code $readPreference}
+ *                                 (readPreference, readPreferenceTags, maxStalenessSeconds; default primary)
+ * @param localThresholdMS         the latency window of server selection (default 15)
+ * @param serverSelectionTimeoutMS how long an operation waits for a suitable server (default 30,000)
+ * @param serverMonitoringMode     auto (streaming where the server supports it), stream or poll
+ * @param retryReads               Sluice replays a read that failed on a retryable error once (default true)
+ * @param retryWrites              Sluice replays a retryable write that failed on a retryable error once
+ *                                 (default true)
+ * @param warnings                 what the parse ignored (unknown options), for the start log
  */
 public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings pool, long connectTimeoutMS,
                                long socketTimeoutMS, long heartbeatFrequencyMS, String appName,
-                               List<String> compressors, boolean tls, String replicaSet, boolean embedded) {
+                               List<String> compressors, boolean tls, String replicaSet, boolean embedded,
+                               boolean directConnection, ReadPreference readPreference, long localThresholdMS,
+                               long serverSelectionTimeoutMS, MonitoringMode serverMonitoringMode,
+                               boolean retryReads, boolean retryWrites, List<String> warnings) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_HEARTBEAT_FREQUENCY_MS = 10_000;
+    public static final long DEFAULT_LOCAL_THRESHOLD_MS = 15;
+    public static final long DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 30_000;
+
+    /** serverMonitoringMode: how monitors learn of changes. */
+    public enum MonitoringMode {
+        /** Streaming when the server supports it (it reports a topologyVersion), polling otherwise. */
+        AUTO,
+        /** Streaming when the server supports it; the same as auto outside FaaS platforms. */
+        STREAM,
+        /** A hello every heartbeatFrequencyMS, never streaming. */
+        POLL;
+
+        static MonitoringMode of(String value) {
+            return value == null ? AUTO : valueOf(value.toUpperCase(Locale.ROOT));
+        }
+
+        /** The option's value as written in a URI. */
+        public String optionValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public UpstreamSettings {
         hosts = List.copyOf(hosts);
         compressors = List.copyOf(compressors);
+        warnings = List.copyOf(warnings);
         if (hosts.isEmpty()) {
             throw new ConfigException("upstream: no host in '" + uri + "'");
+        }
+        if (readPreference == null) {
+            readPreference = ReadPreference.PRIMARY;
+        }
+        if (serverMonitoringMode == null) {
+            serverMonitoringMode = MonitoringMode.AUTO;
         }
         Ranges.check("connectTimeoutMS", connectTimeoutMS, 0, 3_600_000);
         Ranges.check("socketTimeoutMS", socketTimeoutMS, 0, 86_400_000);
         Ranges.check("heartbeatFrequencyMS", heartbeatFrequencyMS, 500, 3_600_000);
+        Ranges.check("localThresholdMS", localThresholdMS, 0, 86_400_000);
+        Ranges.check("serverSelectionTimeoutMS", serverSelectionTimeoutMS, 1, 86_400_000);
+        if (directConnection && hosts.size() > 1) {
+            throw new ConfigException("directConnection=true: needs exactly one host (got " + hosts.size() + ")");
+        }
     }
 
     /**
-     * Parses a MongoDB URI. Pool options are validated strictly: a bad value is an error that names
-     * the option and its allowed range.
+     * Parses a MongoDB URI once. Refused at start, each with a message naming it: a malformed URI, an invalid value
+     * of an option Sluice applies, a valid option Sluice does not implement, and what is not implemented yet
+     * (mongodb+srv://, credentials, TLS). Unknown option names are warnings ({@link #warnings()}).
+     *
+     * @param embedded true for Sluice's own embedded backend
      */
     public static UpstreamSettings fromUri(String uri, boolean embedded) {
         ConnectionString cs;
         try {
-            cs = new ConnectionString(uri);
-        } catch (RuntimeException e) {
+            cs = ConnectionString.parse(uri);
+        } catch (ConfigException e) {
             throw new ConfigException("upstream: invalid MongoDB URI: " + e.getMessage(), e);
         }
-        if (cs.isSrvProtocol()) {
-            throw new ConfigException("upstream: mongodb+srv:// URIs are not supported yet; list the hosts with mongodb://");
+        NotYetSupported.refuse(cs);
+        UriOptions o = cs.options();
+        invalidValuesAreErrors(cs);
+        UpstreamUriSupport.requireSupported(cs);
+        List<HostAndPort> hosts = new ArrayList<>();
+        for (UriHost h : cs.hosts()) {
+            if (h.type() == UriHost.Type.UNIX) {
+                throw new ConfigException("upstream: '" + h.host() + "' is a Unix domain socket; Sluice connects to "
+                        + "upstream over TCP (HOST:PORT)");
+            }
+            hosts.add(h.toHostAndPort());
         }
-        if (cs.getCredential() != null) {
-            throw new ConfigException("upstream: credentials in the URI are not supported yet (Sluice does not "
-                    + "authenticate to upstream); connect to a cluster without authentication, or over a trusted network");
+        List<String> compressors = new ArrayList<>();
+        for (String c : o.list(UriOption.COMPRESSORS)) {
+            compressors.add(c.toLowerCase(Locale.ROOT));
         }
-        if (Boolean.TRUE.equals(cs.getSslEnabled())) {
-            throw new ConfigException("upstream: tls=true is not supported yet; connect to upstream without TLS");
+        return new UpstreamSettings(cs.redacted(), hosts, pool(o),
+                o.integer(UriOption.CONNECT_TIMEOUT_MS, (int) DEFAULT_CONNECT_TIMEOUT_MS),
+                o.integer(UriOption.SOCKET_TIMEOUT_MS, 0),
+                o.integer(UriOption.HEARTBEAT_FREQUENCY_MS, (int) DEFAULT_HEARTBEAT_FREQUENCY_MS),
+                o.string(UriOption.APP_NAME), compressors, false, o.string(UriOption.REPLICA_SET), embedded,
+                o.bool(UriOption.DIRECT_CONNECTION, false), readPreference(o),
+                o.integer(UriOption.LOCAL_THRESHOLD_MS, (int) DEFAULT_LOCAL_THRESHOLD_MS),
+                o.integer(UriOption.SERVER_SELECTION_TIMEOUT_MS, (int) DEFAULT_SERVER_SELECTION_TIMEOUT_MS),
+                MonitoringMode.of(o.string(UriOption.SERVER_MONITORING_MODE)),
+                o.bool(UriOption.RETRY_READS, true), o.bool(UriOption.RETRY_WRITES, true), cs.warnings());
+    }
+
+    /**
+     * The URI Options spec makes an invalid value a warning and ignores the option; Sluice refuses to start instead,
+     * for the options it applies, so that a typo in maxPoolSize never runs with the default silently.
+     */
+    private static void invalidValuesAreErrors(ConnectionString cs) {
+        for (UriOption given : cs.options().given()) {
+            if (!cs.options().has(given) && UpstreamUriSupport.HONOURED.contains(given)) {
+                String detail = "";
+                for (String w : cs.warnings()) {
+                    if (w.contains("'" + given.key() + "'") || w.toLowerCase(Locale.ROOT)
+                            .contains("'" + given.key().toLowerCase(Locale.ROOT) + "'")) {
+                        detail = ": " + w;
+                        break;
+                    }
+                }
+                throw new ConfigException("upstream: invalid value for URI option " + given.key() + detail);
+            }
         }
-        PoolSettings pool;
+    }
+
+    private static PoolSettings pool(UriOptions o) {
+        PoolSettings.Builder b = PoolSettings.builder();
+        if (o.has(UriOption.MAX_POOL_SIZE)) {
+            b.maxPoolSize(o.integer(UriOption.MAX_POOL_SIZE));
+        }
+        if (o.has(UriOption.MIN_POOL_SIZE)) {
+            b.minPoolSize(o.integer(UriOption.MIN_POOL_SIZE));
+        }
+        if (o.has(UriOption.MAX_CONNECTING)) {
+            b.maxConnecting(o.integer(UriOption.MAX_CONNECTING));
+        }
+        if (o.has(UriOption.MAX_IDLE_TIME_MS)) {
+            b.maxIdleTimeMS(o.integer(UriOption.MAX_IDLE_TIME_MS));
+        }
+        if (o.has(UriOption.WAIT_QUEUE_TIMEOUT_MS)) {
+            b.waitQueueTimeoutMS(o.integer(UriOption.WAIT_QUEUE_TIMEOUT_MS));
+        }
         try {
-            pool = PoolSettings.builder().applyConnectionString(uri).build();
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("upstream: " + e.getMessage(), e);
         }
-        List<HostAndPort> hosts = new ArrayList<>();
-        for (String h : cs.getHosts()) {
-            hosts.add(h.indexOf(':') >= 0 && !h.endsWith("]") ? HostAndPort.parse(h, "upstream host")
-                    : HostAndPort.parse(h + ":27017", "upstream host"));
+    }
+
+    private static ReadPreference readPreference(UriOptions o) {
+        String mode = o.string(UriOption.READ_PREFERENCE);
+        Integer staleness = o.integer(UriOption.MAX_STALENESS_SECONDS);
+        try {
+            return new ReadPreference(mode == null ? ReadPreferenceMode.PRIMARY : ReadPreferenceMode.fromWireName(mode),
+                    o.tagSets(), staleness == null || staleness == -1 ? OptionalLong.empty() : OptionalLong.of(staleness));
+        } catch (ReadPreferenceException e) {
+            throw new ConfigException("upstream: readPreference: " + e.getMessage(), e);
         }
-        long connectTimeout = cs.getConnectTimeout() == null ? DEFAULT_CONNECT_TIMEOUT_MS : cs.getConnectTimeout();
-        long socketTimeout = cs.getSocketTimeout() == null ? 0 : cs.getSocketTimeout();
-        String heartbeat = queryOption(uri, "heartbeatfrequencyms");
-        long heartbeatMs = heartbeat == null ? DEFAULT_HEARTBEAT_FREQUENCY_MS : parseLong("heartbeatFrequencyMS", heartbeat);
-        List<String> compressors = new ArrayList<>();
-        if (cs.getCompressorList() != null) {
-            for (var c : cs.getCompressorList()) {
-                compressors.add(c.getName().toLowerCase(Locale.ROOT));
+    }
+
+    /** The topology's starting point: the seeds, directConnection and replicaSet. */
+    public TopologySettings topologySettings() {
+        List<ServerAddress> seeds = new ArrayList<>();
+        for (HostAndPort h : hosts) {
+            ServerAddress a = new ServerAddress(h.host(), h.port());
+            if (!seeds.contains(a)) {
+                seeds.add(a);
             }
         }
-        boolean tls = Boolean.TRUE.equals(cs.getSslEnabled());
-        return new UpstreamSettings(mask(uri), hosts, pool, connectTimeout, socketTimeout, heartbeatMs,
-                cs.getApplicationName(), compressors, tls, cs.getRequiredReplicaSetName(), embedded);
+        return new TopologySettings(seeds, directConnection, replicaSet, false);
+    }
+
+    /** localThresholdMS and heartbeatFrequencyMS, for the server selector. */
+    public SelectionSettings selectionSettings() {
+        return new SelectionSettings(localThresholdMS, heartbeatFrequencyMS);
     }
 
     /** The URI with its password replaced by "****". */
@@ -103,30 +224,43 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
         return uri.substring(0, colon + 1) + "****" + uri.substring(at);
     }
 
-    private static String queryOption(String uri, String lowerName) {
-        int q = uri.indexOf('?');
-        if (q < 0) {
-            return null;
-        }
-        for (String pair : uri.substring(q + 1).split("[&;]")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).toLowerCase(Locale.ROOT).equals(lowerName)) {
-                return pair.substring(eq + 1);
-            }
-        }
-        return null;
-    }
-
-    private static long parseLong(String option, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(option + ": '" + value + "' is not a number");
-        }
-    }
-
     /** Milliseconds as a TimeUnit-friendly helper. */
     public long connectTimeout(TimeUnit unit) {
         return unit.convert(connectTimeoutMS, TimeUnit.MILLISECONDS);
+    }
+
+    /** What the URI may say that Sluice does not implement yet: each refused with a message saying so. */
+    static final class NotYetSupported {
+        private NotYetSupported() {
+        }
+
+        static void refuse(ConnectionString cs) {
+            if (cs.isSrv()) {
+                throw new ConfigException("upstream: mongodb+srv:// URIs are not supported yet; list the hosts with "
+                        + "mongodb://HOST1:PORT,HOST2:PORT/");
+            }
+            if (cs.username() != null || cs.credential() != null || cs.options().given().contains(UriOption.AUTH_SOURCE)
+                    || cs.options().given().contains(UriOption.AUTH_MECHANISM)
+                    || cs.options().given().contains(UriOption.AUTH_MECHANISM_PROPERTIES)) {
+                throw new ConfigException("upstream: credentials in the URI are not supported yet (user name, password, "
+                        + "authSource, authMechanism: Sluice does not authenticate to upstream); connect to a cluster "
+                        + "without authentication, or over a trusted network");
+            }
+            if (cs.tlsEnabled()) {
+                throw new ConfigException("upstream: tls=true is not supported yet (and no tls* option is); connect to "
+                        + "upstream without TLS");
+            }
+            for (UriOption given : cs.options().given()) {
+                if (given.key().startsWith("tls") && given != UriOption.TLS) {
+                    throw new ConfigException("upstream: " + given.key() + " is not supported yet (Sluice does not use "
+                            + "TLS to upstream); remove it");
+                }
+            }
+            if (cs.options().given().contains(UriOption.SRV_MAX_HOSTS)
+                    || cs.options().given().contains(UriOption.SRV_SERVICE_NAME)) {
+                throw new ConfigException("upstream: srvMaxHosts and srvServiceName are not supported yet "
+                        + "(mongodb+srv:// is not)");
+            }
+        }
     }
 }

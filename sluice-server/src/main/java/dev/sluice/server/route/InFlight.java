@@ -92,6 +92,40 @@ public final class InFlight {
         ended();
     }
 
+    /**
+     * The attempt on the attached connection is over but the operation goes on (it is replayed on another server):
+     * the connection is returned ({@code reusable}: it answered) or closed. If the client has gone meanwhile, the
+     * operation ends instead.
+     *
+     * @return false when the operation ended (its client is gone, or it had ended): do not go on
+     */
+    boolean detach(boolean reusable) {
+        PooledConnection<BackendConnection> c;
+        boolean gone;
+        synchronized (this) {
+            if (finished) {
+                return false;
+            }
+            c = connection;
+            connection = null;
+            gone = cancelled && !unacknowledged && !runsToCompletion;
+            if (gone) {
+                finished = true;
+            }
+        }
+        if (c != null) {
+            if (reusable) {
+                c.checkIn();
+            } else {
+                c.discard();
+            }
+        }
+        if (gone) {
+            ended();
+        }
+        return !gone;
+    }
+
     /** Ends the operation once: the connection it held, or null (none, or already ended). */
     private synchronized PooledConnection<BackendConnection> take() {
         if (finished) {

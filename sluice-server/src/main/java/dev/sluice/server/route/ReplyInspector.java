@@ -19,7 +19,83 @@ public final class ReplyInspector {
         static final CursorInfo NONE = new CursorInfo(false, 0, null);
     }
 
+    /**
+     * The error codes a reply carries: its own ({@code ok: 0}) and its write concern error's.
+     *
+     * @param ok               the reply's {@code ok}
+     * @param code             {@code code} of an {@code ok: 0} reply, or null
+     * @param writeConcernCode {@code writeConcernError.code}, or null
+     */
+    public record Codes(boolean ok, Integer code, Integer writeConcernCode) {
+        static final Codes NONE = new Codes(false, null, null);
+    }
+
     private ReplyInspector() {
+    }
+
+    /** Reads {@code ok}, {@code code} and {@code writeConcernError.code} of an OP_MSG reply frame; malformed: NONE. */
+    public static Codes codes(ByteBuf frame) {
+        ByteBuffer body = bodyOf(frame);
+        if (body == null) {
+            return Codes.NONE;
+        }
+        boolean ok = false;
+        Integer code = null;
+        Integer wce = null;
+        try (BsonBinaryReader reader = new BsonBinaryReader(new ByteBufferBsonInput(
+                new ByteBufNIO(body.order(ByteOrder.LITTLE_ENDIAN))))) {
+            reader.readStartDocument();
+            while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                String name = reader.readName();
+                if ("ok".equals(name)) {
+                    ok = readNumber(reader) == 1.0;
+                } else if ("code".equals(name) && isNumber(reader.getCurrentBsonType())) {
+                    code = (int) readNumber(reader);
+                } else if ("writeConcernError".equals(name) && reader.getCurrentBsonType() == BsonType.DOCUMENT) {
+                    reader.readStartDocument();
+                    while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+                        if ("code".equals(reader.readName()) && isNumber(reader.getCurrentBsonType())) {
+                            wce = (int) readNumber(reader);
+                        } else {
+                            reader.skipValue();
+                        }
+                    }
+                    reader.readEndDocument();
+                } else {
+                    reader.skipValue();
+                }
+            }
+        } catch (RuntimeException e) {
+            return Codes.NONE;
+        }
+        return new Codes(ok, code, wce);
+    }
+
+    private static boolean isNumber(BsonType t) {
+        return t == BsonType.INT32 || t == BsonType.INT64 || t == BsonType.DOUBLE;
+    }
+
+    /** The body section of an OP_MSG frame, or null. */
+    private static ByteBuffer bodyOf(ByteBuf frame) {
+        int start = frame.readerIndex();
+        int end = start + frame.getIntLE(start);
+        int pos = start + 20;
+        while (pos < end) {
+            byte kind = frame.getByte(pos);
+            pos++;
+            int size = frame.getIntLE(pos);
+            if (size < 5 || pos + size > end) {
+                return null;
+            }
+            if (kind == 0) {
+                return frame.nioBuffer(pos, size);
+            }
+            if (kind != 1) {
+                return null;
+            }
+            pos += size;
+        }
+        return null;
     }
 
     /** Inspects an OP_MSG reply frame (header included). Malformed replies give {@link CursorInfo#NONE}. */

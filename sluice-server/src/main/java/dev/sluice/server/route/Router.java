@@ -1,36 +1,30 @@
 package dev.sluice.server.route;
 
 import dev.sluice.pool.PoolException;
-import dev.sluice.pool.PooledConnection;
-import dev.sluice.server.upstream.BackendConnection;
+import dev.sluice.server.topology.ReadPreferenceException;
 import dev.sluice.server.upstream.HostPool;
-import dev.sluice.server.upstream.ReplyListener;
 import dev.sluice.server.upstream.UpstreamCluster;
 import dev.sluice.server.upstream.UpstreamException;
+import dev.sluice.server.wire.OpMsg;
 import io.netty.buffer.ByteBuf;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
 import java.util.Set;
 
-import dev.sluice.server.wire.OpMsg;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
  * Sends each client operation to the right upstream host over a borrowed backend connection:
  * getMore/killCursors to the host owning the cursor, transaction statements to the transaction's
- * host, everything else to the host server selection picks. The connection is held for one
- * request/reply (or one exhaust stream) and returned, or closed when its state is unknown.
+ * host, everything else to the server selection picks by the command's {@code $readPreference}
+ * (reads) or to the primary (writes and other commands), waiting for one up to
+ * serverSelectionTimeoutMS. The connection is held for one request/reply (or one exhaust stream)
+ * and returned, or closed when its state is unknown. See {@link Forwarding} for one operation's
+ * course, replays included.
  */
 public final class Router {
-    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     /** Commands whose replies may open a cursor. */
     private static final Set<String> CURSOR_COMMANDS = Set.of("find", "aggregate", "listCollections",
             "listIndexes", "listSearchIndexes", "bulkWrite", "listDatabases");
-
-    /** Dead idle connections skipped per request before the request fails on one. */
-    private static final int MAX_DEAD_CONNECTIONS_SKIPPED = 8;
 
     private final UpstreamCluster cluster;
     private final CursorTable cursors;
@@ -52,7 +46,7 @@ public final class Router {
         this.sessions = sessions;
         this.retryableWrites = sessions.catalog() == null ? null
                 : new RetryableWrites(sessions.catalog(), (request, callback, attempt, inFlight) ->
-                        forward(request, callback, route(request), attempt, inFlight));
+                        start(request, callback, attempt, inFlight));
     }
 
     /** What Sluice advertises and refuses about sessions, retryable writes and transactions. */
@@ -75,6 +69,9 @@ public final class Router {
      */
     public InFlight forward(ForwardRequest request, ForwardCallback callback) {
         BsonDocument refusal = sessions.refusal(request.commandName(), request.facts());
+        if (refusal == null) {
+            refusal = badReadPreference(request);
+        }
         if (refusal != null) {
             LocalReply.send(request, callback, refusal);
             return new InFlight();
@@ -88,8 +85,26 @@ public final class Router {
             }
         }
         InFlight inFlight = newInFlight(request);
-        forward(request, callback, route(request), null, inFlight);
+        start(request, callback, null, inFlight);
         return inFlight;
+    }
+
+    /** The error mongos answers for an invalid {@code $readPreference}, or null when it is valid or absent. */
+    private static BsonDocument badReadPreference(ForwardRequest request) {
+        BsonValue rp = request.body().get(ReadPreferenceArgument.FIELD);
+        if (rp == null) {
+            return null;
+        }
+        try {
+            dev.sluice.server.topology.ReadPreference.parse(rp);
+            return null;
+        } catch (ReadPreferenceException e) {
+            return LocalReply.error(e.code(), e.codeName(), e.getMessage());
+        }
+    }
+
+    private void start(ForwardRequest request, ForwardCallback callback, RetryCatalog.Attempt write, InFlight inFlight) {
+        new Forwarding(this, cluster, request, callback, write, inFlight, pinned(request)).start();
     }
 
     /** An acknowledged request's session can be killed upstream if its client leaves; an unacknowledged one runs anyway. */
@@ -101,146 +116,15 @@ public final class Router {
     public InFlight forwardTo(String host, ForwardRequest request, ForwardCallback callback) {
         HostPool pool = cluster.pool(host);
         InFlight inFlight = newInFlight(request);
-        forward(request, callback, pool != null ? pool : route(request), null, inFlight);
+        new Forwarding(this, cluster, request, callback, null, inFlight, pool != null ? pool : pinned(request)).start();
         return inFlight;
     }
 
-    /** @param write the retry-catalog entry of a retryable write, told its outcome; null for other operations */
-    private void forward(ForwardRequest request, ForwardCallback callback, HostPool pool, RetryCatalog.Attempt write,
-                         InFlight inFlight) {
-        callback.onRouted(pool.host());
-        checkOut(request, callback, pool, inFlight, 0, write);
-    }
-
-    /** Borrows a live connection: ones found dead (upstream closed them while idle) are discarded. */
-    private void checkOut(ForwardRequest request, ForwardCallback callback, HostPool pool, InFlight inFlight, int attempt,
-                          RetryCatalog.Attempt write) {
-        pool.checkOut(request.caller(), (pooled, error) -> {
-            if (error != null) {
-                request.frame().release();
-                inFlight.discard();
-                if (write != null) {
-                    write.failed();
-                }
-                callback.onFailure(errors.translate(pool, error));
-                return;
-            }
-            if (!pooled.connection().isUsable() && attempt < MAX_DEAD_CONNECTIONS_SKIPPED) {
-                pooled.discard();
-                checkOut(request, callback, pool, inFlight, attempt + 1, write);
-                return;
-            }
-            if (!inFlight.attach(pooled)) {
-                request.frame().release();
-                if (write != null) {
-                    write.failed();
-                }
-                return;
-            }
-            send(request, pool, pooled, inFlight, callback, write);
-        });
-    }
-
-    private void send(ForwardRequest request, HostPool pool, PooledConnection<BackendConnection> pooled,
-                      InFlight inFlight, ForwardCallback callback, RetryCatalog.Attempt write) {
-        BackendConnection connection = pooled.connection();
-        if (request.moreToCome()) {
-            // The client expects no reply; upstream is asked for one anyway (moreToCome cleared) so
-            // the connection goes back to the pool in a known state and failures are logged.
-            OpMsg.setFlags(request.frame(), OpMsg.flags(request.frame()) & ~OpMsg.MORE_TO_COME);
-            OpMsg.updateChecksumIfPresent(request.frame());
-            connection.send(request.frame(), request.commandName(), new ReplyListener() {
-                @Override
-                public void onReply(ByteBuf frame, boolean moreToCome) {
-                    if (LOG.isDebugEnabled() && !ReplyInspector.inspect(frame).ok()) {
-                        LOG.debug("[route] unacknowledged {} got an error reply upstream (the client asked for none)",
-                                request.commandName());
-                    }
-                    frame.release();
-                    if (!moreToCome) {
-                        inFlight.finish();
-                        callback.onSent();
-                    }
-                }
-
-                @Override
-                public void onFailure(UpstreamException cause) {
-                    inFlight.discard();
-                    if (cause.isNetworkError() && !inFlight.isCancelled()) {
-                        pool.networkError(pooled, cause);
-                    }
-                    if (inFlight.isCancelled()) {
-                        LOG.debug("[route] unacknowledged {} of a client gone failed upstream: {}",
-                                request.commandName(), cause.getMessage());
-                    } else {
-                        LOG.info("[route] unacknowledged {} failed upstream: {}", request.commandName(), cause.getMessage());
-                    }
-                    callback.onSent();
-                }
-            }, null);
-            return;
-        }
-        if (write != null) {
-            write.sent();
-        }
-        connection.send(request.frame(), request.commandName(), new ReplyListener() {
-            /** The client had its last reply: later failures of this connection are not its business. */
-            private boolean ended;
-
-            @Override
-            public void onReply(ByteBuf frame, boolean moreToCome) {
-                if (moreToCome && (inFlight.isCancelled() || !ReplyInspector.inspect(frame).ok())) {
-                    endStream(frame);
-                    return;
-                }
-                if (!moreToCome) {
-                    ended = true;
-                    afterReply(request, pool.host(), frame);
-                    inFlight.finish();
-                    if (write != null) {
-                        record(write, frame);
-                    }
-                }
-                callback.onReply(frame, moreToCome);
-            }
-
-            /**
-             * An exhaust stream that cannot go on: its client is gone (the rest is not read), or upstream
-             * sent an error while saying more is to come. An error is a reply: it goes to the client as
-             * the stream's last; the connection, whose next bytes are unknown, is closed, not reused.
-             */
-            private void endStream(ByteBuf frame) {
-                ended = true;
-                if (inFlight.isCancelled()) {
-                    frame.release();
-                    inFlight.discard();
-                    return;
-                }
-                OpMsg.setFlags(frame, OpMsg.flags(frame) & ~OpMsg.MORE_TO_COME);
-                inFlight.discard();
-                callback.onReply(frame, false);
-            }
-
-            @Override
-            public void onFailure(UpstreamException cause) {
-                inFlight.discard();
-                if (write != null) {
-                    write.failed();
-                }
-                if (ended) {
-                    return;
-                }
-                // a client killed or gone mid-operation had its connection closed by Sluice: no network error
-                if (cause.isNetworkError() && !inFlight.isCancelled()) {
-                    pool.networkError(pooled, cause);
-                }
-                callback.onFailure(cause);
-            }
-        }, null);
-    }
-
-    /** Picks the host for a request, honouring cursor and transaction pinning. */
-    HostPool route(ForwardRequest request) {
+    /**
+     * The host a request must go to: its cursor's (getMore, killCursors), its transaction's (statements after the
+     * first); null when server selection picks one.
+     */
+    HostPool pinned(ForwardRequest request) {
         CommandFacts facts = request.facts();
         String name = request.commandName();
         String pinned = null;
@@ -263,9 +147,7 @@ public final class Router {
             BsonValue lsid = request.body().get("lsid");
             BsonDocument session = lsid.asDocument();
             if (facts.startTransaction()) {
-                HostPool chosen = cluster.select();
-                transactions.started(session, facts.txnNumber(), chosen.host(), request.owner());
-                return chosen;
+                return null; // selected (the primary), then recorded as the transaction's host
             }
             TransactionTable.Transaction txn = transactions.find(session);
             if (txn != null) {
@@ -273,17 +155,11 @@ public final class Router {
                 transactions.used(session, request.owner());
             }
         }
-        if (pinned != null) {
-            HostPool pool = cluster.pool(pinned);
-            if (pool != null) {
-                return pool;
-            }
-        }
-        return cluster.select();
+        return pinned == null ? null : cluster.pool(pinned);
     }
 
     /** Updates the cursor and transaction tables from a final reply. */
-    private void afterReply(ForwardRequest request, String host, ByteBuf reply) {
+    void afterReply(ForwardRequest request, String host, ByteBuf reply) {
         String name = request.commandName();
         BsonDocument body = request.body();
         if ("getMore".equals(name)) {
@@ -312,7 +188,7 @@ public final class Router {
     }
 
     /** Tells a retryable write's catalog entry the reply's body (an unreadable reply: outcome unknown). */
-    private static void record(RetryCatalog.Attempt write, ByteBuf reply) {
+    static void record(RetryCatalog.Attempt write, ByteBuf reply) {
         org.bson.RawBsonDocument body;
         try {
             body = OpMsg.parse(reply).body();
@@ -348,6 +224,11 @@ public final class Router {
 
     static long longOf(BsonValue v) {
         return v != null && v.isNumber() ? v.asNumber().longValue() : 0;
+    }
+
+    /** A pool failure as an upstream error with a MongoDB code. */
+    UpstreamException translate(HostPool pool, Throwable error) {
+        return errors.translate(pool, error);
     }
 
     /** Maps pool failures to upstream errors with MongoDB codes. */

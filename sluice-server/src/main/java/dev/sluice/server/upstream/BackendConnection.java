@@ -24,7 +24,7 @@ public final class BackendConnection {
     private final Channel channel;
     private final String host;
     private final long id;
-    private final long socketTimeoutMS;
+    private volatile long socketTimeoutMS;
     private final int lane;
     private final boolean exhaustSupported;
     private volatile int maxWireVersion;
@@ -63,6 +63,24 @@ public final class BackendConnection {
 
     public int maxWireVersion() {
         return maxWireVersion;
+    }
+
+    /** The event loop all of this connection's work runs on. */
+    io.netty.channel.EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    io.netty.buffer.ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+
+    /**
+     * Changes the reply timeout of later requests (a monitor's awaitable hello waits longer than a check).
+     *
+     * @param value milliseconds, 0 = none
+     */
+    void socketTimeoutMS(long value) {
+        socketTimeoutMS = value;
     }
 
     void handshakeDone(int maxWireVersion, Compressor compressor) {

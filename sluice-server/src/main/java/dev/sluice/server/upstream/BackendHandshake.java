@@ -15,15 +15,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The handshake Sluice runs on each new backend connection: {@code hello} with Sluice's own client
- * metadata and compressors, falling back to {@code isMaster} for servers without {@code hello}
- * (such as the embedded backend).
+ * The handshake Sluice runs on each new backend connection, pooled or monitoring: {@code hello} with Sluice's own
+ * client metadata and compressors, falling back to {@code isMaster} for servers without {@code hello} (such as the
+ * embedded backend).
  */
 final class BackendHandshake {
     private final BackendConnection connection;
     private final String appName;
     private final List<String> compressors;
-    private final CompletableFuture<UpstreamFeatures> result = new CompletableFuture<>();
+    private final CompletableFuture<BsonDocument> result = new CompletableFuture<>();
 
     private BackendHandshake(BackendConnection connection, String appName, List<String> compressors) {
         this.connection = connection;
@@ -37,6 +37,15 @@ final class BackendHandshake {
      */
     static CompletableFuture<UpstreamFeatures> run(BackendConnection connection, ByteBufAllocator alloc,
                                                     String appName, List<String> compressors, boolean legacyFirst) {
+        return reply(connection, alloc, appName, compressors, legacyFirst).thenApply(UpstreamFeatures::of);
+    }
+
+    /**
+     * Runs the handshake and completes with the server's reply ({@code ok: 1}); a failure is an
+     * {@link UpstreamException}.
+     */
+    static CompletableFuture<BsonDocument> reply(BackendConnection connection, ByteBufAllocator alloc,
+                                                 String appName, List<String> compressors, boolean legacyFirst) {
         BackendHandshake h = new BackendHandshake(connection, appName, compressors);
         h.send(alloc, legacyFirst ? "isMaster" : "hello");
         return h.result;
@@ -75,7 +84,7 @@ final class BackendHandshake {
                     return;
                 }
                 connection.handshakeDone(intOf(body.get("maxWireVersion")), negotiated(body));
-                result.complete(UpstreamFeatures.of(body));
+                result.complete(body);
             }
 
             @Override

@@ -3,9 +3,6 @@ package dev.sluice.server.upstream;
 import dev.sluice.pool.CheckOutCallback;
 import dev.sluice.pool.ConnectionPool;
 import dev.sluice.pool.PoolStatistics;
-import dev.sluice.pool.PooledConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -17,11 +14,10 @@ import java.util.List;
  * exhausted borrows an idle connection from another lane before it waits.
  */
 public final class HostPool implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(HostPool.class);
-
     private final String host;
     private final ConnectionPool<BackendConnection>[] lanes;
     private final LoopLanes loopLanes;
+    private final java.util.concurrent.atomic.AtomicInteger operations = new java.util.concurrent.atomic.AtomicInteger();
 
     HostPool(String host, List<ConnectionPool<BackendConnection>> lanes, LoopLanes loopLanes) {
         this.host = host;
@@ -60,36 +56,49 @@ public final class HostPool implements AutoCloseable {
     }
 
     /**
-     * A network error on a connection of this host: the host's connections are suspect, so every
-     * lane is cleared (once per generation of the failed connection's lane) and keeps serving with
-     * new connections.
+     * Clears every lane (CMAP clear: the generation goes up by one, the pool pauses, waiters fail, idle connections
+     * close now). Only the topology decides this (a ClearPool action), so the host's generation stays equal to the
+     * topology's count; the pool serves again once marked ready.
+     *
+     * @param interruptInUseConnections close in-use connections now, failing their operations
      */
-    public void networkError(PooledConnection<BackendConnection> failed, UpstreamException cause) {
-        int lane = failed.connection().lane();
-        if (lane < lanes.length && failed.generation() == lanes[lane].generation()) {
-            LOG.warn("[pool {}] network error, clearing the pool: {}", host, cause.getMessage());
-            clearNow();
-        }
-    }
-
-    /** dropConnections: closes idle connections now and in-use ones when they come back. */
-    public void drop() {
-        clearNow();
-    }
-
-    /** Clears every lane, closes idle connections on this thread, and keeps serving. */
-    private void clearNow() {
+    void clear(boolean interruptInUseConnections) {
         for (ConnectionPool<BackendConnection> lane : lanes) {
-            lane.clear();
+            lane.clear(interruptInUseConnections);
             lane.runMaintenance();
-            lane.ready();
         }
     }
 
+    /** True when the pool serves check-outs (not paused by a clear, not closed). */
+    boolean isReady() {
+        return "ready".equals(lanes[0].statistics().state());
+    }
+
+    /** Marks every lane ready (after a successful check of the server). */
     void ready() {
         for (ConnectionPool<BackendConnection> lane : lanes) {
             lane.ready();
         }
+    }
+
+    /** The pool generation: every lane is cleared together, so they all have the same. */
+    public int generation() {
+        return lanes[0].generation();
+    }
+
+    /** An operation was routed to this host (server selection prefers the less busy of two hosts). */
+    public void operationStarted() {
+        operations.incrementAndGet();
+    }
+
+    /** An operation routed here ended. */
+    public void operationEnded() {
+        operations.decrementAndGet();
+    }
+
+    /** Operations routed to this host and not ended. */
+    public int operations() {
+        return operations.get();
     }
 
     /** The host's figures: the sum of its lanes. */

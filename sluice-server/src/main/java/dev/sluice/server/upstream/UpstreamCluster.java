@@ -3,27 +3,37 @@ package dev.sluice.server.upstream;
 import dev.sluice.pool.ConnectionPool;
 import dev.sluice.pool.PoolListener;
 import dev.sluice.pool.PoolSettings;
-import dev.sluice.server.config.HostAndPort;
 import dev.sluice.server.config.UpstreamSettings;
+import dev.sluice.server.topology.ApplicationError;
+import dev.sluice.server.topology.OperationKind;
+import dev.sluice.server.topology.ReadPreference;
+import dev.sluice.server.topology.ServerAddress;
+import dev.sluice.server.topology.ServerDescription;
+import dev.sluice.server.topology.ServerSelector;
+import dev.sluice.server.topology.Topology;
+import dev.sluice.server.topology.TopologyDescription;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.bson.BsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
- * The upstream hosts and their pools. Server selection today: round-robin over the seed list (one
- * host or a list of mongos); replica-set discovery and read preference slot in here.
+ * The upstream deployment as Sluice sees it: its topology (SDAM: one monitor per server, replica set members
+ * discovered from hellos), one pool per server, and server selection for each operation (by read preference, in
+ * the latency window, waiting up to serverSelectionTimeoutMS for a suitable server).
  */
 public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamCluster.class);
@@ -31,11 +41,19 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     public static final int DEFAULT_WIRE_VERSION = 17;
 
     private final UpstreamSettings settings;
-    private final Map<String, HostPool> pools = new LinkedHashMap<>();
-    private final HostPool[] ordered;
-    private final AtomicInteger next = new AtomicInteger();
-    /** Every open backend channel, whatever holds it (pool, a drained request), for shutdown. */
+    private final LoopLanes loops;
+    private final Class<? extends Channel> channelClass;
+    private final int maxUpstreamReplyBytes;
+    private final PoolListener listener;
+    private final ScheduledExecutorService scheduler;
+    private final List<PoolSettings> laneSettings;
+    private final LongSupplier nanoTime = System::nanoTime;
+    private final AtomicInteger monitorLoops = new AtomicInteger();
+    /** Every open backend channel, whatever holds it (pool, monitor, a drained request), for shutdown. */
     private final ChannelGroup channels = new DefaultChannelGroup("sluice-backend", GlobalEventExecutor.INSTANCE);
+    private final SelectionWaiters waiters = new SelectionWaiters();
+    private final ServerSelector selector;
+    private final ClusterTopology topology;
     private volatile int maxWireVersion;
     private volatile UpstreamFeatures features;
 
@@ -47,70 +65,144 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
                            int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
                            int initialWireVersion) {
         this.settings = settings;
+        this.loops = loops;
+        this.channelClass = channelClass;
+        this.maxUpstreamReplyBytes = maxUpstreamReplyBytes;
+        this.listener = listener;
+        this.scheduler = scheduler;
         this.maxWireVersion = initialWireVersion;
-        List<PoolSettings> laneSettings = LaneSettings.split(settings.pool(), loops.size());
-        List<HostPool> list = new ArrayList<>();
-        for (HostAndPort host : settings.hosts()) {
-            List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
-            for (int lane = 0; lane < laneSettings.size(); lane++) {
-                BackendConnectionFactory factory = new BackendConnectionFactory(host, settings, loops.loop(lane),
-                        channelClass, maxUpstreamReplyBytes, lane, this::learn, channels);
-                lanes.add(ConnectionPool.builder(factory)
-                        .address(host.toString())
-                        .settings(laneSettings.get(lane))
-                        .listener(listener)
-                        .scheduler(scheduler)
-                        .build());
-            }
-            HostPool hostPool = new HostPool(host.toString(), lanes, loops);
-            pools.put(host.toString(), hostPool);
-            list.add(hostPool);
-        }
-        this.ordered = list.toArray(new HostPool[0]);
+        this.laneSettings = LaneSettings.split(settings.pool(), loops.size());
+        this.selector = new ServerSelector(settings.selectionSettings());
+        TopologyLog log = new TopologyLog();
+        this.topology = new ClusterTopology(new Topology(settings.topologySettings(), log,
+                () -> TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong())), log, this::newPool, this::newMonitor, waiters, this::helloSeen);
     }
 
-    /** Marks every pool ready and probes the first host for its wire version (bounded by connectTimeoutMS). */
+    private HostPool newPool(ServerAddress address) {
+        List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
+        for (int lane = 0; lane < laneSettings.size(); lane++) {
+            BackendChannels opener = new BackendChannels(address.host(), address.port(), loops.loop(lane), channelClass,
+                    settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels);
+            lanes.add(ConnectionPool.builder(new BackendConnectionFactory(opener, settings, lane, this::learn))
+                    .address(address.toString())
+                    .settings(laneSettings.get(lane))
+                    .listener(listener)
+                    .scheduler(scheduler)
+                    .build());
+        }
+        return new HostPool(address.toString(), lanes, loops);
+    }
+
+    private ServerMonitor newMonitor(ServerAddress address) {
+        var loop = loops.loop(Math.floorMod(monitorLoops.getAndIncrement(), loops.size()));
+        BackendChannels opener = new BackendChannels(address.host(), address.port(), loop, channelClass,
+                settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels);
+        return new ServerMonitor(address, opener, settings, loop, topology, nanoTime, () -> waiters.size() > 0);
+    }
+
+    /**
+     * Opens the topology (a monitor per seed) and waits, at most connectTimeoutMS + 1 s, until every seed has been
+     * checked once, so that what Sluice advertises to its first clients (wire version, sessions) is the upstream's.
+     */
     public void start() {
-        for (HostPool pool : ordered) {
-            pool.ready();
-        }
-        CompletableFuture<Integer> probe = new CompletableFuture<>();
-        ordered[0].checkOut(null, (connection, error) -> {
-            if (error != null) {
-                probe.completeExceptionally(error);
-            } else {
-                int wire = connection.connection().maxWireVersion();
-                connection.checkIn();
-                probe.complete(wire);
+        topology.open();
+        CompletableFuture<Void> checked = new CompletableFuture<>();
+        Runnable[] probe = new Runnable[1];
+        probe[0] = () -> {
+            long seen = waiters.changes();
+            if (allSeedsChecked()) {
+                checked.complete(null);
+            } else if (!checked.isDone()) {
+                waiters.await(seen, probe[0]);
             }
-        });
+        };
+        probe[0].run();
+        long wait = settings.connectTimeoutMS() == 0 ? 10_000 : settings.connectTimeoutMS() + 1_000;
         try {
-            long wait = settings.connectTimeoutMS() == 0 ? 10_000 : settings.connectTimeoutMS() + 1_000;
-            int wire = probe.get(wait, TimeUnit.MILLISECONDS);
-            LOG.info("[upstream] {} reachable, maxWireVersion {}, {}", ordered[0].host(), wire, features);
+            checked.get(wait, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            LOG.warn("[upstream] {} not reachable at start ({}); Sluice serves anyway, reporting maxWireVersion {} until it is",
-                    ordered[0].host(), cause.getMessage(), maxWireVersion);
+            // reported below from the description
+        } finally {
+            checked.complete(null);
+        }
+        TopologyDescription d = topology.description();
+        boolean anyAvailable = d.serverDescriptions().stream().anyMatch(ServerDescription::isAvailable);
+        if (anyAvailable) {
+            LOG.info("[upstream] {} {}, maxWireVersion {}, {}", d.type().specName(), d.servers().keySet(),
+                    maxWireVersion, features);
+        } else {
+            LOG.warn("[upstream] no server reachable at start ({}); Sluice serves anyway, reporting maxWireVersion {} "
+                    + "until one is, and operations wait up to serverSelectionTimeoutMS={} for one",
+                    d, maxWireVersion, settings.serverSelectionTimeoutMS());
         }
     }
 
-    /** The pool for the next operation without a pinned host. */
-    public HostPool select() {
-        HostPool[] all = ordered;
-        if (all.length == 1) {
-            return all[0];
+    private boolean allSeedsChecked() {
+        for (ServerDescription s : topology.description().serverDescriptions()) {
+            if (!s.isAvailable() && s.error() == null) {
+                return false;
+            }
         }
-        return all[Math.floorMod(next.getAndIncrement(), all.length)];
+        return true;
     }
 
-    /** The pool of a given host, or null. */
+    /**
+     * Selects a server for an operation, waiting (without blocking a thread) up to serverSelectionTimeoutMS after
+     * {@code startNanos} for a suitable one.
+     *
+     * @param kind           a read (the read preference applies) or a write (the primary)
+     * @param readPreference for reads; null means primary
+     * @param deprioritized  servers to avoid unless nothing else is suitable (where an attempt failed)
+     * @param startNanos     when the operation started waiting ({@link #nanoTime()})
+     * @param executor       where the callback runs if it cannot run at once (the client's event loop), or null
+     */
+    public void select(OperationKind kind, ReadPreference readPreference, Collection<ServerAddress> deprioritized,
+                       long startNanos, Executor executor, SelectionCallback callback) {
+        long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(settings.serverSelectionTimeoutMS());
+        new ServerSelection(topology, selector, waiters, kind, readPreference, deprioritized, deadline,
+                settings.serverSelectionTimeoutMS(), executor == null ? scheduler : executor, scheduler, nanoTime,
+                callback).run();
+    }
+
+    /** The clock of {@link #select}'s startNanos. */
+    public long nanoTime() {
+        return nanoTime.getAsLong();
+    }
+
+    /** The current topology description (immutable). */
+    public TopologyDescription description() {
+        return topology.description();
+    }
+
+    /** The pool of a given host ("host:port"), or null. */
     public HostPool pool(String host) {
-        return pools.get(host);
+        try {
+            return topology.pool(ServerAddress.parse(host));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * An error on an application connection: the topology decides (a stale generation is ignored; a network error
+     * marks the server Unknown and clears its pool; a state change error requests a check).
+     */
+    public void onApplicationError(String host, ApplicationError error) {
+        ServerAddress address;
+        try {
+            address = ServerAddress.parse(host);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        topology.onApplicationError(address, error);
     }
 
     public int maxWireVersion() {
         return maxWireVersion;
+    }
+
+    private void helloSeen(BsonDocument reply) {
+        learn(UpstreamFeatures.of(reply));
     }
 
     /** Records what a backend handshake reported (the latest handshake's wire version and features). */
@@ -142,24 +234,46 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         return settings;
     }
 
+    /** Monitoring connections opened so far (all monitors, RTT connections included). */
+    public long monitorConnectionsOpened() {
+        return topology.monitorConnectionsOpened();
+    }
+
+    /** Monitoring connections open now (the backend sees them beside the pools' connections). */
+    public int monitorConnectionsOpen() {
+        return topology.monitorConnectionsOpen();
+    }
+
+    /** Operations waiting for a suitable server now. */
+    public int waitingForServer() {
+        return waiters.size();
+    }
+
     @Override
     public List<HostPoolStats> statistics() {
-        List<HostPoolStats> stats = new ArrayList<>(ordered.length);
-        for (HostPool pool : ordered) {
-            stats.add(pool.stats());
+        List<HostPoolStats> stats = new ArrayList<>();
+        for (ServerAddress a : topology.description().servers().keySet()) {
+            HostPool pool = topology.pool(a);
+            if (pool != null) {
+                stats.add(pool.stats());
+            }
         }
         return stats;
     }
 
     @Override
     public boolean drop(String hostAndPort) {
-        HostPool pool = pools.get(hostAndPort);
-        if (pool == null) {
+        ServerAddress address;
+        try {
+            address = ServerAddress.parse(hostAndPort);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (topology.pool(address) == null) {
             return false;
         }
         LOG.info("[pool {}] dropping pooled connections (dropConnections)", hostAndPort);
-        pool.drop();
-        return true;
+        return topology.clearPool(address, "dropConnections");
     }
 
     /** Closes the pools and every backend connection, waiting for the closes at most 1 s. */
@@ -169,15 +283,13 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     }
 
     /**
-     * Closes the pools, then every backend connection still open (in use, or reading the reply of a
+     * Closes the monitors and pools, then every backend connection still open (in use, or reading the reply of a
      * client that went away), waiting at most {@code timeoutMS} for the closes.
      *
      * @return false when some connections had not closed in time
      */
     public boolean close(long timeoutMS) {
-        for (HostPool pool : ordered) {
-            pool.close();
-        }
+        topology.close();
         int open = channels.size();
         boolean done = channels.close().awaitUninterruptibly(Math.max(0, timeoutMS));
         if (!done) {

@@ -19,7 +19,12 @@ public final class UpstreamException extends RuntimeException {
          */
         REPLY_TOO_LARGE(10334, "BSONObjectTooLarge"),
         /** Sluice closed the connection itself (client gone, pool cleared with interruption, shutdown). */
-        CLOSED_BY_SLUICE(9001, "SocketException");
+        CLOSED_BY_SLUICE(9001, "SocketException"),
+        /**
+         * No server suitable for the operation (its read preference, or a primary for a write) within
+         * serverSelectionTimeoutMS: what mongos answers when it cannot target a host.
+         */
+        NO_SUITABLE_SERVER(133, "FailedToSatisfyReadPreference");
 
         private final int code;
         private final String codeName;

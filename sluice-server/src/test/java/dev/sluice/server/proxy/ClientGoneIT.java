@@ -42,19 +42,21 @@ class ClientGoneIT {
     }
 
     @Test
-    void unreachableUpstreamGivesHostUnreachable() throws Exception {
+    void unreachableUpstreamFailsAfterServerSelectionTimeoutNamingTheHost() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (SluiceHarness sluice = SluiceHarness.upstream("mongodb://127.0.0.1:" + port + "/?connectTimeoutMS=500");
+        try (SluiceHarness sluice = SluiceHarness.upstream("mongodb://127.0.0.1:" + port
+                + "/?connectTimeoutMS=500&serverSelectionTimeoutMS=700");
              MongoClient client = MongoClients.create(sluice.uri())) {
             assertThatThrownBy(() -> client.getDatabase("test").runCommand(new Document("count", "c")))
                     .isInstanceOf(MongoCommandException.class)
                     .satisfies(e -> {
                         MongoCommandException m = (MongoCommandException) e;
-                        assertThat(m.getErrorCode()).isEqualTo(6);
-                        assertThat(m.getErrorMessage()).contains("127.0.0.1:" + port);
+                        assertThat(m.getErrorCode()).isEqualTo(133); // FailedToSatisfyReadPreference, as mongos
+                        assertThat(m.getErrorMessage()).contains("127.0.0.1:" + port + " Unknown")
+                                .contains("serverSelectionTimeoutMS").contains("primary");
                     });
         }
     }

@@ -34,6 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeMongod implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final AtomicInteger current = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Accepted connections, closed explicitly on close (an event loop shut down does not always close them). */
+    private final io.netty.channel.group.ChannelGroup accepted =
+            new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicInteger total = new AtomicInteger();
     private final Channel server;
@@ -48,6 +52,19 @@ public final class FakeMongod implements AutoCloseable {
     private volatile int dropEvery;
     /** Answers its handshake as a mongos with sessions (what Sluice forwards transactions to), unless told otherwise. */
     private volatile boolean sessions = true;
+    /** Streams hello replies (topologyVersion, awaitable hello) like MongoDB 4.4+. */
+    private volatile boolean streaming;
+    private final org.bson.types.ObjectId processId = new org.bson.types.ObjectId();
+    private final java.util.concurrent.atomic.AtomicLong topologyCounter = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicInteger replyIds = new AtomicInteger(1_000_000);
+    /** Awaitable hellos waiting for a change or their maxAwaitTimeMS. */
+    private final java.util.Set<Runnable> awaiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Set: answers hello as a member of this replica set instead of as a mongos. */
+    private volatile Member member;
+
+    /** How this fake answers hello as a replica set member. */
+    private record Member(String setName, boolean primary, java.util.List<String> hosts) {
+    }
 
     private FakeMongod(int port) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -119,6 +136,42 @@ public final class FakeMongod implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers hello as a member of replica set {@code setName} (primary or secondary, listing {@code hosts}, with
+     * sessions), instead of as a mongos; a secondary answers writes with NotWritablePrimary (10107). May be called
+     * again to change role (a step down, an election).
+     */
+    public FakeMongod replicaSetMember(String setName, boolean primary, java.util.List<String> hosts) {
+        member = new Member(setName, primary, java.util.List.copyOf(hosts));
+        if (streaming) {
+            topologyCounter.incrementAndGet();
+            for (Runnable r : java.util.List.copyOf(awaiting)) {
+                r.run();
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Reports a topologyVersion and answers awaitable hellos (topologyVersion + maxAwaitTimeMS) when its role
+     * changes or maxAwaitTimeMS passes, streaming them (moreToCome) when the request allows exhaust: what MongoDB
+     * 4.4+ does for streaming monitors.
+     */
+    public FakeMongod streaming() {
+        streaming = true;
+        return this;
+    }
+
+    /** "127.0.0.1:PORT", as replica set members name each other. */
+    public String hostAndPort() {
+        return "127.0.0.1:" + port();
+    }
+
+    /** How many commands of this name were received. */
+    public long count(String commandName) {
+        return commands.stream().filter(commandName::equals).count();
+    }
+
     /** Cuts every {@code n}-th reply (handshakes excepted) in half and closes its connection (0: never). */
     public void dropEvery(int n) {
         dropEvery = n;
@@ -126,13 +179,18 @@ public final class FakeMongod implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.close().syncUninterruptibly();
+        accepted.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private final class Handler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            accepted.add(ctx.channel());
             int now = current.incrementAndGet();
             total.incrementAndGet();
             peak.accumulateAndGet(now, Math::max);
@@ -164,16 +222,12 @@ public final class FakeMongod implements AutoCloseable {
             BsonDocument reply;
             switch (name) {
                 case "hello", "isMaster", "ismaster" -> {
-                    reply = new BsonDocument("ismaster", BsonBoolean.TRUE)
-                            .append("isWritablePrimary", BsonBoolean.TRUE)
-                            .append("maxWireVersion", new BsonInt32(17)).append("minWireVersion", new BsonInt32(0))
-                            .append("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
-                            .append("compression", compressionReply(body));
-                    if (sessions) {
-                        reply.append("msg", new BsonString("isdbgrid"))
-                                .append("logicalSessionTimeoutMinutes", new BsonInt32(30));
+                    if (streaming && body.containsKey("topologyVersion") && body.containsKey("maxAwaitTimeMS")) {
+                        awaitHello(ctx, request.requestId(), body.get("maxAwaitTimeMS").asNumber().longValue(),
+                                (request.flags() & OpMsg.EXHAUST_ALLOWED) != 0);
+                        return;
                     }
-                    reply.append("ok", new BsonDouble(1));
+                    reply = helloReply(body);
                 }
                 case "find" -> reply = new BsonDocument("cursor", new BsonDocument("id",
                                 new BsonInt64(body.containsKey("batchSize") ? cursorIds.incrementAndGet() : 0))
@@ -182,7 +236,10 @@ public final class FakeMongod implements AutoCloseable {
                 case "getMore" -> reply = new BsonDocument("cursor", new BsonDocument("id", new BsonInt64(0))
                         .append("ns", new BsonString(request.database() + "." + body.get("collection").asString().getValue()))
                         .append("nextBatch", new BsonArray())).append("ok", new BsonDouble(1));
-                case "insert", "update", "delete" -> reply = new BsonDocument("n", new BsonInt32(
+                case "insert", "update", "delete" -> reply = member != null && !member.primary()
+                        ? new BsonDocument("ok", new BsonDouble(0)).append("errmsg", new BsonString("not primary"))
+                                .append("code", new BsonInt32(10107)).append("codeName", new BsonString("NotWritablePrimary"))
+                        : new BsonDocument("n", new BsonInt32(
                         request.sequences().isEmpty() ? 1 : request.sequences().get(0).documents().size()))
                         .append("ok", new BsonDouble(1));
                 default -> reply = new BsonDocument("ok", new BsonDouble(1));
@@ -207,6 +264,59 @@ public final class FakeMongod implements AutoCloseable {
                 return;
             }
             ctx.writeAndFlush(out);
+        }
+
+        private BsonDocument helloReply(BsonDocument body) {
+            BsonDocument reply = new BsonDocument("ismaster", BsonBoolean.TRUE)
+                    .append("isWritablePrimary", BsonBoolean.TRUE)
+                    .append("maxWireVersion", new BsonInt32(17)).append("minWireVersion", new BsonInt32(0))
+                    .append("maxBsonObjectSize", new BsonInt32(16 * 1024 * 1024))
+                    .append("compression", compressionReply(body));
+            Member m = member;
+            if (m != null) {
+                BsonArray hosts = new BsonArray();
+                m.hosts().forEach(h -> hosts.add(new BsonString(h)));
+                reply.put("ismaster", BsonBoolean.valueOf(m.primary()));
+                reply.put("isWritablePrimary", BsonBoolean.valueOf(m.primary()));
+                reply.append("secondary", BsonBoolean.valueOf(!m.primary()))
+                        .append("setName", new BsonString(m.setName())).append("hosts", hosts)
+                        .append("me", new BsonString(hostAndPort()))
+                        .append("logicalSessionTimeoutMinutes", new BsonInt32(30));
+            } else if (sessions) {
+                reply.append("msg", new BsonString("isdbgrid"))
+                        .append("logicalSessionTimeoutMinutes", new BsonInt32(30));
+            }
+            if (streaming) {
+                reply.append("topologyVersion", new BsonDocument("processId", new org.bson.BsonObjectId(processId))
+                        .append("counter", new BsonInt64(topologyCounter.get())));
+            }
+            return reply.append("ok", new BsonDouble(1));
+        }
+
+        /**
+         * An awaitable hello: answered after maxAwaitTimeMS or at once when the role changes; with exhaustAllowed,
+         * each answer says moreToCome and the next one follows the same way, as mongod streams.
+         */
+        private void awaitHello(ChannelHandlerContext ctx, int responseTo, long maxAwaitMS, boolean exhaust) {
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable[] fire = new Runnable[1];
+            fire[0] = () -> ctx.executor().execute(() -> {
+                if (!done.compareAndSet(false, true)) {
+                    return;
+                }
+                awaiting.remove(fire[0]);
+                if (!ctx.channel().isActive()) {
+                    return;
+                }
+                int id = replyIds.incrementAndGet();
+                ctx.writeAndFlush(OpMsg.encode(ctx.alloc(), id, responseTo, exhaust ? OpMsg.MORE_TO_COME : 0,
+                        helloReply(new BsonDocument())));
+                if (exhaust) {
+                    awaitHello(ctx, id, maxAwaitMS, true);
+                }
+            });
+            awaiting.add(fire[0]);
+            ctx.executor().schedule(fire[0], maxAwaitMS, TimeUnit.MILLISECONDS);
         }
 
         private BsonArray compressionReply(BsonDocument hello) {

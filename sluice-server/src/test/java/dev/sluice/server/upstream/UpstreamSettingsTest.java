@@ -1,0 +1,92 @@
+package dev.sluice.server.upstream;
+
+import dev.sluice.server.config.ConfigException;
+import dev.sluice.server.config.UpstreamSettings;
+import dev.sluice.server.topology.ReadPreference;
+import dev.sluice.server.topology.ReadPreferenceMode;
+import dev.sluice.server.topology.TopologyType;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The upstream URI, parsed once into the settings of monitoring, selection and pools. */
+class UpstreamSettingsTest {
+
+    @Test
+    void monitoringAndSelectionDefaultsAreTheDrivers() {
+        UpstreamSettings u = UpstreamSettings.fromUri("mongodb://db1,db2:27018/", false);
+        assertThat(u.localThresholdMS()).isEqualTo(15);
+        assertThat(u.serverSelectionTimeoutMS()).isEqualTo(30_000);
+        assertThat(u.heartbeatFrequencyMS()).isEqualTo(10_000);
+        assertThat(u.serverMonitoringMode()).isEqualTo(UpstreamSettings.MonitoringMode.AUTO);
+        assertThat(u.readPreference()).isEqualTo(ReadPreference.PRIMARY);
+        assertThat(u.directConnection()).isFalse();
+        assertThat(u.replicaSet()).isNull();
+        assertThat(u.retryReads()).isTrue();
+        assertThat(u.retryWrites()).isTrue();
+        assertThat(u.warnings()).isEmpty();
+        assertThat(u.topologySettings().initialType()).isEqualTo(TopologyType.UNKNOWN);
+        assertThat(u.topologySettings().seeds()).hasToString("[db1:27017, db2:27018]");
+    }
+
+    @Test
+    void theUriSetsTopologySelectionAndReadPreference() {
+        UpstreamSettings u = UpstreamSettings.fromUri("mongodb://db1/?replicaSet=rs0&readPreference=secondaryPreferred"
+                + "&readPreferenceTags=dc:ny&readPreferenceTags=&maxStalenessSeconds=120&localThresholdMS=30"
+                + "&serverSelectionTimeoutMS=5000&serverMonitoringMode=poll&retryReads=false", false);
+        assertThat(u.replicaSet()).isEqualTo("rs0");
+        assertThat(u.topologySettings().initialType()).isEqualTo(TopologyType.REPLICA_SET_NO_PRIMARY);
+        assertThat(u.readPreference().mode()).isEqualTo(ReadPreferenceMode.SECONDARY_PREFERRED);
+        assertThat(u.readPreference().tagSets()).containsExactly(Map.of("dc", "ny"), Map.of());
+        assertThat(u.readPreference().maxStalenessSeconds()).hasValue(120);
+        assertThat(u.localThresholdMS()).isEqualTo(30);
+        assertThat(u.selectionSettings().localThresholdMS()).isEqualTo(30);
+        assertThat(u.serverSelectionTimeoutMS()).isEqualTo(5_000);
+        assertThat(u.serverMonitoringMode()).isEqualTo(UpstreamSettings.MonitoringMode.POLL);
+        assertThat(u.retryReads()).isFalse();
+        assertThat(UpstreamSettings.fromUri("mongodb://db1/?directConnection=true", false).topologySettings()
+                .initialType()).isEqualTo(TopologyType.SINGLE);
+    }
+
+    @Test
+    void anUnknownOptionIsAWarningAndTheUriIsMaskedWherePrinted() {
+        UpstreamSettings u = UpstreamSettings.fromUri("mongodb://db1/?maxPoolSize=5&colour=blue", false);
+        assertThat(u.warnings()).containsExactly("Unsupported option 'colour'; it is ignored");
+        assertThat(u.pool().maxPoolSize()).isEqualTo(5);
+    }
+
+    @Test
+    void anInvalidValueOfAnOptionSluiceAppliesIsRefusedByName() {
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?heartbeatFrequencyMS=100", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("heartbeatFrequencyMS")
+                .hasMessageContaining("500");
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?serverMonitoringMode=sometimes", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("serverMonitoringMode");
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?readPreference=primary&maxStalenessSeconds=120",
+                false)).isInstanceOf(ConfigException.class).hasMessageContaining("maxStalenessSeconds");
+    }
+
+    @Test
+    void whatSluiceDoesNotImplementYetIsRefusedSayingSo() {
+        for (String uri : List.of("mongodb://db1/?tlsCAFile=/ca.pem", "mongodb://db1/?tls=true",
+                "mongodb://db1/?authSource=admin", "mongodb://u:p@db1/?authMechanism=SCRAM-SHA-256", "mongodb://u:p@db1/",
+                "mongodb+srv://cluster0.example.net/")) {
+            assertThatThrownBy(() -> UpstreamSettings.fromUri(uri, false)).as(uri)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("not supported yet");
+        }
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://u:secret@db1/", false))
+                .message().doesNotContain("secret");
+    }
+
+    @Test
+    void validOptionsSluiceDoesNotApplyAreRefusedByName() {
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?w=majority&loadBalanced=false", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("loadBalanced, w are not supported");
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://%2Ftmp%2Fmongodb-27017.sock/", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("Unix domain socket");
+    }
+}
