@@ -2,6 +2,7 @@ package dev.sluice.server.security.tls;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 import java.util.function.BiConsumer;
@@ -29,12 +30,22 @@ public final class HandshakeFailures extends ChannelInboundHandlerAdapter {
         super.userEventTriggered(ctx, evt);
     }
 
-    /** The cause as a log shows it: the innermost message, which names the TLS problem. */
+    /** Longest reason logged: a peer's bytes may end up in an exception's message. */
+    private static final int MAX_REASON_CHARS = 200;
+
+    /** The cause as a log shows it: the innermost message, which names the TLS problem, bounded. */
     public static String reason(Throwable cause) {
         Throwable t = cause;
-        for (int i = 0; i < 6 && t.getCause() != null && t.getCause() != t; i++) {
+        for (int i = 0; i < 6; i++) {
+            if (t instanceof NotSslRecordException) {
+                return "the client does not speak TLS (its first bytes are not a TLS record)";
+            }
+            if (t.getCause() == null || t.getCause() == t) {
+                break;
+            }
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.length() <= MAX_REASON_CHARS ? message : message.substring(0, MAX_REASON_CHARS) + "...";
     }
 }
