@@ -35,7 +35,6 @@ import java.util.function.Supplier;
  * further request until it is out.
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    static final String CONNECTOR = "http";
     private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
 
     /** Response header naming the HTTP connection that served the request (the dashboard hides its Kill). */

@@ -147,6 +147,21 @@ class ServeCommandIT {
                 .contains(pem.toString()).contains("does the private key belong");
     }
 
+    /** Without BouncyCastle (the shipped jar) the JDK reads PKCS#8 only: a PKCS#1 key is refused with the conversion. */
+    @Test
+    void aPkcs1KeyIsRefusedWithTheCommandThatConvertsIt() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir);
+        Path pem = certs.writePkcs1Pem("server.pem", certs.server());
+        assertThat(java.nio.file.Files.readString(pem)).contains("-----BEGIN RSA PRIVATE KEY-----");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar().toString(), "serve", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--tlsMode", "preferTLS",
+                "--tlsCertificateKeyFile", pem.toString()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isEqualTo(2);
+        assertThat(output).contains("net.tls.certificateKeyFile").contains(pem.toString()).contains("openssl pkcs8 -topk8");
+    }
+
     private static BigInteger presentedSerial(SSLContext ssl, String hostAndPort) throws Exception {
         int colon = hostAndPort.lastIndexOf(':');
         try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket(hostAndPort.substring(0, colon),

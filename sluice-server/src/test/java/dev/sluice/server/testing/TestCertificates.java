@@ -115,6 +115,11 @@ public final class TestCertificates {
         return write(fileName, pem(issued.certificate()) + pem(pkcs8(issued, password)));
     }
 
+    /** {@code issued}'s certificate then its key in the traditional OpenSSL RSA format (PKCS#1, "BEGIN RSA PRIVATE KEY"). */
+    public Path writePkcs1Pem(String fileName, Issued issued) {
+        return write(fileName, pem(issued.certificate()) + pem(issued.keys()));
+    }
+
     /** The certificate of {@code certificateOf} with the private key of {@code keyOf}: a key that does not match. */
     public Path writeMismatchedPem(String fileName, Issued certificateOf, Issued keyOf) {
         return write(fileName, pem(certificateOf.certificate()) + pem(pkcs8(keyOf, null)));
