@@ -230,7 +230,7 @@
         else $('#pools').replaceChildren(el('p', { 'class': 'empty' }, 'Needs the connPoolStats action.'));
         if (all[2]) renderHistory(all[2]);
         $('#history-section').hidden = !all[2];
-        var clients = state.rows.filter(function (r) { return r.connector !== 'http'; }).length;
+        var clients = state.rows.filter(function (r) { return r.connector !== 'http' && r.connector !== 'https'; }).length;
         $('#summary').textContent = clients + ' client connections' + (all[1] ? ' · backend ' + all[1].totalInUse +
           ' in use, ' + all[1].totalAvailable + ' available' : '');
         $('#status').textContent = '';

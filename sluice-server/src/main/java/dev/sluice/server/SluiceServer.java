@@ -28,6 +28,9 @@ import dev.sluice.server.wire.FrameBudget;
 import dev.sluice.server.admin.AdminReply;
 import dev.sluice.server.route.InternalCommands;
 import dev.sluice.server.security.auth.Authenticator;
+import dev.sluice.server.security.tls.ReloadSignal;
+import dev.sluice.server.security.tls.RotateCertificatesCommand;
+import dev.sluice.server.security.tls.ServerTls;
 import dev.sluice.server.security.auth.CommandGate;
 import dev.sluice.server.security.auth.FailureThrottle;
 import dev.sluice.server.security.scram.ScramServer;
@@ -144,6 +147,7 @@ public final class SluiceServer implements AutoCloseable {
             compressors.add(Compressor.byName(name));
         }
         CommandGate gate = startSecurity();
+        tls = startTls();
         SessionServices services = new SessionServices(registry, router, cleanup,
                 new HelloResponder(clock, settings.maxMessageSizeBytes(), sessions::logicalSessionTimeoutMinutes),
                 localCommands(), cluster,
@@ -156,16 +160,33 @@ public final class SluiceServer implements AutoCloseable {
         });
         mongoConnector = new MongoConnector(settings.listen().toSocketAddress(), boss, workers,
                 transport.serverChannel(), services, settings.maxIncomingConnections(), frameBudget,
-                settings.limits().frameTimeoutMS());
+                settings.limits().frameTimeoutMS(), settings.tls().mode(), tls);
         mongoAddress = mongoConnector.start();
         httpAddress = startHttp();
-        LOG.info("[sluice] listening on mongodb://{}:{}/ (maxIncomingConnections={}, transport {})",
-                mongoAddress.getHostString(), mongoAddress.getPort(), settings.maxIncomingConnections(), transport.name());
+        LOG.info("[sluice] listening on mongodb://{}:{}/ (maxIncomingConnections={}, net.tls.mode={}, transport {})",
+                mongoAddress.getHostString(), mongoAddress.getPort(), settings.maxIncomingConnections(),
+                settings.tls().mode(), transport.name());
         return this;
     }
 
     private FrameBudget frameBudget;
     private Authenticator authenticator;
+    private ServerTls tls;
+    private InetSocketAddress httpsAddress;
+
+    /**
+     * Client-facing TLS, when a certificate is configured (net.tls.mode on, or the https connector):
+     * its files are read now (a {@link dev.sluice.server.config.ConfigException} naming the option when
+     * they are not usable) and again on SIGHUP and rotateCertificates.
+     */
+    private ServerTls startTls() {
+        if (!settings.tls().hasCertificate()) {
+            return null;
+        }
+        ServerTls loaded = ServerTls.load(settings.tls(), clock);
+        ReloadSignal.install(() -> loaded.reload("SIGHUP"));
+        return loaded;
+    }
 
     /**
      * maxBufferedFrameBytes, kept to at most a quarter of the direct-memory limit: the budget exists so
@@ -282,12 +303,20 @@ public final class SluiceServer implements AutoCloseable {
             @Override
             public boolean handles(String commandName, BsonDocument command, String database) {
                 return admin.handles(commandName, command, database)
-                        || (userAdmin != null && userAdmin.handles(commandName));
+                        || (userAdmin != null && userAdmin.handles(commandName))
+                        || RotateCertificatesCommand.NAME.equals(commandName);
             }
 
             @Override
             public CompletionStage<Reply> execute(String commandName, BsonDocument command, String database,
                                                   ConnectionEntry caller) {
+                if (RotateCertificatesCommand.NAME.equals(commandName)) {
+                    // tls is loaded after the local commands are built; read it when the command comes
+                    return executor.submit(commandName, () -> new AdminReply(new RotateCertificatesCommand(tls)
+                                    .execute(command, database, caller + (caller.subject() == null ? ""
+                                    : " as " + caller.subject().user())), () -> { }))
+                            .thenApply(r -> new Reply(r.reply(), r.afterReply()));
+                }
                 if (userAdmin != null && userAdmin.handles(commandName)) {
                     return executor.submit(commandName, () -> new AdminReply(userAdmin.execute(commandName, command,
                             database, caller.subject(), caller.clientAddress()), () -> { }))
@@ -307,21 +336,30 @@ public final class SluiceServer implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(() -> guarded(metrics::refresh), 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> guarded(alerts::check), 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> guarded(history::sample), 0, 2, TimeUnit.SECONDS);
-        if (settings.http() == null) {
-            return null;
+        InetSocketAddress http = settings.http() == null ? null : startWebConnector(settings.http(), history, null);
+        if (settings.https() != null) {
+            httpsAddress = startWebConnector(settings.https(), history, tls);
         }
+        return http;
+    }
+
+    /** The http connector, or the https connector when {@code webTls} is given. */
+    private InetSocketAddress startWebConnector(dev.sluice.server.config.HostAndPort address, HistorySampler history,
+                                                ServerTls webTls) {
         // with authorization on: the same users as the mongodb connector, and the same privileges
         // (own connections; others' with inprog / killop: connectionAdmin's policy)
         dev.sluice.server.http.HttpAccess access = settings.authorization()
-                ? dev.sluice.server.http.HttpAccess.authenticated(users, false)
+                ? dev.sluice.server.http.HttpAccess.authenticated(users, webTls != null)
                 : dev.sluice.server.http.HttpAccess.open();
         ConnectionAdmin httpAdmin = connectionAdmin;
-        HttpConnector http = new HttpConnector(settings.http().toSocketAddress(), boss, workers,
+        HttpConnector http = new HttpConnector(address.toSocketAddress(), boss, workers,
                 transport.serverChannel(), registry, httpAdmin, meters, metrics, history,
-                settings.httpSettings(), clock, access);
+                settings.httpSettings(), clock, access, webTls);
         InetSocketAddress bound = http.start();
         extras.add(http);
-        LOG.info("[http] listening on http://{}:{}/ (dashboard, /api, /metrics)", bound.getHostString(), bound.getPort());
+        String scheme = webTls == null ? "http" : "https";
+        LOG.info("[{}] listening on {}://{}:{}/ (dashboard, /api, /metrics)", scheme, scheme, bound.getHostString(),
+                bound.getPort());
         return bound;
     }
 
@@ -369,6 +407,16 @@ public final class SluiceServer implements AutoCloseable {
         return mongoAddress;
     }
 
+    /** The https connector's address, or null when not configured. */
+    public InetSocketAddress httpsAddress() {
+        return httpsAddress;
+    }
+
+    /** Client-facing TLS (reload, current certificate), or null when no certificate is configured. */
+    public ServerTls tls() {
+        return tls;
+    }
+
     /** The HTTP connector's address, or null when disabled. */
     public InetSocketAddress httpAddress() {
         return httpAddress;
@@ -395,7 +443,8 @@ public final class SluiceServer implements AutoCloseable {
     public String readyLine() {
         String http = httpAddress == null ? "http://disabled/"
                 : "http://" + urlAuthority(httpAddress, settings.http()) + "/";
-        return "sluice ready mongodb://" + urlAuthority(mongoAddress, settings.listen()) + "/ " + http;
+        String https = httpsAddress == null ? "" : " https://" + urlAuthority(httpsAddress, settings.https()) + "/";
+        return "sluice ready mongodb://" + urlAuthority(mongoAddress, settings.listen()) + "/ " + http + https;
     }
 
     /** host:port for a URL: IPv6 in brackets; a wildcard bind shows the configured wildcard (0.0.0.0 or [::]). */

@@ -24,6 +24,37 @@ public final class ServeCommand implements Callable<Integer> {
             description = "HTTP connector address: admin API, dashboard, /metrics (default 127.0.0.1:27080)")
     String http;
 
+    @Option(names = "--https", paramLabel = "HOST:PORT",
+            description = "https connector address: the HTTP connector's API and dashboard over TLS, with the "
+                    + "certificate of --tlsCertificateKeyFile (default: off)")
+    String https;
+
+    @Option(names = "--tlsMode", paramLabel = "MODE",
+            description = "TLS on the mongodb connector, as mongod's net.tls.mode: disabled (default), allowTLS, "
+                    + "preferTLS (TLS and plain on the same port), requireTLS")
+    String tlsMode;
+
+    @Option(names = "--tlsCertificateKeyFile", paramLabel = "FILE",
+            description = "PEM file with the server's certificate chain and its private key (PKCS#8)")
+    String tlsCertificateKeyFile;
+
+    @Option(names = "--tlsCertificateKeyFilePassword", paramLabel = "PASSWORD",
+            description = "password of an encrypted private key in --tlsCertificateKeyFile (prefer the YAML "
+                    + "net.tls.certificateKeyFilePassword: a flag is visible in the process list)")
+    String tlsCertificateKeyFilePassword;
+
+    @Option(names = "--tlsCAFile", paramLabel = "FILE",
+            description = "PEM file with the CA certificates of client certificates; with it clients must present one")
+    String tlsCAFile;
+
+    @Option(names = "--tlsAllowConnectionsWithoutCertificates",
+            description = "with --tlsCAFile, clients may connect without a certificate (one they present is verified)")
+    Boolean tlsAllowConnectionsWithoutCertificates;
+
+    @Option(names = "--tlsAllowInvalidCertificates",
+            description = "accept client certificates without verifying them (testing only)")
+    Boolean tlsAllowInvalidCertificates;
+
     @Option(names = "--upstream", paramLabel = "URI",
             description = "MongoDB URI of the cluster, with pool options (e.g. mongodb://db1:27017/?maxPoolSize=20)")
     String upstream;
@@ -44,8 +75,10 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SluiceConfig cfg;
         try {
-            cfg = SluiceConfig.merge(config == null ? null : ConfigFile.read(config), listen, http, upstream,
-                    allowUnauthenticatedRemoteAccess, auth);
+            ConfigFile.Tls tlsFlags = new ConfigFile.Tls(tlsMode, tlsCertificateKeyFile, tlsCertificateKeyFilePassword,
+                    tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates);
+            cfg = SluiceConfig.merge(config == null ? null : ConfigFile.read(config), new SluiceConfig.Flags(listen, http,
+                    https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags));
         } catch (ConfigException e) {
             System.err.println("sluice: invalid configuration: " + e.getMessage());
             return 2;

@@ -1,6 +1,10 @@
 package dev.sluice.server.client;
 
+import dev.sluice.server.config.TlsMode;
 import dev.sluice.server.registry.Addresses;
+import dev.sluice.server.security.tls.HandshakeFailures;
+import dev.sluice.server.security.tls.ServerTls;
+import dev.sluice.server.security.tls.TlsDetector;
 import dev.sluice.server.wire.FrameBudget;
 import dev.sluice.server.wire.FrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
@@ -18,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The mongodb connector: accepts client connections, refuses (and counts) those past
  * maxIncomingConnections, and gives each accepted one a frame decoder and a {@link ClientSession}.
+ * With {@code net.tls.mode} on, a {@link TlsDetector} goes first: TLS connections get an
+ * {@code SslHandler} of the context current when they were accepted; plain ones pass on, or under
+ * requireTLS are closed, counted (limit close {@value #TLS_MODE}) and logged at most every 10 s.
  */
 public final class MongoConnector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MongoConnector.class);
@@ -32,7 +39,16 @@ public final class MongoConnector implements AutoCloseable {
     private final FrameBudget frameBudget;
     private final long frameTimeoutMS;
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, 10_000, System::nanoTime);
+    private final TlsMode tlsMode;
+    private final ServerTls tls;
+    private final RateLimitedLog tlsRefusals = new RateLimitedLog(LOG, 10_000, System::nanoTime);
+    private final RateLimitedLog handshakeFailures = new RateLimitedLog(LOG, 10_000, System::nanoTime);
     private Channel serverChannel;
+
+    /** The limit-close key of a plain connection refused under requireTLS. */
+    public static final String TLS_MODE = "net.tls.mode";
+    /** The limit-close key of a connection whose TLS handshake failed. */
+    public static final String TLS_HANDSHAKE = "net.tls";
 
     public MongoConnector(InetSocketAddress bind, EventLoopGroup boss, EventLoopGroup workers,
                           Class<? extends ServerChannel> channelClass, SessionServices services,
@@ -47,6 +63,23 @@ public final class MongoConnector implements AutoCloseable {
     public MongoConnector(InetSocketAddress bind, EventLoopGroup boss, EventLoopGroup workers,
                           Class<? extends ServerChannel> channelClass, SessionServices services,
                           int maxIncomingConnections, FrameBudget frameBudget, long frameTimeoutMS) {
+        this(bind, boss, workers, channelClass, services, maxIncomingConnections, frameBudget, frameTimeoutMS,
+                TlsMode.DISABLED, null);
+    }
+
+    /**
+     * @param tlsMode {@code net.tls.mode}
+     * @param tls     the certificate's contexts (required unless tlsMode is disabled)
+     */
+    public MongoConnector(InetSocketAddress bind, EventLoopGroup boss, EventLoopGroup workers,
+                          Class<? extends ServerChannel> channelClass, SessionServices services,
+                          int maxIncomingConnections, FrameBudget frameBudget, long frameTimeoutMS,
+                          TlsMode tlsMode, ServerTls tls) {
+        if (tlsMode.acceptsTls() && tls == null) {
+            throw new IllegalArgumentException("net.tls.mode " + tlsMode + " needs the certificate's contexts");
+        }
+        this.tlsMode = tlsMode;
+        this.tls = tls;
         this.frameBudget = frameBudget;
         this.frameTimeoutMS = frameTimeoutMS;
         this.bind = bind;
@@ -75,6 +108,11 @@ public final class MongoConnector implements AutoCloseable {
                             ch.close();
                             return;
                         }
+                        if (tlsMode.acceptsTls()) {
+                            ch.pipeline().addLast("tlsDetector", new TlsDetector(tls.mongodb(), tlsMode.acceptsPlain(),
+                                    MongoConnector.this::plainRefused));
+                            ch.pipeline().addLast("tlsFailures", new HandshakeFailures(MongoConnector.this::handshakeFailed));
+                        }
                         ch.pipeline().addLast("frames", new FrameDecoder(services.maxMessageSizeBytes(), frameBudget,
                                 frameTimeoutMS, MongoConnector.this::stalled, System::nanoTime));
                         ch.pipeline().addLast("session", new ClientSession(services, open::decrementAndGet));
@@ -89,6 +127,21 @@ public final class MongoConnector implements AutoCloseable {
                     + e.getMessage() + " (choose another --listen HOST:PORT)", e);
         }
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    private void plainRefused(Channel ch) {
+        services.registry().recordLimitClose(ClientSession.CONNECTOR, TLS_MODE);
+        tlsRefusals.warn("[mongodb] closing {}: it speaks without TLS and net.tls.mode is requireTLS (connect with tls=true)",
+                ch.remoteAddress());
+    }
+
+    private void handshakeFailed(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+        services.registry().recordLimitClose(ClientSession.CONNECTOR, TLS_HANDSHAKE);
+        handshakeFailures.warn("[mongodb] TLS handshake with {} failed, connection closed: {}{}", ctx.channel().remoteAddress(),
+                HandshakeFailures.reason(cause), tls.settings().requestsClientCertificates()
+                        ? " (clients must present a certificate issued by net.tls.CAFile "
+                        + tls.settings().caFile() + (tls.settings().allowConnectionsWithoutCertificates() ? " or none)" : ")")
+                        : "");
     }
 
     private void stalled(io.netty.channel.ChannelHandlerContext ctx, long heldBytes, long timeoutMS) {

@@ -1,5 +1,6 @@
 package dev.sluice.server.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,6 +39,10 @@ import java.util.stream.Collectors;
  * httpMetricsWithoutAuth: false
  * alerts: {thresholdPercent: 80, hysteresisPercent: 10}
  * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false}
+ * https: 127.0.0.1:27443
+ * net:
+ *   tls: {mode: requireTLS, certificateKeyFile: /etc/sluice/server.pem, certificateKeyFilePassword: secret,
+ *         CAFile: /etc/sluice/ca.pem, allowConnectionsWithoutCertificates: false, allowInvalidCertificates: false}
  * </pre>
  */
 public record ConfigFile(String listen, String http, String upstream, Integer maxIncomingConnections,
@@ -47,7 +52,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
                          Integer maxUpstreamReplyBytes, Integer maxAdminIds,
                          Integer httpMaxConnections, Long httpRequestTimeoutMS, Long httpIdleTimeoutMS,
                          List<String> httpAllowedHosts, Alerts alerts, Security security,
-                         Boolean httpMetricsWithoutAuth) {
+                         Boolean httpMetricsWithoutAuth, String https, Net net) {
 
     /** {@code alerts:} section. */
     public record Alerts(Integer thresholdPercent, Integer hysteresisPercent) {
@@ -57,8 +62,45 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     public record Security(Boolean allowUnauthenticatedRemoteAccess, String authorization) {
     }
 
+    /** {@code net:} section (mongod's name for it); only {@code tls} for now. */
+    public record Net(Tls tls) {
+    }
+
+    /**
+     * {@code net.tls:} section, with mongod's names; the command-line flags ({@code --tlsMode}, ...) fill
+     * the same record and win over the file field by field.
+     */
+    public record Tls(String mode, String certificateKeyFile, String certificateKeyFilePassword,
+                      @JsonProperty("CAFile") String caFile, Boolean allowConnectionsWithoutCertificates,
+                      Boolean allowInvalidCertificates) {
+        public static final Tls NONE = new Tls(null, null, null, null, null, null);
+
+        /** This section with every field {@code over} gives replaced. */
+        public Tls overriddenBy(Tls over) {
+            if (over == null) {
+                return this;
+            }
+            return new Tls(or(over.mode, mode), or(over.certificateKeyFile, certificateKeyFile),
+                    or(over.certificateKeyFilePassword, certificateKeyFilePassword), or(over.caFile, caFile),
+                    or(over.allowConnectionsWithoutCertificates, allowConnectionsWithoutCertificates),
+                    or(over.allowInvalidCertificates, allowInvalidCertificates));
+        }
+
+        private static <T> T or(T a, T b) {
+            return a != null ? a : b;
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[mode=" + mode + ", certificateKeyFile=" + certificateKeyFile + ", certificateKeyFilePassword="
+                    + (certificateKeyFilePassword == null ? null : "****") + ", CAFile=" + caFile
+                    + ", allowConnectionsWithoutCertificates=" + allowConnectionsWithoutCertificates
+                    + ", allowInvalidCertificates=" + allowInvalidCertificates + "]";
+        }
+    }
+
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -29,10 +29,16 @@ public final class Exposure {
 
     /** Refuses an HTTP bind beyond loopback unless authentication is on or the operator accepted the risk. */
     static void checkHttp(HostAndPort http, boolean allowUnauthenticatedRemoteAccess) {
+        checkHttp(http, allowUnauthenticatedRemoteAccess, "http");
+    }
+
+    /** As {@link #checkHttp(HostAndPort, boolean)} for the connector configured by {@code option} (http or https). */
+    static void checkHttp(HostAndPort http, boolean allowUnauthenticatedRemoteAccess, String option) {
         if (http == null || allowUnauthenticatedRemoteAccess || isLoopback(http.host())) {
             return;
         }
-        throw new ConfigException("http: " + http + " is beyond loopback, and without --auth the HTTP connector lets anyone "
+        throw new ConfigException(option + ": " + http + " is beyond loopback, and without --auth the " + option
+                + " connector lets anyone "
                 + "who reaches it list and kill connections and drop pools. Turn on authentication (--auth, YAML "
                 + "security.authorization: enabled), bind it to 127.0.0.1, or accept the risk explicitly with "
                 + "--allow-unauthenticated-remote-access (YAML: security.allowUnauthenticatedRemoteAccess: true)");

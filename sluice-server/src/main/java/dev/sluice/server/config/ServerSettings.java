@@ -26,13 +26,16 @@ import java.util.List;
  *                               YAML {@code security.authorization: enabled}; default off)
  * @param maxIncomingConnectionsExplicit true when the operator set maxIncomingConnections (then a value that
  *                               does not fit the open-file limit stops Sluice instead of being lowered)
+ * @param https                  the https connector's address (same API and dashboard as http, over TLS with
+ *                               {@code net.tls.certificateKeyFile}); null (the default) disables it
+ * @param tls                    client-facing TLS ({@code net.tls.*}); disabled by default
  */
 public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomingConnections,
                              int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,
                              int alertThresholdPercent, int embeddedWireVersion, LimitSettings limits,
                              HttpSettings httpSettings, boolean allowUnauthenticatedRemoteAccess,
                              boolean maxIncomingConnectionsExplicit, int alertHysteresisPercent,
-                             boolean authorization) {
+                             boolean authorization, HostAndPort https, TlsSettings tls) {
 
     public static final HostAndPort DEFAULT_LISTEN = new HostAndPort("127.0.0.1", 27016);
     public static final HostAndPort DEFAULT_HTTP = new HostAndPort("127.0.0.1", 27080);
@@ -56,6 +59,11 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
         Ranges.check("alerts.hysteresisPercent", alertHysteresisPercent, 0, alertThresholdPercent - 1);
         limits = limits == null ? LimitSettings.defaults() : limits;
         httpSettings = httpSettings == null ? HttpSettings.defaults() : httpSettings;
+        tls = tls == null ? TlsSettings.disabled() : tls;
+        if (https != null && !tls.hasCertificate()) {
+            throw new ConfigException("https: " + https + " needs a certificate: set net.tls.certificateKeyFile "
+                    + "(--tlsCertificateKeyFile FILE, a PEM file with the certificate chain and its private key)");
+        }
         compressors = List.copyOf(compressors == null ? List.of() : compressors);
         for (String c : compressors) {
             if (!DEFAULT_COMPRESSORS.contains(c)) {
@@ -72,11 +80,22 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
                 alertThresholdPercent, embeddedWireVersion, null, null, false, false, 0, false);
     }
 
+    /** Settings without the https connector and client-facing TLS. */
+    public ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomingConnections,
+                          int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,
+                          int alertThresholdPercent, int embeddedWireVersion, LimitSettings limits,
+                          HttpSettings httpSettings, boolean allowUnauthenticatedRemoteAccess,
+                          boolean maxIncomingConnectionsExplicit, int alertHysteresisPercent, boolean authorization) {
+        this(listen, http, maxIncomingConnections, maxMessageSizeBytes, compressors, shutdownTimeoutMS,
+                alertThresholdPercent, embeddedWireVersion, limits, httpSettings, allowUnauthenticatedRemoteAccess,
+                maxIncomingConnectionsExplicit, alertHysteresisPercent, authorization, null, null);
+    }
+
     /** A copy with another maxIncomingConnections (the effective limit after the open-file check). */
     public ServerSettings withMaxIncomingConnections(int value) {
         return new ServerSettings(listen, http, value, maxMessageSizeBytes, compressors, shutdownTimeoutMS,
                 alertThresholdPercent, embeddedWireVersion, limits, httpSettings, allowUnauthenticatedRemoteAccess,
-                maxIncomingConnectionsExplicit, alertHysteresisPercent, authorization);
+                maxIncomingConnectionsExplicit, alertHysteresisPercent, authorization, https, tls);
     }
 
     /** The defaults: loopback listeners, no upstream (embedded backend). */
@@ -84,6 +103,6 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
         return new ServerSettings(DEFAULT_LISTEN, DEFAULT_HTTP, DEFAULT_MAX_INCOMING_CONNECTIONS,
                 DEFAULT_MAX_MESSAGE_SIZE_BYTES, DEFAULT_COMPRESSORS, DEFAULT_SHUTDOWN_TIMEOUT_MS,
                 DEFAULT_ALERT_THRESHOLD_PERCENT, DEFAULT_EMBEDDED_WIRE_VERSION, LimitSettings.defaults(),
-                HttpSettings.defaults(), false, false, DEFAULT_ALERT_HYSTERESIS_PERCENT, false);
+                HttpSettings.defaults(), false, false, DEFAULT_ALERT_HYSTERESIS_PERCENT, false, null, null);
     }
 }

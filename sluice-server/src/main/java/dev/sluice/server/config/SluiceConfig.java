@@ -7,6 +7,15 @@ package dev.sluice.server.config;
 public record SluiceConfig(ServerSettings server, String upstreamUri) {
 
     /**
+     * What the command line gives (null / false: not given).
+     *
+     * @param tls the {@code --tls*} flags, field by field over the file's {@code net.tls} (null: none)
+     */
+    public record Flags(String listen, String http, String https, String upstream, boolean allowRemote, boolean auth,
+                        ConfigFile.Tls tls) {
+    }
+
+    /**
      * Merges defaults, then the file, then command-line values (the later wins). Nulls mean "not given".
      */
     public static SluiceConfig merge(ConfigFile file, String listen, String http, String upstream) {
@@ -24,6 +33,16 @@ public record SluiceConfig(ServerSettings server, String upstreamUri) {
     /** As above; {@code auth} is the {@code --auth} flag (true wins over the file). */
     public static SluiceConfig merge(ConfigFile file, String listen, String http, String upstream, boolean allowRemote,
                                      boolean auth) {
+        return merge(file, new Flags(listen, http, null, upstream, allowRemote, auth, null));
+    }
+
+    /** Merges defaults, then the file, then the command line's {@code flags} (the later wins). */
+    public static SluiceConfig merge(ConfigFile file, Flags flags) {
+        String listen = flags.listen();
+        String http = flags.http();
+        String upstream = flags.upstream();
+        boolean allowRemote = flags.allowRemote();
+        boolean auth = flags.auth();
         ConfigFile f = file == null ? ConfigFile.EMPTY : file;
         ServerSettings d = ServerSettings.defaults();
         LimitSettings dl = d.limits();
@@ -52,6 +71,9 @@ public record SluiceConfig(ServerSettings server, String upstreamUri) {
         boolean remote = allowRemote || (f.security() != null
                 && Boolean.TRUE.equals(f.security().allowUnauthenticatedRemoteAccess()));
         boolean authorization = auth || authorization(f.security());
+        String httpsValue = first(flags.https(), f.https());
+        ConfigFile.Tls tlsSection = f.net() == null || f.net().tls() == null ? ConfigFile.Tls.NONE : f.net().tls();
+        TlsSettings tls = TlsFiles.settings(tlsSection.overriddenBy(flags.tls()));
         ServerSettings server = new ServerSettings(
                 listenValue == null ? d.listen() : HostAndPort.parse(listenValue, "listen"),
                 httpValue == null ? d.http() : HostAndPort.parse(httpValue, "http"),
@@ -62,8 +84,10 @@ public record SluiceConfig(ServerSettings server, String upstreamUri) {
                 threshold,
                 or(f.embeddedWireVersion(), d.embeddedWireVersion()),
                 limits, httpSettings, remote, f.maxIncomingConnections() != null,
-                or(alerts.hysteresisPercent(), Math.min(d.alertHysteresisPercent(), threshold - 1)), authorization);
+                or(alerts.hysteresisPercent(), Math.min(d.alertHysteresisPercent(), threshold - 1)), authorization,
+                httpsValue == null ? null : HostAndPort.parse(httpsValue, "https"), tls);
         Exposure.checkHttp(server.http(), server.allowUnauthenticatedRemoteAccess() || server.authorization());
+        Exposure.checkHttp(server.https(), server.allowUnauthenticatedRemoteAccess() || server.authorization(), "https");
         String upstreamUri = first(upstream, f.upstream());
         if (upstreamUri != null) {
             // validate now so a bad URI fails at start with a message naming the option

@@ -27,12 +27,19 @@ final class HostCheck {
 
     private final String boundName;
     private final List<String> allowedHosts;
+    private final int defaultPort;
 
     /**
      * @param bind         the address given to bind (its host string is kept as given, e.g. a name)
      * @param allowedHosts extra names (lower case, without port): {@code httpAllowedHosts}
      */
     HostCheck(InetSocketAddress bind, List<String> allowedHosts) {
+        this(bind, allowedHosts, HttpScheme.HTTP);
+    }
+
+    /** As above, for the connector of {@code scheme} (a Host without port means its default port). */
+    HostCheck(InetSocketAddress bind, List<String> allowedHosts, HttpScheme scheme) {
+        this.defaultPort = scheme.defaultPort();
         InetAddress address = bind.getAddress();
         this.boundName = address != null && address.isAnyLocalAddress() ? null : canonical(bind.getHostString());
         this.allowedHosts = allowedHosts.stream().map(HostCheck::canonical).toList();
@@ -52,7 +59,7 @@ final class HostCheck {
             port = parsePort(value.substring(colon + 1));
         } else {
             name = canonical(value);
-            port = 80;
+            port = defaultPort;
         }
         if (name.isEmpty() || port < 0) {
             return "Host '" + host + "' is not a valid host[:port]; Sluice answers only its own addresses"

@@ -6,6 +6,9 @@ import dev.sluice.server.metrics.HistorySampler;
 import dev.sluice.server.metrics.SluiceMetrics;
 import dev.sluice.server.registry.Addresses;
 import dev.sluice.server.registry.ConnectionRegistry;
+import dev.sluice.server.client.RateLimitedLog;
+import dev.sluice.server.security.tls.HandshakeFailures;
+import dev.sluice.server.security.tls.ServerTls;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -40,6 +43,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bounded by the codec, body by {@link #MAX_CONTENT_LENGTH}. Every request passes
  * {@link RequestGuard} (Host, Origin, Content-Type) before a route sees it; with authorization on,
  * then the {@link AuthGate} (HTTP Basic or a dashboard session, and the wire's privileges).
+ *
+ * <p>The https variant ({@link ServerTls} given) is the same connector over TLS: an {@code SslHandler}
+ * first in each pipeline (the certificate current when the connection was accepted; no client
+ * certificate asked), connector "https" and ids {@code https-N}, {@code https://} origins, and a
+ * session cookie marked Secure when authorization is on. A failed handshake is counted (limit
+ * close {@code net.tls}) and logged at most every 10 s.
  */
 public final class HttpConnector implements AutoCloseable {
     /** Largest request body accepted (1 MiB); larger ones get 413. */
@@ -63,6 +72,9 @@ public final class HttpConnector implements AutoCloseable {
     private final AuthGate gate;
     private final PasswordCheck passwords;
     private final ChannelGroup channels = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
+    private final HttpScheme scheme;
+    private final ServerTls tls;
+    private final RateLimitedLog handshakeFailures = new RateLimitedLog(log, 10_000, System::nanoTime);
     private Channel serverChannel;
 
     /** Authorization off: every caller may do everything (as before authentication existed). */
@@ -84,6 +96,20 @@ public final class HttpConnector implements AutoCloseable {
                          Class<? extends ServerChannel> channelClass, ConnectionRegistry registry,
                          ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics,
                          HistorySampler history, HttpSettings settings, Clock clock, HttpAccess access) {
+        this(bind, bossGroup, workerGroup, channelClass, registry, admin, meters, metrics, history, settings, clock,
+                access, null);
+    }
+
+    /**
+     * The https connector when {@code tls} is given (its certificate; {@code access} should then be
+     * {@code HttpAccess.authenticated(users, true)} with authorization on), else the http connector.
+     */
+    public HttpConnector(InetSocketAddress bind, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+                         Class<? extends ServerChannel> channelClass, ConnectionRegistry registry,
+                         ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics,
+                         HistorySampler history, HttpSettings settings, Clock clock, HttpAccess access, ServerTls tls) {
+        this.tls = tls;
+        this.scheme = tls == null ? HttpScheme.HTTP : HttpScheme.HTTPS;
         this.bind = Objects.requireNonNull(bind, "bind");
         this.bossGroup = Objects.requireNonNull(bossGroup, "bossGroup");
         this.workerGroup = Objects.requireNonNull(workerGroup, "workerGroup");
@@ -95,7 +121,7 @@ public final class HttpConnector implements AutoCloseable {
                 Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(history, "history"), resources);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.refusals = new RefusalLog(Objects.requireNonNull(clock, "clock"));
-        this.guard = new RequestGuard(new HostCheck(bind, settings.allowedHosts()));
+        this.guard = new RequestGuard(new HostCheck(bind, settings.allowedHosts(), scheme), scheme);
         if (access.authorization()) {
             SecureRandom random = new SecureRandom();
             AuthAudit audit = new AuthAudit(meters);
@@ -122,7 +148,8 @@ public final class HttpConnector implements AutoCloseable {
      */
     public synchronized InetSocketAddress start() {
         if (serverChannel != null) {
-            throw new IllegalStateException("http connector already started on " + serverChannel.localAddress());
+            throw new IllegalStateException(scheme.connector() + " connector already started on "
+                    + serverChannel.localAddress());
         }
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
@@ -137,26 +164,32 @@ public final class HttpConnector implements AutoCloseable {
                             return;
                         }
                         channels.add(ch);
+                        if (tls != null) {
+                            // the deadlines see decrypted bytes; the idle timer, started at accept, bounds the handshake
+                            ch.pipeline().addLast("tls", tls.https().newHandler(ch.alloc()))
+                                    .addLast("tlsFailures", new HandshakeFailures(HttpConnector.this::handshakeFailed));
+                        }
                         ch.pipeline()
-                                .addLast("deadlines", new RequestDeadlines(registry, settings.requestTimeoutMS(),
+                                .addLast("deadlines", new RequestDeadlines(registry, scheme, settings.requestTimeoutMS(),
                                         settings.idleTimeoutMS()))
                                 .addLast("codec", new HttpServerCodec(decoder))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_CONTENT_LENGTH))
                                 .addLast("flow", new FlowControlHandler())
-                                .addLast("api", new HttpRequestHandler(registry, guard, routes, gate));
+                                .addLast("api", new HttpRequestHandler(registry, scheme, guard, routes, gate));
                     }
                 });
         try {
             serverChannel = bootstrap.bind(bind).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding the http connector to " + bind, e);
+            throw new IllegalStateException("interrupted while binding the " + scheme.connector() + " connector to " + bind, e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot bind the http connector to " + Addresses.format(bind)
-                    + ": " + e.getMessage() + " (choose another --http HOST:PORT)", e);
+            throw new IllegalStateException("cannot bind the " + scheme.connector() + " connector to "
+                    + Addresses.format(bind) + ": " + e.getMessage() + " (choose another --" + scheme.connector()
+                    + " HOST:PORT)", e);
         }
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        log.info("[http] listening on http://{}/", Addresses.format(bound));
+        log.info("[{}] listening on {}://{}/", scheme.connector(), scheme.connector(), Addresses.format(bound));
         return bound;
     }
 
@@ -164,7 +197,7 @@ public final class HttpConnector implements AutoCloseable {
     private boolean admit(Channel ch) {
         if (open.incrementAndGet() > settings.maxConnections()) {
             open.decrementAndGet();
-            registry.recordRejected(HttpRequestHandler.CONNECTOR);
+            registry.recordRejected(scheme.connector());
             ch.close();
             String line = refusals.refused(settings.maxConnections());
             if (line != null) {
@@ -174,6 +207,12 @@ public final class HttpConnector implements AutoCloseable {
         }
         ch.closeFuture().addListener(f -> open.decrementAndGet());
         return true;
+    }
+
+    private void handshakeFailed(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+        registry.recordLimitClose(scheme.connector(), "net.tls");
+        handshakeFailures.warn("[https] TLS handshake with {} failed, connection closed: {}", ctx.channel().remoteAddress(),
+                HandshakeFailures.reason(cause));
     }
 
     /** HTTP connections open now. */

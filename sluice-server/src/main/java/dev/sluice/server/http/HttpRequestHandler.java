@@ -35,13 +35,13 @@ import java.util.function.Supplier;
  * further request until it is out.
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    static final String CONNECTOR = "http";
     private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
 
     /** Response header naming the HTTP connection that served the request (the dashboard hides its Kill). */
     static final String CONNECTION_ID_HEADER = "X-Sluice-Connection-Id";
 
     private final ConnectionRegistry registry;
+    private final String connector;
     private final RequestGuard guard;
     private final ApiRoutes routes;
     private final AuthGate gate;
@@ -49,7 +49,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     /** @param gate authentication and authorization, or null when authorization is off */
     HttpRequestHandler(ConnectionRegistry registry, RequestGuard guard, ApiRoutes routes, AuthGate gate) {
+        this(registry, HttpScheme.HTTP, guard, routes, gate);
+    }
+
+    /** @param scheme which connector: its name goes into the registry (ids {@code http-N} or {@code https-N}) */
+    HttpRequestHandler(ConnectionRegistry registry, HttpScheme scheme, RequestGuard guard, ApiRoutes routes,
+                       AuthGate gate) {
         this.registry = registry;
+        this.connector = scheme.connector();
         this.guard = guard;
         this.routes = routes;
         this.gate = gate;
@@ -57,9 +64,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        entry = registry.register(CONNECTOR, Addresses.format(ctx.channel().localAddress()),
+        entry = registry.register(connector, Addresses.format(ctx.channel().localAddress()),
                 Addresses.format(ctx.channel().remoteAddress()), reason -> {
-                    log.info("[http] closing {}: {}", ctx.channel().remoteAddress(), reason);
+                    log.info("[{}] closing {}: {}", connector, ctx.channel().remoteAddress(), reason);
                     ctx.channel().close();
                 });
         super.channelActive(ctx);
@@ -173,7 +180,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("[http] closing {} after an error", ctx.channel().remoteAddress(), cause);
+        log.debug("[{}] closing {} after an error", connector, ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 

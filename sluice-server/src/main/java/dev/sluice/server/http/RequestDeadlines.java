@@ -34,13 +34,19 @@ final class RequestDeadlines extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(RequestDeadlines.class);
 
     private final ConnectionRegistry registry;
+    private final String connector;
     private final long requestTimeoutMS;
     private final long idleTimeoutMS;
     private boolean receiving;
     private ScheduledFuture<?> timer;
 
     RequestDeadlines(ConnectionRegistry registry, long requestTimeoutMS, long idleTimeoutMS) {
+        this(registry, HttpScheme.HTTP, requestTimeoutMS, idleTimeoutMS);
+    }
+
+    RequestDeadlines(ConnectionRegistry registry, HttpScheme scheme, long requestTimeoutMS, long idleTimeoutMS) {
         this.registry = registry;
+        this.connector = scheme.connector();
         this.requestTimeoutMS = requestTimeoutMS;
         this.idleTimeoutMS = idleTimeoutMS;
     }
@@ -87,9 +93,9 @@ final class RequestDeadlines extends ChannelDuplexHandler {
         if (!ctx.channel().isActive()) {
             return;
         }
-        registry.recordLimitClose(HttpRequestHandler.CONNECTOR, REQUEST_TIMEOUT);
-        log.info("[http] closing {}: request not received in full within {} ms (httpRequestTimeoutMS)",
-                ctx.channel().remoteAddress(), requestTimeoutMS);
+        registry.recordLimitClose(connector, REQUEST_TIMEOUT);
+        log.info("[{}] closing {}: request not received in full within {} ms (httpRequestTimeoutMS)",
+                connector, ctx.channel().remoteAddress(), requestTimeoutMS);
         HttpResult result = HttpResult.error(HttpResponseStatus.REQUEST_TIMEOUT, "request not received in full within "
                 + requestTimeoutMS + " ms (httpRequestTimeoutMS)");
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, result.status(),
@@ -106,8 +112,9 @@ final class RequestDeadlines extends ChannelDuplexHandler {
         if (!ctx.channel().isActive()) {
             return;
         }
-        registry.recordLimitClose(HttpRequestHandler.CONNECTOR, IDLE_TIMEOUT);
-        log.debug("[http] closing {}: idle for {} ms (httpIdleTimeoutMS)", ctx.channel().remoteAddress(), idleTimeoutMS);
+        registry.recordLimitClose(connector, IDLE_TIMEOUT);
+        log.debug("[{}] closing {}: idle for {} ms (httpIdleTimeoutMS)", connector, ctx.channel().remoteAddress(),
+                idleTimeoutMS);
         ctx.close();
     }
 

@@ -18,7 +18,8 @@ import java.util.Set;
  * rebinding (DESIGN.md, Security interfaces):
  * <ol>
  *   <li>{@code Host} names this connector ({@link HostCheck}); missing on HTTP/1.1 is a 400;</li>
- *   <li>an {@code Origin} header, when present, is this connector's own ({@code http://<Host>});
+ *   <li>an {@code Origin} header, when present, is this connector's own ({@code http://<Host>}, or
+ *       {@code https://<Host>} on the https connector);
  *       {@code Origin: null} is foreign; {@code Sec-Fetch-Site: cross-site} is refused;</li>
  *   <li>a state-changing request (POST, PUT, PATCH, DELETE) carries {@code application/json}:
  *       a browser cannot send that cross-origin without a CORS preflight, which is never granted
@@ -32,9 +33,15 @@ final class RequestGuard {
     private static final String JSON_MEDIA_TYPE = "application/json";
 
     private final HostCheck hosts;
+    private final HttpScheme scheme;
 
     RequestGuard(HostCheck hosts) {
+        this(hosts, HttpScheme.HTTP);
+    }
+
+    RequestGuard(HostCheck hosts, HttpScheme scheme) {
         this.hosts = hosts;
+        this.scheme = scheme;
     }
 
     /**
@@ -62,9 +69,9 @@ final class RequestGuard {
             }
         }
         String origin = headers.get(HttpHeaderNames.ORIGIN);
-        if (origin != null && (host == null || !origin.trim().equalsIgnoreCase("http://" + host.trim()))) {
+        if (origin != null && (host == null || !origin.trim().equalsIgnoreCase(scheme.origin(host.trim())))) {
             return HttpResult.error(HttpResponseStatus.FORBIDDEN, "cross-origin request refused: Origin '" + origin
-                    + "' is not this Sluice's own origin" + (host == null ? "" : " (http://" + host.trim() + ")")
+                    + "' is not this Sluice's own origin" + (host == null ? "" : " (" + scheme.origin(host.trim()) + ")")
                     + "; Sluice's HTTP API answers only its own dashboard and non-browser clients");
         }
         String fetchSite = headers.get("Sec-Fetch-Site");
