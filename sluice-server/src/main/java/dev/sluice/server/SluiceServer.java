@@ -256,7 +256,8 @@ public final class SluiceServer implements AutoCloseable {
         DescriptorBudget fit = DescriptorBudget.fit(DescriptorBudget.processOpenFileLimit(),
                 settings.maxIncomingConnections(), settings.maxIncomingConnectionsExplicit(), upstream.hosts().size(),
                 upstream.pool().maxPoolSize(), embedded != null,
-                settings.http() == null ? 0 : settings.httpSettings().maxConnections());
+                (settings.http() == null ? 0 : settings.httpSettings().maxConnections())
+                        + (settings.https() == null ? 0 : settings.httpSettings().maxConnections()));
         if (fit.lowered()) {
             LOG.warn("[sluice] maxIncomingConnections lowered from {} to {}: the open-file limit is {} (ulimit -n) and {} "
                             + "descriptors are kept for upstream, HTTP and Sluice's own files; raise ulimit -n to keep {}",
@@ -268,12 +269,17 @@ public final class SluiceServer implements AutoCloseable {
 
     /** mongod's loud warnings when a connector is reachable beyond loopback and nobody must authenticate. */
     private void warnAboutExposure() {
-        if (!Exposure.isLoopback(settings.listen().host())) {
+        if (!Exposure.isLoopback(settings.listen().host()) && !settings.authorization()) {
             LOG.warn("[sluice] ** WARNING: the mongodb connector listens on {}, beyond loopback, and access control is not "
                     + "enabled: anyone who can reach it can read and write all data and list, kill and drop connections.",
                     settings.listen());
         }
-        if (settings.http() != null && !Exposure.isLoopback(settings.http().host())) {
+        if (settings.https() != null && !Exposure.isLoopback(settings.https().host()) && !settings.authorization()) {
+            LOG.warn("[sluice] ** WARNING: the https connector listens on {}, beyond loopback, without authentication "
+                    + "(--allow-unauthenticated-remote-access): anyone who can reach it can list and kill connections "
+                    + "and drop pools.", settings.https());
+        }
+        if (settings.http() != null && !Exposure.isLoopback(settings.http().host()) && !settings.authorization()) {
             LOG.warn("[sluice] ** WARNING: the HTTP connector listens on {}, beyond loopback, without authentication "
                     + "(--allow-unauthenticated-remote-access): anyone who can reach it can list and kill connections "
                     + "and drop pools.", settings.http());
