@@ -182,8 +182,10 @@
     topology.servers.forEach(function (s) {
       var tr = el('tr', { 'data-host': s.address, 'class': 'role-' + s.role });
       tr.appendChild(el('td', { 'class': 'mono' }, s.address));
-      tr.appendChild(el('td', { title: s.type + (s.setName ? ' in ' + s.setName : '') },
-        s.role + (Object.keys(s.tags || {}).length ? ' ' + JSON.stringify(s.tags) : '')));
+      var role = el('td', { title: s.type + (s.setName ? ' in ' + s.setName : '') }, s.role);
+      var tags = Object.keys(s.tags || {}).sort().map(function (k) { return k + '=' + s.tags[k]; });
+      if (tags.length) role.appendChild(el('span', { 'class': 'tags' }, ' ' + tags.join(', ')));
+      tr.appendChild(role);
       tr.appendChild(el('td', { 'class': 'num' }, s.rttMillis === null ? '—' : s.rttMillis.toFixed(1) + ' ms'));
       var p = s.pool;
       tr.appendChild(el('td', {}, p ? p.inUse + ' in use / ' + p.available + ' available / max ' +
