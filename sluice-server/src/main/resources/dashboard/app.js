@@ -174,6 +174,30 @@
     box.replaceChildren(fresh);
   }
 
+  // the upstream as Sluice's monitors see it: each server's role, round trip, pool and last error
+  function renderTopology(topology) {
+    $('#topology-type').textContent = '(' + topology.type + (topology.setName ? ' · set ' + topology.setName : '') +
+      (topology.compatible ? '' : ' · incompatible: ' + topology.compatibilityError) + ')';
+    var fresh = document.createDocumentFragment();
+    topology.servers.forEach(function (s) {
+      var tr = el('tr', { 'data-host': s.address, 'class': 'role-' + s.role });
+      tr.appendChild(el('td', { 'class': 'mono' }, s.address));
+      var role = el('td', { title: s.type + (s.setName ? ' in ' + s.setName : '') }, s.role);
+      var tags = Object.keys(s.tags || {}).sort().map(function (k) { return k + '=' + s.tags[k]; });
+      if (tags.length) role.appendChild(el('span', { 'class': 'tags' }, ' ' + tags.join(', ')));
+      tr.appendChild(role);
+      tr.appendChild(el('td', { 'class': 'num' }, s.rttMillis === null ? '—' : s.rttMillis.toFixed(1) + ' ms'));
+      var p = s.pool;
+      tr.appendChild(el('td', {}, p ? p.inUse + ' in use / ' + p.available + ' available / max ' +
+        (p.maxPoolSize > 0 ? p.maxPoolSize : '∞') + (p.waitQueueSize ? ' · ' + p.waitQueueSize + ' waiting' : '') +
+        ' (' + p.state + ')' : '—'));
+      tr.appendChild(el('td', { 'class': 'error-text', title: s.error || '' }, s.error || ''));
+      fresh.appendChild(tr);
+    });
+    $('#topology tbody').replaceChildren(fresh);
+    $('#topology-empty').hidden = topology.servers.length > 0;
+  }
+
   function renderHistory(history) {
     var canvas = $('#history');
     var ctx = canvas.getContext('2d');
@@ -221,7 +245,8 @@
   function refresh() {
     return Promise.all([getJson('api/connections'),
       may('connPoolStats') ? getJson('api/pools') : null,
-      may('serverStatus') ? getJson('api/history') : null])
+      may('serverStatus') ? getJson('api/history') : null,
+      may('connPoolStats') ? getJson('api/topology') : null])
       .then(function (all) {
         state.rows = all[0];
         pruneOwn();
@@ -229,6 +254,8 @@
         if (all[1]) renderPools(all[1]);
         else $('#pools').replaceChildren(el('p', { 'class': 'empty' }, 'Needs the connPoolStats action.'));
         if (all[2]) renderHistory(all[2]);
+        if (all[3]) renderTopology(all[3]);
+        $('#topology-section').hidden = !all[3];
         $('#history-section').hidden = !all[2];
         var clients = state.rows.filter(function (r) { return r.connector !== 'http' && r.connector !== 'https'; }).length;
         $('#summary').textContent = clients + ' client connections' + (all[1] ? ' · backend ' + all[1].totalInUse +

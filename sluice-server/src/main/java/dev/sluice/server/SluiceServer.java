@@ -148,8 +148,16 @@ public final class SluiceServer implements AutoCloseable {
         }
         CommandGate gate = startSecurity();
         tls = startTls();
-        SessionServices services = new SessionServices(registry, router, cleanup,
-                new HelloResponder(clock, settings.maxMessageSizeBytes(), sessions::logicalSessionTimeoutMinutes),
+        UpstreamCluster upstreamCluster = cluster;
+        HelloResponder hello = new HelloResponder(clock, settings.maxMessageSizeBytes(),
+                sessions::logicalSessionTimeoutMinutes, upstreamCluster::maxWireVersion,
+                upstreamCluster::hasDataBearingServer);
+        // clients' awaitable hellos are answered when what they should act on changes (topology, or a handshake's
+        // wire version / session timeout, checked every second)
+        cluster.addTopologyListener(d -> hello.refresh());
+        scheduler.scheduleWithFixedDelay(() -> guarded(hello::refresh), 1, 1, TimeUnit.SECONDS);
+        cluster.selectionListener(metrics.selections());
+        SessionServices services = new SessionServices(registry, router, cleanup, hello,
                 localCommands(), cluster,
                 List.copyOf(compressors), settings.maxMessageSizeBytes(), System::nanoTime,
                 settings.limits().loginTimeoutMS(), authenticator, gate);
@@ -397,6 +405,12 @@ public final class SluiceServer implements AutoCloseable {
         public boolean drop(String hostAndPort) {
             UpstreamCluster c = cluster;
             return c != null && c.drop(hostAndPort);
+        }
+
+        @Override
+        public dev.sluice.server.topology.TopologyDescription topology() {
+            UpstreamCluster c = cluster;
+            return c == null ? dev.sluice.server.topology.TopologyDescription.empty() : c.topology();
         }
     }
 

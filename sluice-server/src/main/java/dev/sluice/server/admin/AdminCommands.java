@@ -99,7 +99,8 @@ public final class AdminCommands {
                             caller);
                 case KILL_CONNECTION: return kill(List.of(id(command)), caller);
                 case DROP_CONNECTIONS: return AdminReply.of(dropConnections(command, caller));
-                case CONN_POOL_STATS: return AdminReply.of(BsonViews.pools(admin.pools()).append("ok", OK));
+                case CONN_POOL_STATS: return AdminReply.of(
+                        BsonViews.pools(admin.pools(), admin.topologyDescription()).append("ok", OK));
                 default: return AdminReply.of(serverStatus.build());
             }
         } catch (CommandFailure failure) {

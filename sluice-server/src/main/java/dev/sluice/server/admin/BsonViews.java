@@ -1,5 +1,6 @@
 package dev.sluice.server.admin;
 
+import dev.sluice.server.topology.TopologyDescription;
 import dev.sluice.server.upstream.HostPoolStats;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
@@ -74,8 +75,13 @@ final class BsonViews {
         return rows;
     }
 
-    /** connPoolStats' body (without {@code ok}). */
+    /** connPoolStats' body (without {@code ok}), with no replica set. */
     static BsonDocument pools(PoolSummary summary) {
+        return pools(summary, TopologyDescription.empty());
+    }
+
+    /** connPoolStats' body (without {@code ok}): the pools, and the replica set's members from {@code topology}. */
+    static BsonDocument pools(PoolSummary summary, TopologyDescription topology) {
         BsonDocument hosts = new BsonDocument();
         for (HostPoolStats host : summary.hosts().values()) {
             hosts.append(host.host(), new BsonDocument()
@@ -111,7 +117,7 @@ final class BsonViews {
                 .append("replicaSetMatchingStrategy", new BsonString("matchPrimaryNode"))
                 .append("pools", new BsonDocument("NetworkInterfaceSluice", pool))
                 .append("hosts", hosts)
-                .append("replicaSets", new BsonDocument());
+                .append("replicaSets", TopologyViews.replicaSets(topology));
     }
 
     static BsonValue string(String value) {

@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The one implementation of connection management behind both the wire commands
- * ({@link AdminCommands}) and the HTTP API: list, kill, drop pools, pool statistics.
+ * ({@link AdminCommands}) and the HTTP API: list, kill, drop pools, pool statistics, the upstream topology.
  * Thread-safe; it holds no state of its own.
  */
 public final class ConnectionAdmin {
@@ -134,6 +134,16 @@ public final class ConnectionAdmin {
     /** The upstream pools, as connPoolStats shows them. */
     public PoolSummary pools() {
         return PoolSummary.of(pools.statistics());
+    }
+
+    /** The upstream topology and each server's pool (GET /api/topology, serverStatus). */
+    public TopologyReport topology() {
+        return TopologyReport.of(pools.topology(), pools());
+    }
+
+    /** The upstream topology description itself (connPoolStats' replicaSets). */
+    public dev.sluice.server.topology.TopologyDescription topologyDescription() {
+        return pools.topology();
     }
 
     private static List<String> minus(Set<String> all, List<String> some) {

@@ -19,7 +19,8 @@ import java.util.TreeMap;
 
 /**
  * Builds {@code serverStatus}: mongod's header fields and its {@code connections} section (for the
- * mongodb connector), plus a {@code sluice} section with every connector and the pool totals.
+ * mongodb connector), plus a {@code sluice} section with every connector, the pool totals and the upstream
+ * topology (type, set name, each server's type, role, round trip and error).
  */
 final class ServerStatusReport {
     static final String MONGODB = "mongodb";
@@ -115,7 +116,8 @@ final class ServerStatusReport {
                         .append("maxIncomingConnections", new BsonInt32(settings.maxIncomingConnections()))
                         .append("connectors", connectors)
                         .append("limitCloses", limitCloses())
-                        .append("pools", pools))
+                        .append("pools", pools)
+                        .append("topology", TopologyViews.summary(admin.topology())))
                 .append("ok", new BsonDouble(1));
     }
 }

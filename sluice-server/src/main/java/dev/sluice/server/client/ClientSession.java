@@ -48,6 +48,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean closed;
     private InFlight inFlight;
     private AwaitableHello awaitingHello;
+    /** Registered with the hello responder while an awaitable hello waits: answers it early on a topology change. */
+    private Runnable helloWake;
+    /** The topologyVersion of the last hello reply sent (what an exhaust stream's client now knows). */
+    private org.bson.BsonValue sentTopologyVersion;
     private boolean inTransaction;
     private AuthState auth;
     private BsonDocument helloExtras;
@@ -473,6 +477,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         awaitingHello = await;
         entry.helloWait(true, await.exhaust(), !"hello".equals(request.commandName()));
         ctx.executor().schedule(() -> helloDue(await), await.maxAwaitTimeMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        watchTopology(await, body.get("topologyVersion"));
+    }
+
+    /** A topology change answers {@code await} at once (on this loop) instead of at maxAwaitTimeMS. */
+    private void watchTopology(AwaitableHello await, org.bson.BsonValue clientTopologyVersion) {
+        Runnable wake = () -> onLoop(() -> helloDue(await), null);
+        helloWake = wake;
+        services.hello().awaitChange(clientTopologyVersion, wake);
+    }
+
+    private void stopWatchingTopology() {
+        if (helloWake != null) {
+            services.hello().cancelWait(helloWake);
+            helloWake = null;
+        }
     }
 
     /** PgBouncer's client_login_timeout: a connection that never completed its handshake is closed. */
@@ -491,11 +510,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (closed || awaitingHello != await) {
             return;
         }
+        stopWatchingTopology();
         int sentId = sendHello(await.request(), await.command(), await.responseTo(), await.exhaust());
         if (await.exhaust()) {
             AwaitableHello next = await.next(sentId);
             awaitingHello = next;
             ctx.executor().schedule(() -> helloDue(next), next.maxAwaitTimeMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            watchTopology(next, sentTopologyVersion);
         } else {
             awaitingHello = null;
             entry.helloWait(false, false, false);
@@ -510,6 +531,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             doc.putAll(helloExtras); // saslSupportedMechs, speculativeAuthenticate: first handshake only
             helloExtras = null;
         }
+        sentTopologyVersion = doc.get("topologyVersion");
         Request target = responseTo == 0 ? request : request.withRequestId(responseTo);
         return replies.replyWithId(target, doc, moreToCome ? OpMsg.MORE_TO_COME : 0);
     }
@@ -587,6 +609,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         awaitingHello = null;
+        stopWatchingTopology();
         if (inFlight != null) {
             // the request completes unseen (its connection goes back to the pool) and its work is killed upstream
             services.cleanup().abandon(this, toString(), inFlight);

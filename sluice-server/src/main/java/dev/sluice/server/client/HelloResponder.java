@@ -13,13 +13,22 @@ import org.bson.BsonValue;
 import org.bson.types.ObjectId;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
  * Builds Sluice's answer to {@code hello} / {@code isMaster} / {@code ismaster}: a router
  * ({@code msg: "isdbgrid"}), like mongos, with limits and wire versions consistent with the
  * upstream, and a topologyVersion for awaitable hello.
+ *
+ * <p>The topologyVersion's counter changes when what a client should act on changes ({@link #refresh()}: the
+ * upstream gains its first usable server or loses its last one, its maxWireVersion or its
+ * logicalSessionTimeoutMinutes change); awaitable hellos waiting on the old counter ({@link #awaitChange}) are then
+ * answered at once, as mongod answers them on a topology change.
  */
 public final class HelloResponder {
     public static final int MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
@@ -31,7 +40,17 @@ public final class HelloResponder {
     private final Clock clock;
     private final int maxMessageSizeBytes;
     private final IntSupplier logicalSessionTimeoutMinutes;
+    private final IntSupplier maxWireVersion;
+    private final BooleanSupplier upstreamUsable;
+    /** Written under {@code this}; read without a lock by {@link #topologyVersion()} and {@link #isCurrent}. */
     private volatile long topologyCounter;
+    /** Guarded by {@code this}: what the last {@link #refresh()} saw, and the awaitable hellos to wake. */
+    private Advertised advertised;
+    private final Set<Runnable> waiting = new LinkedHashSet<>();
+
+    /** What a client's view of Sluice depends on. */
+    private record Advertised(boolean usable, int maxWireVersion, int logicalSessionTimeoutMinutes) {
+    }
 
     /** Always advertising sessions with {@link #LOGICAL_SESSION_TIMEOUT_MINUTES}. */
     public HelloResponder(Clock clock, int maxMessageSizeBytes) {
@@ -44,9 +63,21 @@ public final class HelloResponder {
      *                                     the field is left out, as a server without sessions does
      */
     public HelloResponder(Clock clock, int maxMessageSizeBytes, IntSupplier logicalSessionTimeoutMinutes) {
+        this(clock, maxMessageSizeBytes, logicalSessionTimeoutMinutes, () -> 0, () -> true);
+    }
+
+    /**
+     * @param maxWireVersion the upstream's maxWireVersion, read by {@link #refresh()}
+     * @param upstreamUsable whether some upstream server can take operations now, read by {@link #refresh()}
+     */
+    public HelloResponder(Clock clock, int maxMessageSizeBytes, IntSupplier logicalSessionTimeoutMinutes,
+                          IntSupplier maxWireVersion, BooleanSupplier upstreamUsable) {
         this.clock = clock;
         this.maxMessageSizeBytes = maxMessageSizeBytes;
         this.logicalSessionTimeoutMinutes = logicalSessionTimeoutMinutes;
+        this.maxWireVersion = maxWireVersion;
+        this.upstreamUsable = upstreamUsable;
+        this.advertised = current();
     }
 
     /** True for the three spellings of the handshake command. */
@@ -117,8 +148,69 @@ public final class HelloResponder {
                 && counter != null && counter.isNumber() && counter.asNumber().longValue() == topologyCounter;
     }
 
-    /** Signals a topology change: awaiting hellos answer at once with the new counter. */
+    /**
+     * Re-reads what clients see of the upstream (call it after each topology change, and periodically for the
+     * wire version learnt from handshakes). When it differs from the last reading in a way clients should act on,
+     * the counter changes and waiting awaitable hellos are answered.
+     *
+     * @return true when the counter changed
+     */
+    public boolean refresh() {
+        Advertised now = current();
+        synchronized (this) {
+            if (now.equals(advertised)) {
+                return false;
+            }
+            advertised = now;
+        }
+        topologyChanged();
+        return true;
+    }
+
+    private Advertised current() {
+        return new Advertised(upstreamUsable.getAsBoolean(), maxWireVersion.getAsInt(),
+                Math.max(0, logicalSessionTimeoutMinutes.getAsInt()));
+    }
+
+    /** Signals a topology change: the counter moves on and every waiting awaitable hello is woken. */
     public void topologyChanged() {
-        topologyCounter++;
+        List<Runnable> woken;
+        synchronized (this) {
+            topologyCounter++;
+            woken = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        for (Runnable wake : woken) {
+            try {
+                wake.run();
+            } catch (RuntimeException e) {
+                // a client's event loop shutting down: the others are still woken
+            }
+        }
+    }
+
+    /**
+     * Runs {@code wake} once, at the next change of the counter, or now (on this thread) when
+     * {@code clientTopologyVersion} is already out of date. {@code wake} must only hand off (to the client's
+     * event loop): it runs on the thread that saw the change.
+     */
+    public void awaitChange(BsonValue clientTopologyVersion, Runnable wake) {
+        synchronized (this) {
+            if (isCurrent(clientTopologyVersion)) {
+                waiting.add(wake);
+                return;
+            }
+        }
+        wake.run();
+    }
+
+    /** Forgets a waiter that no longer waits (its hello was answered, or its client went away). */
+    public synchronized void cancelWait(Runnable wake) {
+        waiting.remove(wake);
+    }
+
+    /** Awaitable hellos waiting for a change now. */
+    public synchronized int waiting() {
+        return waiting.size();
     }
 }

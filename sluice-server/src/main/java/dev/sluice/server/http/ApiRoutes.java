@@ -75,6 +75,9 @@ final class ApiRoutes {
             case "/api/pools":
                 requireMethod(method, path, HttpMethod.GET);
                 return ok(json.valueToTree(admin.pools()));
+            case "/api/topology":
+                requireMethod(method, path, HttpMethod.GET);
+                return ok(json.valueToTree(admin.topology()));
             case "/api/history":
                 requireMethod(method, path, HttpMethod.GET);
                 return ok(history());
@@ -97,7 +100,7 @@ final class ApiRoutes {
                     java.util.Map.of("Cache-Control", "no-cache"), () -> { });
         }
         return error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path
-                + " (see GET /api/connections, /api/pools, /api/history, /metrics, /)");
+                + " (see GET /api/connections, /api/pools, /api/topology, /api/history, /metrics, /)");
     }
 
     private HttpResult kill(List<String> ids, ConnectionEntry caller) {

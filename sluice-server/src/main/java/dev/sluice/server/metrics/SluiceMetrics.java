@@ -5,6 +5,7 @@ import dev.sluice.server.registry.ConnectionRegistry;
 import dev.sluice.server.registry.RegistryListener;
 import dev.sluice.server.upstream.HostPoolStats;
 import dev.sluice.server.upstream.PoolDirectory;
+import dev.sluice.server.upstream.SelectionListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,8 @@ public final class SluiceMetrics {
     private final MultiGauge backendConnections;
     private final MultiGauge waitQueue;
     private final MultiGauge maxPoolSize;
+    private final TopologyMetrics topology;
+    private final SelectionMetrics selections;
 
     public SluiceMetrics(MeterRegistry meters, ConnectionRegistry registry, PoolDirectory pools) {
         this(meters, registry, pools, DEFAULT_LABEL_LIMIT);
@@ -70,6 +73,8 @@ public final class SluiceMetrics {
         this.maxPoolSize = MultiGauge.builder("sluice.backend.max.pool.size")
                 .description("maxPoolSize of each upstream host's pool (0 = unbounded)")
                 .register(meters);
+        this.topology = new TopologyMetrics(meters, pools::topology);
+        this.selections = new SelectionMetrics(meters);
         for (ConnectionEntry entry : registry.snapshot()) {
             connectorCount(entry.connector()).incrementAndGet();
         }
@@ -77,7 +82,7 @@ public final class SluiceMetrics {
         refresh();
     }
 
-    /** Recomputes the breakdowns that have no events of their own (appName, driver, pool figures). */
+    /** Recomputes the breakdowns that have no events of their own (appName, driver, pool figures, topology). */
     public void refresh() {
         Map<String, Integer> apps = new HashMap<>();
         Map<String, Integer> driverCounts = new HashMap<>();
@@ -107,6 +112,12 @@ public final class SluiceMetrics {
                         .register(meters)));
         waitQueue.register(waiting, true);
         maxPoolSize.register(limits, true);
+        topology.refresh();
+    }
+
+    /** Counts server selections by outcome and times them (give it to the upstream cluster). */
+    public SelectionListener selections() {
+        return selections;
     }
 
     /** A request got a backend connection after waiting {@code waitNanos}. Hot path: no allocation once warm. */

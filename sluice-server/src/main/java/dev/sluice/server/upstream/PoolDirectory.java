@@ -1,5 +1,7 @@
 package dev.sluice.server.upstream;
 
+import dev.sluice.server.topology.TopologyDescription;
+
 import java.util.List;
 
 /** The upstream pools as the admin commands and the HTTP API see them. */
@@ -15,4 +17,12 @@ public interface PoolDirectory {
      * @return false when there is no pool for that host (a no-op)
      */
     boolean drop(String hostAndPort);
+
+    /**
+     * What Sluice knows of its upstream deployment now (immutable; a lock-free read): the admin views and metrics
+     * report it beside the pools. The default, for directories without a topology, is the empty description.
+     */
+    default TopologyDescription topology() {
+        return TopologyDescription.empty();
+    }
 }

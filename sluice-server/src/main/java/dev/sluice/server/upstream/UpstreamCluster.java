@@ -7,11 +7,13 @@ import dev.sluice.server.config.UpstreamSettings;
 import dev.sluice.server.topology.ApplicationError;
 import dev.sluice.server.topology.OperationKind;
 import dev.sluice.server.topology.ReadPreference;
+import dev.sluice.server.topology.ReadPreferenceException;
 import dev.sluice.server.topology.ServerAddress;
 import dev.sluice.server.topology.ServerDescription;
 import dev.sluice.server.topology.ServerSelector;
 import dev.sluice.server.topology.Topology;
 import dev.sluice.server.topology.TopologyDescription;
+import dev.sluice.server.topology.TopologyEvent;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -24,10 +26,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -56,6 +61,8 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private final ClusterTopology topology;
     private volatile int maxWireVersion;
     private volatile UpstreamFeatures features;
+    private final List<Consumer<TopologyDescription>> topologyListeners = new CopyOnWriteArrayList<>();
+    private volatile SelectionListener selectionListener = SelectionListener.NOOP;
 
     /**
      * @param maxUpstreamReplyBytes the largest reply accepted from upstream (LimitSettings); a larger
@@ -74,7 +81,12 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         this.laneSettings = LaneSettings.split(settings.pool(), loops.size());
         this.selector = new ServerSelector(settings.selectionSettings());
         TopologyLog log = new TopologyLog();
-        this.topology = new ClusterTopology(new Topology(settings.topologySettings(), log,
+        this.topology = new ClusterTopology(new Topology(settings.topologySettings(), event -> {
+            log.onEvent(event);
+            if (event instanceof TopologyEvent.TopologyDescriptionChanged changed) {
+                topologyChanged(changed.current());
+            }
+        },
                 () -> TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong())), log, this::newPool, this::newMonitor, waiters, this::helloSeen);
     }
 
@@ -159,9 +171,73 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     public void select(OperationKind kind, ReadPreference readPreference, Collection<ServerAddress> deprioritized,
                        long startNanos, Executor executor, SelectionCallback callback) {
         long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(settings.serverSelectionTimeoutMS());
+        SelectionListener observer = selectionListener;
         new ServerSelection(topology, selector, waiters, kind, readPreference, deprioritized, deadline,
                 settings.serverSelectionTimeoutMS(), executor == null ? scheduler : executor, scheduler, nanoTime,
-                callback).run();
+                observer == SelectionListener.NOOP ? callback : observed(callback, observer)).run();
+    }
+
+    /** The callback, telling {@code observer} how the selection ended and how long it took. */
+    private SelectionCallback observed(SelectionCallback callback, SelectionListener observer) {
+        long began = nanoTime.getAsLong();
+        return new SelectionCallback() {
+            @Override
+            public void selected(HostPool pool, ServerDescription server) {
+                observer.selectionEnded(SelectionListener.Outcome.SELECTED, nanoTime.getAsLong() - began);
+                callback.selected(pool, server);
+            }
+
+            @Override
+            public void failed(RuntimeException error) {
+                SelectionListener.Outcome outcome = error instanceof ReadPreferenceException
+                        ? SelectionListener.Outcome.INVALID_READ_PREFERENCE
+                        : error instanceof UpstreamException u && u.kind() == UpstreamException.Kind.NO_SUITABLE_SERVER
+                        ? SelectionListener.Outcome.NO_SUITABLE_SERVER : SelectionListener.Outcome.NOT_OPEN;
+                observer.selectionEnded(outcome, nanoTime.getAsLong() - began);
+                callback.failed(error);
+            }
+        };
+    }
+
+    /** Tells {@code listener} how every later selection ends (metrics); {@link SelectionListener#NOOP} for none. */
+    public void selectionListener(SelectionListener listener) {
+        this.selectionListener = listener == null ? SelectionListener.NOOP : listener;
+    }
+
+    /**
+     * Calls {@code listener}, on the cluster's scheduler and in order, with the new description after each
+     * significant change of the topology (SDAM's TopologyDescriptionChanged: a server's type, the set's members,
+     * the primary...; round trip times do not count).
+     */
+    public void addTopologyListener(Consumer<TopologyDescription> listener) {
+        topologyListeners.add(listener);
+    }
+
+    /** Called under the topology's lock: only hands the description to the scheduler. */
+    private void topologyChanged(TopologyDescription current) {
+        for (Consumer<TopologyDescription> l : topologyListeners) {
+            try {
+                scheduler.execute(() -> {
+                    try {
+                        l.accept(current);
+                    } catch (RuntimeException e) {
+                        LOG.warn("[upstream] topology listener failed: {}", e.toString());
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                return; // shutting down
+            }
+        }
+    }
+
+    /** True when some server can take application operations now (a primary, secondary, mongos, standalone...). */
+    public boolean hasDataBearingServer() {
+        for (ServerDescription s : topology.description().serverDescriptions()) {
+            if (s.type().isDataBearing()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The clock of {@link #select}'s startNanos. */
@@ -172,6 +248,11 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     /** The current topology description (immutable). */
     public TopologyDescription description() {
         return topology.description();
+    }
+
+    @Override
+    public TopologyDescription topology() {
+        return description();
     }
 
     /** The pool of a given host ("host:port"), or null. */

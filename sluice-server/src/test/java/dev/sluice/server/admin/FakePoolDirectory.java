@@ -1,5 +1,6 @@
 package dev.sluice.server.admin;
 
+import dev.sluice.server.topology.TopologyDescription;
 import dev.sluice.server.upstream.HostPoolStats;
 import dev.sluice.server.upstream.PoolDirectory;
 
@@ -13,6 +14,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakePoolDirectory implements PoolDirectory {
     private final Map<String, HostPoolStats> hosts = new TreeMap<>();
     private final List<String> dropCalls = new CopyOnWriteArrayList<>();
+    private volatile TopologyDescription topology = TopologyDescription.empty();
+
+    /** Sets the topology description {@link #topology()} reports. */
+    public FakePoolDirectory topology(TopologyDescription description) {
+        this.topology = description;
+        return this;
+    }
+
+    @Override
+    public TopologyDescription topology() {
+        return topology;
+    }
 
     /** Adds or replaces a host's figures (created = inUse + available, generation 1, state ready). */
     public synchronized FakePoolDirectory host(String host, int inUse, int available, int refreshing,

@@ -62,4 +62,70 @@ class HelloResponderTest {
         minutes[0] = 30;
         assertThat(r.reply(hello, "hello", 1, 17, null).getInt32("logicalSessionTimeoutMinutes").getValue()).isEqualTo(30);
     }
+
+    @Test
+    void theCounterMovesWhenTheUpstreamLosesOrRegainsEveryUsableServerOrChangesWhatHelloAdvertises() {
+        boolean[] usable = {true};
+        int[] wire = {21};
+        int[] minutes = {30};
+        HelloResponder r = new HelloResponder(Clock.systemUTC(), 48_000_000, () -> minutes[0], () -> wire[0],
+                () -> usable[0]);
+        BsonDocument before = r.topologyVersion();
+
+        assertThat(r.refresh()).as("nothing changed").isFalse();
+        assertThat(r.topologyVersion()).isEqualTo(before);
+
+        usable[0] = false;
+        assertThat(r.refresh()).isTrue();
+        BsonDocument noServer = r.topologyVersion();
+        assertThat(noServer.getInt64("counter").getValue()).isGreaterThan(before.getInt64("counter").getValue());
+        assertThat(noServer.getObjectId("processId")).isEqualTo(before.getObjectId("processId"));
+        assertThat(r.isCurrent(before)).isFalse();
+        assertThat(r.refresh()).as("still none: no new change").isFalse();
+
+        usable[0] = true;
+        assertThat(r.refresh()).isTrue();
+        wire[0] = 25;
+        assertThat(r.refresh()).isTrue();
+        minutes[0] = 0;
+        assertThat(r.refresh()).isTrue();
+        assertThat(r.topologyVersion().getInt64("counter").getValue())
+                .isEqualTo(noServer.getInt64("counter").getValue() + 3);
+        // the reply stays that of a router whatever the upstream's state
+        usable[0] = false;
+        r.refresh();
+        BsonDocument reply = r.reply(new BsonDocument("hello", new BsonInt32(1)), "hello", 1, 25, null);
+        assertThat(reply.getBoolean("isWritablePrimary").getValue()).isTrue();
+        assertThat(reply.getString("msg").getValue()).isEqualTo("isdbgrid");
+    }
+
+    @Test
+    void aChangeWakesTheAwaitableHellosWaitingOnTheOldCounterOnce() {
+        boolean[] usable = {true};
+        HelloResponder r = new HelloResponder(Clock.systemUTC(), 48_000_000, () -> 30, () -> 21, () -> usable[0]);
+        int[] woken = new int[3];
+        Runnable first = () -> woken[0]++;
+        Runnable second = () -> woken[1]++;
+        Runnable cancelled = () -> woken[2]++;
+        BsonDocument current = r.topologyVersion();
+        r.awaitChange(current, first);
+        r.awaitChange(current, second);
+        r.awaitChange(current, cancelled);
+        r.cancelWait(cancelled);
+        assertThat(r.waiting()).isEqualTo(2);
+        assertThat(woken).containsExactly(0, 0, 0);
+
+        usable[0] = false;
+        r.refresh();
+
+        assertThat(woken).containsExactly(1, 1, 0);
+        assertThat(r.waiting()).isZero();
+        r.topologyChanged();
+        assertThat(woken).as("each waiter runs once").containsExactly(1, 1, 0);
+
+        // a hello that arrives with an outdated counter is answered at once
+        r.awaitChange(current, first);
+        assertThat(woken[0]).isEqualTo(2);
+        assertThat(r.waiting()).isZero();
+    }
 }

@@ -4,6 +4,7 @@ import dev.sluice.server.admin.ConnectionAdmin;
 import dev.sluice.server.admin.FakeConnections;
 import dev.sluice.server.admin.FakePoolDirectory;
 import dev.sluice.server.admin.SubjectAccessPolicy;
+import dev.sluice.server.admin.Topologies;
 import dev.sluice.server.config.HttpSettings;
 import dev.sluice.server.metrics.HistorySampler;
 import dev.sluice.server.metrics.SluiceMetrics;
@@ -80,7 +81,7 @@ class DashboardBrowserIT {
                 NioServerSocketChannel.class, registry, new ConnectionAdmin(registry, pools), meters,
                 new SluiceMetrics(meters, registry, pools), history, HttpSettings.defaults(), Clock.systemUTC());
         base = "http://127.0.0.1:" + connector.start().getPort() + "/";
-        pools.host("db1:27017", 3, 5, 1, 20, 2);
+        pools.host("db1:27017", 3, 5, 1, 20, 2).topology(Topologies.replicaSet());
         history.sample();
 
         ChromeOptions options = new ChromeOptions();
@@ -131,6 +132,14 @@ class DashboardBrowserIT {
         assertThat(text).contains(app.connectionId(), "alice", "billing", "10.9.8.7:40000");
         String pool = wait.until(d -> d.findElement(By.cssSelector(".pool[data-host='db1:27017']")).getText());
         assertThat(pool).contains("3 in use", "5 available", "max 20", "wait queue 2");
+        // the topology panel: each member's role, round trip, pool and last error
+        String primary = wait.until(d -> d.findElement(By.cssSelector("#topology tr[data-host='db1:27017']")).getText());
+        assertThat(primary).contains("primary", "1.4 ms", "3 in use / 5 available / max 20", "2 waiting");
+        String secondary = wait.until(d -> d.findElement(By.cssSelector("#topology tr[data-host='db2:27017']")).getText());
+        assertThat(secondary).contains("secondary", "12.6 ms");
+        String down = wait.until(d -> d.findElement(By.cssSelector("#topology tr[data-host='db3:27017']")).getText());
+        assertThat(down).contains("unknown", "connection refused");
+        assertThat(browser.findElement(By.id("topology-type")).getText()).contains("ReplicaSetWithPrimary", "rs0");
         assertThat(browser.findElement(By.id("history")).getSize().getHeight()).isPositive();
 
         browser.findElement(By.id("filter")).sendKeys("billing");
@@ -224,6 +233,7 @@ class DashboardBrowserIT {
         wait.until(d -> d.findElement(By.cssSelector(mineRow)).getText().contains("grafana"));
         String pool = wait.until(d -> d.findElement(By.cssSelector(".pool[data-host='db1:27017']")).getText());
         assertThat(pool).contains("3 in use");
+        wait.until(d -> d.findElement(By.cssSelector("#topology tr[data-host='db1:27017']")).getText().contains("primary"));
         // inprog shows alice's connection; without killop it offers no Kill; her own has one
         wait.until(d -> d.findElements(By.cssSelector(hersRow + " button.kill")).isEmpty()
                 && !d.findElements(By.cssSelector(mineRow + " button.kill")).isEmpty());

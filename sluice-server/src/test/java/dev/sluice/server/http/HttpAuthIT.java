@@ -286,6 +286,8 @@ class HttpAuthIT {
     void poolsNeedConnPoolStatsAndHistoryAndMetricsNeedServerStatus() throws Exception {
         assertThat(json(as("alice", "alice-pw", "GET", "/api/pools", null)).get("action").asText())
                 .isEqualTo("connPoolStats");
+        assertThat(json(as("alice", "alice-pw", "GET", "/api/topology", null)).get("action").asText())
+                .isEqualTo("connPoolStats");
         assertThat(json(as("alice", "alice-pw", "GET", "/api/history", null)).get("action").asText())
                 .isEqualTo("serverStatus");
         HttpResponse<String> metrics = as("alice", "alice-pw", "GET", "/metrics", null);
@@ -293,6 +295,7 @@ class HttpAuthIT {
         assertThat(json(metrics).get("action").asText()).isEqualTo("serverStatus");
 
         assertThat(as("monitor", "monitor-pw", "GET", "/api/pools", null).statusCode()).isEqualTo(200);
+        assertThat(as("monitor", "monitor-pw", "GET", "/api/topology", null).statusCode()).isEqualTo(200);
         assertThat(as("monitor", "monitor-pw", "GET", "/api/history", null).statusCode()).isEqualTo(200);
         HttpResponse<String> scrape = as("monitor", "monitor-pw", "GET", "/metrics", null);
         assertThat(scrape.statusCode()).isEqualTo(200);

@@ -257,6 +257,27 @@ class HttpConnectorTest {
     }
 
     @Test
+    void topologyEndpointGivesTheTypeAndEachServersRoleRoundTripPoolAndError() throws Exception {
+        pools.host("db1:27017", 2, 3, 1, 100, 4).topology(dev.sluice.server.admin.Topologies.replicaSet());
+        JsonNode reply = body(send("GET", "/api/topology", null));
+        assertThat(reply.get("type").asText()).isEqualTo("ReplicaSetWithPrimary");
+        assertThat(reply.get("setName").asText()).isEqualTo("rs0");
+        JsonNode servers = reply.get("servers");
+        assertThat(servers).hasSize(3);
+        assertThat(servers.get(0).get("address").asText()).isEqualTo("db1:27017");
+        assertThat(servers.get(0).get("type").asText()).isEqualTo("RSPrimary");
+        assertThat(servers.get(0).get("role").asText()).isEqualTo("primary");
+        assertThat(servers.get(0).get("rttMillis").asDouble()).isEqualTo(1.4);
+        assertThat(servers.get(0).get("tags").get("dc").asText()).isEqualTo("east");
+        assertThat(servers.get(0).get("pool").get("inUse").asInt()).isEqualTo(2);
+        assertThat(servers.get(1).get("pool").isNull()).isTrue();
+        assertThat(servers.get(2).get("role").asText()).isEqualTo("unknown");
+        assertThat(servers.get(2).get("rttMillis").isNull()).isTrue();
+        assertThat(servers.get(2).get("error").asText()).isEqualTo("connection refused");
+        assertThat(send("POST", "/api/topology", "{}").statusCode()).isEqualTo(405);
+    }
+
+    @Test
     void historyServesTheSampledPoints() throws Exception {
         fakes.add("mongodb", "c:1");
         pools.host("db1:27017", 2, 3, 0, 100, 0);

@@ -2,6 +2,10 @@ package dev.sluice.server.metrics;
 
 import dev.sluice.server.admin.FakeConnections;
 import dev.sluice.server.admin.FakePoolDirectory;
+import dev.sluice.server.admin.Topologies;
+import dev.sluice.server.topology.ServerType;
+import dev.sluice.server.topology.TopologyType;
+import dev.sluice.server.upstream.SelectionListener;
 import dev.sluice.server.registry.ConnectionEntry;
 import dev.sluice.server.registry.ConnectionRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -9,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,5 +121,50 @@ class SluiceMetricsTest {
                 "sluice_backend_connections_opened_total{host=\"db1:27017\"} 0",
                 "sluice_connections_limit_ratio{kind=\"client\"} 0.01",
                 "sluice_connections_alert{kind=\"backend\"} 0");
+    }
+
+    @Test
+    void topologyGaugesGiveEachServersStateAndRoundTripAndTheTopologyType() {
+        SluiceMetrics metrics = new SluiceMetrics(meters, registry, pools);
+        pools.topology(Topologies.replicaSet());
+        metrics.refresh();
+
+        String text = meters.scrape();
+
+        assertThat(text).contains(
+                "sluice_upstream_server_state{host=\"db1:27017\",type=\"RSPrimary\"} 1",
+                "sluice_upstream_server_state{host=\"db1:27017\",type=\"RSSecondary\"} 0",
+                "sluice_upstream_server_state{host=\"db2:27017\",type=\"RSSecondary\"} 1",
+                "sluice_upstream_server_state{host=\"db3:27017\",type=\"Unknown\"} 1",
+                "sluice_upstream_server_rtt_seconds{host=\"db1:27017\"} 0.0014",
+                "sluice_upstream_server_rtt_seconds{host=\"db2:27017\"} 0.0126",
+                "sluice_topology_type{type=\"ReplicaSetWithPrimary\"} 1",
+                "sluice_topology_type{type=\"Unknown\"} 0");
+        assertThat(text).doesNotContain("sluice_upstream_server_rtt_seconds{host=\"db3:27017\"}");
+
+        // a server that leaves the topology loses its series; the type follows the description
+        pools.topology(Topologies.of(TopologyType.REPLICA_SET_NO_PRIMARY, "rs0",
+                Topologies.server("db2:27017", ServerType.RS_SECONDARY, 10, "rs0", Map.of(), null)));
+        metrics.refresh();
+        text = meters.scrape();
+        assertThat(text).doesNotContain("host=\"db1:27017\"", "host=\"db3:27017\"");
+        assertThat(text).contains("sluice_topology_type{type=\"ReplicaSetNoPrimary\"} 1",
+                "sluice_topology_type{type=\"ReplicaSetWithPrimary\"} 0");
+    }
+
+    @Test
+    void serverSelectionsAreCountedByOutcomeAndTimed() {
+        SluiceMetrics metrics = new SluiceMetrics(meters, registry, pools);
+        metrics.selections().selectionEnded(SelectionListener.Outcome.SELECTED, 1_000_000);
+        metrics.selections().selectionEnded(SelectionListener.Outcome.SELECTED, 3_000_000);
+        metrics.selections().selectionEnded(SelectionListener.Outcome.NO_SUITABLE_SERVER, 2_000_000_000L);
+
+        assertThat(meters.get("sluice.upstream.selections").tag("outcome", "selected").counter().count()).isEqualTo(2);
+        assertThat(meters.get("sluice.upstream.selections").tag("outcome", "no_suitable_server").counter().count())
+                .isEqualTo(1);
+        assertThat(meters.get("sluice.upstream.selection.wait").tag("outcome", "no_suitable_server").timer()
+                .totalTime(TimeUnit.SECONDS)).isEqualTo(2.0);
+        assertThat(meters.scrape()).contains("sluice_upstream_selections_total{outcome=\"selected\"} 2",
+                "sluice_upstream_selection_wait_seconds_count{outcome=\"selected\"} 2");
     }
 }
