@@ -52,7 +52,7 @@ public final class CommandGate {
             caller.subject(null);
             return null;
         }
-        if (!now.get().equals(subject)) {
+        if (now.get() != subject) { // subjects are cached per user snapshot: identity says whether it changed
             caller.subject(now.get());
         }
         return now.get();
