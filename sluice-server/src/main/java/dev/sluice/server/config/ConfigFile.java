@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
  * httpMetricsWithoutAuth: false
  * alerts: {thresholdPercent: 80, hysteresisPercent: 10}
  * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false}
+ * dnsServers: ["10.0.0.2:53"]
+ * dnsTimeoutMS: 5000
  * </pre>
  */
 public record ConfigFile(String listen, String http, String upstream, Integer maxIncomingConnections,
@@ -47,7 +49,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
                          Integer maxUpstreamReplyBytes, Integer maxAdminIds,
                          Integer httpMaxConnections, Long httpRequestTimeoutMS, Long httpIdleTimeoutMS,
                          List<String> httpAllowedHosts, Alerts alerts, Security security,
-                         Boolean httpMetricsWithoutAuth) {
+                         Boolean httpMetricsWithoutAuth, List<String> dnsServers, Long dnsTimeoutMS) {
 
     /** {@code alerts:} section. */
     public record Alerts(Integer thresholdPercent, Integer hysteresisPercent) {
@@ -58,7 +60,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     }
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
