@@ -43,6 +43,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import dev.sluice.server.config.SluiceConfig;
 import dev.sluice.server.config.UpstreamSettings;
+import dev.sluice.server.config.ConfigException;
+import dev.sluice.server.topology.srv.RescanIntervals;
+import dev.sluice.server.topology.srv.SrvLookupException;
+import dev.sluice.server.topology.srv.SrvResolution;
+import dev.sluice.server.topology.srv.SrvResolver;
+import dev.sluice.server.topology.srv.UpstreamHostResolver;
+import io.netty.resolver.AddressResolverGroup;
 import dev.sluice.server.embedded.EmbeddedBackend;
 import dev.sluice.server.registry.ConnectionRegistry;
 import dev.sluice.server.route.CursorTable;
@@ -93,9 +100,22 @@ public final class SluiceServer implements AutoCloseable {
     private final SluiceMetrics metrics;
     private final java.time.Instant startTime;
     private volatile boolean closed;
+    private final Duration srvRescanMinimum;
+    private SrvResolver srvResolver;
+    private SrvResolution srvResolution;
+    private AddressResolverGroup<InetSocketAddress> hostResolver;
 
     public SluiceServer(SluiceConfig config, Clock clock) {
+        this(config, clock, RescanIntervals.SPEC_MINIMUM);
+    }
+
+    /**
+     * For tests only: as above, with SRV records rescanned at least every {@code srvRescanMinimum} instead of the
+     * spec's 60 s (no setting exposes it: the spec forbids a shorter interval outside tests).
+     */
+    public SluiceServer(SluiceConfig config, Clock clock, Duration srvRescanMinimum) {
         this.config = config;
+        this.srvRescanMinimum = srvRescanMinimum;
         this.settings = config.server();
         this.clock = clock;
         this.registry = new ConnectionRegistry(clock);
@@ -122,6 +142,10 @@ public final class SluiceServer implements AutoCloseable {
             initialWire = embedded.wireVersion();
         } else {
             upstream = UpstreamSettings.fromUri(config.upstreamUri(), false);
+            hostResolver = UpstreamHostResolver.of(config.dns(), workers.next());
+            if (upstream.srv() != null) {
+                upstream = resolveSrv(upstream);
+            }
         }
         fitDescriptors(upstream);
         warnAboutExposure();
@@ -136,8 +160,12 @@ public final class SluiceServer implements AutoCloseable {
                 upstream.serverSelectionTimeoutMS(), upstream.localThresholdMS());
         cluster = new UpstreamCluster(upstream, new dev.sluice.server.upstream.LoopLanes(workers), transport.clientChannel(),
                 settings.limits().maxUpstreamReplyBytes(),
-                poolListener(), scheduler, initialWire);
+                poolListener(), scheduler, initialWire, hostResolver);
         cluster.start();
+        if (srvResolution != null) {
+            cluster.pollSrv(srvResolver, srvResolution,
+                    new RescanIntervals(srvRescanMinimum, Duration.ofMillis(upstream.heartbeatFrequencyMS())));
+        }
 
         SessionPolicy sessions = new SessionPolicy(cluster, clock::millis);
         router = new Router(cluster, new CursorTable(), new TransactionTable(), sessions);
@@ -194,6 +222,40 @@ public final class SluiceServer implements AutoCloseable {
         ServerTls loaded = ServerTls.load(settings.tls(), clock);
         ReloadSignal.install(() -> loaded.reload("SIGHUP"));
         return loaded;
+    }
+
+    private static String shown(List<InetSocketAddress> servers) {
+        List<String> out = new ArrayList<>();
+        for (InetSocketAddress a : servers) {
+            out.add(a.getHostString() + ":" + a.getPort());
+        }
+        return out.toString();
+    }
+
+    /**
+     * Looks up a mongodb+srv:// upstream's SRV and TXT records (on this thread, never an event loop; at most about
+     * twice dnsTimeoutMS) and returns the settings with the seeds it found. A failed look-up stops the start.
+     *
+     * @throws ConfigException with the resolver's message (exit code 2)
+     */
+    private UpstreamSettings resolveSrv(UpstreamSettings upstream) {
+        try {
+            srvResolver = new SrvResolver(workers.next(), config.dns());
+        } catch (IllegalStateException e) {
+            throw new ConfigException("upstream " + upstream.uri() + ": " + e.getMessage(), e);
+        }
+        try {
+            srvResolution = srvResolver.resolveBlocking(upstream.srv());
+        } catch (SrvLookupException e) {
+            throw new ConfigException("upstream " + upstream.uri() + ": " + e.getMessage(), e);
+        }
+        UpstreamSettings resolved = upstream.withSrvResolution(srvResolution);
+        LOG.info("[upstream] {}: DNS {} gave {}{} (SRV TTL {} s; dnsServers {})", upstream.uri(),
+                upstream.srv().srvName(), srvResolution.seeds(),
+                srvResolution.replicaSet() == null ? "" : ", replicaSet=" + srvResolution.replicaSet(),
+                srvResolution.records().minTtlSeconds(),
+                config.dns().dnsServers().isEmpty() ? "of the system" : shown(srvResolver.dnsServers()));
+        return resolved;
     }
 
     /**
@@ -512,6 +574,12 @@ public final class SluiceServer implements AutoCloseable {
         }
         if (cluster != null) {
             steps.runBounded("close backend connections", cluster::close);
+        }
+        if (srvResolver != null) {
+            steps.run("close the SRV resolver", srvResolver::close);
+        }
+        if (hostResolver != null) {
+            steps.run("close the host resolver", hostResolver::close);
         }
         io.netty.util.concurrent.Future<?> bossDone = boss.shutdownGracefully(0, steps.remainingMS(), TimeUnit.MILLISECONDS);
         io.netty.util.concurrent.Future<?> workersDone = workers.shutdownGracefully(0, steps.remainingMS(), TimeUnit.MILLISECONDS);

@@ -43,6 +43,8 @@ import java.util.stream.Collectors;
  * net:
  *   tls: {mode: requireTLS, certificateKeyFile: /etc/sluice/server.pem, certificateKeyFilePassword: secret,
  *         CAFile: /etc/sluice/ca.pem, allowConnectionsWithoutCertificates: false, allowInvalidCertificates: false}
+ * dnsServers: ["10.0.0.2:53"]
+ * dnsTimeoutMS: 5000
  * </pre>
  */
 public record ConfigFile(String listen, String http, String upstream, Integer maxIncomingConnections,
@@ -52,7 +54,8 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
                          Integer maxUpstreamReplyBytes, Integer maxAdminIds,
                          Integer httpMaxConnections, Long httpRequestTimeoutMS, Long httpIdleTimeoutMS,
                          List<String> httpAllowedHosts, Alerts alerts, Security security,
-                         Boolean httpMetricsWithoutAuth, String https, Net net) {
+                         Boolean httpMetricsWithoutAuth, String https, Net net, List<String> dnsServers,
+                         Long dnsTimeoutMS) {
 
     /** {@code alerts:} section. */
     public record Alerts(Integer thresholdPercent, Integer hysteresisPercent) {
@@ -100,7 +103,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     }
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

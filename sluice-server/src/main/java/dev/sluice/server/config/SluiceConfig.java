@@ -1,10 +1,26 @@
 package dev.sluice.server.config;
 
+import dev.sluice.server.topology.srv.SrvSettings;
+
 /**
  * Everything Sluice needs to start: its listeners and its upstream (null upstream URI means the
  * embedded in-memory backend).
+ *
+ * @param server      Sluice's listeners and limits
+ * @param upstreamUri the upstream's connection string, or null for the embedded backend
+ * @param dns         how {@code mongodb+srv://} names and upstream host names are looked up (YAML
+ *                    {@code dnsServers}, {@code dnsTimeoutMS})
  */
-public record SluiceConfig(ServerSettings server, String upstreamUri) {
+public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns) {
+
+    public SluiceConfig {
+        dns = dns == null ? SrvSettings.defaults() : dns;
+    }
+
+    /** The system's DNS resolvers and the default timeout. */
+    public SluiceConfig(ServerSettings server, String upstreamUri) {
+        this(server, upstreamUri, null);
+    }
 
     /**
      * What the command line gives (null / false: not given).
@@ -93,7 +109,7 @@ public record SluiceConfig(ServerSettings server, String upstreamUri) {
             // validate now so a bad URI fails at start with a message naming the option
             UpstreamSettings.fromUri(upstreamUri, false);
         }
-        return new SluiceConfig(server, upstreamUri);
+        return new SluiceConfig(server, upstreamUri, SrvSettings.of(f.dnsServers(), f.dnsTimeoutMS()));
     }
 
     /** mongod's {@code security.authorization}: "enabled" or "disabled". */

@@ -7,6 +7,8 @@ import dev.sluice.server.topology.ReadPreferenceMode;
 import dev.sluice.server.topology.SelectionSettings;
 import dev.sluice.server.topology.ServerAddress;
 import dev.sluice.server.topology.TopologySettings;
+import dev.sluice.server.topology.srv.SrvQuery;
+import dev.sluice.server.topology.srv.SrvResolution;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link ConnectionString}). Immutable; every value is validated here, and an error names the option.
  *
  * @param uri                      the connection string with secrets masked (safe to log)
- * @param hosts                    the seed list (one host, a list of mongos, or replica set members)
+ * @param hosts                    the seed list (one host, a list of mongos, or replica set members); empty for a
+ *                                 {@code mongodb+srv://} URI until DNS has answered ({@link #withSrvResolution})
  * @param pool                     per-host pool settings (maxPoolSize, minPoolSize, maxConnecting, maxIdleTimeMS,
  *                                 waitQueueTimeoutMS)
  * @param connectTimeoutMS         TCP connect plus handshake limit per backend connection (default 10,000; 0 = none)
@@ -41,13 +44,15 @@ import java.util.concurrent.TimeUnit;
  * @param retryWrites              Sluice replays a retryable write that failed on a retryable error once
  *                                 (default true)
  * @param warnings                 what the parse ignored (unknown options), for the start log
+ * @param srv                      for a {@code mongodb+srv://} URI: the SRV name, srvServiceName and srvMaxHosts to
+ *                                 look up (and to rescan for mongos); null for {@code mongodb://}
  */
 public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings pool, long connectTimeoutMS,
                                long socketTimeoutMS, long heartbeatFrequencyMS, String appName,
                                List<String> compressors, boolean tls, String replicaSet, boolean embedded,
                                boolean directConnection, ReadPreference readPreference, long localThresholdMS,
                                long serverSelectionTimeoutMS, MonitoringMode serverMonitoringMode,
-                               boolean retryReads, boolean retryWrites, List<String> warnings) {
+                               boolean retryReads, boolean retryWrites, List<String> warnings, SrvQuery srv) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_HEARTBEAT_FREQUENCY_MS = 10_000;
@@ -77,7 +82,7 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
         hosts = List.copyOf(hosts);
         compressors = List.copyOf(compressors);
         warnings = List.copyOf(warnings);
-        if (hosts.isEmpty()) {
+        if (hosts.isEmpty() && srv == null) {
             throw new ConfigException("upstream: no host in '" + uri + "'");
         }
         if (readPreference == null) {
@@ -99,7 +104,9 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
     /**
      * Parses a MongoDB URI once. Refused at start, each with a message naming it: a malformed URI, an invalid value
      * of an option Sluice applies, a valid option Sluice does not implement, and what is not implemented yet
-     * (mongodb+srv://, credentials, TLS). Unknown option names are warnings ({@link #warnings()}).
+     * (credentials, TLS: a mongodb+srv:// URI must say tls=false). Unknown option names are warnings
+     * ({@link #warnings()}). A mongodb+srv:// URI gives settings without hosts: {@link #withSrvResolution} adds them
+     * once DNS has answered.
      *
      * @param embedded true for Sluice's own embedded backend
      */
@@ -115,7 +122,7 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
         invalidValuesAreErrors(cs);
         UpstreamUriSupport.requireSupported(cs);
         List<HostAndPort> hosts = new ArrayList<>();
-        for (UriHost h : cs.hosts()) {
+        for (UriHost h : cs.isSrv() ? List.<UriHost>of() : cs.hosts()) {
             if (h.type() == UriHost.Type.UNIX) {
                 throw new ConfigException("upstream: '" + h.host() + "' is a Unix domain socket; Sluice connects to "
                         + "upstream over TCP (HOST:PORT)");
@@ -135,7 +142,38 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
                 o.integer(UriOption.LOCAL_THRESHOLD_MS, (int) DEFAULT_LOCAL_THRESHOLD_MS),
                 o.integer(UriOption.SERVER_SELECTION_TIMEOUT_MS, (int) DEFAULT_SERVER_SELECTION_TIMEOUT_MS),
                 MonitoringMode.of(o.string(UriOption.SERVER_MONITORING_MODE)),
-                o.bool(UriOption.RETRY_READS, true), o.bool(UriOption.RETRY_WRITES, true), cs.warnings());
+                o.bool(UriOption.RETRY_READS, true), o.bool(UriOption.RETRY_WRITES, true), cs.warnings(),
+                cs.isSrv() ? SrvQuery.of(cs) : null);
+    }
+
+    /**
+     * The settings of a {@code mongodb+srv://} URI once DNS has answered: the seeds are the SRV records' hosts
+     * (srvMaxHosts of them), replicaSet the URI's or else the TXT record's. What Sluice does not implement yet is
+     * refused as in the URI: authSource (credentials) and loadBalanced=true from the TXT record.
+     *
+     * @throws ConfigException naming the option and the DNS name it came from
+     */
+    public UpstreamSettings withSrvResolution(SrvResolution resolution) {
+        if (srv == null) {
+            throw new IllegalStateException("not a mongodb+srv:// upstream: " + uri);
+        }
+        String from = "(from the TXT record of '" + resolution.query().host() + "')";
+        if (resolution.authSource() != null) {
+            throw new ConfigException("upstream: authSource=" + resolution.authSource() + " " + from + ": credentials "
+                    + "are not supported yet (Sluice does not authenticate to upstream); remove authSource from the "
+                    + "TXT record, or list the hosts with mongodb://HOST1:PORT,HOST2:PORT/");
+        }
+        if (resolution.loadBalanced()) {
+            throw new ConfigException("upstream: loadBalanced=true " + from + " is not supported by Sluice; remove it "
+                    + "from the TXT record, or list the hosts with mongodb://HOST1:PORT,HOST2:PORT/");
+        }
+        List<HostAndPort> seeds = new ArrayList<>();
+        for (ServerAddress a : resolution.seeds()) {
+            seeds.add(new HostAndPort(a.host(), a.port()));
+        }
+        return new UpstreamSettings(uri, seeds, pool, connectTimeoutMS, socketTimeoutMS, heartbeatFrequencyMS, appName,
+                compressors, tls, resolution.replicaSet(), embedded, directConnection, readPreference, localThresholdMS,
+                serverSelectionTimeoutMS, serverMonitoringMode, retryReads, retryWrites, warnings, srv);
     }
 
     /**
@@ -195,6 +233,9 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
 
     /** The topology's starting point: the seeds, directConnection and replicaSet. */
     public TopologySettings topologySettings() {
+        if (hosts.isEmpty()) {
+            throw new IllegalStateException("upstream " + uri + ": the SRV name is not resolved yet");
+        }
         List<ServerAddress> seeds = new ArrayList<>();
         for (HostAndPort h : hosts) {
             ServerAddress a = new ServerAddress(h.host(), h.port());
@@ -235,9 +276,9 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
         }
 
         static void refuse(ConnectionString cs) {
-            if (cs.isSrv()) {
-                throw new ConfigException("upstream: mongodb+srv:// URIs are not supported yet; list the hosts with "
-                        + "mongodb://HOST1:PORT,HOST2:PORT/");
+            if (cs.isSrv() && cs.options().bool(UriOption.TLS) == null) {
+                throw new ConfigException("upstream: a mongodb+srv:// URI turns TLS on by default, and TLS to upstream "
+                        + "is not supported yet (it is planned); add tls=false to the URI to connect without TLS");
             }
             if (cs.username() != null || cs.credential() != null || cs.options().given().contains(UriOption.AUTH_SOURCE)
                     || cs.options().given().contains(UriOption.AUTH_MECHANISM)
@@ -255,11 +296,6 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
                     throw new ConfigException("upstream: " + given.key() + " is not supported yet (Sluice does not use "
                             + "TLS to upstream); remove it");
                 }
-            }
-            if (cs.options().given().contains(UriOption.SRV_MAX_HOSTS)
-                    || cs.options().given().contains(UriOption.SRV_SERVICE_NAME)) {
-                throw new ConfigException("upstream: srvMaxHosts and srvServiceName are not supported yet "
-                        + "(mongodb+srv:// is not)");
             }
         }
     }

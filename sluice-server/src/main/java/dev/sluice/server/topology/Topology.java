@@ -251,6 +251,40 @@ public final class Topology {
     }
 
     /**
+     * An SRV rescan changed the mongos list (Polling SRV Records for mongos Discovery): {@code added} join as Unknown
+     * (ServerOpening, StartMonitoring), {@code removed} leave (ServerClosed, StopMonitoring), the others are left
+     * alone. Only while the topology is Sharded or Unknown; a change that would leave no server is ignored.
+     *
+     * @param added   hosts the SRV records now list that the topology lacks
+     * @param removed hosts the SRV records no longer list
+     * @return the update (unchanged when the topology is of another type or closed)
+     */
+    public synchronized TopologyUpdate updateFromSrv(List<ServerAddress> added, List<ServerAddress> removed) {
+        TopologyType type = description.type();
+        if (!acceptsEvents() || (type != TopologyType.SHARDED && type != TopologyType.UNKNOWN)) {
+            return TopologyUpdate.unchanged(description);
+        }
+        TopologyDescription before = description;
+        TopologyDraft draft = new TopologyDraft(before, clockMillis.getAsLong());
+        removed.forEach(draft::remove);
+        added.forEach(draft::addUnknownIfAbsent);
+        if (draft.servers.isEmpty()) {
+            return TopologyUpdate.unchanged(before);
+        }
+        TopologyDescription after = draft.build();
+        TopologyDiff diff = TopologyDiff.between(before, after, null);
+        diff.added().forEach(a -> generations.put(a, 0));
+        diff.removed().forEach(generations::remove);
+        List<TopologyEvent> events = new ArrayList<>(diff.events());
+        if (!before.equivalentTo(after)) {
+            events.add(new TopologyEvent.TopologyDescriptionChanged(before, after));
+        }
+        description = after;
+        publish(events);
+        return new TopologyUpdate(before, after, diff.actions());
+    }
+
+    /**
      * An operator asked to drop a host's connections (dropConnections): counts the clear so generations stay in
      * step, without changing the server's description.
      *

@@ -9,6 +9,7 @@ import java.util.Set;
  * What changed between two descriptions, as SDAM events and monitor actions: a ServerDescriptionChanged per server
  * whose description changed (the reporting server first), a ServerOpening/StartMonitoring per server added, a
  * ServerClosed/StopMonitoring per server removed. The TopologyDescriptionChanged event is the caller's, last.
+ * {@code reporting} may be null (a change no server reported: an SRV rescan).
  *
  * @param events  the events, in publication order
  * @param actions StartMonitoring and StopMonitoring actions
@@ -24,7 +25,9 @@ record TopologyDiff(List<TopologyEvent> events, List<TopologyAction> actions, Li
         List<ServerAddress> added = new ArrayList<>();
         List<ServerAddress> removed = new ArrayList<>();
         Set<ServerAddress> order = new LinkedHashSet<>();
-        order.add(reporting);
+        if (reporting != null) {
+            order.add(reporting);
+        }
         order.addAll(after.servers().keySet());
         for (ServerAddress a : order) {
             ServerDescription was = before.server(a);

@@ -7,6 +7,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.resolver.AddressResolverGroup;
+
+import java.net.SocketAddress;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -25,9 +28,12 @@ final class BackendChannels {
      * @param connectTimeoutMS      the TCP connect limit (0 = 60 s, the most Sluice waits for a connect)
      * @param maxUpstreamReplyBytes the largest reply accepted (LimitSettings.maxUpstreamReplyBytes)
      * @param channels              every channel opened joins it, so shutdown can close them all
+     * @param resolver              how host names become addresses (the configured dnsServers), or null for
+     *                              Netty's default (the JDK's resolver: hosts file and system DNS)
      */
     BackendChannels(String host, int port, EventLoopGroup loop, Class<? extends Channel> channelClass,
-                    long connectTimeoutMS, int maxUpstreamReplyBytes, ChannelGroup channels) {
+                    long connectTimeoutMS, int maxUpstreamReplyBytes, ChannelGroup channels,
+                    AddressResolverGroup<? extends SocketAddress> resolver) {
         this.host = host;
         this.port = port;
         this.maxUpstreamReplyBytes = maxUpstreamReplyBytes;
@@ -43,6 +49,9 @@ final class BackendChannels {
                         // handlers are added once the connection is up and its BackendConnection exists
                     }
                 });
+        if (resolver != null) {
+            bootstrap.resolver(resolver);
+        }
     }
 
     /** "host:port", as connections and errors name it. */

@@ -150,6 +150,14 @@ final class ClusterTopology implements MonitorSink {
         return true;
     }
 
+    /**
+     * An SRV rescan changed the mongos list: new hosts are monitored (Unknown until checked), hosts gone from DNS are
+     * removed with their monitor and pool. Ignored unless the topology is Sharded or Unknown.
+     */
+    void updateFromSrv(List<ServerAddress> added, List<ServerAddress> removed) {
+        feed(() -> topology.updateFromSrv(added, removed));
+    }
+
     /** Closes the topology: every monitor stopped, every pool closed. */
     void close() {
         open = false;

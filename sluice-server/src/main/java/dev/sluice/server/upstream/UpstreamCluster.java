@@ -14,14 +14,19 @@ import dev.sluice.server.topology.ServerSelector;
 import dev.sluice.server.topology.Topology;
 import dev.sluice.server.topology.TopologyDescription;
 import dev.sluice.server.topology.TopologyEvent;
+import dev.sluice.server.topology.srv.RescanIntervals;
+import dev.sluice.server.topology.srv.SrvResolution;
+import dev.sluice.server.topology.srv.SrvResolver;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.bson.BsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -63,6 +68,8 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private volatile UpstreamFeatures features;
     private final List<Consumer<TopologyDescription>> topologyListeners = new CopyOnWriteArrayList<>();
     private volatile SelectionListener selectionListener = SelectionListener.NOOP;
+    private final AddressResolverGroup<? extends SocketAddress> resolver;
+    private final SrvPolling srvPolling;
 
     /**
      * @param maxUpstreamReplyBytes the largest reply accepted from upstream (LimitSettings); a larger
@@ -71,6 +78,16 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
                            int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
                            int initialWireVersion) {
+        this(settings, loops, channelClass, maxUpstreamReplyBytes, listener, scheduler, initialWireVersion, null);
+    }
+
+    /**
+     * As above, with host names resolved by {@code resolver} (the configured dnsServers), or by the JDK when null.
+     */
+    public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
+                           int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
+                           int initialWireVersion, AddressResolverGroup<? extends SocketAddress> resolver) {
+        this.resolver = resolver;
         this.settings = settings;
         this.loops = loops;
         this.channelClass = channelClass;
@@ -88,13 +105,14 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
             }
         },
                 () -> TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong())), log, this::newPool, this::newMonitor, waiters, this::helloSeen);
+        this.srvPolling = new SrvPolling(topology, scheduler);
     }
 
     private HostPool newPool(ServerAddress address) {
         List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
         for (int lane = 0; lane < laneSettings.size(); lane++) {
             BackendChannels opener = new BackendChannels(address.host(), address.port(), loops.loop(lane), channelClass,
-                    settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels);
+                    settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver);
             lanes.add(ConnectionPool.builder(new BackendConnectionFactory(opener, settings, lane, this::learn))
                     .address(address.toString())
                     .settings(laneSettings.get(lane))
@@ -108,7 +126,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private ServerMonitor newMonitor(ServerAddress address) {
         var loop = loops.loop(Math.floorMod(monitorLoops.getAndIncrement(), loops.size()));
         BackendChannels opener = new BackendChannels(address.host(), address.port(), loop, channelClass,
-                settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels);
+                settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver);
         return new ServerMonitor(address, opener, settings, loop, topology, nanoTime, () -> waiters.size() > 0);
     }
 
@@ -156,6 +174,24 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Rescans the SRV records of a {@code mongodb+srv://} upstream while the topology is Sharded or Unknown, adding
+     * and removing mongos as DNS changes (Polling SRV Records for mongos Discovery). Call after {@link #start}.
+     * Nothing happens for a replica set (the members' hellos say who is in it) or a single server.
+     *
+     * @param resolver  looks up the records (closed by the caller, after this cluster)
+     * @param initial   the resolution the seeds came from (its TTL sets the first rescan)
+     * @param intervals the minimum interval (60 s by the spec) and the interval after a failure
+     */
+    public void pollSrv(SrvResolver resolver, SrvResolution initial, RescanIntervals intervals) {
+        srvPolling.start(resolver, initial, intervals);
+    }
+
+    /** True while SRV records are rescanned. */
+    public boolean pollingSrv() {
+        return srvPolling.running();
     }
 
     /**
@@ -370,6 +406,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
      * @return false when some connections had not closed in time
      */
     public boolean close(long timeoutMS) {
+        srvPolling.close();
         topology.close();
         int open = channels.size();
         boolean done = channels.close().awaitUninterruptibly(Math.max(0, timeoutMS));

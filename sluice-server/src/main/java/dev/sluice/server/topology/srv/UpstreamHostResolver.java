@@ -1,0 +1,45 @@
+package dev.sluice.server.topology.srv;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
+
+import java.net.InetSocketAddress;
+
+/**
+ * How upstream host names (the SRV records' targets, the hosts of a mongodb:// URI) become addresses when
+ * {@code dnsServers} is set: Netty's DNS resolver asking those servers in order (A and AAAA records; the hosts file
+ * first, as the system resolver does), each query bounded by dnsTimeoutMS. Without dnsServers the JDK's resolver is
+ * used (null here), so an SRV name and its hosts are always looked up in the same place.
+ */
+public final class UpstreamHostResolver {
+
+    private UpstreamHostResolver() {
+    }
+
+    /**
+     * @param settings the DNS settings
+     * @param sample   an event loop of the group that will connect (epoll or NIO decides the channel types)
+     * @return a resolver group to close at shutdown, or null when no dnsServers are configured
+     */
+    public static AddressResolverGroup<InetSocketAddress> of(SrvSettings settings, EventLoop sample) {
+        if (settings.dnsServers().isEmpty()) {
+            return null;
+        }
+        boolean epoll = sample instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class);
+        DnsNameResolverBuilder builder = new DnsNameResolverBuilder()
+                .datagramChannelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .socketChannelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .nameServerProvider(new SequentialDnsServerAddressStreamProvider(settings.dnsServers()))
+                .queryTimeoutMillis(Math.max(1, settings.dnsTimeoutMS() / settings.dnsServers().size()));
+        return new DnsAddressResolverGroup(builder);
+    }
+}
