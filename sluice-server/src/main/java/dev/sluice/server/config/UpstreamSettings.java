@@ -27,8 +27,7 @@ import java.util.concurrent.TimeUnit;
  * @param heartbeatFrequencyMS     how often each host is checked (default 10,000; min 500)
  * @param appName                  the application name of Sluice's backend connections (may be null)
  * @param compressors              compressors offered to upstream, in order (from {@code compressors=})
- * @param tls                      whether backend connections use TLS (always false: refused at start until
- *                                 implemented)
+ * @param tls                      whether backend connections (pooled and monitoring) use TLS (tls/ssl)
  * @param replicaSet               the required replica set name, or null
  * @param embedded                 true when this points at Sluice's own embedded backend
  * @param directConnection         talk to the one seed whatever it is, no discovery
@@ -41,13 +40,17 @@ import java.util.concurrent.TimeUnit;
  * @param retryWrites              Sluice replays a retryable write that failed on a retryable error once
  *                                 (default true)
  * @param warnings                 what the parse ignored (unknown options), for the start log
+ * @param tlsOptions               the tls* options when {@code tls}, else null
+ * @param credential               the credential pooled connections authenticate with (SCRAM-SHA-1/256, authSource),
+ *                                 or null; its toString masks the password
  */
 public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings pool, long connectTimeoutMS,
                                long socketTimeoutMS, long heartbeatFrequencyMS, String appName,
                                List<String> compressors, boolean tls, String replicaSet, boolean embedded,
                                boolean directConnection, ReadPreference readPreference, long localThresholdMS,
                                long serverSelectionTimeoutMS, MonitoringMode serverMonitoringMode,
-                               boolean retryReads, boolean retryWrites, List<String> warnings) {
+                               boolean retryReads, boolean retryWrites, List<String> warnings,
+                               UpstreamTlsOptions tlsOptions, UriCredential credential) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_HEARTBEAT_FREQUENCY_MS = 10_000;
@@ -91,6 +94,9 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
         Ranges.check("heartbeatFrequencyMS", heartbeatFrequencyMS, 500, 3_600_000);
         Ranges.check("localThresholdMS", localThresholdMS, 0, 86_400_000);
         Ranges.check("serverSelectionTimeoutMS", serverSelectionTimeoutMS, 1, 86_400_000);
+        if (tls && tlsOptions == null) {
+            tlsOptions = new UpstreamTlsOptions(null, null, null, false, false);
+        }
         if (directConnection && hosts.size() > 1) {
             throw new ConfigException("directConnection=true: needs exactly one host (got " + hosts.size() + ")");
         }
@@ -99,7 +105,7 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
     /**
      * Parses a MongoDB URI once. Refused at start, each with a message naming it: a malformed URI, an invalid value
      * of an option Sluice applies, a valid option Sluice does not implement, and what is not implemented yet
-     * (mongodb+srv://, credentials, TLS). Unknown option names are warnings ({@link #warnings()}).
+     * (mongodb+srv://, authentication mechanisms other than SCRAM). Unknown option names are warnings ({@link #warnings()}).
      *
      * @param embedded true for Sluice's own embedded backend
      */
@@ -130,12 +136,13 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
                 o.integer(UriOption.CONNECT_TIMEOUT_MS, (int) DEFAULT_CONNECT_TIMEOUT_MS),
                 o.integer(UriOption.SOCKET_TIMEOUT_MS, 0),
                 o.integer(UriOption.HEARTBEAT_FREQUENCY_MS, (int) DEFAULT_HEARTBEAT_FREQUENCY_MS),
-                o.string(UriOption.APP_NAME), compressors, false, o.string(UriOption.REPLICA_SET), embedded,
+                o.string(UriOption.APP_NAME), compressors, cs.tlsEnabled(), o.string(UriOption.REPLICA_SET), embedded,
                 o.bool(UriOption.DIRECT_CONNECTION, false), readPreference(o),
                 o.integer(UriOption.LOCAL_THRESHOLD_MS, (int) DEFAULT_LOCAL_THRESHOLD_MS),
                 o.integer(UriOption.SERVER_SELECTION_TIMEOUT_MS, (int) DEFAULT_SERVER_SELECTION_TIMEOUT_MS),
                 MonitoringMode.of(o.string(UriOption.SERVER_MONITORING_MODE)),
-                o.bool(UriOption.RETRY_READS, true), o.bool(UriOption.RETRY_WRITES, true), cs.warnings());
+                o.bool(UriOption.RETRY_READS, true), o.bool(UriOption.RETRY_WRITES, true), cs.warnings(),
+                cs.tlsEnabled() ? UpstreamTlsOptions.of(o) : null, cs.credential());
     }
 
     /**
@@ -239,21 +246,16 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
                 throw new ConfigException("upstream: mongodb+srv:// URIs are not supported yet; list the hosts with "
                         + "mongodb://HOST1:PORT,HOST2:PORT/");
             }
-            if (cs.username() != null || cs.credential() != null || cs.options().given().contains(UriOption.AUTH_SOURCE)
-                    || cs.options().given().contains(UriOption.AUTH_MECHANISM)
-                    || cs.options().given().contains(UriOption.AUTH_MECHANISM_PROPERTIES)) {
-                throw new ConfigException("upstream: credentials in the URI are not supported yet (user name, password, "
-                        + "authSource, authMechanism: Sluice does not authenticate to upstream); connect to a cluster "
-                        + "without authentication, or over a trusted network");
-            }
-            if (cs.tlsEnabled()) {
-                throw new ConfigException("upstream: tls=true is not supported yet (and no tls* option is); connect to "
-                        + "upstream without TLS");
-            }
-            for (UriOption given : cs.options().given()) {
-                if (given.key().startsWith("tls") && given != UriOption.TLS) {
-                    throw new ConfigException("upstream: " + given.key() + " is not supported yet (Sluice does not use "
-                            + "TLS to upstream); remove it");
+            UriCredential credential = cs.credential();
+            if (credential != null) {
+                AuthMechanism m = credential.mechanism();
+                if (m != null && m != AuthMechanism.SCRAM_SHA_1 && m != AuthMechanism.SCRAM_SHA_256) {
+                    throw new ConfigException("upstream: authMechanism=" + m.mechanismName() + " is not supported yet "
+                            + "(Sluice authenticates to upstream with SCRAM-SHA-256 or SCRAM-SHA-1)");
+                }
+                if (credential.password() == null) {
+                    throw new ConfigException("upstream: the URI names user '" + credential.username()
+                            + "' but no password (user:password@host); SCRAM needs one");
                 }
             }
             if (cs.options().given().contains(UriOption.SRV_MAX_HOSTS)
