@@ -247,6 +247,10 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
                         + "mongodb://HOST1:PORT,HOST2:PORT/");
             }
             UriCredential credential = cs.credential();
+            if (credential == null && cs.options().given().contains(UriOption.AUTH_SOURCE)) {
+                throw new ConfigException("upstream: authSource without a user name: add user:password@ before the "
+                        + "hosts, or remove authSource");
+            }
             if (credential != null) {
                 AuthMechanism m = credential.mechanism();
                 if (m != null && m != AuthMechanism.SCRAM_SHA_1 && m != AuthMechanism.SCRAM_SHA_256) {
