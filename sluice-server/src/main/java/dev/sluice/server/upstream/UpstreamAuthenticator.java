@@ -204,9 +204,11 @@ final class UpstreamAuthenticator {
         }
 
         private byte[] payload(BackendConnection connection, BsonDocument reply) {
-            if (!BackendHandshake.isOk(reply)) {
+            // a hello's speculativeAuthenticate document has no "ok": the hello's own ok covers it
+            if (reply.containsKey("ok") && !BackendHandshake.isOk(reply)) {
+                BsonValue code = reply.get("code");
                 throw failure(connection, reply.getString("errmsg", new BsonString("no errmsg")).getValue()
-                        + " (code " + reply.get("code", new BsonInt32(0)) + ")");
+                        + (code != null && code.isNumber() ? " (code " + code.asNumber().intValue() + ")" : ""));
             }
             BsonValue payload = reply.get("payload");
             if (payload == null || !payload.isBinary()) {

@@ -15,6 +15,7 @@ import javax.net.ssl.SSLParameters;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.PKIXReason;
 import java.util.Locale;
 
 /**
@@ -104,7 +105,9 @@ public final class UpstreamTls {
             if (t instanceof CertPathValidatorException && lower.contains("expired")) {
                 return "the upstream's certificate chain has expired (" + m + ")";
             }
-            if (lower.contains("unable to find valid certification path")
+            if (t instanceof CertPathValidatorException v && v.getReason() == PKIXReason.NO_TRUST_ANCHOR
+                    || lower.contains("does not chain with any of the trust anchors")
+                    || lower.contains("unable to find valid certification path")
                     || t.getClass().getSimpleName().equals("SunCertPathBuilderException")) {
                 return "the upstream's certificate is not signed by a trusted CA (unknown CA: set tlsCAFile to the CA "
                         + "that signed it, or tlsAllowInvalidCertificates=true)";
