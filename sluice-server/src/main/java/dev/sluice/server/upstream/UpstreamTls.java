@@ -92,7 +92,12 @@ public final class UpstreamTls {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String m = t.getMessage() == null ? "" : t.getMessage();
             String lower = m.toLowerCase(Locale.ROOT);
-            if (t instanceof CertificateExpiredException) {
+            if (lower.contains("bad_certificate") || lower.contains("certificate_required")
+                    || lower.contains("unknown_ca") || lower.contains("certificate_expired")) {
+                return "the upstream refused Sluice's client certificate (" + m + "; check tlsCertificateKeyFile "
+                        + "and that the upstream's CA file trusts its issuer)";
+            }
+                        if (t instanceof CertificateExpiredException) {
                 return "the upstream's certificate has expired (" + m + ")";
             }
             if (t instanceof CertificateNotYetValidException) {

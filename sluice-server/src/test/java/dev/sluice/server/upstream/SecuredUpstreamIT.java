@@ -215,4 +215,25 @@ class SecuredUpstreamIT {
                 .hasMessageContaining("localhost:" + port(upstream))
                 .hasMessageContaining("expired");
     }
+
+    @Test
+    void aClientCertificateFromTlsCertificateKeyFileWithItsPassword() throws Exception {
+        Path serverPem = certs.writePem("server.pem", certs.server());
+        SluiceHarness upstream = keep(SluiceHarness.start(null, ConfigFile.parse("net:\n  tls: {mode: requireTLS, "
+                + "certificateKeyFile: '" + serverPem + "', CAFile: '" + certs.caFile() + "'}\n", "test")));
+        String keyPassword = "key-Pa55word";
+        Path clientPem = certs.writeEncryptedPem("front-client.pem", certs.client("sluice-front"), keyPassword);
+
+        MongoClient without = driver(keep(SluiceHarness.start("mongodb://localhost:" + port(upstream)
+                + "/?serverSelectionTimeoutMS=3000&" + tlsCa(), ConfigFile.EMPTY)));
+        assertThatThrownBy(() -> without.getDatabase("shop").getCollection("orders").find().first())
+                .isInstanceOf(MongoException.class).hasMessageContaining("upstream localhost:" + port(upstream))
+                .hasMessageContaining("refused Sluice's client certificate");
+
+        MongoClient with = driver(keep(SluiceHarness.start("mongodb://localhost:" + port(upstream)
+                + "/?serverSelectionTimeoutMS=3000&" + tlsCa() + "&tlsCertificateKeyFile=" + clientPem
+                + "&tlsCertificateKeyFilePassword=" + keyPassword, ConfigFile.EMPTY)));
+        with.getDatabase("shop").getCollection("orders").insertOne(new Document("ok", 1));
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains(keyPassword));
+    }
 }

@@ -103,6 +103,10 @@ class UpstreamSettingsTest {
         assertThat(plain.credential().mechanism()).as("negotiated").isNull();
         assertThat(plain.credential().source()).isEqualTo("appdb");
         assertThat(UpstreamSettings.fromUri("mongodb://db1/", false).tls()).isFalse();
+        UpstreamSettings keyPassword = UpstreamSettings.fromUri("mongodb://db1/?tls=true"
+                + "&tlsCertificateKeyFilePassword=k3yPa55", false);
+        assertThat(keyPassword.uri()).doesNotContain("k3yPa55");
+        assertThat(keyPassword.toString()).doesNotContain("k3yPa55");
     }
 
     @Test
