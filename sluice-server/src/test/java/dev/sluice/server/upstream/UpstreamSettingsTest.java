@@ -107,6 +107,9 @@ class UpstreamSettingsTest {
                 + "&tlsCertificateKeyFilePassword=k3yPa55", false);
         assertThat(keyPassword.uri()).doesNotContain("k3yPa55");
         assertThat(keyPassword.toString()).doesNotContain("k3yPa55");
+        assertThat(dev.sluice.server.config.SluiceConfig.merge(dev.sluice.server.config.ConfigFile.EMPTY, "127.0.0.1:0",
+                "127.0.0.1:0", "mongodb://svc:pw-in-config@db1/?tls=true").toString())
+                .doesNotContain("pw-in-config").contains("svc:****@db1");
     }
 
     @Test
