@@ -5,6 +5,8 @@ import dev.sluice.pool.ConnectionDescriptor;
 import dev.sluice.pool.ConnectionFactory;
 import dev.sluice.server.config.UpstreamSettings;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,6 +18,7 @@ import java.util.function.Consumer;
  * authentication (with the URI's credential), all within connectTimeoutMS.
  */
 final class BackendConnectionFactory implements ConnectionFactory<BackendConnection> {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendConnectionFactory.class);
     private final BackendChannels channels;
     private final UpstreamSettings settings;
     private final int lane;
@@ -69,6 +72,9 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
                         deadline.cancel(false);
                     }
                     if (e != null) {
+                        if (e instanceof UpstreamException u && u.kind() == UpstreamException.Kind.AUTHENTICATION_FAILED) {
+                            LOG.warn("[upstream] {}", u.getMessage());
+                        }
                         connection.close();
                         result.completeExceptionally(e);
                     } else {

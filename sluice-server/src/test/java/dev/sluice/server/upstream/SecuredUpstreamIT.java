@@ -168,7 +168,8 @@ class SecuredUpstreamIT {
         long settled = authenticator.speculativeStarts() + authenticator.saslStarts();
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                 .until(() -> authenticator.speculativeStarts() + authenticator.saslStarts() == settled);
-        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains(PASSWORD));
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains(PASSWORD))
+                .anyMatch(m -> m.contains("authentication to upstream localhost:" + port(upstream)));
     }
 
     @Test
