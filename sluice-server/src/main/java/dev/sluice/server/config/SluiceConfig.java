@@ -132,4 +132,16 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
     private static <T> T or(T a, T b) {
         return a != null ? a : b;
     }
+
+    /** The upstream URI with its password and secret options masked: the raw URI never reaches a log. */
+    @Override
+    public String toString() {
+        String uri;
+        try {
+            uri = upstreamUri == null ? null : ConnectionString.parse(upstreamUri).redacted();
+        } catch (ConfigException e) {
+            uri = "(invalid URI)";
+        }
+        return "SluiceConfig[server=" + server + ", upstreamUri=" + uri + "]";
+    }
 }

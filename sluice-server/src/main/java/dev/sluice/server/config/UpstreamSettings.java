@@ -30,8 +30,7 @@ import java.util.concurrent.TimeUnit;
  * @param heartbeatFrequencyMS     how often each host is checked (default 10,000; min 500)
  * @param appName                  the application name of Sluice's backend connections (may be null)
  * @param compressors              compressors offered to upstream, in order (from {@code compressors=})
- * @param tls                      whether backend connections use TLS (always false: refused at start until
- *                                 implemented)
+ * @param tls                      whether backend connections (pooled and monitoring) use TLS (tls/ssl)
  * @param replicaSet               the required replica set name, or null
  * @param embedded                 true when this points at Sluice's own embedded backend
  * @param directConnection         talk to the one seed whatever it is, no discovery
@@ -46,13 +45,17 @@ import java.util.concurrent.TimeUnit;
  * @param warnings                 what the parse ignored (unknown options), for the start log
  * @param srv                      for a {@code mongodb+srv://} URI: the SRV name, srvServiceName and srvMaxHosts to
  *                                 look up (and to rescan for mongos); null for {@code mongodb://}
+ * @param tlsOptions               the tls* options when {@code tls}, else null
+ * @param credential               the credential pooled connections authenticate with (SCRAM-SHA-1/256, authSource),
+ *                                 or null; its toString masks the password
  */
 public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings pool, long connectTimeoutMS,
                                long socketTimeoutMS, long heartbeatFrequencyMS, String appName,
                                List<String> compressors, boolean tls, String replicaSet, boolean embedded,
                                boolean directConnection, ReadPreference readPreference, long localThresholdMS,
                                long serverSelectionTimeoutMS, MonitoringMode serverMonitoringMode,
-                               boolean retryReads, boolean retryWrites, List<String> warnings, SrvQuery srv) {
+                               boolean retryReads, boolean retryWrites, List<String> warnings, SrvQuery srv,
+                               UpstreamTlsOptions tlsOptions, UriCredential credential) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_HEARTBEAT_FREQUENCY_MS = 10_000;
@@ -96,6 +99,9 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
         Ranges.check("heartbeatFrequencyMS", heartbeatFrequencyMS, 500, 3_600_000);
         Ranges.check("localThresholdMS", localThresholdMS, 0, 86_400_000);
         Ranges.check("serverSelectionTimeoutMS", serverSelectionTimeoutMS, 1, 86_400_000);
+        if (tls && tlsOptions == null) {
+            tlsOptions = new UpstreamTlsOptions(null, null, null, false, false);
+        }
         if (directConnection && hosts.size() > 1) {
             throw new ConfigException("directConnection=true: needs exactly one host (got " + hosts.size() + ")");
         }
@@ -104,9 +110,8 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
     /**
      * Parses a MongoDB URI once. Refused at start, each with a message naming it: a malformed URI, an invalid value
      * of an option Sluice applies, a valid option Sluice does not implement, and what is not implemented yet
-     * (credentials, TLS: a mongodb+srv:// URI must say tls=false). Unknown option names are warnings
-     * ({@link #warnings()}). A mongodb+srv:// URI gives settings without hosts: {@link #withSrvResolution} adds them
-     * once DNS has answered.
+     * (authentication mechanisms other than SCRAM). Unknown option names are warnings ({@link #warnings()}).
+     * A mongodb+srv:// URI gives settings without hosts: {@link #withSrvResolution} adds them once DNS has answered.
      *
      * @param embedded true for Sluice's own embedded backend
      */
@@ -137,13 +142,13 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
                 o.integer(UriOption.CONNECT_TIMEOUT_MS, (int) DEFAULT_CONNECT_TIMEOUT_MS),
                 o.integer(UriOption.SOCKET_TIMEOUT_MS, 0),
                 o.integer(UriOption.HEARTBEAT_FREQUENCY_MS, (int) DEFAULT_HEARTBEAT_FREQUENCY_MS),
-                o.string(UriOption.APP_NAME), compressors, false, o.string(UriOption.REPLICA_SET), embedded,
+                o.string(UriOption.APP_NAME), compressors, cs.tlsEnabled(), o.string(UriOption.REPLICA_SET), embedded,
                 o.bool(UriOption.DIRECT_CONNECTION, false), readPreference(o),
                 o.integer(UriOption.LOCAL_THRESHOLD_MS, (int) DEFAULT_LOCAL_THRESHOLD_MS),
                 o.integer(UriOption.SERVER_SELECTION_TIMEOUT_MS, (int) DEFAULT_SERVER_SELECTION_TIMEOUT_MS),
                 MonitoringMode.of(o.string(UriOption.SERVER_MONITORING_MODE)),
                 o.bool(UriOption.RETRY_READS, true), o.bool(UriOption.RETRY_WRITES, true), cs.warnings(),
-                cs.isSrv() ? SrvQuery.of(cs) : null);
+                cs.isSrv() ? SrvQuery.of(cs) : null, cs.tlsEnabled() ? UpstreamTlsOptions.of(o) : null, cs.credential());
     }
 
     /**
@@ -158,10 +163,12 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
             throw new IllegalStateException("not a mongodb+srv:// upstream: " + uri);
         }
         String from = "(from the TXT record of '" + resolution.query().host() + "')";
-        if (resolution.authSource() != null) {
-            throw new ConfigException("upstream: authSource=" + resolution.authSource() + " " + from + ": credentials "
-                    + "are not supported yet (Sluice does not authenticate to upstream); remove authSource from the "
-                    + "TXT record, or list the hosts with mongodb://HOST1:PORT,HOST2:PORT/");
+        UriCredential effective = credential;
+        // the URI's own options win over the TXT record's (the URI kept here is masked, not the credential)
+        boolean explicitAuthSource = ConnectionString.parse(uri).options().given().contains(UriOption.AUTH_SOURCE);
+        if (resolution.authSource() != null && credential != null && !explicitAuthSource) {
+            effective = new UriCredential(credential.mechanism(), credential.username(), credential.password(),
+                    resolution.authSource(), credential.properties());
         }
         if (resolution.loadBalanced()) {
             throw new ConfigException("upstream: loadBalanced=true " + from + " is not supported by Sluice; remove it "
@@ -173,7 +180,8 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
         }
         return new UpstreamSettings(uri, seeds, pool, connectTimeoutMS, socketTimeoutMS, heartbeatFrequencyMS, appName,
                 compressors, tls, resolution.replicaSet(), embedded, directConnection, readPreference, localThresholdMS,
-                serverSelectionTimeoutMS, serverMonitoringMode, retryReads, retryWrites, warnings, srv);
+                serverSelectionTimeoutMS, serverMonitoringMode, retryReads, retryWrites, warnings, srv, tlsOptions,
+                effective);
     }
 
     /**
@@ -276,25 +284,20 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
         }
 
         static void refuse(ConnectionString cs) {
-            if (cs.isSrv() && cs.options().bool(UriOption.TLS) == null) {
-                throw new ConfigException("upstream: a mongodb+srv:// URI turns TLS on by default, and TLS to upstream "
-                        + "is not supported yet (it is planned); add tls=false to the URI to connect without TLS");
+            UriCredential credential = cs.credential();
+            if (credential == null && cs.options().given().contains(UriOption.AUTH_SOURCE)) {
+                throw new ConfigException("upstream: authSource without a user name: add user:password@ before the "
+                        + "hosts, or remove authSource");
             }
-            if (cs.username() != null || cs.credential() != null || cs.options().given().contains(UriOption.AUTH_SOURCE)
-                    || cs.options().given().contains(UriOption.AUTH_MECHANISM)
-                    || cs.options().given().contains(UriOption.AUTH_MECHANISM_PROPERTIES)) {
-                throw new ConfigException("upstream: credentials in the URI are not supported yet (user name, password, "
-                        + "authSource, authMechanism: Sluice does not authenticate to upstream); connect to a cluster "
-                        + "without authentication, or over a trusted network");
-            }
-            if (cs.tlsEnabled()) {
-                throw new ConfigException("upstream: tls=true is not supported yet (and no tls* option is); connect to "
-                        + "upstream without TLS");
-            }
-            for (UriOption given : cs.options().given()) {
-                if (given.key().startsWith("tls") && given != UriOption.TLS) {
-                    throw new ConfigException("upstream: " + given.key() + " is not supported yet (Sluice does not use "
-                            + "TLS to upstream); remove it");
+            if (credential != null) {
+                AuthMechanism m = credential.mechanism();
+                if (m != null && m != AuthMechanism.SCRAM_SHA_1 && m != AuthMechanism.SCRAM_SHA_256) {
+                    throw new ConfigException("upstream: authMechanism=" + m.mechanismName() + " is not supported yet "
+                            + "(Sluice authenticates to upstream with SCRAM-SHA-256 or SCRAM-SHA-1)");
+                }
+                if (credential.password() == null) {
+                    throw new ConfigException("upstream: the URI names user '" + credential.username()
+                            + "' but no password (user:password@host); SCRAM needs one");
                 }
             }
         }

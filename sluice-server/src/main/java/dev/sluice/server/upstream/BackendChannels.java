@@ -10,19 +10,24 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.resolver.AddressResolverGroup;
 
 import java.net.SocketAddress;
+import io.netty.handler.ssl.SslHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Opens TCP connections to one upstream host on one event loop and wraps each in a {@link BackendConnection}
- * (reply framing bounded by maxUpstreamReplyBytes). No handshake: pools and monitors run their own.
+ * (reply framing bounded by maxUpstreamReplyBytes), with the TLS handshake when the URI asks for TLS. No MongoDB handshake: pools and monitors run their own.
  */
 final class BackendChannels {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendChannels.class);
     private final String host;
     private final int port;
     private final Bootstrap bootstrap;
     private final int maxUpstreamReplyBytes;
     private final ChannelGroup channels;
+    private final UpstreamTls tls;
 
     /**
      * @param connectTimeoutMS      the TCP connect limit (0 = 60 s, the most Sluice waits for a connect)
@@ -30,10 +35,12 @@ final class BackendChannels {
      * @param channels              every channel opened joins it, so shutdown can close them all
      * @param resolver              how host names become addresses (the configured dnsServers), or null for
      *                              Netty's default (the JDK's resolver: hosts file and system DNS)
+     * @param tls                   TLS of every connection (the handshake is part of the connect), or null
      */
     BackendChannels(String host, int port, EventLoopGroup loop, Class<? extends Channel> channelClass,
                     long connectTimeoutMS, int maxUpstreamReplyBytes, ChannelGroup channels,
-                    AddressResolverGroup<? extends SocketAddress> resolver) {
+                    AddressResolverGroup<? extends SocketAddress> resolver, UpstreamTls tls) {
+        this.tls = tls;
         this.host = host;
         this.port = port;
         this.maxUpstreamReplyBytes = maxUpstreamReplyBytes;
@@ -77,10 +84,29 @@ final class BackendChannels {
             channels.add(ch);
             BackendConnection connection = new BackendConnection(ch, address(), id, socketTimeoutMS, lane,
                     exhaustSupported);
+            SslHandler ssl = tls == null ? null : tls.newHandler(ch.alloc(), host, port);
+            if (ssl != null) {
+                ch.pipeline().addLast("tls", ssl);
+            }
             ReplyFrameDecoder frames = new ReplyFrameDecoder(maxUpstreamReplyBytes);
             ch.pipeline().addLast("frames", frames);
             ch.pipeline().addLast("replies", new BackendHandler(connection, frames));
-            result.complete(connection);
+            if (ssl == null) {
+                result.complete(connection);
+                return;
+            }
+            ssl.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    result.complete(connection);
+                    return;
+                }
+                String message = "TLS handshake with upstream " + address() + " failed: "
+                        + UpstreamTls.describe(h.cause());
+                LOG.warn("[upstream] {}", message);
+                connection.close();
+                result.completeExceptionally(new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE,
+                        address(), message, h.cause()));
+            });
         });
         return result;
     }

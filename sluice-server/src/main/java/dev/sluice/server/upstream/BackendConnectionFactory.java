@@ -5,6 +5,8 @@ import dev.sluice.pool.ConnectionDescriptor;
 import dev.sluice.pool.ConnectionFactory;
 import dev.sluice.server.config.UpstreamSettings;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -12,21 +14,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Opens the pooled backend connections of one host on one lane: TCP connect, then the handshake, both within
- * connectTimeoutMS.
+ * Opens the pooled backend connections of one host on one lane: TCP connect (and TLS), then the handshake and
+ * authentication (with the URI's credential), all within connectTimeoutMS.
  */
 final class BackendConnectionFactory implements ConnectionFactory<BackendConnection> {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendConnectionFactory.class);
     private final BackendChannels channels;
     private final UpstreamSettings settings;
     private final int lane;
     private final Consumer<UpstreamFeatures> learned;
+    private final UpstreamAuthenticator authenticator;
 
     /**
      * @param channels opens the TCP connections (on the lane's event loop)
-     * @param learned  told what each handshake reported
+     * @param learned       told what each handshake reported
+     * @param authenticator authenticates each connection with the URI's credential, or null
      */
     BackendConnectionFactory(BackendChannels channels, UpstreamSettings settings, int lane,
-                             Consumer<UpstreamFeatures> learned) {
+                             Consumer<UpstreamFeatures> learned, UpstreamAuthenticator authenticator) {
+        this.authenticator = authenticator;
         this.channels = channels;
         this.settings = settings;
         this.lane = lane;
@@ -58,12 +64,17 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
             }
         }, settings.connectTimeoutMS(), TimeUnit.MILLISECONDS);
         BackendHandshake.run(connection, connection.alloc(), settings.appName(), settings.compressors(),
-                        settings.embedded())
-                .whenComplete((features, e) -> {
+                        settings.embedded(), authenticator)
+                .whenComplete((features, failure) -> {
+                    Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
                     if (deadline != null) {
                         deadline.cancel(false);
                     }
                     if (e != null) {
+                        if (e instanceof UpstreamException u && u.kind() == UpstreamException.Kind.AUTHENTICATION_FAILED) {
+                            LOG.warn("[upstream] {}", u.getMessage());
+                        }
                         connection.close();
                         result.completeExceptionally(e);
                     } else {

@@ -80,6 +80,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             connection.fail(tooLarge(frames.lastDeclaredLength() + " bytes (messageLength)"));
+        } else if (cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException) {
+            // TLS 1.3: the server checks Sluice's client certificate after the handshake completed on this side
+            connection.fail(new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE, connection.host(),
+                    "TLS with upstream " + connection.host() + " failed: " + UpstreamTls.describe(cause), cause));
         } else if (cause instanceof DecoderException) {
             connection.fail(new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR, connection.host(),
                     "invalid reply from upstream " + connection.host() + ": " + cause.getMessage(), cause));

@@ -24,11 +24,33 @@ final class BackendHandshake {
     private final String appName;
     private final List<String> compressors;
     private final CompletableFuture<BsonDocument> result = new CompletableFuture<>();
+    /** Authenticates the connection after the hello (pooled connections with credentials), or null. */
+    private final UpstreamAuthenticator authenticator;
+    private final UpstreamAuthenticator.Conversation speculative;
 
-    private BackendHandshake(BackendConnection connection, String appName, List<String> compressors) {
+    private BackendHandshake(BackendConnection connection, String appName, List<String> compressors,
+                             UpstreamAuthenticator authenticator) {
         this.connection = connection;
         this.appName = appName;
         this.compressors = compressors;
+        this.authenticator = authenticator;
+        this.speculative = authenticator == null ? null : authenticator.start();
+    }
+
+    /**
+     * The handshake of a pooled connection, authenticated with {@code authenticator} when not null
+     * (speculativeAuthenticate in the hello, then saslContinue).
+     */
+    static CompletableFuture<UpstreamFeatures> run(BackendConnection connection, ByteBufAllocator alloc,
+                                                    String appName, List<String> compressors, boolean legacyFirst,
+                                                    UpstreamAuthenticator authenticator) {
+        BackendHandshake h = new BackendHandshake(connection, appName, compressors, authenticator);
+        h.send(alloc, legacyFirst ? "isMaster" : "hello");
+        if (authenticator == null) {
+            return h.result.thenApply(UpstreamFeatures::of);
+        }
+        return h.result.thenCompose(reply -> authenticator.finish(connection, alloc, h.speculative, reply)
+                .thenApply(done -> UpstreamFeatures.of(reply)));
     }
 
     /**
@@ -37,7 +59,7 @@ final class BackendHandshake {
      */
     static CompletableFuture<UpstreamFeatures> run(BackendConnection connection, ByteBufAllocator alloc,
                                                     String appName, List<String> compressors, boolean legacyFirst) {
-        return reply(connection, alloc, appName, compressors, legacyFirst).thenApply(UpstreamFeatures::of);
+        return run(connection, alloc, appName, compressors, legacyFirst, null);
     }
 
     /**
@@ -46,7 +68,7 @@ final class BackendHandshake {
      */
     static CompletableFuture<BsonDocument> reply(BackendConnection connection, ByteBufAllocator alloc,
                                                  String appName, List<String> compressors, boolean legacyFirst) {
-        BackendHandshake h = new BackendHandshake(connection, appName, compressors);
+        BackendHandshake h = new BackendHandshake(connection, appName, compressors, null);
         h.send(alloc, legacyFirst ? "isMaster" : "hello");
         return h.result;
     }
@@ -59,6 +81,9 @@ final class BackendHandshake {
             offered.add(new BsonString(c));
         }
         doc.append("compression", offered);
+        if (authenticator != null) {
+            authenticator.addToHello(doc, speculative);
+        }
         doc.append("$db", new BsonString("admin"));
         ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, doc);
         connection.send(frame, command, new ReplyListener() {

@@ -65,6 +65,10 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private final ServerSelector selector;
     private final ClusterTopology topology;
     private volatile int maxWireVersion;
+    /** TLS of every backend connection, or null. */
+    private final UpstreamTls tls;
+    /** Authenticates pooled connections (monitors do not authenticate), or null without credentials. */
+    private final UpstreamAuthenticator authenticator;
     private volatile UpstreamFeatures features;
     private final List<Consumer<TopologyDescription>> topologyListeners = new CopyOnWriteArrayList<>();
     private volatile SelectionListener selectionListener = SelectionListener.NOOP;
@@ -95,6 +99,8 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         this.listener = listener;
         this.scheduler = scheduler;
         this.maxWireVersion = initialWireVersion;
+        this.tls = UpstreamTls.of(settings);
+        this.authenticator = settings.credential() == null ? null : new UpstreamAuthenticator(settings.credential());
         this.laneSettings = LaneSettings.split(settings.pool(), loops.size());
         this.selector = new ServerSelector(settings.selectionSettings());
         TopologyLog log = new TopologyLog();
@@ -112,8 +118,9 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
         for (int lane = 0; lane < laneSettings.size(); lane++) {
             BackendChannels opener = new BackendChannels(address.host(), address.port(), loops.loop(lane), channelClass,
-                    settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver);
-            lanes.add(ConnectionPool.builder(new BackendConnectionFactory(opener, settings, lane, this::learn))
+                    settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver, tls);
+            lanes.add(ConnectionPool.builder(new BackendConnectionFactory(opener, settings, lane, this::learn,
+                            authenticator))
                     .address(address.toString())
                     .settings(laneSettings.get(lane))
                     .listener(listener)
@@ -126,7 +133,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private ServerMonitor newMonitor(ServerAddress address) {
         var loop = loops.loop(Math.floorMod(monitorLoops.getAndIncrement(), loops.size()));
         BackendChannels opener = new BackendChannels(address.host(), address.port(), loop, channelClass,
-                settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver);
+                settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver, tls);
         return new ServerMonitor(address, opener, settings, loop, topology, nanoTime, () -> waiters.size() > 0);
     }
 

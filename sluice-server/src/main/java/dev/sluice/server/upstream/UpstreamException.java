@@ -18,6 +18,11 @@ public final class UpstreamException extends RuntimeException {
          * connection closed (not a host failure: the pool is kept, and drivers do not retry it).
          */
         REPLY_TOO_LARGE(10334, "BSONObjectTooLarge"),
+        /**
+         * A backend connection could not authenticate with the upstream URI's credentials: an error of that
+         * connection only (no pool clear, no retry: the next connection would fail the same way).
+         */
+        AUTHENTICATION_FAILED(18, "AuthenticationFailed"),
         /** Sluice closed the connection itself (client gone, pool cleared with interruption, shutdown). */
         CLOSED_BY_SLUICE(9001, "SocketException"),
         /**

@@ -90,6 +90,17 @@ public final class TestCertificates {
         return issue("CN=localhost", true, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)));
     }
 
+    /** A server certificate naming only {@code dnsName} (no localhost, no 127.0.0.1): a hostname mismatch. */
+    public Issued serverFor(String dnsName) {
+        return issue("CN=" + dnsName, true, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)),
+                new GeneralName(GeneralName.dNSName, dnsName));
+    }
+
+    /** A server certificate for localhost and 127.0.0.1 that expired yesterday. */
+    public Issued expiredServer() {
+        return issue("CN=localhost", true, Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(1)));
+    }
+
     /** A client certificate, valid now. */
     public Issued client(String commonName) {
         return issue("CN=" + commonName, false, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(1)));
@@ -152,6 +163,11 @@ public final class TestCertificates {
     }
 
     private Issued issue(String subject, boolean server, Instant notBefore, Instant notAfter) {
+        return issue(subject, server, notBefore, notAfter, new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+    }
+
+    private Issued issue(String subject, boolean server, Instant notBefore, Instant notAfter, GeneralName... names) {
         try {
             KeyPair keys = rsa();
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -164,9 +180,7 @@ public final class TestCertificates {
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
             if (server) {
-                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
-                        new GeneralName(GeneralName.dNSName, "localhost"),
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             }
             X509Certificate cert = new JcaX509CertificateConverter()
                     .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(ca.keys().getPrivate())));

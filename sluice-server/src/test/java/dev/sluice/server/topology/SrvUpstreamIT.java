@@ -194,15 +194,7 @@ class SrvUpstreamIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         dns.dropQueries(false);
 
-        // TLS is on by default for mongodb+srv and not implemented to upstream yet
-        assertThatThrownBy(() -> config("mongodb+srv://" + NAME + "/")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("tls=false").hasMessageContaining("not supported yet");
-
-        // the TXT record's authSource (credentials) and loadBalanced are refused as in the URI
-        dns.txt(NAME, "authSource=admin");
-        assertThatThrownBy(() -> sluice("mongodb+srv://" + NAME + "/?tls=false"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("authSource=admin")
-                .hasMessageContaining("TXT record").hasMessageContaining("credentials are not supported yet");
+        // the TXT record's loadBalanced is refused as in the URI
         dns.remove(NAME).txt(NAME, "loadBalanced=true").srv(SRV, 60, target("m0", 27017));
         assertThatThrownBy(() -> sluice("mongodb+srv://" + NAME + "/?tls=false"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("loadBalanced=true");

@@ -65,23 +65,23 @@ class SrvUpstreamTest {
 
     @Test
     void whatSluiceCannotDoYetIsRefusedWhetherTheUriOrTheTxtRecordSaysIt() {
-        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb+srv://c.sluice.test/", false))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("turns TLS on by default")
-                .hasMessageContaining("tls=false").hasMessageContaining("planned");
-        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb+srv://c.sluice.test/?tls=true", false))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("not supported yet");
+        // TLS is on by default for mongodb+srv, as the spec says
+        assertThat(UpstreamSettings.fromUri("mongodb+srv://c.sluice.test/", false).tls()).isTrue();
         assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb+srv://c.sluice.test/?tls=false&authSource=admin",
-                false)).isInstanceOf(ConfigException.class).hasMessageContaining("credentials");
+                false)).isInstanceOf(ConfigException.class).hasMessageContaining("authSource without a user name");
         assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb+srv://c.sluice.test/?tls=false&loadBalanced=true",
                 false)).isInstanceOf(ConfigException.class).hasMessageContaining("loadBalanced");
         assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?srvMaxHosts=2", false))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("srvMaxHosts");
 
         UpstreamSettings u = UpstreamSettings.fromUri("mongodb+srv://c.sluice.test/?tls=false", false);
-        assertThatThrownBy(() -> u.withSrvResolution(resolution(u, new TxtOptions("admin", null, null,
-                "authSource=admin"), A))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("authSource=admin (from the TXT record of 'c.sluice.test')")
-                .hasMessageContaining("credentials are not supported yet");
+        // the TXT record's authSource applies to the URI's credential unless the URI names its own
+        UpstreamSettings withUser = UpstreamSettings.fromUri("mongodb+srv://svc:pw@c.sluice.test/?tls=false", false);
+        assertThat(withUser.withSrvResolution(resolution(withUser, new TxtOptions("accounts", null, null,
+                "authSource=accounts"), A)).credential().source()).isEqualTo("accounts");
+        UpstreamSettings own = UpstreamSettings.fromUri("mongodb+srv://svc:pw@c.sluice.test/?tls=false&authSource=mine", false);
+        assertThat(own.withSrvResolution(resolution(own, new TxtOptions("accounts", null, null,
+                "authSource=accounts"), A)).credential().source()).isEqualTo("mine");
         assertThatThrownBy(() -> u.withSrvResolution(resolution(u, new TxtOptions(null, null, true,
                 "loadBalanced=true"), A))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("loadBalanced=true (from the TXT record of 'c.sluice.test')");

@@ -72,14 +72,44 @@ class UpstreamSettingsTest {
 
     @Test
     void whatSluiceDoesNotImplementYetIsRefusedSayingSo() {
-        for (String uri : List.of("mongodb://db1/?tlsCAFile=/ca.pem", "mongodb://db1/?tls=true",
-                "mongodb://db1/?authSource=admin", "mongodb://u:p@db1/?authMechanism=SCRAM-SHA-256", "mongodb://u:p@db1/",
-                "mongodb+srv://cluster0.example.net/")) {
+        for (String uri : List.of("mongodb://u:p@db1/?authMechanism=PLAIN", "mongodb://db1/?authMechanism=MONGODB-X509",
+                "mongodb://db1/?authMechanism=MONGODB-AWS", "mongodb+srv://cluster0.example.net/")) {
             assertThatThrownBy(() -> UpstreamSettings.fromUri(uri, false)).as(uri)
                     .isInstanceOf(ConfigException.class).hasMessageContaining("not supported yet");
         }
-        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://u:secret@db1/", false))
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://u:secret@db1/?authMechanism=PLAIN", false))
                 .message().doesNotContain("secret");
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?authSource=admin", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("authSource without a user name");
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?tls=true&tlsCAFile=/nonexistent/ca.pem", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tlsCAFile").hasMessageContaining("cannot read");
+    }
+
+    @Test
+    void tlsOptionsAndScramCredentialsAreAccepted() {
+        UpstreamSettings s = UpstreamSettings.fromUri("mongodb://svc:s%40cret@db1/?tls=true&tlsInsecure=true"
+                + "&authSource=admin&authMechanism=SCRAM-SHA-256", false);
+        assertThat(s.tls()).isTrue();
+        assertThat(s.tlsOptions().allowInvalidCertificates()).isTrue();
+        assertThat(s.tlsOptions().allowInvalidHostnames()).isTrue();
+        assertThat(s.credential().username()).isEqualTo("svc");
+        assertThat(s.credential().password()).isEqualTo("s@cret");
+        assertThat(s.credential().source()).isEqualTo("admin");
+        assertThat(s.uri()).doesNotContain("cret").contains("svc");
+        assertThat(s.toString()).doesNotContain("cret");
+        UpstreamSettings plain = UpstreamSettings.fromUri("mongodb://svc:pw@db1/appdb?ssl=true", false);
+        assertThat(plain.tls()).isTrue();
+        assertThat(plain.tlsOptions().allowInvalidHostnames()).isFalse();
+        assertThat(plain.credential().mechanism()).as("negotiated").isNull();
+        assertThat(plain.credential().source()).isEqualTo("appdb");
+        assertThat(UpstreamSettings.fromUri("mongodb://db1/", false).tls()).isFalse();
+        UpstreamSettings keyPassword = UpstreamSettings.fromUri("mongodb://db1/?tls=true"
+                + "&tlsCertificateKeyFilePassword=k3yPa55", false);
+        assertThat(keyPassword.uri()).doesNotContain("k3yPa55");
+        assertThat(keyPassword.toString()).doesNotContain("k3yPa55");
+        assertThat(dev.sluice.server.config.SluiceConfig.merge(dev.sluice.server.config.ConfigFile.EMPTY, "127.0.0.1:0",
+                "127.0.0.1:0", "mongodb://svc:pw-in-config@db1/?tls=true").toString())
+                .doesNotContain("pw-in-config").contains("svc:****@db1");
     }
 
     @Test

@@ -106,7 +106,7 @@ public enum ScramMechanism {
      * Hi(password, salt, i) of RFC 5802: PBKDF2 with this mechanism's HMAC, the password as UTF-8
      * (the JDK's PBKDF2 encodes chars as UTF-8), one hash-length block.
      */
-    byte[] saltedPassword(String preparedPassword, byte[] salt, int iterationCount) {
+    public byte[] saltedPassword(String preparedPassword, byte[] salt, int iterationCount) {
         char[] password = preparedPassword.toCharArray();
         PBEKeySpec spec = new PBEKeySpec(password, salt, iterationCount, keyLength() * 8);
         try {
@@ -119,19 +119,19 @@ public enum ScramMechanism {
         }
     }
 
-    byte[] clientKey(byte[] saltedPassword) {
+    public byte[] clientKey(byte[] saltedPassword) {
         return ScramFunctions.clientKey(primitives, saltedPassword);
     }
 
-    byte[] serverKey(byte[] saltedPassword) {
+    public byte[] serverKey(byte[] saltedPassword) {
         return ScramFunctions.serverKey(primitives, saltedPassword);
     }
 
-    byte[] hash(byte[] value) {
+    public byte[] hash(byte[] value) {
         return ScramFunctions.hash(primitives, value);
     }
 
-    byte[] hmac(byte[] key, String message) {
+    public byte[] hmac(byte[] key, String message) {
         return ScramFunctions.hmac(primitives, key, message.getBytes(StandardCharsets.UTF_8));
     }
 }
