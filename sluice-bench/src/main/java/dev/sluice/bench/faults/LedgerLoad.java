@@ -46,6 +46,7 @@ final class LedgerLoad implements AutoCloseable {
     private final AtomicLong readsMissing = new AtomicLong();
     private final AtomicLong duplicateKeyErrors = new AtomicLong();
     private final AtomicLong longestNanos = new AtomicLong();
+    private volatile String longestDescription = "";
     private final AtomicLong lastWriteNanos = new AtomicLong();
     private final AtomicLong longestWriteGapNanos = new AtomicLong();
     private final AtomicLongArray okPerSecond = new AtomicLongArray(MAX_SECONDS);
@@ -125,7 +126,10 @@ final class LedgerLoad implements AutoCloseable {
             if (message != null) {
                 samples.putIfAbsent(outcome, message);
             }
-            longestNanos.accumulateAndGet(end - start, Math::max);
+            if (longestNanos.accumulateAndGet(end - start, Math::max) == end - start) {
+                longestDescription = new String[] {"insert", "read", "$inc"}[kind] + " started at "
+                        + String.format("%.2f", (start - startNanos) / 1e9) + " s, " + outcome;
+            }
             outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
             if (outcome.equals("ok")) {
                 int second = (int) TimeUnit.NANOSECONDS.toSeconds(end - startNanos);
@@ -192,6 +196,11 @@ final class LedgerLoad implements AutoCloseable {
 
     long longestMillis() {
         return TimeUnit.NANOSECONDS.toMillis(longestNanos.get());
+    }
+
+    /** Which operation was the longest: its kind, when it started (seconds into the run) and its outcome. */
+    String longestDescription() {
+        return longestDescription;
     }
 
     long longestWriteGapMillis() {

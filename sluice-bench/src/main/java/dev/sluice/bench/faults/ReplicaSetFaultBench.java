@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       another member is elected;</li>
  *   <li>{@code restart}: the primary's process stops (port closed, connections reset); after
  *       {@code --outage-seconds} another member is elected; one second later the old primary starts again (a new
- *       processId) and rejoins as a secondary.</li>
+ *       processId) and rejoins as a secondary;</li>
+ *   <li>{@code shutdown}: as restart, but the primary steps down 0.5 s before its process stops (mongod's
+ *       {@code shutdown} steps down first), so no write is in flight on it when it stops.</li>
  * </ul>
  * For each it prints the clients' outcomes by kind, the longest operation and the longest gap between two
  * acknowledged writes against the no-primary window, writes lost (acknowledged, missing) and duplicated, and
@@ -38,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * sluice-bench/scripts/rs-faults.sh [--threads 8] [--outage-seconds 3] [--warmup-seconds 15] [--after-seconds 20]
- *     [--slack-seconds 3] [--scenarios election,restart]
+ *     [--slack-seconds 3] [--retry-reads true] [--scenarios election,restart,shutdown]
  * </pre>
  */
 public final class ReplicaSetFaultBench {
@@ -46,6 +48,9 @@ public final class ReplicaSetFaultBench {
             "&heartbeatFrequencyMS=500&serverSelectionTimeoutMS=30000&connectTimeoutMS=1000";
     private static final String CLIENT_OPTIONS =
             "retryWrites=true&serverSelectionTimeoutMS=30000&socketTimeoutMS=40000&maxPoolSize=10";
+
+    /** The clients' options: {@link #CLIENT_OPTIONS}, and retryReads as given (the driver's default true). */
+    private final String clientOptions;
 
     private final int threads;
     private final long outageMs;
@@ -61,6 +66,7 @@ public final class ReplicaSetFaultBench {
         warmupMs = 1000L * Long.parseLong(o.getOrDefault("warmup-seconds", "15"));
         afterMs = 1000L * Long.parseLong(o.getOrDefault("after-seconds", "20"));
         slackMs = 1000L * Long.parseLong(o.getOrDefault("slack-seconds", "3"));
+        clientOptions = CLIENT_OPTIONS + "&retryReads=" + Boolean.parseBoolean(o.getOrDefault("retry-reads", "true"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -82,8 +88,8 @@ public final class ReplicaSetFaultBench {
     }
 
     private void scenario(String name) throws Exception {
-        if (!name.equals("election") && !name.equals("restart")) {
-            throw new IllegalArgumentException("unknown scenario " + name + " (election, restart)");
+        if (!List.of("election", "restart", "shutdown").contains(name)) {
+            throw new IllegalArgumentException("unknown scenario " + name + " (election, restart, shutdown)");
         }
         try (SimulatedReplicaSet rs = SimulatedReplicaSet.start(3)) {
             SluiceServer sluice = new SluiceServer(SluiceConfig.merge(ConfigFile.EMPTY, "127.0.0.1:0", null,
@@ -100,12 +106,15 @@ public final class ReplicaSetFaultBench {
         String uri = "mongodb://127.0.0.1:" + sluice.mongoAddress().getPort() + "/";
         SimulatedMember oldPrimary = rs.primary().orElseThrow();
         SimulatedMember next = rs.secondaries().get(0);
-        String label = name.equals("election")
-                ? "election: primary steps down, no primary for " + outageMs + " ms, another member elected"
-                : "restart: primary stopped, another member elected after " + outageMs
-                        + " ms, old primary restarted 1 s later (secondary)";
-        System.out.println("== " + label);
-        LedgerLoad load = new LedgerLoad(uri, CLIENT_OPTIONS, 4, threads);
+        String label = switch (name) {
+            case "election" -> "election: primary steps down, no primary for " + outageMs + " ms, another member elected";
+            case "restart" -> "restart: primary stopped, another member elected after " + outageMs
+                    + " ms, old primary restarted 1 s later (secondary)";
+            default -> "shutdown: primary steps down, stopped 0.5 s later, another member elected after " + outageMs
+                    + " ms, old primary restarted 1 s later (secondary)";
+        };
+        System.out.println("== " + label + " (clients: " + clientOptions + ")");
+        LedgerLoad load = new LedgerLoad(uri, clientOptions, 4, threads);
         AtomicInteger maxWaiting = new AtomicInteger();
         AtomicBoolean sampling = new AtomicBoolean(true);
         Thread sampler = new Thread(() -> {
@@ -134,8 +143,12 @@ public final class ReplicaSetFaultBench {
                 rs.elect(next);
                 windowMs = (System.nanoTime() - t0) / 1_000_000;
             } else {
+                if (name.equals("shutdown")) {
+                    rs.stepDown(oldPrimary);
+                    Thread.sleep(500);
+                }
                 rs.stop(oldPrimary);
-                Thread.sleep(outageMs);
+                Thread.sleep(name.equals("shutdown") ? outageMs - 500 : outageMs);
                 rs.elect(next);
                 windowMs = (System.nanoTime() - t0) / 1_000_000;
                 Thread.sleep(1000);
@@ -171,6 +184,8 @@ public final class ReplicaSetFaultBench {
         System.out.println("   members: " + rs.members() + "; retryable writes answered from history: "
                 + rs.retriedWrites() + "; most operations waiting in Sluice for a server at once: " + maxWaiting.get());
         System.out.println("   counters: " + ledger.counters);
+        System.out.printf("   fault at %.2f s, recovered at %.2f s; longest operation: %s%n", faultAt, recoveredAt,
+                load.longestDescription());
         load.samples().forEach((k, v) -> System.out.println("   " + k + ": " + v));
         List<String> problems = new ArrayList<>();
         if (errors.length() > 0) {
