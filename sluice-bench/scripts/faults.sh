@@ -6,6 +6,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 cpfile="$(mktemp)"
-./mvnw -B -q -Dmaven.test.skip=true compile dependency:build-classpath -pl sluice-bench -am \
+./mvnw -B -q -DskipTests test-compile dependency:build-classpath -pl sluice-bench -am \
   -Dmdep.outputFile="$cpfile" >&2
 exec java -XX:+UseSerialGC -cp "sluice-bench/target/classes:$(cat "$cpfile")" dev.sluice.bench.faults.FaultBench "$@"

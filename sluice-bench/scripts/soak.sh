@@ -9,6 +9,6 @@ if ! ls sluice-server/target/sluice-server-*-all.jar >/dev/null 2>&1; then
   ./mvnw -B -q -DskipTests -Dmaven.test.skip=true package -pl sluice-server -am >&2
 fi
 cpfile="$(mktemp)"
-./mvnw -B -q -Dmaven.test.skip=true compile dependency:build-classpath -pl sluice-bench -am \
+./mvnw -B -q -DskipTests test-compile dependency:build-classpath -pl sluice-bench -am \
   -Dmdep.outputFile="$cpfile" >&2
 exec java -cp "sluice-bench/target/classes:$(cat "$cpfile")" dev.sluice.bench.soak.Soak "$@"
