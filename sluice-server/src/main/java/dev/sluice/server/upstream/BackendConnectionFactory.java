@@ -42,8 +42,10 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
     @Override
     public CompletionStage<BackendConnection> open(ConnectionDescriptor descriptor) {
         CompletableFuture<BackendConnection> result = new CompletableFuture<>();
-        // the embedded backend (mongo-java-server) closes the connection on exhaustAllowed
-        channels.connect(descriptor.connectionId(), settings.socketTimeoutMS(), lane, !settings.embedded())
+        // the embedded backend (mongo-java-server) closes the connection on exhaustAllowed. The handshake is bounded by
+        // connectTimeoutMS alone (as drivers do): socketTimeoutMS applies once the connection is in the pool, so a slow
+        // but healthy upstream still gets connections
+        channels.connect(descriptor.connectionId(), 0, lane, !settings.embedded())
                 .whenComplete((connection, error) -> {
                     if (error != null) {
                         result.completeExceptionally(error);
@@ -79,6 +81,7 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
                         result.completeExceptionally(e);
                     } else {
                         learned.accept(features);
+                        connection.socketTimeoutMS(settings.socketTimeoutMS());
                         result.complete(connection);
                     }
                 });

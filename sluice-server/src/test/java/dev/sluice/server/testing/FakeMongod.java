@@ -49,6 +49,7 @@ public final class FakeMongod implements AutoCloseable {
     private volatile dev.sluice.server.wire.Compressor compressor;
     private final AtomicInteger replies = new AtomicInteger();
     private volatile long slowMS;
+    private volatile long slowHandshakeMS;
     private volatile int dropEvery;
     /** Answers its handshake as a mongos with sessions (what Sluice forwards transactions to), unless told otherwise. */
     private volatile boolean sessions = true;
@@ -128,6 +129,11 @@ public final class FakeMongod implements AutoCloseable {
     /** Delays every reply except the handshake's by {@code ms} (0: no delay). */
     public void slow(long ms) {
         slowMS = ms;
+    }
+
+    /** Delays the handshake's replies (hello, isMaster) by {@code ms}: a slow but healthy server. */
+    public void slowHandshake(long ms) {
+        slowHandshakeMS = ms;
     }
 
     /** Answers its handshake as a standalone without logical sessions (no msg: isdbgrid, no logicalSessionTimeoutMinutes). */
@@ -257,7 +263,7 @@ public final class FakeMongod implements AutoCloseable {
                 out.release();
                 return;
             }
-            long delay = handshake ? 0 : slowMS;
+            long delay = handshake ? slowHandshakeMS : slowMS;
             if (body.containsKey("sleep") || delay > 0) {
                 long ms = body.containsKey("sleep") ? body.get("sleep").asNumber().longValue() + delay : delay;
                 ctx.executor().schedule(() -> ctx.writeAndFlush(out), ms, TimeUnit.MILLISECONDS);
