@@ -89,7 +89,8 @@ class FloodHardeningIT {
                 }
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                         assertThat(limitCloses(sluice, "maxBufferedFrameBytes")).isGreaterThan(0));
-                assertThat(sluice.server().bufferedFrameBytes()).isLessThanOrEqualTo(32L << 20);
+                // within the budget, give or take the read that crossed it (evicted at once)
+                assertThat(sluice.server().bufferedFrameBytes()).isLessThanOrEqualTo((32L << 20) + (1 << 20));
                 // the stalled ones left are closed by frameTimeoutMS
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                     assertThat(limitCloses(sluice, "frameTimeoutMS")).isGreaterThan(0);
