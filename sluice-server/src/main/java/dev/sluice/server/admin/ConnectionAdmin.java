@@ -84,10 +84,7 @@ public final class ConnectionAdmin {
                 continue;
             }
             String reason = "killed by " + (caller == null ? "an operator" : caller.connectionId());
-            AUDIT.record(dev.sluice.server.security.users.AuditEvent.who(caller == null ? null : caller.subject(),
-                            caller != null && caller.subject() != null), caller == null ? "in-process" : caller.clientAddress(),
-                    "killConnection", id + (target.username() == null ? "" : " (user " + target.username() + ")"),
-                    dev.sluice.server.security.users.AuditEvent.OK);
+            audit(caller, "killConnection", id + (target.username() == null ? "" : " (user " + target.username() + ")"));
             if (target == caller) {
                 log.info("[admin] {} asked to kill its own connection; closing it after the reply", id);
                 afterReply = () -> target.kill(reason);
@@ -125,10 +122,16 @@ public final class ConnectionAdmin {
         }
         log.info("[admin] dropConnections hostAndPort={} comment={}: dropped pools of {}; no pool for {}",
                 head(hostAndPort), comment, dropped, head(minus(valid, dropped)));
-        AUDIT.record(dev.sluice.server.security.users.AuditEvent.who(caller == null ? null : caller.subject(),
-                        caller != null && caller.subject() != null), caller == null ? "in-process" : caller.clientAddress(),
-                "dropConnections", String.valueOf(head(new ArrayList<>(valid))), dev.sluice.server.security.users.AuditEvent.OK);
+        audit(caller, "dropConnections", String.valueOf(head(new ArrayList<>(valid))));
         return dropped;
+    }
+
+    /** One audit line for an action done on behalf of {@code caller} (null: in-process). */
+    private static void audit(ConnectionEntry caller, String action, String target) {
+        var subject = caller == null ? null : caller.subject();
+        AUDIT.record(dev.sluice.server.security.users.AuditEvent.who(subject, subject != null),
+                caller == null ? "in-process" : caller.clientAddress(), action, target,
+                dev.sluice.server.security.users.AuditEvent.OK);
     }
 
     /** The upstream pools, as connPoolStats shows them. */
