@@ -1,6 +1,7 @@
 package dev.sluice.bench.proxy;
 
-import dev.sluice.bench.fake.FastMongod;
+import dev.sluice.server.testing.FakeMongod;
+import dev.sluice.server.testing.FastMongod;
 import dev.sluice.server.wire.FrameDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -58,7 +59,7 @@ public final class ConnectionStorm {
         String jvmOpts = a.string("sluice-jvm-opts", "-XX:+UseSerialGC -Xss512k -XX:NativeMemoryTracking=summary");
         Path logs = Path.of(a.string("logs", "target/bench-logs"));
         StringBuilder md = new StringBuilder();
-        try (FastMongod mongod = FastMongod.start("127.0.0.1", 0, 1);
+        try (FastMongod mongod = FakeMongod.fast("127.0.0.1", 0, 1);
              Launch.Sluice sluice = Launch.sluice(Path.of(a.string("sluice-jar",
                              "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar")),
                      "mongodb://127.0.0.1:" + mongod.port() + "/?maxPoolSize=" + maxPoolSize,

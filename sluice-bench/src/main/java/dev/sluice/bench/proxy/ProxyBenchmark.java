@@ -1,6 +1,7 @@
 package dev.sluice.bench.proxy;
 
-import dev.sluice.bench.fake.FastMongod;
+import dev.sluice.server.testing.FakeMongod;
+import dev.sluice.server.testing.FastMongod;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ public final class ProxyBenchmark {
             kinds.add(ClientKind.parse(k));
         }
         Report report = new Report(a.string("proxy-jvm-opts", "-XX:+UseSerialGC -Xss512k"), warmup, duration, maxPoolSize);
-        try (FastMongod mongod = FastMongod.start("127.0.0.1", 0, a.integer("backend-threads", 1));
+        try (FastMongod mongod = FakeMongod.fast("127.0.0.1", 0, a.integer("backend-threads", 1));
              ChildProcess relay = Launch.relay(mongod.address(), jvm, logs.resolve("relay.log"));
              Launch.Sluice sluice = Launch.sluice(Path.of(a.string("sluice-jar",
                              "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar")),

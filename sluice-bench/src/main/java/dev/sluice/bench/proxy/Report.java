@@ -1,6 +1,6 @@
 package dev.sluice.bench.proxy;
 
-import dev.sluice.bench.fake.FastMongod;
+import dev.sluice.server.testing.FastMongod;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.sluice.bench.fake;
+package dev.sluice.server.testing;
 
 import dev.sluice.server.wire.DocumentSequence;
 import dev.sluice.server.wire.OpMsg;
@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Answers one frame at a time from {@link FakeReplies}. The hot path (find, hello, ping) reads only
+ * Answers one frame at a time from {@link FastMongodReplies}. The hot path (find, hello, ping) reads only
  * the command name from the frame; other commands are parsed (insert counts its documents).
  * Replies are written as they come and flushed once per read batch.
  */
@@ -24,11 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FastMongodHandler extends ChannelInboundHandlerAdapter {
     private static final int MORE_TO_COME = 1 << 1;
 
-    private final FakeReplies replies;
+    private final FastMongodReplies replies;
     private final FastMongod.Counters counters;
     private final AtomicInteger replyIds = new AtomicInteger();
 
-    FastMongodHandler(FakeReplies replies, FastMongod.Counters counters) {
+    FastMongodHandler(FastMongodReplies replies, FastMongod.Counters counters) {
         this.replies = replies;
         this.counters = counters;
     }
@@ -53,18 +53,18 @@ final class FastMongodHandler extends ChannelInboundHandlerAdapter {
             int requestId = frame.getIntLE(start + 4);
             int opCode = frame.getIntLE(start + 12);
             counters.request();
-            if (opCode == FakeReplies.OP_MSG) {
+            if (opCode == FastMongodReplies.OP_MSG) {
                 int flags = frame.getIntLE(start + 16);
-                ByteBuf reply = FakeReplies.opMsg(ctx.alloc(), nextId(), requestId, answer(frame));
+                ByteBuf reply = FastMongodReplies.opMsg(ctx.alloc(), nextId(), requestId, answer(frame));
                 if ((flags & MORE_TO_COME) != 0) {
                     reply.release();
                 } else {
                     ctx.write(reply);
                 }
-            } else if (opCode == FakeReplies.OP_QUERY) {
+            } else if (opCode == FastMongodReplies.OP_QUERY) {
                 String name = OpQuery.parse(frame).commandName();
                 byte[] doc = "isMaster".equalsIgnoreCase(name) || "hello".equals(name) ? replies.isMaster : replies.ok;
-                ctx.write(FakeReplies.opReply(ctx.alloc(), nextId(), requestId, doc));
+                ctx.write(FastMongodReplies.opReply(ctx.alloc(), nextId(), requestId, doc));
             } else {
                 ctx.close();
             }
@@ -92,7 +92,7 @@ final class FastMongodHandler extends ChannelInboundHandlerAdapter {
             case "find" -> replies.find;
             case "hello" -> replies.hello;
             case "isMaster", "ismaster" -> replies.isMaster;
-            case "insert" -> FakeReplies.bytes(new BsonDocument("n", new BsonInt32(insertedCount(frame)))
+            case "insert" -> FastMongodReplies.bytes(new BsonDocument("n", new BsonInt32(insertedCount(frame)))
                     .append("ok", new BsonDouble(1)));
             default -> replies.ok; // ping, endSessions and anything else
         };

@@ -1,4 +1,4 @@
-package dev.sluice.bench.fake;
+package dev.sluice.server.testing;
 
 import dev.sluice.server.wire.FrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
@@ -16,12 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A fast fake mongod for proxy benchmarks: a standalone server (wire version 17) answering from
+ * {@link FakeMongod}'s fast mode, for proxy benchmarks (start it with {@link FakeMongod#fast}): a standalone server (wire version 17) answering from
  * memory. hello/isMaster/ismaster (OP_MSG, or OP_QUERY for legacy handshakes), find (one small
  * document, cursor id 0), insert ({@code n}), and {@code {ok: 1}} for everything else. It keeps no
- * data and does no work per request beyond reading the command name.
+ * data, injects no faults and does no work per request beyond reading the command name; it runs on
+ * {@code threads} event loops where FakeMongod has one.
  *
- * <p>{@code java -cp benchmarks.jar dev.sluice.bench.fake.FastMongod [--port 0] [--threads 1]}
+ * <p>{@code java -cp benchmarks.jar dev.sluice.server.testing.FastMongod [--port 0] [--threads 1]}
  * prints {@code fastmongod ready 127.0.0.1:PORT} and serves until killed.
  */
 public final class FastMongod implements AutoCloseable {
@@ -69,7 +70,7 @@ public final class FastMongod implements AutoCloseable {
 
     private FastMongod(String host, int port, int threads) throws InterruptedException {
         group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-        FastMongodHandler handler = new FastMongodHandler(new FakeReplies(17), counters);
+        FastMongodHandler handler = new FastMongodHandler(new FastMongodReplies(17), counters);
         try {
             server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 4096)

@@ -13,6 +13,8 @@ import java.util.function.Supplier;
  * The replica set's retryable-write history, shared by all members as mongod's is replicated: per session,
  * the latest txnNumber and its reply. A write seen before gets that reply without running again; an older
  * txnNumber gets TransactionTooOld. A write that failed (ok 0, or no reply) is forgotten, so its retry runs.
+ * "No reply" means the store never answered: a write that reached the store is always answered, even when the
+ * client connection that sent it is gone (see {@link BackendLink}), so its entry records what the store did.
  */
 final class RetryableWrites {
     private record Entry(long txnNumber, CompletableFuture<BsonDocument> reply) {

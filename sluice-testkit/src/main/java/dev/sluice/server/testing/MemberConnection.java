@@ -148,6 +148,10 @@ final class MemberConnection extends ChannelInboundHandlerAdapter {
         BsonValue sessionId = request.sessionId();
         if (kind == CommandKind.WRITE && request.retryableWrite() && sessionId != null) {
             reply = set.retryableWrites().run(sessionId, request.txnNumber(), () -> sendToStore(ctx, request));
+            if (member.takeLostWriteReply()) {
+                ctx.close(); // the write is at the store; its reply is lost with the connection
+                return;
+            }
         } else {
             reply = sendToStore(ctx, request);
         }
@@ -168,7 +172,11 @@ final class MemberConnection extends ChannelInboundHandlerAdapter {
         if (link == null) {
             link = new BackendLink(ctx.channel().eventLoop(), member.set().storeAddress());
         }
-        return link.send(request.forwardedBody(), request.sequences());
+        CompletableFuture<BsonDocument> reply = link.send(request.forwardedBody(), request.sequences());
+        if (!ctx.channel().isActive()) {
+            link.closeWhenIdle(); // a command that ran after its connection closed (a delay, a blocked failpoint)
+        }
+        return reply;
     }
 
     /** As mongod: the writeConcernError's labels (or those mongod adds for its code) go to the top level. */
@@ -187,9 +195,21 @@ final class MemberConnection extends ChannelInboundHandlerAdapter {
 
     private void configureFailPoint(ChannelHandlerContext ctx, MemberRequest request) {
         BsonValue name = request.command().get("configureFailPoint");
+        if (name != null && name.isString() && name.asString().getValue().equals(LostWriteReplies.FAIL_POINT)) {
+            try {
+                member.lostWriteReplies(LostWriteReplies.timesFromCommand(request.command()));
+            } catch (RuntimeException e) {
+                send(ctx, request, error(2, "configureFailPoint " + LostWriteReplies.FAIL_POINT + ": "
+                        + e.getMessage(), request));
+                return;
+            }
+            send(ctx, request, gossip(new BsonDocument("count", new BsonInt32(0)).append("ok", new BsonDouble(1)),
+                    false));
+            return;
+        }
         if (name == null || !name.isString() || !name.asString().getValue().equals("failCommand")) {
-            send(ctx, request, error(2, "configureFailPoint: " + name
-                    + " (expected: \"failCommand\", the only failpoint the simulated replica set has)", request));
+            send(ctx, request, error(2, "configureFailPoint: " + name + " (expected: \"failCommand\" or \""
+                    + LostWriteReplies.FAIL_POINT + "\", the failpoints the simulated replica set has)", request));
             return;
         }
         try {
@@ -285,7 +305,7 @@ final class MemberConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (link != null) {
-            link.close();
+            link.closeWhenIdle();
         }
     }
 

@@ -41,6 +41,7 @@ public final class SimulatedMember {
     private final AtomicReference<Topology> topology = new AtomicReference<>(
             new Topology(new TopologyVersion(new ObjectId(), 0), new CompletableFuture<>()));
     private final FailPoint failPoint = new FailPoint();
+    private final LostWriteReplies lostWriteReplies = new LostWriteReplies();
     private volatile int port;
     private volatile Channel server;
     private volatile int maxWireVersion = 17;
@@ -104,6 +105,16 @@ public final class SimulatedMember {
 
     FailPoint failPoint() {
         return failPoint;
+    }
+
+    /** Arms the lost-write-reply failpoint for the next {@code times} retryable writes (-1: always, 0: off). */
+    void lostWriteReplies(int times) {
+        lostWriteReplies.set(times);
+    }
+
+    /** Whether this retryable write's reply is lost (the failpoint fires, counting down). */
+    boolean takeLostWriteReply() {
+        return lostWriteReplies.take();
     }
 
     void count(String name) {

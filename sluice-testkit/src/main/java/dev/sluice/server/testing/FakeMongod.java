@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code {sleep: ms}} answers after ms; {@code {dropMidReply: 1}} writes half a reply and closes;
  * {@code {stall: 1}} never answers. Faults for whole workloads: {@link #slow} delays every reply but
  * the handshake's, {@link #dropEvery} cuts every n-th reply in half and closes its connection.
- * Counts its connections, so tests can see what the backend sees.
+ * Counts its connections, so tests can see what the backend sees. For benchmarks, {@link #fast} starts
+ * its fast mode ({@link FastMongod}): fixed replies, several event loops, none of the above.
  */
 public final class FakeMongod implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -83,6 +84,14 @@ public final class FakeMongod implements AutoCloseable {
 
     public static FakeMongod start(int port) throws InterruptedException {
         return new FakeMongod(port);
+    }
+
+    /**
+     * The fast mode, for benchmarks: pre-encoded replies (standalone hello, one-document find, insert's n, ok for the
+     * rest) on {@code threads} event loops, connection and request counters, no fault injection. Port 0 picks one.
+     */
+    public static FastMongod fast(String host, int port, int threads) throws InterruptedException {
+        return FastMongod.start(host, port, threads);
     }
 
     public int port() {

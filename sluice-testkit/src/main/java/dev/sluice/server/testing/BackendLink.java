@@ -26,6 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One member connection's link to the shared store (mongo-java-server over loopback). Commands go out in order
  * and the store answers them in order, so each reply completes the oldest pending command. Runs on the member
  * connection's event loop.
+ *
+ * <p>A command sent to the store is applied there whatever happens to the client connection that sent it, so
+ * when that connection closes the link stays open until the store has answered every pending command
+ * ({@link #closeWhenIdle}): the answer completes the set's record of a retryable write, and a retry on another
+ * member finds it. Closing at once would lose answers to writes the store applied, and the record with them.
  */
 final class BackendLink {
     private static final AtomicInteger REQUEST_IDS = new AtomicInteger();
@@ -33,6 +38,8 @@ final class BackendLink {
     private final ChannelFuture connect;
     /** Touched on the link's event loop only. */
     private final Deque<CompletableFuture<BsonDocument>> pending = new ArrayDeque<>();
+    /** Its client connection is gone: close once nothing is pending. Event loop only. */
+    private boolean closing;
 
     BackendLink(EventLoop loop, InetSocketAddress store) {
         connect = new Bootstrap().group(loop).channel(NioSocketChannel.class)
@@ -65,8 +72,15 @@ final class BackendLink {
         return reply;
     }
 
-    void close() {
-        connect.channel().close();
+    /** Closes the link once the store has answered every command sent (at once when none is pending). */
+    void closeWhenIdle() {
+        Channel ch = connect.channel();
+        ch.eventLoop().execute(() -> {
+            closing = true;
+            if (pending.isEmpty()) {
+                ch.close();
+            }
+        });
     }
 
     private void failPending() {
@@ -92,6 +106,9 @@ final class BackendLink {
             CompletableFuture<BsonDocument> next = pending.poll();
             if (next != null) {
                 next.complete(body);
+            }
+            if (closing && pending.isEmpty()) {
+                ctx.close();
             }
         }
 

@@ -199,6 +199,16 @@ public final class SimulatedReplicaSet implements AutoCloseable {
         member.failPoint().set(failCommand);
     }
 
+    /**
+     * mongod's {@code onPrimaryTransactionalWrite} failpoint with {@code closeConnection: true} on this member: the
+     * next {@code times} retryable writes it takes reach the shared store and are applied, and their connection
+     * closes before the reply (-1: every one, 0: off). The client sees a network error; its retry, on any member,
+     * must be answered from the set's retryable-write history, not applied again.
+     */
+    public void loseWriteReplies(SimulatedMember member, int times) {
+        member.lostWriteReplies(times);
+    }
+
     /** How far behind the primary the member's {@code lastWrite} is (for maxStalenessSeconds). */
     public void setLag(SimulatedMember member, Duration lag) {
         member.lagMS(requireNonNegative(lag, "lag").toMillis());

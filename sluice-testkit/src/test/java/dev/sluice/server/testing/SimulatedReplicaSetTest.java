@@ -196,6 +196,54 @@ class SimulatedReplicaSetTest {
         }
     }
 
+    /**
+     * The restart scenario of the replica-set fault bench, one write at a time: the primary applies a retryable
+     * $inc, the connection dies before the reply (mongod's onPrimaryTransactionalWrite failpoint), the primary is
+     * killed and another member elected; the driver's retry (same lsid and txnNumber) on the new primary must get
+     * the recorded reply, and the counter must read 1, as mongod's retryable-write protocol guarantees.
+     */
+    @Test
+    void aRetryableWriteAppliedBeforeItsConnectionDiedIsNotAppliedAgainWhenRetriedOnTheNewPrimary() throws Exception {
+        BsonDocument inc = cmd("update", "counters", "db").append("updates", new BsonArray(List.of(
+                        new BsonDocument("q", new BsonDocument("_id", new BsonString("t0")))
+                                .append("u", new BsonDocument("$inc", new BsonDocument("n", new BsonInt32(1))))
+                                .append("upsert", BsonBoolean.TRUE))))
+                .append("lsid", lsid(UUID.randomUUID())).append("txnNumber", new BsonInt64(7));
+        try (WireClient first = WireClient.connect(rs.member(0))) {
+            BsonDocument armed = first.command(new BsonDocument("configureFailPoint",
+                    new BsonString("onPrimaryTransactionalWrite")).append("mode",
+                    new BsonDocument("times", new BsonInt32(1))).append("$db", new BsonString("admin")));
+            assertThat(armed.getNumber("ok").doubleValue()).isEqualTo(1.0);
+            // a busy connection: its member already talks to the store
+            assertThat(first.command(cmd("find", "counters", "db")).getNumber("ok").doubleValue()).isEqualTo(1.0);
+            first.send(inc, 0);
+            assertThat(first.isClosedByServer()).isTrue();
+        }
+        rs.stop(rs.member(0));
+        rs.elect(rs.member(1));
+        try (WireClient next = WireClient.connect(rs.member(1))) {
+            BsonDocument retried = next.command(inc);
+            assertThat(retried.getNumber("ok").doubleValue()).isEqualTo(1.0);
+            assertThat(retried.getNumber("n").intValue()).isEqualTo(1);
+            BsonDocument counter = next.command(cmd("find", "counters", "db")).getDocument("cursor")
+                    .getArray("firstBatch").get(0).asDocument();
+            assertThat(counter.getNumber("n").intValue()).as("the counter after one $inc and its retry").isEqualTo(1);
+            assertThat(rs.retriedWrites()).as("retries answered from the history").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aLostWriteReplyFailPointNamesWhatItDoesNotSupport() throws Exception {
+        try (WireClient client = WireClient.connect(rs.member(0))) {
+            BsonDocument reply = client.command(new BsonDocument("configureFailPoint",
+                    new BsonString("onPrimaryTransactionalWrite")).append("mode", new BsonString("alwaysOn"))
+                    .append("data", new BsonDocument("closeConnection", BsonBoolean.FALSE))
+                    .append("$db", new BsonString("admin")));
+            assertThat(reply.getInt32("code").getValue()).isEqualTo(2);
+            assertThat(reply.getString("errmsg").getValue()).contains("data.closeConnection: false");
+        }
+    }
+
     @Test
     void aRemovedMemberAnswersWithoutAConfigAndLeavesTheHostsList() throws Exception {
         SimulatedMember removed = rs.member(2);

@@ -1,4 +1,4 @@
-package dev.sluice.bench.fake;
+package dev.sluice.server.testing;
 
 import dev.sluice.server.wire.OpMsg;
 import io.netty.buffer.ByteBuf;
@@ -18,7 +18,7 @@ import org.bson.BsonString;
  * document of an OP_REPLY), copied behind a fresh header per request. Nothing is built per request
  * but the 21 bytes of header, flags and section kind.
  */
-final class FakeReplies {
+final class FastMongodReplies {
     static final int OP_REPLY = 1;
     static final int OP_QUERY = 2004;
     static final int OP_MSG = 2013;
@@ -28,7 +28,7 @@ final class FakeReplies {
     final byte[] find;
     final byte[] ok;
 
-    FakeReplies(int maxWireVersion) {
+    FastMongodReplies(int maxWireVersion) {
         hello = bytes(handshake("isWritablePrimary", maxWireVersion));
         isMaster = bytes(handshake("ismaster", maxWireVersion));
         BsonDocument item = new BsonDocument("_id", new BsonInt32(1)).append("name", new BsonString("tea"))
