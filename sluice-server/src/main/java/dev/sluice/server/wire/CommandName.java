@@ -19,30 +19,11 @@ public final class CommandName {
      * {@code ""} for an empty body, or {@code null} when the frame is not a well-delimited OP_MSG.
      */
     public static String of(ByteBuf frame) {
-        int start = frame.readerIndex();
-        int end = frame.writerIndex();
-        if (end - start < OpMsg.MIN_LENGTH || MessageHeader.opCodeOf(frame) != OpCode.OP_MSG.code()) {
+        if (frame.readableBytes() < OpMsg.MIN_LENGTH || MessageHeader.opCodeOf(frame) != OpCode.OP_MSG.code()) {
             return null;
         }
-        int index = start + OpMsg.SECTIONS_OFFSET;
-        while (index < end) {
-            int kind = frame.getUnsignedByte(index++);
-            if (end - index < 4) {
-                return null;
-            }
-            int length = frame.getIntLE(index);
-            if (length < WireBson.MIN_DOCUMENT_LENGTH || length > end - index) {
-                return null;
-            }
-            if (kind == 0) {
-                return firstKey(frame, index, index + length);
-            }
-            if (kind != 1) {
-                return null;
-            }
-            index += length;
-        }
-        return null;
+        int document = OpMsgBody.indexOf(frame);
+        return document < 0 ? null : firstKey(frame, document, document + frame.getIntLE(document));
     }
 
     private static String firstKey(ByteBuf frame, int document, int documentEnd) {
