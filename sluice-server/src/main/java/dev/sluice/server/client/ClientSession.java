@@ -9,9 +9,8 @@ import dev.sluice.server.security.auth.AuthState;
 import dev.sluice.server.security.auth.Authenticator;
 import dev.sluice.server.security.auth.CommandGate;
 import dev.sluice.server.upstream.UpstreamException;
-import dev.sluice.server.wire.Compressor;
+import dev.sluice.server.wire.MessageHeader;
 import dev.sluice.server.wire.OpCode;
-import dev.sluice.server.wire.OpCompressed;
 import dev.sluice.server.wire.OpMsg;
 import dev.sluice.server.wire.OpQuery;
 import dev.sluice.server.wire.WireProtocolException;
@@ -67,7 +66,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.handshake = new HandshakeState(services.compressors());
         this.entry = services.registry().register(CONNECTOR, ctx.channel().localAddress(),
                 ctx.channel().remoteAddress(), reason -> ctx.channel().eventLoop().execute(() -> kill(reason)));
-        this.replies = new ReplyWriter(ctx, entry);
+        this.replies = new ReplyWriter(ctx);
         LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
         if (services.loginTimeoutMS() > 0) {
             ctx.executor().schedule(this::loginDue, services.loginTimeoutMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -86,7 +85,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             frame.release();
             return;
         }
-        entry.addBytesIn(frame.readableBytes());
         if (busy) {
             if (queued == null) {
                 queued = new ArrayDeque<>(4);
@@ -103,20 +101,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ByteBuf frame) {
-        int requestId = frame.getIntLE(frame.readerIndex() + 4);
-        Compressor compressor = null;
+        int requestId = MessageHeader.requestIdOf(frame);
         try {
-            int opCode = frame.getIntLE(frame.readerIndex() + 12);
-            if (opCode == OpCode.OP_COMPRESSED.code()) {
-                ByteBuf plain = OpCompressed.decompress(frame, services.maxMessageSizeBytes(), ctx.alloc());
-                compressor = Compressor.byId(frame.getUnsignedByte(frame.readerIndex() + 24)); // length checked
-                frame.release();
-                frame = plain;
-                opCode = frame.getIntLE(frame.readerIndex() + 12);
-            }
+            int opCode = MessageHeader.opCodeOf(frame);
             if (opCode == OpCode.OP_MSG.code()) {
                 OpMsg msg = OpMsg.parse(frame);
-                handleMsg(frame, msg, compressor);
+                handleMsg(frame, msg);
             } else if (opCode == OpCode.OP_QUERY.code()) {
                 OpQuery query = OpQuery.parse(frame);
                 frame.release();
@@ -124,7 +114,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             } else {
                 frame.release();
                 OpCode known = OpCode.fromCode(opCode);
-                replies.reply(Request.msg(requestId, null, "?", false), ErrorReplies.error(352, "UnsupportedOpQueryCommand",
+                replies.reply(Request.msg(requestId, "?", false), ErrorReplies.error(352, "UnsupportedOpQueryCommand",
                         "Unsupported opcode " + opCode + (known == null ? "" : " (" + known + ")")
                                 + ": Sluice speaks OP_MSG (and OP_QUERY for handshakes); closing the connection"), 0);
                 closeAfterFlush();
@@ -135,7 +125,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             if (!e.isFatal()) {
                 // the frame was well delimited: answer with an error and keep the connection
-                replies.reply(Request.msg(e.requestId().orElse(requestId), null, "?", false),
+                replies.reply(Request.msg(e.requestId().orElse(requestId), "?", false),
                         ErrorReplies.error(9, "FailedToParse", "invalid message: " + e.getMessage()), 0);
                 return;
             }
@@ -143,12 +133,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void handleMsg(ByteBuf frame, OpMsg msg, Compressor compressor) {
+    private void handleMsg(ByteBuf frame, OpMsg msg) {
         BsonDocument body = msg.body();
         CommandFacts facts = CommandFacts.of(body);
         String name = facts.name();
         String db = facts.database();
-        Request request = Request.msg(msg.requestId(), compressor, name, msg.isExhaustAllowed());
+        Request request = Request.msg(msg.requestId(), name, msg.isExhaustAllowed());
         if (db == null) {
             frame.release();
             replies.reply(request, ErrorReplies.error(40571, "Location40571", "OP_MSG requests require a $db argument"), 0);
@@ -228,7 +218,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             reply.release();
             replies.write(converted);
         } else {
-            replies.write(replies.maybeCompress(request, reply));
+            replies.write(reply);
         }
         if (!moreToCome) {
             finishOperation();
@@ -577,7 +567,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void protocolError(WireProtocolException e, int fallbackRequestId) {
         LOG.info("[client {}] closing after a protocol error: {}", entry.connectionId(), e.getMessage());
         if (!closed && ctx.channel().isActive()) {
-            replies.reply(Request.msg(e.requestId().orElse(fallbackRequestId), null, "?", false),
+            replies.reply(Request.msg(e.requestId().orElse(fallbackRequestId), "?", false),
                     ErrorReplies.error(9, "FailedToParse", "invalid message: " + e.getMessage()), 0);
         }
         closeAfterFlush();

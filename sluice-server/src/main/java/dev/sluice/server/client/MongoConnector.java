@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The mongodb connector: accepts client connections, refuses (and counts) those past
- * maxIncomingConnections, and gives each accepted one a frame decoder and a {@link ClientSession}.
+ * maxIncomingConnections, and gives each accepted one the handlers of {@link ClientPipeline}.
  * With {@code net.tls.mode} on, a {@link TlsDetector} goes first: TLS connections get an
  * {@code SslHandler} of the context current when they were accepted; plain ones pass on, or under
  * requireTLS are closed, counted (limit close {@value #TLS_MODE}) and logged at most every 10 s.
@@ -113,9 +113,9 @@ public final class MongoConnector implements AutoCloseable {
                                     MongoConnector.this::plainRefused));
                             ch.pipeline().addLast("tlsFailures", new HandshakeFailures(MongoConnector.this::handshakeFailed));
                         }
-                        ch.pipeline().addLast("frames", new FrameDecoder(services.maxMessageSizeBytes(), frameBudget,
-                                frameTimeoutMS, MongoConnector.this::stalled, System::nanoTime));
-                        ch.pipeline().addLast("session", new ClientSession(services, open::decrementAndGet));
+                        ClientPipeline.install(ch.pipeline(), new FrameDecoder(services.maxMessageSizeBytes(),
+                                frameBudget, frameTimeoutMS, MongoConnector.this::stalled, System::nanoTime),
+                                services, new ClientSession(services, open::decrementAndGet));
                     }
                 });
         try {

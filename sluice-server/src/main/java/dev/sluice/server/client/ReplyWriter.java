@@ -1,8 +1,5 @@
 package dev.sluice.server.client;
 
-import dev.sluice.server.registry.ConnectionEntry;
-import dev.sluice.server.wire.Compressor;
-import dev.sluice.server.wire.OpCompressed;
 import dev.sluice.server.wire.OpMsg;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -10,18 +7,16 @@ import io.netty.channel.ChannelHandlerContext;
 import org.bson.BsonDocument;
 
 /**
- * Writes replies to one client in the form its request used (OP_MSG, or OP_REPLY for OP_QUERY),
- * compressed with the request's compressor where the command allows it, and counts the bytes.
- * Event-loop confined.
+ * Writes replies to one client in the form its request used (OP_MSG, or OP_REPLY for OP_QUERY).
+ * Frames go out plain: the pipeline compresses them ({@link dev.sluice.server.wire.ClientCompression})
+ * and counts their bytes ({@link TrafficCounter}). Event-loop confined.
  */
 final class ReplyWriter {
     private final ChannelHandlerContext ctx;
-    private final ConnectionEntry entry;
     private int replyIds;
 
-    ReplyWriter(ChannelHandlerContext ctx, ConnectionEntry entry) {
+    ReplyWriter(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.entry = entry;
     }
 
     /** Encodes and writes a reply document. */
@@ -36,21 +31,7 @@ final class ReplyWriter {
         return id;
     }
 
-    /** Compresses a frame with the request's compressor when there is one and the command allows it. */
-    ByteBuf maybeCompress(Request request, ByteBuf frame) {
-        Compressor c = request.compressor();
-        if (c == null || !OpCompressed.isCompressible(request.commandName())) {
-            return frame;
-        }
-        try {
-            return OpCompressed.compress(frame, c, ctx.alloc());
-        } finally {
-            frame.release();
-        }
-    }
-
     ChannelFuture write(ByteBuf frame) {
-        entry.addBytesOut(frame.readableBytes());
         return ctx.writeAndFlush(frame);
     }
 
@@ -58,7 +39,7 @@ final class ReplyWriter {
         if (request.form() == Request.Form.QUERY) {
             return LegacyReplies.opReply(ctx.alloc(), id, request.requestId(), doc);
         }
-        return maybeCompress(request, OpMsg.encode(ctx.alloc(), id, request.requestId(), flags, doc));
+        return OpMsg.encode(ctx.alloc(), id, request.requestId(), flags, doc);
     }
 
     private int nextReplyId() {

@@ -1,8 +1,10 @@
 package dev.sluice.server.route;
 
+import dev.sluice.pool.PoolException;
 import dev.sluice.server.topology.ApplicationError;
 import dev.sluice.server.topology.ErrorPhase;
 import dev.sluice.server.topology.StateChangeErrors;
+import dev.sluice.server.upstream.HostPool;
 import dev.sluice.server.upstream.UpstreamCluster;
 import dev.sluice.server.upstream.UpstreamException;
 import dev.sluice.server.wire.OpMsg;
@@ -10,11 +12,55 @@ import io.netty.buffer.ByteBuf;
 import org.bson.BsonDocument;
 
 /**
- * What the request path tells the topology (SDAM's application errors): network errors and timeouts with their
- * phase and the connection's pool generation, and replies saying NotPrimary, NodeIsRecovering or shutting down.
+ * The request path's errors, in one place: how a failure to get a server or a connection reads (an
+ * {@link UpstreamException} of the right kind, with a message naming the host and the live pool figures), and
+ * what is told to the topology (SDAM's application errors): network errors and timeouts with their phase and the
+ * connection's pool generation, and replies saying NotPrimary, NodeIsRecovering or shutting down.
  */
 final class UpstreamErrors {
     private UpstreamErrors() {
+    }
+
+    /** A server selection that found none (a read preference error is answered, not raised: see Forwarding). */
+    static UpstreamException noServer(RuntimeException error) {
+        return error instanceof UpstreamException u ? u : new UpstreamException(
+                UpstreamException.Kind.NO_SUITABLE_SERVER, "upstream", error.getMessage(), error);
+    }
+
+    /** A check-out failure of {@code pool} as an upstream error with a MongoDB code. */
+    static UpstreamException checkOutFailed(HostPool pool, Throwable error) {
+        String host = pool.host();
+        if (error instanceof UpstreamException u) {
+            return u;
+        }
+        Throwable cause = error.getCause();
+        if (cause instanceof UpstreamException u) {
+            return u;
+        }
+        String message = error.getMessage();
+        if (error instanceof dev.sluice.pool.WaitQueueTimeoutException) {
+            if (pool.laneCount() > 1) {
+                // the figures in the message are the lane's: add the host's, which the operator configured
+                var s = pool.stats();
+                message = message + "; host " + host + " in all: maxPoolSize=" + s.maxPoolSize() + ", inUse="
+                        + s.inUse() + ", available=" + s.available() + ", pending=" + s.refreshing()
+                        + ", waiting=" + s.waitQueueSize() + " over " + pool.laneCount() + " event-loop lanes";
+            }
+            return new UpstreamException(UpstreamException.Kind.POOL_TIMEOUT, host, message, error);
+        }
+        if (error instanceof dev.sluice.pool.PoolClosedException) {
+            return new UpstreamException(UpstreamException.Kind.SHUTTING_DOWN, host,
+                    "Sluice is shutting down: pool for " + host + " is closed", error);
+        }
+        if (error instanceof dev.sluice.pool.PoolClearedException) {
+            return new UpstreamException(UpstreamException.Kind.POOL_CLEARED, host, message, error);
+        }
+        if (error instanceof PoolException) {
+            return new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE, host,
+                    "cannot connect to upstream " + host + ": " + message, error);
+        }
+        return new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE, host,
+                "cannot reach upstream " + host + ": " + message, error);
     }
 
     /** No connection could be opened (connect or handshake failed): an error before the handshake. */

@@ -1,9 +1,10 @@
 package dev.sluice.server.upstream;
 
 import dev.sluice.server.wire.Compressor;
+import dev.sluice.server.wire.MessageHeader;
 import dev.sluice.server.wire.OpCode;
-import dev.sluice.server.wire.OpCompressed;
 import dev.sluice.server.wire.OpMsg;
+import dev.sluice.server.wire.UpstreamCompression;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -28,7 +29,6 @@ public final class BackendConnection {
     private final int lane;
     private final boolean exhaustSupported;
     private volatile int maxWireVersion;
-    private volatile Compressor compressor;
     private volatile boolean broken;
 
     private ReplyListener current;
@@ -85,7 +85,10 @@ public final class BackendConnection {
 
     void handshakeDone(int maxWireVersion, Compressor compressor) {
         this.maxWireVersion = maxWireVersion;
-        this.compressor = compressor;
+        UpstreamCompression compression = channel.pipeline().get(UpstreamCompression.class);
+        if (compression != null) {
+            compression.use(compressor); // the pipeline compresses later requests
+        }
     }
 
     /** False once an error left the connection in an unknown state, or it closed. */
@@ -115,7 +118,7 @@ public final class BackendConnection {
      * Sends one request frame (ownership passes to this connection). With {@code listener} null the
      * request expects no reply (moreToCome) and {@code onWritten} runs once it is written.
      *
-     * @param commandName used to decide whether the frame may be compressed
+     * @param commandName the command's name (the pipeline reads it from the frame to decide on compression)
      */
     public void send(ByteBuf frame, String commandName, ReplyListener listener, Runnable onWritten) {
         if (!channel.eventLoop().inEventLoop()) {
@@ -136,20 +139,11 @@ public final class BackendConnection {
         if (!exhaustSupported) {
             clearExhaustAllowed(frame);
         }
-        ByteBuf out = frame;
-        Compressor c = compressor;
-        if (c != null && OpCompressed.isCompressible(commandName)) {
-            try {
-                out = OpCompressed.compress(frame, c, channel.alloc());
-            } finally {
-                frame.release();
-            }
-        }
         current = listener;
         if (listener != null) {
             armTimeout();
         }
-        channel.writeAndFlush(out).addListener(f -> {
+        channel.writeAndFlush(frame).addListener(f -> {
             if (!f.isSuccess()) {
                 fail(new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, host,
                         "write to upstream " + host + " failed: " + f.cause().getMessage(), f.cause()));
@@ -161,7 +155,7 @@ public final class BackendConnection {
     }
 
     private static void clearExhaustAllowed(ByteBuf frame) {
-        if (frame.getIntLE(frame.readerIndex() + 12) == OpCode.OP_MSG.code()
+        if (MessageHeader.opCodeOf(frame) == OpCode.OP_MSG.code()
                 && (OpMsg.flags(frame) & OpMsg.EXHAUST_ALLOWED) != 0) {
             OpMsg.setFlags(frame, OpMsg.flags(frame) & ~OpMsg.EXHAUST_ALLOWED);
         }

@@ -34,6 +34,21 @@ public record MessageHeader(int messageLength, int requestId, int responseTo, in
                 buf.getIntLE(index + RESPONSE_TO_OFFSET), buf.getIntLE(index + OP_CODE_OFFSET));
     }
 
+    /** The requestId of the frame starting at {@code frame.readerIndex()} (at least 16 bytes, as framed). */
+    public static int requestIdOf(ByteBuf frame) {
+        return frame.getIntLE(frame.readerIndex() + REQUEST_ID_OFFSET);
+    }
+
+    /** The responseTo of the frame starting at {@code frame.readerIndex()} (at least 16 bytes, as framed). */
+    public static int responseToOf(ByteBuf frame) {
+        return frame.getIntLE(frame.readerIndex() + RESPONSE_TO_OFFSET);
+    }
+
+    /** The raw opCode of the frame starting at {@code frame.readerIndex()} (at least 16 bytes, as framed). */
+    public static int opCodeOf(ByteBuf frame) {
+        return frame.getIntLE(frame.readerIndex() + OP_CODE_OFFSET);
+    }
+
     /** The opcode, or {@code null} when {@link #opCode()} is not a known opcode. */
     public OpCode op() {
         return OpCode.fromCode(opCode);

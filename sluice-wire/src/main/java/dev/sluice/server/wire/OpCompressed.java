@@ -74,6 +74,16 @@ public final class OpCompressed {
         }
     }
 
+    /** The compressor named by the OP_COMPRESSED frame at {@code frame.readerIndex()} (checked by {@link #decompress}). */
+    static Compressor compressorOf(ByteBuf frame) {
+        return Compressor.byId(frame.getUnsignedByte(frame.readerIndex() + MessageHeader.LENGTH + 8));
+    }
+
+    /** 16 + uncompressedSize (read unsigned) of the OP_COMPRESSED frame at {@code frame.readerIndex()}. */
+    static long declaredPlainLength(ByteBuf frame) {
+        return MessageHeader.LENGTH + frame.getUnsignedIntLE(frame.readerIndex() + MessageHeader.LENGTH + 4);
+    }
+
     /** Wraps the plain frame in an OP_COMPRESSED (zlib at its default level). */
     public static ByteBuf compress(ByteBuf plainFrame, Compressor compressor, ByteBufAllocator alloc) {
         return compress(plainFrame, compressor, Compressor.DEFAULT_ZLIB_LEVEL, alloc);
