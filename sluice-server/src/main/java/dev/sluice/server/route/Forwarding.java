@@ -181,7 +181,7 @@ final class Forwarding {
     }
 
     private void checkOut(HostPool pool, int generation, int skipped) {
-        pool.checkOut(request.caller(), (pooled, error) -> {
+        router.pins().checkOut(pool, request, (pooled, error) -> {
             if (error != null) {
                 pool.operationEnded();
                 checkOutFailed(pool, generation, router.translate(pool, error));
@@ -261,7 +261,7 @@ final class Forwarding {
                 pool.operationEnded();
                 inFlight.discard();
                 if (cause.isNetworkError() && !inFlight.isCancelled()) {
-                    UpstreamErrors.network(cluster, pool.host(), pooled.generation(), cause);
+                    UpstreamErrors.network(cluster, pool.host(), pooled, cause);
                 }
                 if (inFlight.isCancelled()) {
                     LOG.debug("[route] unacknowledged {} of a client gone failed upstream: {}",
@@ -299,7 +299,7 @@ final class Forwarding {
                 ended = true;
                 ReplyInspector.Codes codes = ReplyInspector.codes(reply);
                 if (!codes.ok() || codes.writeConcernCode() != null) {
-                    UpstreamErrors.command(cluster, pool.host(), pooled.generation(), reply, codes);
+                    UpstreamErrors.command(cluster, pool.host(), pooled, reply, codes);
                 }
                 if (!codes.ok() && !delivered && mayReplay() && Retryability.retryableCode(codes.code())
                         && !inFlight.isCancelled()) {
@@ -308,6 +308,7 @@ final class Forwarding {
                     replay(pool, true, "code " + codes.code());
                     return;
                 }
+                router.pins().afterReply(request, pooled, reply);
                 router.afterReply(request, pool.host(), reply);
                 pool.operationEnded();
                 inFlight.finish();
@@ -351,7 +352,7 @@ final class Forwarding {
                 boolean cancelled = inFlight.isCancelled();
                 // a client killed or gone mid-operation had its connection closed by Sluice: no network error
                 if (cause.isNetworkError() && !cancelled) {
-                    UpstreamErrors.network(cluster, pool.host(), pooled.generation(), cause);
+                    UpstreamErrors.network(cluster, pool.host(), pooled, cause);
                 }
                 if (!cancelled && !delivered && mayReplay() && Retryability.retryableAfterSend(cause)) {
                     replay(pool, false, cause.getMessage());

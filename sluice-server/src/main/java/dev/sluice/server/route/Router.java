@@ -33,6 +33,8 @@ public final class Router {
     private final SessionPolicy sessions;
     /** Null unless Sluice deduplicates retried writes itself (an upstream that does not). */
     private final RetryableWrites retryableWrites;
+    /** Cursors and transactions pinned to a backend connection (an upstream behind a load balancer). */
+    private final ConnectionPins pins = new ConnectionPins();
 
     public Router(UpstreamCluster cluster, CursorTable cursors, TransactionTable transactions) {
         this(cluster, cursors, transactions, new SessionPolicy(cluster, System::currentTimeMillis));
@@ -60,6 +62,11 @@ public final class Router {
 
     public TransactionTable transactions() {
         return transactions;
+    }
+
+    /** Where operations get their backend connection: the pool, or a load balancer connection pinned to them. */
+    ConnectionPins pins() {
+        return pins;
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.sluice.server.route;
 
+import dev.sluice.pool.PooledConnection;
 import dev.sluice.server.topology.ApplicationError;
 import dev.sluice.server.topology.ErrorPhase;
 import dev.sluice.server.topology.StateChangeErrors;
+import dev.sluice.server.upstream.BackendConnection;
 import dev.sluice.server.upstream.UpstreamCluster;
 import dev.sluice.server.upstream.UpstreamException;
 import dev.sluice.server.wire.OpMsg;
@@ -31,14 +33,30 @@ final class UpstreamErrors {
     }
 
     /** An established connection failed on the network (or timed out) during an operation. */
-    static void network(UpstreamCluster cluster, String host, int generation, UpstreamException cause) {
-        cluster.onApplicationError(host, cause.kind() == UpstreamException.Kind.NETWORK_TIMEOUT
+    static void network(UpstreamCluster cluster, String host, PooledConnection<BackendConnection> pooled,
+                        UpstreamException cause) {
+        int generation = pooled.generation();
+        report(cluster, host, pooled, cause.kind() == UpstreamException.Kind.NETWORK_TIMEOUT
                 ? ApplicationError.timeout(ErrorPhase.AFTER_HANDSHAKE, generation, cause.getMessage())
                 : ApplicationError.network(ErrorPhase.AFTER_HANDSHAKE, generation, cause.getMessage()));
     }
 
+    /**
+     * To the topology, or, for a connection to a load balancer (it has a serviceId), to its service's generations:
+     * the load balancer itself is never marked Unknown.
+     */
+    private static void report(UpstreamCluster cluster, String host, PooledConnection<BackendConnection> pooled,
+                               ApplicationError error) {
+        BackendConnection c = pooled.connection();
+        if (c.serviceId() != null) {
+            cluster.onServiceError(host, c.serviceId(), c.serviceGeneration(), error);
+        } else {
+            cluster.onApplicationError(host, error);
+        }
+    }
+
     /** A reply with a state change code (or write concern error): the body is read only then. */
-    static void command(UpstreamCluster cluster, String host, int generation, ByteBuf reply,
+    static void command(UpstreamCluster cluster, String host, PooledConnection<BackendConnection> pooled, ByteBuf reply,
                         ReplyInspector.Codes codes) {
         boolean stateChange = !codes.ok() && StateChangeErrors.isStateChange(codes.code(), null)
                 || codes.writeConcernCode() != null && StateChangeErrors.isStateChange(codes.writeConcernCode(), null);
@@ -51,6 +69,6 @@ final class UpstreamErrors {
         } catch (RuntimeException e) {
             return;
         }
-        cluster.onApplicationError(host, ApplicationError.command(ErrorPhase.AFTER_HANDSHAKE, generation, body));
+        report(cluster, host, pooled, ApplicationError.command(ErrorPhase.AFTER_HANDSHAKE, pooled.generation(), body));
     }
 }
