@@ -122,6 +122,25 @@ final class ConnectionPins {
         return pin == null ? 0 : pin.pinId();
     }
 
+    /**
+     * The Load Balancer spec's addition to a wait-queue timeout: how many of the pool's connections cursors and
+     * transactions hold (a connection holding both counts as a transaction's).
+     */
+    String usage() {
+        java.util.Set<PinnedConnection> byTransactions = java.util.Collections.newSetFromMap(
+                new java.util.IdentityHashMap<>());
+        byTransactions.addAll(transactions.values());
+        java.util.Set<PinnedConnection> byCursors = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (PinnedConnection p : cursors.values()) {
+            if (!byTransactions.contains(p)) {
+                byCursors.add(p);
+            }
+        }
+        return "connections in use by cursors: " + byCursors.size() + ", connections in use by transactions: "
+                + byTransactions.size() + " (upstream loadBalanced=true: an open cursor or transaction keeps its "
+                + "backend connection until it ends; raise maxPoolSize, or close cursors sooner)";
+    }
+
     /** Cursors pinned to a connection now. */
     int pinnedCursors() {
         return cursors.size();

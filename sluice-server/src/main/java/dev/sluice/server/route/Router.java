@@ -235,7 +235,11 @@ public final class Router {
 
     /** A pool failure as an upstream error with a MongoDB code. */
     UpstreamException translate(HostPool pool, Throwable error) {
-        return errors.translate(pool, error);
+        UpstreamException e = errors.translate(pool, error);
+        if (pool.loadBalanced() && e.kind() == UpstreamException.Kind.POOL_TIMEOUT) {
+            return new UpstreamException(e.kind(), pool.host(), e.getMessage() + "; " + pins.usage(), error);
+        }
+        return e;
     }
 
     /** Maps pool failures to upstream errors with MongoDB codes. */

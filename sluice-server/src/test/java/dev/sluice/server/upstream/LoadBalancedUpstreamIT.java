@@ -189,6 +189,29 @@ class LoadBalancedUpstreamIT {
     }
 
     @Test
+    void whenPinnedCursorsHoldEveryConnectionAWaitQueueTimeoutSaysSo() throws Exception {
+        try (SluiceHarness sluice = SluiceHarness.upstream(upstream("&maxPoolSize=2&waitQueueTimeoutMS=300"));
+             MongoClient client = MongoClients.create(sluice.uri("retryReads=false"))) {
+            MongoCollection<Document> c = client.getDatabase("test").getCollection("c");
+            List<MongoCursor<Document>> open = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                MongoCursor<Document> cursor = c.find().batchSize(1).iterator();
+                cursor.next();
+                open.add(cursor);
+            }
+            assertThatThrownBy(() -> c.find().batchSize(1).first())
+                    .isInstanceOf(MongoException.class)
+                    .hasMessageContaining("connections in use by cursors: 2")
+                    .hasMessageContaining("connections in use by transactions: 0");
+            open.get(0).close(); // killCursors over its connection, which goes back to the pool
+            try (MongoCursor<Document> again = c.find().batchSize(1).iterator()) {
+                assertThat(again.next()).containsKey("n");
+            }
+            open.get(1).close();
+        }
+    }
+
+    @Test
     void anUpstreamThatAnswersWithoutAServiceIdIsRefusedNamingTheHost() throws Exception {
         try (FakeMongod plain = FakeMongod.start();
              SluiceHarness sluice = SluiceHarness.upstream("mongodb://127.0.0.1:" + plain.port()
