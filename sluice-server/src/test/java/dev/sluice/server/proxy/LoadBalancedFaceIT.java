@@ -105,6 +105,25 @@ class LoadBalancedFaceIT {
     }
 
     @Test
+    void theFirstHelloGetsTheServiceIdAndAnAwaitableHelloIsAnsweredAtOnce() throws Exception {
+        try (SluiceHarness sluice = SluiceHarness.start(null, LB_ON);
+             RawWire wire = new RawWire("127.0.0.1", sluice.server().loadBalancedAddress().getPort())) {
+            wire.send(RawWire.opMsg(1, 0, bson(new BsonDocument("hello", new BsonInt32(1))
+                    .append("loadBalanced", BsonBoolean.TRUE).append("$db", new BsonString("admin")))));
+            BsonDocument first = body(wire.readFrame());
+            assertThat(first.getObjectId("serviceId").getValue()).isEqualTo(sluice.server().serviceId());
+            assertThat(first.getString("msg").getValue()).isEqualTo("isdbgrid");
+            // a monitor's awaitable hello would wait up to maxAwaitTimeMS (here longer than the socket's 5 s timeout)
+            wire.send(RawWire.opMsg(2, 0, bson(new BsonDocument("hello", new BsonInt32(1))
+                    .append("topologyVersion", first.getDocument("topologyVersion"))
+                    .append("maxAwaitTimeMS", new BsonInt32(60_000)).append("$db", new BsonString("admin")))));
+            BsonDocument second = body(wire.readFrame());
+            assertThat(second.getDouble("ok").getValue()).isEqualTo(1.0);
+            assertThat(second.containsKey("serviceId")).isFalse(); // as mongos: only the first hello is special
+        }
+    }
+
+    @Test
     void aHelloWithoutLoadBalancedOnTheLoadBalancedPortIsRefusedAsMongosDoesAndTheConnectionClosed() throws Exception {
         try (SluiceHarness sluice = SluiceHarness.start(null, LB_ON);
              RawWire wire = new RawWire("127.0.0.1", sluice.server().loadBalancedAddress().getPort())) {
