@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param listen                 the mongodb connector's address (default 127.0.0.1:27016; port 0 picks a free port)
  * @param http                   the HTTP connector's address (default 127.0.0.1:27080); null disables it
- * @param maxIncomingConnections client connections accepted at once on the mongodb connectors (router and load-balanced together) (default 20,000;
- *                               1..1,000,000); past it new connections are refused and counted
+ * @param maxIncomingConnections client connections accepted at once on the mongodb connectors, router and
+ *                               load-balanced together (default 20,000; 1..1,000,000); past it new connections are
+ *                               refused and counted
  * @param maxMessageSizeBytes    largest wire message accepted (default 48,000,000; 1,024..48,000,000)
  * @param compressors            compressors offered to clients, in order of preference (default snappy, zlib, zstd)
  * @param shutdownTimeoutMS      on SIGTERM, how long in-flight operations may run before Sluice closes anyway
