@@ -19,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.bson.BsonDocument;
 import dev.sluice.server.client.HelloResponder;
 import dev.sluice.server.client.LocalCommands;
+import dev.sluice.server.client.ClientFace;
 import dev.sluice.server.client.MongoConnector;
 import dev.sluice.server.client.SessionServices;
 import dev.sluice.server.config.DescriptorBudget;
@@ -91,6 +92,11 @@ public final class SluiceServer implements AutoCloseable {
     private EmbeddedBackend embedded;
     private UpstreamCluster cluster;
     private MongoConnector mongoConnector;
+    /** The load-balanced connector (net.loadBalancedListen), or null. */
+    private MongoConnector loadBalancedConnector;
+    private InetSocketAddress loadBalancedAddress;
+    /** The serviceId the load-balanced connector reports: fixed for the life of this process. */
+    private final org.bson.types.ObjectId serviceId = new org.bson.types.ObjectId();
     private Router router;
     private InetSocketAddress mongoAddress;
     private InetSocketAddress httpAddress;
@@ -194,10 +200,23 @@ public final class SluiceServer implements AutoCloseable {
             LOG.warn("[mongodb] closing a connection holding {} bytes of incomplete messages: all connections together "
                     + "hold more than maxBufferedFrameBytes={}", held, max);
         });
+        java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
         mongoConnector = new MongoConnector(settings.listen().toSocketAddress(), boss, workers,
                 transport.serverChannel(), services, settings.maxIncomingConnections(), frameBudget,
-                settings.limits().frameTimeoutMS(), settings.tls().mode(), tls);
+                settings.limits().frameTimeoutMS(), settings.tls().mode(), tls,
+                ClientFace.router(() -> loadBalancedAddress == null ? null
+                        : dev.sluice.server.registry.Addresses.format(loadBalancedAddress)), clients);
         mongoAddress = mongoConnector.start();
+        if (settings.loadBalancedListen() != null) {
+            loadBalancedConnector = new MongoConnector(settings.loadBalancedListen().toSocketAddress(), boss, workers,
+                    transport.serverChannel(), services, settings.maxIncomingConnections(), frameBudget,
+                    settings.limits().frameTimeoutMS(), settings.tls().mode(), tls, ClientFace.loadBalanced(serviceId),
+                    clients);
+            loadBalancedAddress = loadBalancedConnector.start();
+            LOG.info("[sluice] listening on mongodb://{}:{}/?loadBalanced=true (load-balanced face, serviceId {}; "
+                            + "connection ids {}-N)", loadBalancedAddress.getHostString(), loadBalancedAddress.getPort(),
+                    serviceId.toHexString(), ClientFace.LOAD_BALANCED_CONNECTOR);
+        }
         httpAddress = startHttp();
         LOG.info("[sluice] listening on mongodb://{}:{}/ (maxIncomingConnections={}, net.tls.mode={}, transport {})",
                 mongoAddress.getHostString(), mongoAddress.getPort(), settings.maxIncomingConnections(),
@@ -344,6 +363,12 @@ public final class SluiceServer implements AutoCloseable {
                     + "enabled: anyone who can reach it can read and write all data and list, kill and drop connections.",
                     settings.listen());
         }
+        if (settings.loadBalancedListen() != null && !Exposure.isLoopback(settings.loadBalancedListen().host())
+                && !settings.authorization()) {
+            LOG.warn("[sluice] ** WARNING: the load-balanced mongodb connector listens on {}, beyond loopback, and "
+                    + "access control is not enabled: anyone who can reach it can read and write all data and list, "
+                    + "kill and drop connections.", settings.loadBalancedListen());
+        }
         if (settings.https() != null && !Exposure.isLoopback(settings.https().host()) && !settings.authorization()) {
             LOG.warn("[sluice] ** WARNING: the https connector listens on {}, beyond loopback, without authentication "
                     + "(--allow-unauthenticated-remote-access): anyone who can reach it can list and kill connections "
@@ -489,6 +514,16 @@ public final class SluiceServer implements AutoCloseable {
         return mongoAddress;
     }
 
+    /** The load-balanced connector's address (net.loadBalancedListen), or null when not configured. */
+    public InetSocketAddress loadBalancedAddress() {
+        return loadBalancedAddress;
+    }
+
+    /** The serviceId the load-balanced connector reports (fixed for the life of this process). */
+    public org.bson.types.ObjectId serviceId() {
+        return serviceId;
+    }
+
     /** The https connector's address, or null when not configured. */
     public InetSocketAddress httpsAddress() {
         return httpsAddress;
@@ -557,11 +592,18 @@ public final class SluiceServer implements AutoCloseable {
                 settings.shutdownTimeoutMS());
         if (mongoConnector != null) {
             new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting", mongoConnector::stopAccepting);
+            if (loadBalancedConnector != null) {
+                new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting (load-balanced)",
+                        loadBalancedConnector::stopAccepting);
+            }
             awaitRunningOperations(started + TimeUnit.MILLISECONDS.toNanos(settings.shutdownTimeoutMS()));
         }
         ShutdownSteps steps = new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS);
         if (mongoConnector != null) {
             steps.run("close client connections", mongoConnector::close);
+        }
+        if (loadBalancedConnector != null) {
+            steps.run("close load-balanced client connections", loadBalancedConnector::close);
         }
         for (AutoCloseable c : extras) {
             steps.run("close " + c.getClass().getSimpleName(), () -> {

@@ -20,6 +20,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "mongodb connector address (default 127.0.0.1:27016; port 0 picks a free port)")
     String listen;
 
+    @Option(names = "--load-balanced-port", paramLabel = "PORT|HOST:PORT",
+            description = "a second mongodb connector for drivers connected with loadBalanced=true, as to mongos "
+                    + "behind an L4 load balancer (hello carries a serviceId; no monitoring connections); a bare PORT "
+                    + "binds on --listen's host; YAML net.loadBalancedListen (default: off)")
+    String loadBalancedPort;
+
     @Option(names = "--http", paramLabel = "HOST:PORT",
             description = "HTTP connector address: admin API, dashboard, /metrics (default 127.0.0.1:27080)")
     String http;
@@ -78,7 +84,7 @@ public final class ServeCommand implements Callable<Integer> {
             ConfigFile.Tls tlsFlags = new ConfigFile.Tls(tlsMode, tlsCertificateKeyFile, tlsCertificateKeyFilePassword,
                     tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates);
             cfg = SluiceConfig.merge(config == null ? null : ConfigFile.read(config), new SluiceConfig.Flags(listen, http,
-                    https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags));
+                    https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags, loadBalancedPort));
         } catch (ConfigException e) {
             System.err.println("sluice: invalid configuration: " + e.getMessage());
             return 2;

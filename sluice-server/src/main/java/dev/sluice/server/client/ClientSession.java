@@ -55,16 +55,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private AuthState auth;
     private BsonDocument helloExtras;
 
+    /** What this connection's connector presents itself as (router, or load-balanced mongos). */
+    private final ClientFace face;
+
     public ClientSession(SessionServices services, Runnable onClose) {
+        this(services, onClose, ClientFace.router(null));
+    }
+
+    public ClientSession(SessionServices services, Runnable onClose, ClientFace face) {
         this.services = services;
         this.onClose = onClose;
+        this.face = face;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.handshake = new HandshakeState(services.compressors());
-        this.entry = services.registry().register(CONNECTOR, ctx.channel().localAddress(),
+        this.entry = services.registry().register(face.connector(), ctx.channel().localAddress(),
                 ctx.channel().remoteAddress(), reason -> ctx.channel().eventLoop().execute(() -> kill(reason)));
         this.replies = new ReplyWriter(ctx);
         LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
@@ -443,6 +451,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void hello(Request request, BsonDocument body) {
         if (!handshake.done()) {
+            BsonDocument mismatch = face.refusal(body);
+            if (mismatch != null) {
+                LOG.info("[client {}] handshake refused: {}", entry.connectionId(), mismatch.getString("errmsg").getValue());
+                replies.reply(request, mismatch, 0);
+                closeAfterFlush(); // mongos closes it too (a CloseConnectionError)
+                return;
+            }
             ClientMetadataCheck.Refusal refusal = ClientMetadataCheck.check(body);
             if (refusal != null) {
                 LOG.info("[client {}] handshake refused: {}", entry.connectionId(), refusal.message());
@@ -457,8 +472,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!handshake.done() && services.authenticator() != null) {
             helloExtras = authenticationInHello(body);
         }
+        if (!handshake.done() && face.firstHelloExtras() != null) {
+            helloExtras = helloExtras == null ? face.firstHelloExtras() : helloExtras.append("serviceId",
+                    face.firstHelloExtras().get("serviceId"));
+        }
         handshake.negotiate(body);
-        AwaitableHello await = AwaitableHello.of(body, request, services.hello());
+        AwaitableHello await = face.awaitsHello() ? AwaitableHello.of(body, request, services.hello()) : null;
         if (await == null) {
             sendHello(request, body, 0, false);
             return;
@@ -491,7 +510,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         LOG.info("[client {}] closing {}: no handshake (hello) within {} ms (loginTimeoutMS)", entry.connectionId(),
                 entry.clientAddress(), services.loginTimeoutMS());
-        services.registry().recordLimitClose(CONNECTOR, "loginTimeoutMS");
+        services.registry().recordLimitClose(face.connector(), "loginTimeoutMS");
         entry.closing();
         ctx.close();
     }

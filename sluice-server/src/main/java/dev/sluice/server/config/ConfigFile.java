@@ -41,6 +41,7 @@ import java.util.stream.Collectors;
  * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false}
  * https: 127.0.0.1:27443
  * net:
+ *   loadBalancedListen: 127.0.0.1:27018
  *   tls: {mode: requireTLS, certificateKeyFile: /etc/sluice/server.pem, certificateKeyFilePassword: secret,
  *         CAFile: /etc/sluice/ca.pem, allowConnectionsWithoutCertificates: false, allowInvalidCertificates: false}
  * dnsServers: ["10.0.0.2:53"]
@@ -65,8 +66,11 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     public record Security(Boolean allowUnauthenticatedRemoteAccess, String authorization) {
     }
 
-    /** {@code net:} section (mongod's name for it); only {@code tls} for now. */
-    public record Net(Tls tls) {
+    /**
+     * {@code net:} section (mongod's name for it): {@code tls}, and {@code loadBalancedListen} (HOST:PORT of the
+     * connector for drivers connected with {@code loadBalanced=true}; mongos calls its own {@code loadBalancerPort}).
+     */
+    public record Net(Tls tls, String loadBalancedListen) {
     }
 
     /**

@@ -28,7 +28,12 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
      * @param tls the {@code --tls*} flags, field by field over the file's {@code net.tls} (null: none)
      */
     public record Flags(String listen, String http, String https, String upstream, boolean allowRemote, boolean auth,
-                        ConfigFile.Tls tls) {
+                        ConfigFile.Tls tls, String loadBalancedPort) {
+        /** Without {@code --load-balanced-port}. */
+        public Flags(String listen, String http, String https, String upstream, boolean allowRemote, boolean auth,
+                     ConfigFile.Tls tls) {
+            this(listen, http, https, upstream, allowRemote, auth, tls, null);
+        }
     }
 
     /**
@@ -101,7 +106,9 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
                 or(f.embeddedWireVersion(), d.embeddedWireVersion()),
                 limits, httpSettings, remote, f.maxIncomingConnections() != null,
                 or(alerts.hysteresisPercent(), Math.min(d.alertHysteresisPercent(), threshold - 1)), authorization,
-                httpsValue == null ? null : HostAndPort.parse(httpsValue, "https"), tls);
+                httpsValue == null ? null : HostAndPort.parse(httpsValue, "https"), tls,
+                LoadBalancedListen.of(flags.loadBalancedPort(), f.net() == null ? null : f.net().loadBalancedListen(),
+                        listenValue == null ? d.listen() : HostAndPort.parse(listenValue, "listen")));
         Exposure.checkHttp(server.http(), server.allowUnauthenticatedRemoteAccess() || server.authorization());
         Exposure.checkHttp(server.https(), server.allowUnauthenticatedRemoteAccess() || server.authorization(), "https");
         String upstreamUri = first(upstream, f.upstream());

@@ -40,10 +40,11 @@ final class Forwarder implements ReplyListener {
     }
 
     private void checkOut(int skipped) {
-        pool.checkOut(operation.request.caller(), (connection, error) -> {
+        operation.pins.connections().checkOut(pool, operation.request, (connection, error) -> {
             if (error != null) {
                 pool.operationEnded();
-                operation.noConnection(pool, generation, UpstreamErrors.checkOutFailed(pool, error));
+                operation.noConnection(pool, generation,
+                        UpstreamErrors.checkOutFailed(pool, error, operation.pins.connections()));
                 return;
             }
             if (!connection.connection().isUsable() && skipped < MAX_DEAD_CONNECTIONS_SKIPPED) {
@@ -82,7 +83,7 @@ final class Forwarder implements ReplyListener {
         ended = true;
         ReplyInspector.Codes codes = ReplyInspector.codes(reply);
         if (!codes.ok() || codes.writeConcernCode() != null) {
-            UpstreamErrors.command(operation.cluster, pool.host(), pooled.generation(), reply, codes);
+            UpstreamErrors.command(operation.cluster, pool.host(), pooled, reply, codes);
         }
         if (!codes.ok() && !delivered && operation.mayReplay() && Retryability.retryableCode(codes.code())
                 && !inFlight.isCancelled()) {
@@ -91,6 +92,7 @@ final class Forwarder implements ReplyListener {
             operation.replay(pool, true, "code " + codes.code());
             return;
         }
+        operation.pins.connections().afterReply(operation.request, pooled, reply);
         operation.pins.afterReply(operation.request, pool.host(), reply);
         pool.operationEnded();
         inFlight.finish();
@@ -130,7 +132,7 @@ final class Forwarder implements ReplyListener {
         boolean cancelled = inFlight.isCancelled();
         // a client killed or gone mid-operation had its connection closed by Sluice: no network error
         if (cause.isNetworkError() && !cancelled) {
-            UpstreamErrors.network(operation.cluster, pool.host(), pooled.generation(), cause);
+            UpstreamErrors.network(operation.cluster, pool.host(), pooled, cause);
         }
         if (!cancelled && !delivered && operation.mayReplay() && Retryability.retryableAfterSend(cause)) {
             operation.replay(pool, false, cause.getMessage());

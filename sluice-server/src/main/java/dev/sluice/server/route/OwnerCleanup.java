@@ -68,12 +68,13 @@ public final class OwnerCleanup {
             if (c.namespace() == null || c.namespace().indexOf('.') < 0) {
                 continue;
             }
-            String key = c.host() + "|" + c.namespace();
+            // cursors pinned to different backend connections (load-balanced upstream) are killed one connection each
+            String key = c.host() + "|" + router.connectionPins().connectionOf(c.id()) + "|" + c.namespace();
             byNamespace.computeIfAbsent(key, k -> new BsonArray()).add(new BsonInt64(c.id()));
             hostOf.put(key, c.host());
         }
         for (Map.Entry<String, BsonArray> e : byNamespace.entrySet()) {
-            String ns = e.getKey().substring(e.getKey().indexOf('|') + 1);
+            String ns = e.getKey().substring(e.getKey().indexOf('|', e.getKey().indexOf('|') + 1) + 1);
             int dot = ns.indexOf('.');
             BsonDocument kill = new BsonDocument("killCursors", new BsonString(ns.substring(dot + 1)))
                     .append("cursors", e.getValue())

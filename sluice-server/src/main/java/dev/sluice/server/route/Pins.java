@@ -22,6 +22,13 @@ final class Pins {
     private final UpstreamCluster cluster;
     private final CursorTable cursors;
     private final TransactionTable transactions;
+    /** Cursors and transactions pinned to a backend connection (an upstream behind a load balancer). */
+    private final ConnectionPins connections = new ConnectionPins();
+
+    /** Where a load-balanced upstream's operations get their connection: the pool, or the one pinned to them. */
+    ConnectionPins connections() {
+        return connections;
+    }
 
     Pins(UpstreamCluster cluster, CursorTable cursors, TransactionTable transactions) {
         this.cluster = cluster;

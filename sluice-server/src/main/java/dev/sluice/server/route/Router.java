@@ -47,6 +47,11 @@ public final class Router {
         return pins.transactions();
     }
 
+    /** Where operations get their backend connection: the pool, or a load balancer connection pinned to them. */
+    ConnectionPins connectionPins() {
+        return pins.connections();
+    }
+
     /**
      * Forwards one operation; the returned handle cancels it. A transaction statement the upstream
      * cannot run is refused here, before anything is applied; a retryable write goes through the

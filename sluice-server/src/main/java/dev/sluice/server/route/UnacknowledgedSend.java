@@ -54,7 +54,7 @@ final class UnacknowledgedSend implements ReplyListener {
         pool.operationEnded();
         inFlight.discard();
         if (cause.isNetworkError() && !inFlight.isCancelled()) {
-            UpstreamErrors.network(operation.cluster, pool.host(), pooled.generation(), cause);
+            UpstreamErrors.network(operation.cluster, pool.host(), pooled, cause);
         }
         if (inFlight.isCancelled()) {
             LOG.debug("[route] unacknowledged {} of a client gone failed upstream: {}",

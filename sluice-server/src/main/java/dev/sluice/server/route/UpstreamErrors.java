@@ -1,9 +1,11 @@
 package dev.sluice.server.route;
 
 import dev.sluice.pool.PoolException;
+import dev.sluice.pool.PooledConnection;
 import dev.sluice.server.topology.ApplicationError;
 import dev.sluice.server.topology.ErrorPhase;
 import dev.sluice.server.topology.StateChangeErrors;
+import dev.sluice.server.upstream.BackendConnection;
 import dev.sluice.server.upstream.HostPool;
 import dev.sluice.server.upstream.UpstreamCluster;
 import dev.sluice.server.upstream.UpstreamException;
@@ -25,6 +27,18 @@ final class UpstreamErrors {
     static UpstreamException noServer(RuntimeException error) {
         return error instanceof UpstreamException u ? u : new UpstreamException(
                 UpstreamException.Kind.NO_SUITABLE_SERVER, "upstream", error.getMessage(), error);
+    }
+
+    /**
+     * A check-out failure of {@code pool} as an upstream error with a MongoDB code; behind a load balancer, a
+     * wait-queue timeout also says how many connections cursors and transactions hold (the spec's message).
+     */
+    static UpstreamException checkOutFailed(HostPool pool, Throwable error, ConnectionPins pins) {
+        UpstreamException e = checkOutFailed(pool, error);
+        if (pool.loadBalanced() && e.kind() == UpstreamException.Kind.POOL_TIMEOUT) {
+            return new UpstreamException(e.kind(), pool.host(), e.getMessage() + "; " + pins.usage(), error);
+        }
+        return e;
     }
 
     /** A check-out failure of {@code pool} as an upstream error with a MongoDB code. */
@@ -77,14 +91,30 @@ final class UpstreamErrors {
     }
 
     /** An established connection failed on the network (or timed out) during an operation. */
-    static void network(UpstreamCluster cluster, String host, int generation, UpstreamException cause) {
-        cluster.onApplicationError(host, cause.kind() == UpstreamException.Kind.NETWORK_TIMEOUT
+    static void network(UpstreamCluster cluster, String host, PooledConnection<BackendConnection> pooled,
+                        UpstreamException cause) {
+        int generation = pooled.generation();
+        report(cluster, host, pooled, cause.kind() == UpstreamException.Kind.NETWORK_TIMEOUT
                 ? ApplicationError.timeout(ErrorPhase.AFTER_HANDSHAKE, generation, cause.getMessage())
                 : ApplicationError.network(ErrorPhase.AFTER_HANDSHAKE, generation, cause.getMessage()));
     }
 
+    /**
+     * To the topology, or, for a connection to a load balancer (it has a serviceId), to its service's generations:
+     * the load balancer itself is never marked Unknown.
+     */
+    private static void report(UpstreamCluster cluster, String host, PooledConnection<BackendConnection> pooled,
+                               ApplicationError error) {
+        BackendConnection c = pooled.connection();
+        if (c.serviceId() != null) {
+            cluster.onServiceError(host, c.serviceId(), c.serviceGeneration(), error);
+        } else {
+            cluster.onApplicationError(host, error);
+        }
+    }
+
     /** A reply with a state change code (or write concern error): the body is read only then. */
-    static void command(UpstreamCluster cluster, String host, int generation, ByteBuf reply,
+    static void command(UpstreamCluster cluster, String host, PooledConnection<BackendConnection> pooled, ByteBuf reply,
                         ReplyInspector.Codes codes) {
         boolean stateChange = !codes.ok() && StateChangeErrors.isStateChange(codes.code(), null)
                 || codes.writeConcernCode() != null && StateChangeErrors.isStateChange(codes.writeConcernCode(), null);
@@ -97,6 +127,6 @@ final class UpstreamErrors {
         } catch (RuntimeException e) {
             return;
         }
-        cluster.onApplicationError(host, ApplicationError.command(ErrorPhase.AFTER_HANDSHAKE, generation, body));
+        report(cluster, host, pooled, ApplicationError.command(ErrorPhase.AFTER_HANDSHAKE, pooled.generation(), body));
     }
 }

@@ -30,6 +30,10 @@ public final class BackendConnection {
     private final boolean exhaustSupported;
     private volatile int maxWireVersion;
     private volatile boolean broken;
+    /** The mongos behind a load balancer this connection reached (its handshake's serviceId), or null. */
+    private volatile org.bson.types.ObjectId serviceId;
+    private volatile int serviceGeneration;
+    private volatile ServiceGenerations services;
 
     private ReplyListener current;
     private ScheduledFuture<?> timeout;
@@ -89,6 +93,34 @@ public final class BackendConnection {
         if (compression != null) {
             compression.use(compressor); // the pipeline compresses later requests
         }
+    }
+
+    /**
+     * Behind a load balancer: the service this connection reached, and its generation in {@code services} now.
+     */
+    void service(org.bson.types.ObjectId id, ServiceGenerations generations) {
+        this.serviceGeneration = generations.current(id);
+        this.services = generations;
+        this.serviceId = id;
+    }
+
+    /** The {@code serviceId} of the mongos this connection reached through a load balancer, or null. */
+    public org.bson.types.ObjectId serviceId() {
+        return serviceId;
+    }
+
+    /** The generation of this connection's service when it was opened (load-balanced upstream only). */
+    public int serviceGeneration() {
+        return serviceGeneration;
+    }
+
+    /**
+     * Behind a load balancer: true once this connection's service was cleared since it opened (CMAP: perished; an
+     * in-use connection finishes its work, pinned ones included, and is closed when checked out again).
+     */
+    boolean serviceCleared() {
+        ServiceGenerations s = services;
+        return s != null && s.current(serviceId) != serviceGeneration;
     }
 
     /** False once an error left the connection in an unknown state, or it closed. */
@@ -218,6 +250,6 @@ public final class BackendConnection {
 
     @Override
     public String toString() {
-        return "backend-" + id + "@" + host;
+        return "backend-" + id + "@" + host + (serviceId == null ? "" : "/service " + serviceId.toHexString());
     }
 }

@@ -24,6 +24,8 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
     private final int lane;
     private final Consumer<UpstreamFeatures> learned;
     private final UpstreamAuthenticator authenticator;
+    /** The per-service generations of a load-balanced upstream, or null. */
+    private final ServiceGenerations services;
 
     /**
      * @param channels opens the TCP connections (on the lane's event loop)
@@ -32,6 +34,14 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
      */
     BackendConnectionFactory(BackendChannels channels, UpstreamSettings settings, int lane,
                              Consumer<UpstreamFeatures> learned, UpstreamAuthenticator authenticator) {
+        this(channels, settings, lane, learned, authenticator, null);
+    }
+
+    /** @param services behind a load balancer: the per-service generations each handshake records, else null */
+    BackendConnectionFactory(BackendChannels channels, UpstreamSettings settings, int lane,
+                             Consumer<UpstreamFeatures> learned, UpstreamAuthenticator authenticator,
+                             ServiceGenerations services) {
+        this.services = services;
         this.authenticator = authenticator;
         this.channels = channels;
         this.settings = settings;
@@ -66,7 +76,7 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
             }
         }, settings.connectTimeoutMS(), TimeUnit.MILLISECONDS);
         BackendHandshake.run(connection, connection.alloc(), settings.appName(), settings.compressors(),
-                        settings.embedded(), authenticator)
+                        settings.embedded(), authenticator, services)
                 .whenComplete((features, failure) -> {
                     Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;

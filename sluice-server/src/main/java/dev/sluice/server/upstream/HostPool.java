@@ -18,8 +18,17 @@ public final class HostPool implements AutoCloseable {
     private final ConnectionPool<BackendConnection>[] lanes;
     private final LoopLanes loopLanes;
     private final java.util.concurrent.atomic.AtomicInteger operations = new java.util.concurrent.atomic.AtomicInteger();
+    /** Behind a load balancer: the generations of each service (mongos) behind it; else null. */
+    private final ServiceGenerations services;
 
     HostPool(String host, List<ConnectionPool<BackendConnection>> lanes, LoopLanes loopLanes) {
+        this(host, lanes, loopLanes, null);
+    }
+
+    /** @param services the per-service generations of a load balancer's pool, or null */
+    HostPool(String host, List<ConnectionPool<BackendConnection>> lanes, LoopLanes loopLanes,
+             ServiceGenerations services) {
+        this.services = services;
         this.host = host;
         @SuppressWarnings("unchecked")
         ConnectionPool<BackendConnection>[] array = lanes.toArray(new ConnectionPool[0]);
@@ -47,7 +56,47 @@ public final class HostPool implements AutoCloseable {
                 }
             }
         }
-        pool.checkOutAsync(callback);
+        pool.checkOutAsync(services == null ? callback : new FreshServiceCheckOut(pool, callback));
+    }
+
+    /**
+     * Behind a load balancer: a connection whose service was cleared since it opened is perished (CMAP), closed
+     * and another checked out; each pass removes one, so the loop ends.
+     */
+    private record FreshServiceCheckOut(ConnectionPool<BackendConnection> pool,
+                                        CheckOutCallback<BackendConnection> callback)
+            implements CheckOutCallback<BackendConnection> {
+        @Override
+        public void completed(dev.sluice.pool.PooledConnection<BackendConnection> pooled,
+                              dev.sluice.pool.PoolException error) {
+            if (error == null && pooled.connection().serviceCleared()) {
+                pooled.discard();
+                pool.checkOutAsync(this);
+                return;
+            }
+            callback.completed(pooled, error);
+        }
+    }
+
+    /**
+     * Behind a load balancer: clears the connections of one service (CMAP clear(serviceId)); the pool keeps serving,
+     * with the other services' connections and new ones.
+     *
+     * @param generation the service generation of the connection that failed (a stale one changes nothing)
+     * @return true when the service was cleared
+     */
+    boolean clearService(org.bson.types.ObjectId serviceId, int generation) {
+        return services != null && services.clear(serviceId, generation);
+    }
+
+    /** Behind a load balancer: how many services (mongos) had their connections cleared; 0 otherwise. */
+    public int clearedServices() {
+        return services == null ? 0 : services.clearedServices();
+    }
+
+    /** True for the pool of a load balancer (connections carry a serviceId). */
+    public boolean loadBalanced() {
+        return services != null;
     }
 
     private static boolean isFull(ConnectionPool<BackendConnection> pool) {

@@ -115,19 +115,20 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     }
 
     private HostPool newPool(ServerAddress address) {
+        ServiceGenerations services = settings.loadBalanced() ? new ServiceGenerations() : null;
         List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
         for (int lane = 0; lane < laneSettings.size(); lane++) {
             BackendChannels opener = new BackendChannels(address.host(), address.port(), loops.loop(lane), channelClass,
                     settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver, tls);
             lanes.add(ConnectionPool.builder(new BackendConnectionFactory(opener, settings, lane, this::learn,
-                            authenticator))
+                            authenticator, services))
                     .address(address.toString())
                     .settings(laneSettings.get(lane))
                     .listener(listener)
                     .scheduler(scheduler)
                     .build());
         }
-        return new HostPool(address.toString(), lanes, loops);
+        return new HostPool(address.toString(), lanes, loops, services);
     }
 
     private ServerMonitor newMonitor(ServerAddress address) {
@@ -143,6 +144,10 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
      */
     public void start() {
         topology.open();
+        if (settings.loadBalanced()) {
+            LoadBalancedStart.firstConnection(this, settings);
+            return;
+        }
         CompletableFuture<Void> checked = new CompletableFuture<>();
         Runnable[] probe = new Runnable[1];
         probe[0] = () -> {
@@ -312,6 +317,9 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
      * marks the server Unknown and clears its pool; a state change error requests a check).
      */
     public void onApplicationError(String host, ApplicationError error) {
+        if (settings.loadBalanced()) {
+            return; // no serviceId: an error before or during the handshake, which the Load Balancer spec ignores
+        }
         ServerAddress address;
         try {
             address = ServerAddress.parse(host);
@@ -319,6 +327,24 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
             return;
         }
         topology.onApplicationError(address, error);
+    }
+
+    /**
+     * An error on a connection to a load balancer that reached service {@code serviceId}: the server stays (no
+     * monitoring, never Unknown); a network error, or a state change reply saying the node shuts down, clears that
+     * service's connections only (Load Balancer spec, Post-Handshake Errors).
+     *
+     * @param serviceGeneration the failed connection's service generation
+     */
+    public void onServiceError(String host, org.bson.types.ObjectId serviceId, int serviceGeneration,
+                               ApplicationError error) {
+        HostPool pool = pool(host);
+        if (pool == null || !LoadBalancedStart.clearsService(error)) {
+            return;
+        }
+        if (pool.clearService(serviceId, serviceGeneration)) {
+            LOG.info("[pool {}] cleared the connections of service {}: {}", host, serviceId.toHexString(), error);
+        }
     }
 
     public int maxWireVersion() {

@@ -63,6 +63,8 @@ public final class FakeMongod implements AutoCloseable {
     private final java.util.Set<Runnable> awaiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set: answers hello as a member of this replica set instead of as a mongos. */
     private volatile Member member;
+    /** Set: a mongos behind a load balancer (serviceId, cursors and transactions known only here). */
+    private volatile LoadBalancedMongos balanced;
 
     /** How this fake answers hello as a replica set member. */
     private record Member(String setName, boolean primary, java.util.List<String> hosts) {
@@ -177,6 +179,16 @@ public final class FakeMongod implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Plays a mongos behind a load balancer: a hello with {@code loadBalanced: true} gets a {@code serviceId}, and
+     * cursors (lasting {@code batches} getMores, one document per batch) and transactions are known only here.
+     */
+    public LoadBalancedMongos loadBalanced(int batches) {
+        LoadBalancedMongos lb = new LoadBalancedMongos(batches);
+        balanced = lb;
+        return lb;
+    }
+
     /** "127.0.0.1:PORT", as replica set members name each other. */
     public String hostAndPort() {
         return "127.0.0.1:" + port();
@@ -234,30 +246,36 @@ public final class FakeMongod implements AutoCloseable {
             BsonDocument body = request.body();
             String name = request.commandName();
             commands.add(name);
-            BsonDocument reply;
-            switch (name) {
-                case "hello", "isMaster", "ismaster" -> {
-                    if (streaming && body.containsKey("topologyVersion") && body.containsKey("maxAwaitTimeMS")) {
-                        awaitHello(ctx, request.requestId(), body.get("maxAwaitTimeMS").asNumber().longValue(),
-                                (request.flags() & OpMsg.EXHAUST_ALLOWED) != 0);
-                        return;
+            BsonDocument reply = null;
+            LoadBalancedMongos lb = balanced;
+            if (lb != null && !name.equals("hello") && !name.equalsIgnoreCase("isMaster")) {
+                reply = lb.answer(name, request.database(), body, cursorIds.incrementAndGet());
+            }
+            if (reply == null) {
+                switch (name) {
+                    case "hello", "isMaster", "ismaster" -> {
+                        if (streaming && body.containsKey("topologyVersion") && body.containsKey("maxAwaitTimeMS")) {
+                            awaitHello(ctx, request.requestId(), body.get("maxAwaitTimeMS").asNumber().longValue(),
+                                    (request.flags() & OpMsg.EXHAUST_ALLOWED) != 0);
+                            return;
+                        }
+                        reply = helloReply(body);
                     }
-                    reply = helloReply(body);
+                    case "find" -> reply = new BsonDocument("cursor", new BsonDocument("id",
+                                    new BsonInt64(body.containsKey("batchSize") ? cursorIds.incrementAndGet() : 0))
+                            .append("ns", new BsonString(request.database() + "." + body.get("find").asString().getValue()))
+                            .append("firstBatch", new BsonArray())).append("ok", new BsonDouble(1));
+                    case "getMore" -> reply = new BsonDocument("cursor", new BsonDocument("id", new BsonInt64(0))
+                            .append("ns", new BsonString(request.database() + "." + body.get("collection").asString().getValue()))
+                            .append("nextBatch", new BsonArray())).append("ok", new BsonDouble(1));
+                    case "insert", "update", "delete" -> reply = member != null && !member.primary()
+                            ? new BsonDocument("ok", new BsonDouble(0)).append("errmsg", new BsonString("not primary"))
+                                    .append("code", new BsonInt32(10107)).append("codeName", new BsonString("NotWritablePrimary"))
+                            : new BsonDocument("n", new BsonInt32(
+                            request.sequences().isEmpty() ? 1 : request.sequences().get(0).documents().size()))
+                            .append("ok", new BsonDouble(1));
+                    default -> reply = new BsonDocument("ok", new BsonDouble(1));
                 }
-                case "find" -> reply = new BsonDocument("cursor", new BsonDocument("id",
-                                new BsonInt64(body.containsKey("batchSize") ? cursorIds.incrementAndGet() : 0))
-                        .append("ns", new BsonString(request.database() + "." + body.get("find").asString().getValue()))
-                        .append("firstBatch", new BsonArray())).append("ok", new BsonDouble(1));
-                case "getMore" -> reply = new BsonDocument("cursor", new BsonDocument("id", new BsonInt64(0))
-                        .append("ns", new BsonString(request.database() + "." + body.get("collection").asString().getValue()))
-                        .append("nextBatch", new BsonArray())).append("ok", new BsonDouble(1));
-                case "insert", "update", "delete" -> reply = member != null && !member.primary()
-                        ? new BsonDocument("ok", new BsonDouble(0)).append("errmsg", new BsonString("not primary"))
-                                .append("code", new BsonInt32(10107)).append("codeName", new BsonString("NotWritablePrimary"))
-                        : new BsonDocument("n", new BsonInt32(
-                        request.sequences().isEmpty() ? 1 : request.sequences().get(0).documents().size()))
-                        .append("ok", new BsonDouble(1));
-                default -> reply = new BsonDocument("ok", new BsonDouble(1));
             }
             ByteBuf out = OpMsg.encode(ctx.alloc(), 1, request.requestId(), 0, reply);
             boolean handshake = name.equals("hello") || name.equals("isMaster") || name.equals("ismaster");
@@ -300,6 +318,10 @@ public final class FakeMongod implements AutoCloseable {
             } else if (sessions) {
                 reply.append("msg", new BsonString("isdbgrid"))
                         .append("logicalSessionTimeoutMinutes", new BsonInt32(30));
+            }
+            LoadBalancedMongos lb = balanced;
+            if (lb != null) {
+                lb.hello(body, reply);
             }
             if (streaming) {
                 reply.append("topologyVersion", new BsonDocument("processId", new org.bson.BsonObjectId(processId))
