@@ -67,7 +67,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.handshake = new HandshakeState(services.compressors());
         this.entry = services.registry().register(CONNECTOR, ctx.channel().localAddress(),
                 ctx.channel().remoteAddress(), reason -> ctx.channel().eventLoop().execute(() -> kill(reason)));
-        this.replies = new ReplyWriter(ctx, entry);
+        this.replies = new ReplyWriter(ctx, entry, services.registry());
         LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
         if (services.loginTimeoutMS() > 0) {
             ctx.executor().schedule(this::loginDue, services.loginTimeoutMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -542,7 +542,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!inTransaction) {
             entry.pinnedHost(null); // a transaction keeps its host until it ends
         }
-        entry.operationFinished();
+        services.registry().operationFinished(entry, services.ticker().getAsLong());
         while (!busy && !closed && queued != null) {
             ByteBuf next = queued.poll();
             if (next == null) {

@@ -48,8 +48,11 @@ final class ApiRoutes {
         this.resources = resources;
     }
 
-    /** Answers one request; never throws. */
+    /** Answers one request; never throws. HEAD is answered as GET without the body (same headers and length). */
     HttpResult handle(HttpMethod method, String path, byte[] body, ConnectionEntry caller) {
+        if (HttpMethod.HEAD.equals(method)) {
+            return handle(HttpMethod.GET, path, body, caller).withoutBody();
+        }
         try {
             return route(method, path, body, caller);
         } catch (ApiError e) {
@@ -83,8 +86,7 @@ final class ApiRoutes {
                 return ok(history());
             case "/metrics":
                 requireMethod(method, path, HttpMethod.GET);
-                metrics.refresh();
-                return HttpResult.text(HttpResponseStatus.OK, PROMETHEUS_TEXT, meters.scrape());
+                return HttpResult.text(HttpResponseStatus.OK, PROMETHEUS_TEXT, metrics.refreshed(meters::scrape));
             default:
                 break;
         }

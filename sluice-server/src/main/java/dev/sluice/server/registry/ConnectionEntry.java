@@ -70,6 +70,8 @@ public final class ConnectionEntry {
         String target = currentOpTarget;
         return op == null || target == null ? op : op + " " + target;
     }
+    /** The name of the operation in flight ("find"), without its target, or null when idle. */
+    public String currentOperation() { return currentOp; }
     public String pinnedHost() { return pinnedHost; }
     public long opCount() { return opCount; }
     public long bytesIn() { return bytesIn; }

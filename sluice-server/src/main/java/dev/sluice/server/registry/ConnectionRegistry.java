@@ -20,6 +20,7 @@ public final class ConnectionRegistry {
     private final ConcurrentHashMap<String, ConnectorCounters> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> limitCloses = new ConcurrentHashMap<>();
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile OperationListener operations = OperationListener.NOOP;
 
     public ConnectionRegistry(Clock clock) {
         this.clock = clock;
@@ -117,6 +118,11 @@ public final class ConnectionRegistry {
         return list;
     }
 
+    /** All current connections, in no particular order: a live, read-only view (no copy). */
+    public java.util.Collection<ConnectionEntry> entries() {
+        return java.util.Collections.unmodifiableCollection(entries.values());
+    }
+
     /** Current connections of one connector. */
     public int currentCount(String connector) {
         int n = 0;
@@ -136,6 +142,28 @@ public final class ConnectionRegistry {
     /** Connections ever refused by one connector. */
     public long totalRejected(String connector) {
         return countersOf(connector).rejected.get();
+    }
+
+    /** Tells {@code listener} how every later operation ends (metrics); null for none. */
+    public void operationListener(OperationListener listener) {
+        this.operations = listener == null ? OperationListener.NOOP : listener;
+    }
+
+    /**
+     * Ends {@code entry}'s current operation ({@link ConnectionEntry#operationFinished()}) and tells the
+     * operation listener its duration, measured with the clock of {@code nowNanos}.
+     */
+    public void operationFinished(ConnectionEntry entry, long nowNanos) {
+        String operation = entry.currentOperation();
+        if (operation != null) {
+            operations.operationEnded(entry.connector(), operation, entry.currentOpRunningNanos(nowNanos));
+        }
+        entry.operationFinished();
+    }
+
+    /** Counts an error reply ({@code ok: 0}, {@code code}) sent to a client of {@code connector}. */
+    public void errorReplied(String connector, int code) {
+        operations.errorReplied(connector, code);
     }
 
     public void addListener(RegistryListener listener) {
