@@ -55,6 +55,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean inTransaction;
     private AuthState auth;
     private BsonDocument helloExtras;
+    /** The loginTimeoutMS check, cancelled by the handshake: an idle client holds no timer. */
+    private io.netty.util.concurrent.ScheduledFuture<?> loginTimer;
 
     public ClientSession(SessionServices services, Runnable onClose) {
         this.services = services;
@@ -70,7 +72,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.replies = new ReplyWriter(ctx, entry, services.registry());
         LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
         if (services.loginTimeoutMS() > 0) {
-            ctx.executor().schedule(this::loginDue, services.loginTimeoutMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            loginTimer = ctx.executor().schedule(this::loginDue, services.loginTimeoutMS(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelActive();
     }
@@ -468,6 +471,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             helloExtras = authenticationInHello(body);
         }
         handshake.negotiate(body);
+        if (loginTimer != null) {
+            loginTimer.cancel(false);
+            loginTimer = null;
+        }
         AwaitableHello await = AwaitableHello.of(body, request, services.hello());
         if (await == null) {
             sendHello(request, body, 0, false);
@@ -531,7 +538,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             doc.putAll(helloExtras); // saslSupportedMechs, speculativeAuthenticate: first handshake only
             helloExtras = null;
         }
-        sentTopologyVersion = doc.get("topologyVersion");
+        // kept only for an exhaust stream's next wait: an idle client holds no topologyVersion document
+        sentTopologyVersion = moreToCome ? doc.get("topologyVersion") : null;
         Request target = responseTo == 0 ? request : request.withRequestId(responseTo);
         return replies.replyWithId(target, doc, moreToCome ? OpMsg.MORE_TO_COME : 0);
     }

@@ -36,6 +36,11 @@ public final class MongoConnector implements AutoCloseable {
     private final SessionServices services;
     private final int maxIncomingConnections;
     private final AtomicInteger open = new AtomicInteger();
+    /** Shared by every connection (a method reference made per connection would be an object per connection). */
+    private final Runnable onSessionClosed = open::decrementAndGet;
+    private final FrameDecoder.StallListener stallListener = this::stalled;
+    private static final io.netty.channel.AdaptiveRecvByteBufAllocator RECEIVE_ALLOCATOR =
+            new io.netty.channel.AdaptiveRecvByteBufAllocator();
     private final FrameBudget frameBudget;
     private final long frameTimeoutMS;
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, 10_000, System::nanoTime);
@@ -96,6 +101,8 @@ public final class MongoConnector implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // one allocator for every client channel (each channel keeps only its own small handle)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_ALLOCATOR)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -114,8 +121,8 @@ public final class MongoConnector implements AutoCloseable {
                             ch.pipeline().addLast("tlsFailures", new HandshakeFailures(MongoConnector.this::handshakeFailed));
                         }
                         ch.pipeline().addLast("frames", new FrameDecoder(services.maxMessageSizeBytes(), frameBudget,
-                                frameTimeoutMS, MongoConnector.this::stalled, System::nanoTime));
-                        ch.pipeline().addLast("session", new ClientSession(services, open::decrementAndGet));
+                                frameTimeoutMS, stallListener, System::nanoTime));
+                        ch.pipeline().addLast("session", new ClientSession(services, onSessionClosed));
                     }
                 });
         try {

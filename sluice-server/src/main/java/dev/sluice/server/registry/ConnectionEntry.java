@@ -138,6 +138,7 @@ public final class ConnectionEntry {
     /** Marks the current operation as finished (status Idle unless closing). */
     public void operationFinished() {
         currentOp = null;
+        currentOpTarget = null; // an idle connection keeps no per-request string (the db name)
         if (status != ConnectionStatus.CLOSING) {
             status = ConnectionStatus.IDLE;
         }
