@@ -31,7 +31,7 @@ import java.util.ArrayDeque;
  * the handshake and admin commands locally, everything else forwarded through the router. All
  * state lives on the channel's event loop; callbacks from other threads hop back onto it.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter {
+public final class ClientSession extends ChannelInboundHandlerAdapter implements ConnectionEntry.Killer {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     static final String CONNECTOR = "mongodb";
     private static final int MAX_QUEUED_FRAMES = 32;
@@ -68,7 +68,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.handshake = new HandshakeState(services.compressors());
         this.entry = services.registry().register(CONNECTOR, ctx.channel().localAddress(),
-                ctx.channel().remoteAddress(), reason -> ctx.channel().eventLoop().execute(() -> kill(reason)));
+                ctx.channel().remoteAddress(), this);
         this.replies = new ReplyWriter(ctx, entry, services.registry());
         LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
         if (services.loginTimeoutMS() > 0) {
@@ -596,7 +596,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private void kill(String reason) {
+    /** An operator's kill ({@link ConnectionEntry.Killer}; the session itself, not a lambda per connection). */
+    @Override
+    public void kill(String reason) {
+        ctx.channel().eventLoop().execute(() -> closeKilled(reason));
+    }
+
+    private void closeKilled(String reason) {
         LOG.info("[client {}] killed: {}", entry.connectionId(), reason);
         entry.closing();
         ctx.close();
