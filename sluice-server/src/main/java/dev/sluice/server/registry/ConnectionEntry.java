@@ -155,6 +155,22 @@ public final class ConnectionEntry {
         killer.kill(reason);
     }
 
+    /** A key to look an entry up by sequence in the registry's map; never registered. */
+    static ConnectionEntry probe(long sequence) {
+        return new ConnectionEntry(sequence, "", 0, "", "", reason -> { });
+    }
+
+    /** Equal by sequence: unique in the process, so this is identity for registered entries. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConnectionEntry other && other.sequence == sequence;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(sequence);
+    }
+
     private static String format(Object address) {
         return address instanceof SocketAddress a ? Addresses.format(a) : (String) address;
     }

@@ -16,7 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConnectionRegistry {
     private final Clock clock;
     private final AtomicLong sequence = new AtomicLong();
-    private final ConcurrentHashMap<Long, ConnectionEntry> entries = new ConcurrentHashMap<>();
+    /**
+     * Each entry is its own key (entries are equal by sequence), so the map holds no boxed {@code Long} per
+     * connection; {@link #find} looks one up with a {@link ConnectionEntry#probe} of the same sequence.
+     */
+    private final ConcurrentHashMap<ConnectionEntry, ConnectionEntry> entries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ConnectorCounters> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> limitCloses = new ConcurrentHashMap<>();
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
@@ -42,7 +46,7 @@ public final class ConnectionRegistry {
                                 ConnectionEntry.Killer killer) {
         ConnectionEntry entry = new ConnectionEntry(sequence.incrementAndGet(), connector, clock.millis(),
                 serverAddress, clientAddress, killer);
-        entries.put(entry.sequence(), entry);
+        entries.put(entry, entry);
         countersOf(connector).accepted.incrementAndGet();
         for (RegistryListener listener : listeners) {
             listener.registered(entry);
@@ -52,7 +56,7 @@ public final class ConnectionRegistry {
 
     /** Removes a closed connection. Idempotent. */
     public void unregister(ConnectionEntry entry) {
-        if (entries.remove(entry.sequence(), entry)) {
+        if (entries.remove(entry, entry)) {
             for (RegistryListener listener : listeners) {
                 listener.unregistered(entry);
             }
@@ -106,7 +110,7 @@ public final class ConnectionRegistry {
         } catch (NumberFormatException e) {
             return null;
         }
-        ConnectionEntry entry = entries.get(n);
+        ConnectionEntry entry = entries.get(ConnectionEntry.probe(n));
         return entry != null && connectionId.regionMatches(0, entry.connector(), 0, dash)
                 && entry.connector().length() == dash ? entry : null;
     }
