@@ -9,6 +9,7 @@ import dev.sluice.server.http.HttpConnector;
 import dev.sluice.server.metrics.AlertSettings;
 import dev.sluice.server.metrics.ConnectionAlerts;
 import dev.sluice.server.metrics.HistorySampler;
+import dev.sluice.server.metrics.JvmMetrics;
 import dev.sluice.server.metrics.PoolMetricsListener;
 import dev.sluice.server.metrics.SluiceMetrics;
 import dev.sluice.server.registry.ConnectionEntry;
@@ -126,6 +127,7 @@ public final class SluiceServer implements AutoCloseable {
         this.clock = clock;
         this.registry = new ConnectionRegistry(clock);
         this.metrics = new SluiceMetrics(meters, registry, pools);
+        extras.add(new JvmMetrics(meters));
         this.startTime = clock.instant();
         this.transport = Transport.detect();
         this.boss = transport.newGroup(1);
@@ -191,6 +193,7 @@ public final class SluiceServer implements AutoCloseable {
         cluster.addTopologyListener(d -> hello.refresh());
         scheduler.scheduleWithFixedDelay(() -> guarded(hello::refresh), 1, 1, TimeUnit.SECONDS);
         cluster.selectionListener(metrics.selections());
+        cluster.replyErrorListener(metrics.replyErrors());
         SessionServices services = new SessionServices(registry, router, cleanup, hello,
                 localCommands(), cluster,
                 List.copyOf(compressors), settings.maxMessageSizeBytes(), System::nanoTime,

@@ -173,7 +173,7 @@ public final class ConnectionStorm {
             md.append("\nLargest live-heap growth in Sluice during the storm (class histogram after minus before, "
                     + "divided by the idle connections):\n\n| class | objects per connection | bytes per connection |\n"
                     + "|---|---:|---:|\n");
-            for (String line : JvmProbe.topGrowth(histo0, histo1, 30, Math.max(1, idle))) {
+            for (String line : JvmProbe.topGrowth(histo0, histo1, 50, Math.max(1, idle))) {
                 md.append(line).append('\n');
             }
             System.err.println("[storm] closing clients");

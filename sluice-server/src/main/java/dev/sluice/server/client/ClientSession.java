@@ -30,7 +30,7 @@ import java.util.ArrayDeque;
  * the handshake and admin commands locally, everything else forwarded through the router. All
  * state lives on the channel's event loop; callbacks from other threads hop back onto it.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter {
+public final class ClientSession extends ChannelInboundHandlerAdapter implements ConnectionEntry.Killer {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     static final String CONNECTOR = "mongodb";
     private static final int MAX_QUEUED_FRAMES = 32;
@@ -54,6 +54,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean inTransaction;
     private AuthState auth;
     private BsonDocument helloExtras;
+    /** The loginTimeoutMS check, cancelled by the handshake: an idle client holds no timer. */
+    private io.netty.util.concurrent.ScheduledFuture<?> loginTimer;
 
     /** What this connection's connector presents itself as (router, or load-balanced mongos). */
     private final ClientFace face;
@@ -73,11 +75,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.handshake = new HandshakeState(services.compressors());
         this.entry = services.registry().register(face.connector(), ctx.channel().localAddress(),
-                ctx.channel().remoteAddress(), reason -> ctx.channel().eventLoop().execute(() -> kill(reason)));
-        this.replies = new ReplyWriter(ctx);
+                ctx.channel().remoteAddress(), this);
+        this.replies = new ReplyWriter(ctx, entry, services.registry());
         LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
         if (services.loginTimeoutMS() > 0) {
-            ctx.executor().schedule(this::loginDue, services.loginTimeoutMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            loginTimer = ctx.executor().schedule(this::loginDue, services.loginTimeoutMS(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelActive();
     }
@@ -477,6 +480,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     face.firstHelloExtras().get("serviceId"));
         }
         handshake.negotiate(body);
+        if (loginTimer != null) {
+            loginTimer.cancel(false);
+            loginTimer = null;
+        }
         AwaitableHello await = face.awaitsHello() ? AwaitableHello.of(body, request, services.hello()) : null;
         if (await == null) {
             sendHello(request, body, 0, false);
@@ -540,7 +547,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             doc.putAll(helloExtras); // saslSupportedMechs, speculativeAuthenticate: first handshake only
             helloExtras = null;
         }
-        sentTopologyVersion = doc.get("topologyVersion");
+        // kept only for an exhaust stream's next wait: an idle client holds no topologyVersion document
+        sentTopologyVersion = moreToCome ? doc.get("topologyVersion") : null;
         Request target = responseTo == 0 ? request : request.withRequestId(responseTo);
         return replies.replyWithId(target, doc, moreToCome ? OpMsg.MORE_TO_COME : 0);
     }
@@ -551,7 +559,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!inTransaction) {
             entry.pinnedHost(null); // a transaction keeps its host until it ends
         }
-        entry.operationFinished();
+        services.registry().operationFinished(entry, services.ticker().getAsLong());
         while (!busy && !closed && queued != null) {
             ByteBuf next = queued.poll();
             if (next == null) {
@@ -597,7 +605,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private void kill(String reason) {
+    /** An operator's kill ({@link ConnectionEntry.Killer}; the session itself, not a lambda per connection). */
+    @Override
+    public void kill(String reason) {
+        ctx.channel().eventLoop().execute(() -> closeKilled(reason));
+    }
+
+    private void closeKilled(String reason) {
         LOG.info("[client {}] killed: {}", entry.connectionId(), reason);
         entry.closing();
         ctx.close();

@@ -38,6 +38,11 @@ public final class MongoConnector implements AutoCloseable {
     /** Client connections open, shared with the other mongodb connector (one maxIncomingConnections for both). */
     private final AtomicInteger open;
     private final ClientFace face;
+    /** Shared by every connection (a method reference made per connection would be an object per connection). */
+    private final Runnable onSessionClosed;
+    private final FrameDecoder.StallListener stallListener = this::stalled;
+    private static final io.netty.channel.AdaptiveRecvByteBufAllocator RECEIVE_ALLOCATOR =
+            new io.netty.channel.AdaptiveRecvByteBufAllocator();
     private final FrameBudget frameBudget;
     private final long frameTimeoutMS;
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, 10_000, System::nanoTime);
@@ -91,6 +96,7 @@ public final class MongoConnector implements AutoCloseable {
                           TlsMode tlsMode, ServerTls tls, ClientFace face, AtomicInteger open) {
         this.face = face;
         this.open = open;
+        this.onSessionClosed = open::decrementAndGet;
         if (tlsMode.acceptsTls() && tls == null) {
             throw new IllegalArgumentException("net.tls.mode " + tlsMode + " needs the certificate's contexts");
         }
@@ -112,6 +118,8 @@ public final class MongoConnector implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // one allocator for every client channel (each channel keeps only its own small handle)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_ALLOCATOR)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -130,8 +138,8 @@ public final class MongoConnector implements AutoCloseable {
                             ch.pipeline().addLast("tlsFailures", new HandshakeFailures(MongoConnector.this::handshakeFailed));
                         }
                         ClientPipeline.install(ch.pipeline(), new FrameDecoder(services.maxMessageSizeBytes(),
-                                frameBudget, frameTimeoutMS, MongoConnector.this::stalled, System::nanoTime),
-                                services, new ClientSession(services, open::decrementAndGet, face));
+                                frameBudget, frameTimeoutMS, stallListener, System::nanoTime),
+                                services, new ClientSession(services, onSessionClosed, face));
                     }
                 });
         try {

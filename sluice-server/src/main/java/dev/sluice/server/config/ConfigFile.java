@@ -37,6 +37,7 @@ import java.util.stream.Collectors;
  * httpIdleTimeoutMS: 60000
  * httpAllowedHosts: [sluice.internal]
  * httpMetricsWithoutAuth: false
+ * httpMaxPageSize: 500
  * alerts: {thresholdPercent: 80, hysteresisPercent: 10}
  * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false}
  * https: 127.0.0.1:27443
@@ -56,7 +57,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
                          Integer httpMaxConnections, Long httpRequestTimeoutMS, Long httpIdleTimeoutMS,
                          List<String> httpAllowedHosts, Alerts alerts, Security security,
                          Boolean httpMetricsWithoutAuth, String https, Net net, List<String> dnsServers,
-                         Long dnsTimeoutMS) {
+                         Long dnsTimeoutMS, Integer httpMaxPageSize) {
 
     /** {@code alerts:} section. */
     public record Alerts(Integer thresholdPercent, Integer hysteresisPercent) {
@@ -107,7 +108,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     }
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

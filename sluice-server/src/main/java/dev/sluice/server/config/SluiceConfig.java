@@ -88,7 +88,8 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
                 or(f.httpRequestTimeoutMS(), dh.requestTimeoutMS()),
                 or(f.httpIdleTimeoutMS(), dh.idleTimeoutMS()),
                 f.httpAllowedHosts() == null ? dh.allowedHosts() : f.httpAllowedHosts(),
-                Boolean.TRUE.equals(f.httpMetricsWithoutAuth()));
+                Boolean.TRUE.equals(f.httpMetricsWithoutAuth()),
+                or(f.httpMaxPageSize(), dh.maxPageSize()));
         boolean remote = allowRemote || (f.security() != null
                 && Boolean.TRUE.equals(f.security().allowUnauthenticatedRemoteAccess()));
         boolean authorization = auth || authorization(f.security());

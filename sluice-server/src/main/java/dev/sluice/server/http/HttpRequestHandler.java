@@ -100,11 +100,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         HttpMethod method = request.method();
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        java.util.Map<String, java.util.List<String>> params = uri.parameters();
         byte[] body = ByteBufUtil.getBytes(request.content());
         entry.operationStarted(method.toString(), path, System.nanoTime());
         entry.addBytesIn(body.length);
-        Supplier<HttpResult> route = () -> routes.handle(method, path, body, entry);
+        Supplier<HttpResult> route = () -> routes.handle(method, path, params, body, entry);
         if (gate == null) {
             HttpResult result;
             try {

@@ -72,6 +72,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private volatile UpstreamFeatures features;
     private final List<Consumer<TopologyDescription>> topologyListeners = new CopyOnWriteArrayList<>();
     private volatile SelectionListener selectionListener = SelectionListener.NOOP;
+    private volatile ReplyErrorListener replyErrorListener = ReplyErrorListener.NOOP;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final SrvPolling srvPolling;
 
@@ -250,6 +251,16 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     /** Tells {@code listener} how every later selection ends (metrics); {@link SelectionListener#NOOP} for none. */
     public void selectionListener(SelectionListener listener) {
         this.selectionListener = listener == null ? SelectionListener.NOOP : listener;
+    }
+
+    /** Tells {@code listener} of every later error reply from a backend (metrics); null for none. */
+    public void replyErrorListener(ReplyErrorListener listener) {
+        this.replyErrorListener = listener == null ? ReplyErrorListener.NOOP : listener;
+    }
+
+    /** A backend answered a forwarded request with {@code ok: 0} and {@code code} (0: none). */
+    public void errorReply(String host, int code) {
+        replyErrorListener.errorReply(host, code);
     }
 
     /**
