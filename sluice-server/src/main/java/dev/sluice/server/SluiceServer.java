@@ -464,6 +464,12 @@ public final class SluiceServer implements AutoCloseable {
         }
 
         @Override
+        public List<HostPoolStats> userPools() {
+            UpstreamCluster c = cluster;
+            return c == null ? List.of() : c.userPools();
+        }
+
+        @Override
         public boolean drop(String hostAndPort) {
             UpstreamCluster c = cluster;
             return c != null && c.drop(hostAndPort);

@@ -181,7 +181,7 @@ final class Forwarding {
     }
 
     private void checkOut(HostPool pool, int generation, int skipped) {
-        pool.checkOut(request.caller(), (pooled, error) -> {
+        pool.checkOut(request.caller(), dev.sluice.server.upstream.UpstreamLogin.of(request.owner()), (pooled, error) -> {
             if (error != null) {
                 pool.operationEnded();
                 checkOutFailed(pool, generation, router.translate(pool, error));

@@ -24,15 +24,24 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
     private final int lane;
     private final Consumer<UpstreamFeatures> learned;
     private final UpstreamAuthenticator authenticator;
+    private final HostConnectionBudget budget;
+
+    BackendConnectionFactory(BackendChannels channels, UpstreamSettings settings, int lane,
+                             Consumer<UpstreamFeatures> learned, UpstreamAuthenticator authenticator) {
+        this(channels, settings, lane, learned, authenticator, null);
+    }
 
     /**
      * @param channels opens the TCP connections (on the lane's event loop)
      * @param learned       told what each handshake reported
-     * @param authenticator authenticates each connection with the URI's credential, or null
+     * @param authenticator authenticates each connection (the URI's credential, or a client's login), or null
+     * @param budget        the host's maxConnectionsPerHost, shared by all its pools, or null
      */
     BackendConnectionFactory(BackendChannels channels, UpstreamSettings settings, int lane,
-                             Consumer<UpstreamFeatures> learned, UpstreamAuthenticator authenticator) {
+                             Consumer<UpstreamFeatures> learned, UpstreamAuthenticator authenticator,
+                             HostConnectionBudget budget) {
         this.authenticator = authenticator;
+        this.budget = budget;
         this.channels = channels;
         this.settings = settings;
         this.lane = lane;
@@ -42,14 +51,24 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
     @Override
     public CompletionStage<BackendConnection> open(ConnectionDescriptor descriptor) {
         CompletableFuture<BackendConnection> result = new CompletableFuture<>();
+        if (budget != null && !budget.tryAcquire()) {
+            result.completeExceptionally(budget.exhausted());
+            return result;
+        }
         // the embedded backend (mongo-java-server) closes the connection on exhaustAllowed. The handshake is bounded by
         // connectTimeoutMS alone (as drivers do): socketTimeoutMS applies once the connection is in the pool, so a slow
         // but healthy upstream still gets connections
         channels.connect(descriptor.connectionId(), 0, lane, !settings.embedded())
                 .whenComplete((connection, error) -> {
                     if (error != null) {
+                        if (budget != null) {
+                            budget.release();
+                        }
                         result.completeExceptionally(error);
                     } else {
+                        if (budget != null) {
+                            connection.whenClosed(budget::release);
+                        }
                         handshake(connection, result);
                     }
                 });
