@@ -38,7 +38,9 @@ import java.util.stream.Collectors;
  * httpAllowedHosts: [sluice.internal]
  * httpMetricsWithoutAuth: false
  * alerts: {thresholdPercent: 80, hysteresisPercent: 10}
- * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false}
+ * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false, userSource: sluice,
+ *            clusterUserCacheTTLSeconds: 30, clusterUserCacheSize: 1000}
+ * maxConnectionsPerHost: 0
  * https: 127.0.0.1:27443
  * net:
  *   tls: {mode: requireTLS, certificateKeyFile: /etc/sluice/server.pem, certificateKeyFilePassword: secret,
@@ -55,14 +57,15 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
                          Integer httpMaxConnections, Long httpRequestTimeoutMS, Long httpIdleTimeoutMS,
                          List<String> httpAllowedHosts, Alerts alerts, Security security,
                          Boolean httpMetricsWithoutAuth, String https, Net net, List<String> dnsServers,
-                         Long dnsTimeoutMS) {
+                         Long dnsTimeoutMS, Integer maxConnectionsPerHost) {
 
     /** {@code alerts:} section. */
     public record Alerts(Integer thresholdPercent, Integer hysteresisPercent) {
     }
 
     /** {@code security:} section (mongod's name for it). */
-    public record Security(Boolean allowUnauthenticatedRemoteAccess, String authorization) {
+    public record Security(Boolean allowUnauthenticatedRemoteAccess, String authorization, String userSource,
+                           Long clusterUserCacheTTLSeconds, Integer clusterUserCacheSize) {
     }
 
     /** {@code net:} section (mongod's name for it); only {@code tls} for now. */
@@ -103,7 +106,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     }
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
