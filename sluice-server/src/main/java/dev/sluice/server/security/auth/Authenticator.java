@@ -181,7 +181,15 @@ public final class Authenticator {
         if (dot <= 0 || dot == value.length() - 1) {
             return null;
         }
-        List<ScramMechanism> mechanisms = users.mechanisms(new UserName(value.substring(dot + 1), value.substring(0, dot)));
+        UserName name = new UserName(value.substring(dot + 1), value.substring(0, dot));
+        if (passThrough && !users.loaded(name)) {
+            // a cluster user not cached yet: read it now (the saslStart that follows waits for it); until then
+            // both mechanisms, whoever the user is (so the answer tells nothing about which users exist)
+            users.load(name);
+            return new BsonArray(List.of(new BsonString(ScramMechanism.SCRAM_SHA_1.mechanismName()),
+                    new BsonString(ScramMechanism.SCRAM_SHA_256.mechanismName())));
+        }
+        List<ScramMechanism> mechanisms = users.mechanisms(name);
         if (mechanisms.isEmpty()) {
             return null;
         }
