@@ -254,6 +254,33 @@ class ClusterAuthorityIT {
     }
 
     @Test
+    void maxConnectionsPerHostBoundsTheSumOverAllUsersPools() throws Exception {
+        SluiceHarness front = keep(SluiceHarness.start(upstreamUri("svc", SVC_PW), ConfigFile.parse("security:\n"
+                + "  authorization: enabled\n  userSource: cluster\nmaxConnectionsPerHost: 3\n", "test")));
+        // Sluice's own pool (which reads the users) and three users' pools want at least four connections
+        List<String> refusals = new ArrayList<>();
+        for (String[] who : List.of(new String[]{"svc", SVC_PW, "admin"}, new String[]{"alice", ALICE_PW, "a"},
+                new String[]{"bob", BOB_PW, "admin"})) {
+            MongoClient client = client(front, who[0], who[1], who[2]);
+            try {
+                client.getDatabase("a").getCollection("items").insertOne(new Document("by", who[0]));
+            } catch (MongoCommandException e) {
+                refusals.add(e.getErrorMessage());
+            }
+        }
+        assertThat(refusals).as("at least one pool found the host full").isNotEmpty()
+                .allSatisfy(m -> assertThat(m).contains("maxConnectionsPerHost=3").contains("over all users' pools"));
+        Document totals = keep(MongoClients.create(as(front, "svc", SVC_PW, "admin", "appName=stats")))
+                .getDatabase("admin").runCommand(new Document("connPoolStats", 1));
+        Document host = totals.get("hosts", Document.class).values().stream().map(Document.class::cast).findFirst()
+                .orElseThrow();
+        assertThat(host.getInteger("inUse") + host.getInteger("available") + host.getInteger("refreshing"))
+                .as("the host's connections over all pools").isLessThanOrEqualTo(3);
+        assertThat(backendUsers().stream().filter(u -> !"null".equals(u)).count())
+                .as("authenticated backend connections of the front: %s", backendUsers()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
     void aServiceUserThatCannotReadUsersStopsTheStartNamingThePrivilege() throws Exception {
         upstreamAdmin.getDatabase("admin").runCommand(new Document("createUser", "weak").append("pwd", WEAK_PW)
                 .append("roles", List.of(new Document("role", "readWriteAnyDatabase").append("db", "admin"))));
