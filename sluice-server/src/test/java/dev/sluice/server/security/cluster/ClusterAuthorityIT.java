@@ -214,6 +214,18 @@ class ClusterAuthorityIT {
                 .allSatisfy(r -> assertThat(String.valueOf(r.get("username"))).contains("alice"));
         String json = operator.getDatabase("admin").runCommand(new Document("connPoolStats", 1)).toJson();
         assertThat(json).doesNotContain(ALICE_PW).doesNotContain(BOB_PW).doesNotContain(SVC_PW);
+
+        // the HTTP API: the cluster's users over HTTP Basic, pools per user
+        var http = front.server().httpAddress();
+        java.net.http.HttpResponse<String> api = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http.getPort()
+                                + "/api/pools"))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                ("svc:" + SVC_PW).getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(api.statusCode()).isEqualTo(200);
+        assertThat(api.body()).contains("\"user\":\"alice@a\"").contains("\"user\":\"bob@admin\"")
+                .doesNotContain(ALICE_PW).doesNotContain(BOB_PW).doesNotContain(SVC_PW);
     }
 
     @Test
