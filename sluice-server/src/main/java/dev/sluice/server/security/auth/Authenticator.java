@@ -182,14 +182,16 @@ public final class Authenticator {
             return null;
         }
         UserName name = new UserName(value.substring(dot + 1), value.substring(0, dot));
-        if (passThrough && !users.loaded(name)) {
-            // a cluster user not cached yet: read it now (the saslStart that follows waits for it); until then
-            // both mechanisms, whoever the user is (so the answer tells nothing about which users exist)
-            users.load(name);
-            return new BsonArray(List.of(new BsonString(ScramMechanism.SCRAM_SHA_1.mechanismName()),
-                    new BsonString(ScramMechanism.SCRAM_SHA_256.mechanismName())));
-        }
         List<ScramMechanism> mechanisms = users.mechanisms(name);
+        if (passThrough && !users.loaded(name)) {
+            // a cluster user not read yet, or read longer than the TTL ago: read it now (the saslStart that follows
+            // waits for it). Meanwhile the mechanisms last read, else both, whoever the user is (so the answer
+            // tells nothing about which users exist)
+            users.load(name);
+            if (mechanisms.isEmpty()) {
+                mechanisms = List.of(ScramMechanism.SCRAM_SHA_1, ScramMechanism.SCRAM_SHA_256);
+            }
+        }
         if (mechanisms.isEmpty()) {
             return null;
         }
