@@ -38,6 +38,7 @@ class ClusterAuthorityIT {
     private static final String BOB_PW = "bob-Secret-3";
     private static final String WEAK_PW = "weak-Secret-4";
     private static final String CAROL_PW = "carol-Secret-5";
+    private static final String ALICE_NEW_PW = "alice-Secret-6";
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private ListAppender<ILoggingEvent> logs;
@@ -69,7 +70,7 @@ class ClusterAuthorityIT {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).as("no password in any log line")
                 .noneMatch(m -> m.contains(SVC_PW) || m.contains(ALICE_PW) || m.contains(BOB_PW)
-                        || m.contains(WEAK_PW) || m.contains(CAROL_PW));
+                        || m.contains(WEAK_PW) || m.contains(CAROL_PW) || m.contains(ALICE_NEW_PW));
     }
 
     private <T extends AutoCloseable> T keep(T closeable) {
@@ -263,6 +264,31 @@ class ClusterAuthorityIT {
                 assertThat(poolOf(userPools(operator), "alice@a")).as("alice's pools closed").isNull());
         assertThatThrownBy(() -> alice.getDatabase("a").getCollection("items").insertOne(new Document("_id", "after")))
                 .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(13));
+    }
+
+    @Test
+    void aPasswordChangedInTheClusterTakesEffectAtTheFrontWithinTheTtl() throws Exception {
+        SluiceHarness front = front(1);
+        MongoClient alice = client(front, "alice", ALICE_PW, "a");
+        alice.getDatabase("a").getCollection("items").insertOne(new Document("_id", "before"));
+
+        upstreamAdmin.getDatabase("a").runCommand(new Document("updateUser", "alice").append("pwd", ALICE_NEW_PW));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            try (MongoClient old = MongoClients.create(as(front, "alice", ALICE_PW, "a", "appName=old"))) {
+                assertThatThrownBy(() -> old.getDatabase("a").getCollection("items").countDocuments())
+                        .as("the old password").isInstanceOf(MongoSecurityException.class);
+            }
+        });
+        MongoClient renewed = client(front, "alice", ALICE_NEW_PW, "a");
+        assertThat(renewed.getDatabase("a").getCollection("items").countDocuments()).isEqualTo(1);
+        // the session that logged in with the old password: its backend connections cannot log in any more
+        assertThatThrownBy(() -> alice.getDatabase("a").getCollection("items").insertOne(new Document("_id", "after")))
+                .isInstanceOfSatisfying(MongoCommandException.class, e -> {
+                    assertThat(e.getErrorCode()).isEqualTo(18);
+                    assertThat(e.getErrorMessage()).contains("password changed").doesNotContain(ALICE_PW)
+                            .doesNotContain(ALICE_NEW_PW);
+                });
     }
 
     @Test
