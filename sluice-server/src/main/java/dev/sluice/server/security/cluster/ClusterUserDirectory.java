@@ -47,8 +47,11 @@ public final class ClusterUserDirectory implements UserDirectory {
         void revoked(UserName user, String why);
     }
 
-    /** A cached answer: the user, or null when the cluster has no such user. */
-    private record Entry(ClusterUser user, long readAtNanos) {
+    /**
+     * A cached answer: the user, or null when the cluster has no such user; {@code used} says whether a login or a
+     * command looked it up since it was read (only those are read again in the background).
+     */
+    private record Entry(ClusterUser user, long readAtNanos, java.util.concurrent.atomic.AtomicBoolean used) {
     }
 
     private final Upstream upstream;
@@ -149,15 +152,17 @@ public final class ClusterUserDirectory implements UserDirectory {
     }
 
     /**
-     * Reads again every cached user older than the TTL (so that a user dropped in the cluster loses access even
-     * when none of its sessions sends a command), and forgets users the cluster did not have. Call it every TTL.
+     * Reads again every cached user older than the TTL that was used since it was read (so that a user dropped in
+     * the cluster has its pools closed even when its sessions pause), and forgets users the cluster did not have.
+     * Users nobody used are not asked for again until they are (then before the answer). Call it every TTL.
      */
     public void sweep() {
         for (Map.Entry<UserName, Entry> e : cache.entrySet()) {
-            if (stale(e.getValue())) {
-                if (e.getValue().user() == null) {
-                    cache.remove(e.getKey(), e.getValue());
-                } else {
+            Entry entry = e.getValue();
+            if (stale(entry)) {
+                if (entry.user() == null) {
+                    cache.remove(e.getKey(), entry);
+                } else if (entry.used().get()) {
                     load(e.getKey());
                 }
             }
@@ -190,7 +195,8 @@ public final class ClusterUserDirectory implements UserDirectory {
                 }
             }
         }
-        Entry previous = cache.put(user, new Entry(found, nanoTime.getAsLong()));
+        Entry previous = cache.put(user, new Entry(found, nanoTime.getAsLong(),
+                new java.util.concurrent.atomic.AtomicBoolean()));
         if (previous != null && previous.user() != null) {
             if (found == null) {
                 revocations.revoked(user, "the user no longer exists in the cluster");
@@ -224,6 +230,9 @@ public final class ClusterUserDirectory implements UserDirectory {
         Entry e = cache.get(user);
         if (e == null) {
             return null;
+        }
+        if (!e.used().get()) {
+            e.used().set(true);
         }
         if (stale(e)) {
             load(user);

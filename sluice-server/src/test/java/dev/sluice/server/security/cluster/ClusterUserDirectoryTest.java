@@ -115,6 +115,23 @@ class ClusterUserDirectoryTest {
     }
 
     @Test
+    void theBackgroundSweepAsksOnlyForUsersUsedSinceTheyWereRead() {
+        cluster.put(ALICE, user(ALICE, "pw"));
+        ClusterUserDirectory users = directory(10);
+        users.load(ALICE).toCompletableFuture().join();
+        advanceSeconds(30);
+        users.sweep();
+        assertThat(calls).as("nobody used alice: not asked again").isEqualTo(1);
+
+        users.subject(ALICE); // used (and, being stale, read again now)
+        assertThat(calls).isEqualTo(2);
+        users.subject(ALICE);
+        advanceSeconds(30);
+        users.sweep();
+        assertThat(calls).as("used since the last read: read again").isEqualTo(3);
+    }
+
+    @Test
     void aNewPasswordRevokesTheOldKeysButKeepsTheUser() {
         cluster.put(ALICE, user(ALICE, "pw"));
         ClusterUserDirectory users = directory(10);
