@@ -15,6 +15,9 @@ import dev.sluice.server.metrics.SluiceMetrics;
 import dev.sluice.server.registry.ConnectionEntry;
 import dev.sluice.server.upstream.HostPoolStats;
 import dev.sluice.server.upstream.PoolDirectory;
+import dev.sluice.server.security.authz.UserName;
+import dev.sluice.server.security.cluster.ClusterUserDirectory;
+import dev.sluice.server.security.cluster.ServiceUserCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.bson.BsonDocument;
@@ -168,7 +171,8 @@ public final class SluiceServer implements AutoCloseable {
                 upstream.serverSelectionTimeoutMS(), upstream.localThresholdMS());
         cluster = new UpstreamCluster(upstream, new dev.sluice.server.upstream.LoopLanes(workers), transport.clientChannel(),
                 settings.limits().maxUpstreamReplyBytes(),
-                poolListener(), scheduler, initialWire, hostResolver);
+                poolListener(), scheduler, initialWire, hostResolver, new dev.sluice.server.upstream.PoolIdentities(
+                        config.users().cluster(), config.users().cacheSize(), config.users().maxConnectionsPerHost()));
         cluster.start();
         if (srvResolution != null) {
             cluster.pollSrv(srvResolver, srvResolution,
@@ -194,8 +198,9 @@ public final class SluiceServer implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(() -> guarded(hello::refresh), 1, 1, TimeUnit.SECONDS);
         cluster.selectionListener(metrics.selections());
         cluster.replyErrorListener(metrics.replyErrors());
+        local = localCommands();
         SessionServices services = new SessionServices(registry, router, cleanup, hello,
-                localCommands(), cluster,
+                local, cluster,
                 List.copyOf(compressors), settings.maxMessageSizeBytes(), System::nanoTime,
                 settings.limits().loginTimeoutMS(), authenticator, gate);
         frameBudget = new FrameBudget(frameBudgetBytes(), (holder, held, max) -> {
@@ -308,6 +313,9 @@ public final class SluiceServer implements AutoCloseable {
         if (!settings.authorization()) {
             return new CommandGate(dev.sluice.server.security.UserDirectory.EMPTY, false);
         }
+        if (config.users().cluster()) {
+            return startClusterSecurity();
+        }
         users = new UserStore(new BackendUserStorage(new InternalCommands(router, PooledByteBufAllocator.DEFAULT, 10_000),
                 Duration.ofSeconds(10)), Duration.ofSeconds(USER_REFRESH_SECONDS));
         try {
@@ -322,6 +330,73 @@ public final class SluiceServer implements AutoCloseable {
         authenticator = new Authenticator(users, new ScramServer(ScramServerSettings.defaults(), random),
                 new FailureThrottle(System::nanoTime));
         userAdmin = new UserAdminCommands(users, new Audit(), true, random);
+        registerAuthenticationMetrics();
+        LOG.info("[security] authorization enabled: clients authenticate with SCRAM-SHA-256 / SCRAM-SHA-1 to Sluice's users "
+                + "({}{})", users.isEmpty() ? "no user yet: the localhost exception lets a loopback client create the first "
+                + "one in admin" : "users loaded", "");
+        return new CommandGate(users, true);
+    }
+
+    /** The commands Sluice answers itself (set once the session services are built). */
+    private volatile LocalCommands local;
+    private ClusterUserDirectory clusterUsers;
+
+    /**
+     * security.userSource: cluster: the cluster's users, read by the service user (the URI's credentials) and
+     * cached; its right to read them is checked now. Each client's backend connections log in as its own user.
+     *
+     * @throws ConfigException naming the privilege the service user lacks (exit code 2)
+     */
+    private CommandGate startClusterSecurity() {
+        InternalCommands internal = new InternalCommands(router, PooledByteBufAllocator.DEFAULT, 10_000);
+        dev.sluice.server.config.UriCredential credential = cluster.settings().credential();
+        UserName service = new UserName(credential.username(), credential.source());
+        checkServiceUser(internal, service);
+        UpstreamCluster c = cluster;
+        clusterUsers = new ClusterUserDirectory(internal::run, (user, why) -> {
+            int closed = c.closeUserPools(user.user(), user.db());
+            LOG.info("[security] {}: {}; closed its {} backend pools, its sessions are refused from now on", user, why,
+                    closed);
+        }, config.users().cacheTTLSeconds(), config.users().cacheSize(), System::nanoTime);
+        long ttl = config.users().cacheTTLSeconds();
+        scheduler.scheduleWithFixedDelay(() -> guarded(clusterUsers::sweep), ttl, ttl, TimeUnit.SECONDS);
+        authenticator = new Authenticator(clusterUsers, new ScramServer(ScramServerSettings.defaults(), new SecureRandom()),
+                new FailureThrottle(System::nanoTime), true);
+        registerAuthenticationMetrics();
+        LOG.info("[security] authorization enabled, users from the cluster (security.userSource: cluster): read by {} "
+                + "with usersInfo, cached {} s (clusterUserCacheTTLSeconds), at most {} (clusterUserCacheSize); backend "
+                + "connections log in as each client's user", service, ttl, config.users().cacheSize());
+        return CommandGate.clusterAuthority(clusterUsers, (name, command, db) -> {
+            LocalCommands l = local;
+            return l != null && l.handles(name, command, db);
+        });
+    }
+
+    /** Fails the start when the service user cannot read the users' keys; warns when the upstream cannot say now. */
+    private static void checkServiceUser(InternalCommands internal, UserName service) {
+        BsonDocument reply;
+        try {
+            reply = internal.run("admin", ServiceUserCheck.command(service)).toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("security.userSource: cluster: interrupted while checking the service user");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof dev.sluice.server.upstream.UpstreamException u
+                    && u.kind() == dev.sluice.server.upstream.UpstreamException.Kind.AUTHENTICATION_FAILED) {
+                throw new ConfigException("security.userSource: cluster: the service user of the upstream URI cannot "
+                        + "log in: " + u.getMessage());
+            }
+            LOG.warn("[security] cannot check the service user {} now ({}); Sluice starts anyway, and clients cannot "
+                    + "log in until the cluster answers", service, cause.getMessage());
+            return;
+        }
+        ServiceUserCheck.problem(service, reply).ifPresent(problem -> {
+            throw new ConfigException("security.userSource: cluster: " + problem);
+        });
+    }
+
+    private void registerAuthenticationMetrics() {
         Authenticator auth = authenticator;
         io.micrometer.core.instrument.FunctionCounter.builder("sluice.authentications", auth, Authenticator::successes)
                 .description("Client authentications by outcome").tag("outcome", "success").register(meters);
@@ -329,10 +404,6 @@ public final class SluiceServer implements AutoCloseable {
                 .description("Client authentications by outcome").tag("outcome", "failure").register(meters);
         io.micrometer.core.instrument.FunctionCounter.builder("sluice.authentications.speculative", auth,
                 Authenticator::speculativeStarts).description("SCRAM conversations started inside hello").register(meters);
-        LOG.info("[security] authorization enabled: clients authenticate with SCRAM-SHA-256 / SCRAM-SHA-1 to Sluice's users "
-                + "({}{})", users.isEmpty() ? "no user yet: the localhost exception lets a loopback client create the first "
-                + "one in admin" : "users loaded", "");
-        return new CommandGate(users, true);
     }
 
     /** How often each Sluice re-reads the users (others may have changed them). */
@@ -453,7 +524,8 @@ public final class SluiceServer implements AutoCloseable {
         // with authorization on: the same users as the mongodb connector, and the same privileges
         // (own connections; others' with inprog / killop: connectionAdmin's policy)
         dev.sluice.server.http.HttpAccess access = settings.authorization()
-                ? dev.sluice.server.http.HttpAccess.authenticated(users, webTls != null)
+                ? dev.sluice.server.http.HttpAccess.authenticated(clusterUsers != null ? clusterUsers : users,
+                        webTls != null)
                 : dev.sluice.server.http.HttpAccess.open();
         ConnectionAdmin httpAdmin = connectionAdmin;
         HttpConnector http = new HttpConnector(address.toSocketAddress(), boss, workers,
@@ -489,6 +561,12 @@ public final class SluiceServer implements AutoCloseable {
         public List<HostPoolStats> statistics() {
             UpstreamCluster c = cluster;
             return c == null ? List.of() : c.statistics();
+        }
+
+        @Override
+        public List<HostPoolStats> userPools() {
+            UpstreamCluster c = cluster;
+            return c == null ? List.of() : c.userPools();
         }
 
         @Override

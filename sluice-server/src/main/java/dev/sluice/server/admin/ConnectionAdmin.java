@@ -177,7 +177,7 @@ public final class ConnectionAdmin {
 
     /** The upstream pools, as connPoolStats shows them. */
     public PoolSummary pools() {
-        return PoolSummary.of(pools.statistics());
+        return PoolSummary.of(pools.statistics(), pools.userPools());
     }
 
     /** The upstream topology and each server's pool (GET /api/topology, serverStatus). */

@@ -74,6 +74,12 @@ public final class ServeCommand implements Callable<Integer> {
             + "as mongod's --auth; YAML security.authorization: enabled")
     boolean auth;
 
+    @Option(names = "--userSource", paramLabel = "SOURCE",
+            description = "Where users come from with --auth: sluice (Sluice's own users, the default) or cluster (the "
+                    + "upstream's users, read by the URI's service user; backend connections log in as each client's "
+                    + "user); YAML security.userSource")
+    String userSource;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file; flags override it")
     Path config;
 
@@ -84,7 +90,7 @@ public final class ServeCommand implements Callable<Integer> {
             ConfigFile.Tls tlsFlags = new ConfigFile.Tls(tlsMode, tlsCertificateKeyFile, tlsCertificateKeyFilePassword,
                     tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates);
             cfg = SluiceConfig.merge(config == null ? null : ConfigFile.read(config), new SluiceConfig.Flags(listen, http,
-                    https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags, loadBalancedPort));
+                    https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags, loadBalancedPort, userSource));
         } catch (ConfigException e) {
             System.err.println("sluice: invalid configuration: " + e.getMessage());
             return 2;

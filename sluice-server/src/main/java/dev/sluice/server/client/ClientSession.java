@@ -30,7 +30,8 @@ import java.util.ArrayDeque;
  * the handshake and admin commands locally, everything else forwarded through the router. All
  * state lives on the channel's event loop; callbacks from other threads hop back onto it.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter implements ConnectionEntry.Killer {
+public final class ClientSession extends ChannelInboundHandlerAdapter
+        implements ConnectionEntry.Killer, dev.sluice.server.upstream.UpstreamLogin.Holder {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     static final String CONNECTOR = "mongodb";
     private static final int MAX_QUEUED_FRAMES = 32;
@@ -53,6 +54,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private org.bson.BsonValue sentTopologyVersion;
     private boolean inTransaction;
     private AuthState auth;
+    /** userSource: cluster: who this client's backend connections log in as, once it authenticated. */
+    private volatile dev.sluice.server.upstream.UpstreamLogin login;
     private BsonDocument helloExtras;
     /** The loginTimeoutMS check, cancelled by the handshake: an idle client holds no timer. */
     private io.netty.util.concurrent.ScheduledFuture<?> loginTimer;
@@ -283,15 +286,35 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                 if (auth == null) {
                     auth = new AuthState();
                 }
+                java.util.concurrent.CompletableFuture<Void> known = "saslStart".equals(name)
+                        ? authenticator.prepare(body, db).toCompletableFuture()
+                        : java.util.concurrent.CompletableFuture.completedFuture(null);
+                if (!known.isDone()) { // a cluster user read first (userSource: cluster): the session waits
+                    busy = true;
+                    entry.operationStarted(name, services.ticker().getAsLong());
+                    BsonDocument copy = body.clone();
+                    known.whenComplete((v, e) -> onLoop(() -> {
+                        Authenticator.Step step = authenticator.start(copy, db, auth, entry.clientAddress());
+                        authenticated(step);
+                        if (step.delayMS() > 0) {
+                            replyLater(request, step.reply(), step.delayMS());
+                        } else {
+                            replies.reply(request, step.reply(), 0);
+                            finishOperation();
+                        }
+                    }, null));
+                    return true;
+                }
                 Authenticator.Step step = "saslStart".equals(name)
                         ? authenticator.start(body, db, auth, entry.clientAddress())
                         : authenticator.next(body, auth, entry.clientAddress());
-                authenticated(step.authenticated());
+                authenticated(step);
                 replyLater(request, step.reply(), step.delayMS());
                 return true;
             }
             case "logout" -> {
                 entry.subject(null);
+                login = null;
                 replies.reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
                 return true;
             }
@@ -312,8 +335,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    private void authenticated(dev.sluice.server.security.authz.Subject subject) {
+    private void authenticated(Authenticator.Step step) {
+        dev.sluice.server.security.authz.Subject subject = step.authenticated();
         if (subject != null) {
+            login = step.login();
             entry.subject(subject);
             LOG.debug("[client {}] authenticated as {}", entry.connectionId(), subject.user());
         }
@@ -351,8 +376,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
                     auth = new AuthState();
                 }
                 Authenticator.Step step = authenticator.startSpeculative(start, db.asString().getValue(), auth, entry.clientAddress());
-                if (step.reply().getNumber("ok").intValue() == 1) {
-                    authenticated(step.authenticated());
+                if (step != null && step.reply().getNumber("ok").intValue() == 1) {
+                    authenticated(step);
                     BsonDocument reply = step.reply().clone();
                     reply.remove("ok");
                     extras.put("speculativeAuthenticate", reply);
@@ -360,6 +385,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             }
         }
         return extras.isEmpty() ? null : extras;
+    }
+
+    /**
+     * With userSource: cluster, the client's own login (or {@link dev.sluice.server.upstream.UpstreamLogin#ANONYMOUS}
+     * before it authenticated, or once its user is gone); null otherwise (Sluice's own pools).
+     */
+    @Override
+    public dev.sluice.server.upstream.UpstreamLogin upstreamLogin() {
+        Authenticator authenticator = services.authenticator();
+        if (authenticator == null || !authenticator.passThrough()) {
+            return null;
+        }
+        dev.sluice.server.upstream.UpstreamLogin mine = login;
+        return mine == null || entry.subject() == null ? dev.sluice.server.upstream.UpstreamLogin.ANONYMOUS : mine;
     }
 
     /** Null when the command may run; else its error reply (authorization, cursor ownership). */

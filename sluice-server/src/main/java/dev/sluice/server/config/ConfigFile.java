@@ -39,7 +39,9 @@ import java.util.stream.Collectors;
  * httpMetricsWithoutAuth: false
  * httpMaxPageSize: 500
  * alerts: {thresholdPercent: 80, hysteresisPercent: 10}
- * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false}
+ * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false, userSource: sluice,
+ *            clusterUserCacheTTLSeconds: 30, clusterUserCacheSize: 1000}
+ * maxConnectionsPerHost: 0
  * https: 127.0.0.1:27443
  * net:
  *   loadBalancedListen: 127.0.0.1:27018
@@ -57,14 +59,15 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
                          Integer httpMaxConnections, Long httpRequestTimeoutMS, Long httpIdleTimeoutMS,
                          List<String> httpAllowedHosts, Alerts alerts, Security security,
                          Boolean httpMetricsWithoutAuth, String https, Net net, List<String> dnsServers,
-                         Long dnsTimeoutMS, Integer httpMaxPageSize) {
+                         Long dnsTimeoutMS, Integer httpMaxPageSize, Integer maxConnectionsPerHost) {
 
     /** {@code alerts:} section. */
     public record Alerts(Integer thresholdPercent, Integer hysteresisPercent) {
     }
 
     /** {@code security:} section (mongod's name for it). */
-    public record Security(Boolean allowUnauthenticatedRemoteAccess, String authorization) {
+    public record Security(Boolean allowUnauthenticatedRemoteAccess, String authorization, String userSource,
+                           Long clusterUserCacheTTLSeconds, Integer clusterUserCacheSize) {
     }
 
     /**
@@ -108,7 +111,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     }
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

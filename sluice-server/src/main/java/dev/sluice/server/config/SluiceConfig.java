@@ -10,11 +10,28 @@ import dev.sluice.server.topology.srv.SrvSettings;
  * @param upstreamUri the upstream's connection string, or null for the embedded backend
  * @param dns         how {@code mongodb+srv://} names and upstream host names are looked up (YAML
  *                    {@code dnsServers}, {@code dnsTimeoutMS})
+ * @param users       where users come from ({@code security.userSource}) and the cluster users cache's bounds
  */
-public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns) {
+public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns, UserSourceSettings users) {
 
     public SluiceConfig {
         dns = dns == null ? SrvSettings.defaults() : dns;
+        users = users == null ? UserSourceSettings.defaults() : users;
+        if (users.cluster()) {
+            if (!server.authorization()) {
+                throw new ConfigException("security.userSource: cluster needs authorization on (security.authorization: "
+                        + "enabled, or --auth): clients log in with their cluster users");
+            }
+            if (upstreamUri == null || UpstreamSettings.fromUri(upstreamUri, false).credential() == null) {
+                throw new ConfigException("security.userSource: cluster needs an upstream URI with the credentials of "
+                        + "Sluice's service user (mongodb://svc:PASSWORD@host/?authSource=admin), which reads the "
+                        + "cluster's users with usersInfo");
+            }
+        }
+    }
+
+    public SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns) {
+        this(server, upstreamUri, dns, null);
     }
 
     /** The system's DNS resolvers and the default timeout. */
@@ -28,11 +45,11 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
      * @param tls the {@code --tls*} flags, field by field over the file's {@code net.tls} (null: none)
      */
     public record Flags(String listen, String http, String https, String upstream, boolean allowRemote, boolean auth,
-                        ConfigFile.Tls tls, String loadBalancedPort) {
-        /** Without {@code --load-balanced-port}. */
+                        ConfigFile.Tls tls, String loadBalancedPort, String userSource) {
+        /** Without {@code --load-balanced-port} and {@code --userSource}. */
         public Flags(String listen, String http, String https, String upstream, boolean allowRemote, boolean auth,
                      ConfigFile.Tls tls) {
-            this(listen, http, https, upstream, allowRemote, auth, tls, null);
+            this(listen, http, https, upstream, allowRemote, auth, tls, null, null);
         }
     }
 
@@ -117,7 +134,19 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
             // validate now so a bad URI fails at start with a message naming the option
             UpstreamSettings.fromUri(upstreamUri, false);
         }
-        return new SluiceConfig(server, upstreamUri, SrvSettings.of(f.dnsServers(), f.dnsTimeoutMS()));
+        return new SluiceConfig(server, upstreamUri, SrvSettings.of(f.dnsServers(), f.dnsTimeoutMS()),
+                userSource(f, flags.userSource()));
+    }
+
+    /** {@code security.userSource} (the flag wins), the cluster users cache's bounds, maxConnectionsPerHost. */
+    private static UserSourceSettings userSource(ConfigFile f, String flag) {
+        ConfigFile.Security s = f.security();
+        UserSourceSettings d = UserSourceSettings.defaults();
+        String source = first(flag, s == null ? null : s.userSource());
+        return new UserSourceSettings(source == null ? d.source() : UserSource.parse(source),
+                s == null || s.clusterUserCacheTTLSeconds() == null ? d.cacheTTLSeconds() : s.clusterUserCacheTTLSeconds(),
+                s == null || s.clusterUserCacheSize() == null ? d.cacheSize() : s.clusterUserCacheSize(),
+                or(f.maxConnectionsPerHost(), d.maxConnectionsPerHost()));
     }
 
     /** mongod's {@code security.authorization}: "enabled" or "disabled". */

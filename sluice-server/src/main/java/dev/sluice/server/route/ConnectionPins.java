@@ -24,11 +24,13 @@ final class ConnectionPins {
 
     /**
      * A connection for {@code request}: the one its cursor or transaction is pinned to (waiting for the operation
-     * running on it, if any), else one from the pool, which the reply may pin ({@link #afterReply}).
+     * running on it, if any), else one from the pool of its client's login (userSource: cluster) or Sluice's own,
+     * which the reply may pin ({@link #afterReply}).
      */
     void checkOut(HostPool pool, ForwardRequest request, CheckOutCallback<BackendConnection> callback) {
+        dev.sluice.server.upstream.UpstreamLogin login = dev.sluice.server.upstream.UpstreamLogin.of(request.owner());
         if (!pool.loadBalanced()) {
-            pool.checkOut(request.caller(), callback);
+            pool.checkOut(request.caller(), login, callback);
             return;
         }
         PinnedConnection pin = find(request);
@@ -41,7 +43,7 @@ final class ConnectionPins {
             pin.use(callback);
             return;
         }
-        pool.checkOut(request.caller(), (pooled, error) ->
+        pool.checkOut(request.caller(), login, (pooled, error) ->
                 callback.completed(error == null ? new PinnedConnection(pooled) : null, error));
     }
 

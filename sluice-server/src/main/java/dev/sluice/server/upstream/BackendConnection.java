@@ -223,6 +223,11 @@ public final class BackendConnection {
         }
     }
 
+    /** Runs {@code action} once the connection's channel has closed (whoever closed it). */
+    void whenClosed(Runnable action) {
+        channel.closeFuture().addListener(f -> action.run());
+    }
+
     /** Closes the connection (from any thread); a request in flight fails. */
     public void close() {
         broken = true;

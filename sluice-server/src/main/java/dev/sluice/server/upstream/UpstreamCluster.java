@@ -75,6 +75,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private volatile ReplyErrorListener replyErrorListener = ReplyErrorListener.NOOP;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final SrvPolling srvPolling;
+    private final PoolIdentities identities;
 
     /**
      * @param maxUpstreamReplyBytes the largest reply accepted from upstream (LimitSettings); a larger
@@ -92,6 +93,19 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
                            int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
                            int initialWireVersion, AddressResolverGroup<? extends SocketAddress> resolver) {
+        this(settings, loops, channelClass, maxUpstreamReplyBytes, listener, scheduler, initialWireVersion, resolver,
+                PoolIdentities.SERVICE_ONLY);
+    }
+
+    /**
+     * As above, with {@code identities} saying whether each logged-in user gets its own pools (userSource:
+     * cluster) and how many connections a host may hold over all pools (maxConnectionsPerHost).
+     */
+    public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
+                           int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
+                           int initialWireVersion, AddressResolverGroup<? extends SocketAddress> resolver,
+                           PoolIdentities identities) {
+        this.identities = identities;
         this.resolver = resolver;
         this.settings = settings;
         this.loops = loops;
@@ -117,19 +131,52 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
 
     private HostPool newPool(ServerAddress address) {
         ServiceGenerations services = settings.loadBalanced() ? new ServiceGenerations() : null;
+        HostConnectionBudget budget = identities.maxConnectionsPerHost() == 0 ? null
+                : new HostConnectionBudget(address.toString(), identities.maxConnectionsPerHost());
+        List<ConnectionPool<BackendConnection>> lanes = lanes(address, authenticator, budget, services);
+        HostPool pool;
+        if (!identities.perUser()) {
+            pool = new HostPool(address.toString(), lanes, loops, services);
+        } else {
+            pool = new HostPool(address.toString(), lanes, loops, services,
+                    login -> lanes(address, login.anonymous() ? null : new UpstreamAuthenticator(login), budget, services),
+                    identities.maxUserPools());
+        }
+        return pool;
+    }
+
+    /** The lanes of one pool of a host, logging in with {@code auth} (or not, when null). */
+    private List<ConnectionPool<BackendConnection>> lanes(ServerAddress address, UpstreamAuthenticator auth,
+                                                          HostConnectionBudget budget, ServiceGenerations services) {
         List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
         for (int lane = 0; lane < laneSettings.size(); lane++) {
             BackendChannels opener = new BackendChannels(address.host(), address.port(), loops.loop(lane), channelClass,
                     settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver, tls);
             lanes.add(ConnectionPool.builder(new BackendConnectionFactory(opener, settings, lane, this::learn,
-                            authenticator, services))
+                            auth, services, budget))
                     .address(address.toString())
                     .settings(laneSettings.get(lane))
                     .listener(listener)
                     .scheduler(scheduler)
                     .build());
         }
-        return new HostPool(address.toString(), lanes, loops, services);
+        return lanes;
+    }
+
+    /**
+     * Closes every pool of one user on every host (the user was dropped or changed in the cluster).
+     *
+     * @return how many pools were closed
+     */
+    public int closeUserPools(String user, String db) {
+        int closed = 0;
+        for (ServerAddress a : topology.description().servers().keySet()) {
+            HostPool pool = topology.pool(a);
+            if (pool != null) {
+                closed += pool.closeUser(user, db);
+            }
+        }
+        return closed;
     }
 
     private ServerMonitor newMonitor(ServerAddress address) {
@@ -416,7 +463,19 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         for (ServerAddress a : topology.description().servers().keySet()) {
             HostPool pool = topology.pool(a);
             if (pool != null) {
-                stats.add(pool.stats());
+                stats.add(pool.totals());
+            }
+        }
+        return stats;
+    }
+
+    @Override
+    public List<HostPoolStats> userPools() {
+        List<HostPoolStats> stats = new ArrayList<>();
+        for (ServerAddress a : topology.description().servers().keySet()) {
+            HostPool pool = topology.pool(a);
+            if (pool != null) {
+                stats.addAll(pool.userStats());
             }
         }
         return stats;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LoadBalancedListenTest {
     private static SluiceConfig merge(String yaml, String flag) {
         return SluiceConfig.merge(ConfigFile.parse(yaml, "inline"), new SluiceConfig.Flags("10.0.0.5:27016", null,
-                null, null, false, true, null, flag));
+                null, null, false, true, null, flag, null));
     }
 
     @Test
