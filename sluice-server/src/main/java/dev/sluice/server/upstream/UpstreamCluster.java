@@ -91,6 +91,15 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
                            int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
                            int initialWireVersion, AddressResolverGroup<? extends SocketAddress> resolver) {
+        this(settings, loops, channelClass, maxUpstreamReplyBytes, listener, scheduler, initialWireVersion, resolver,
+                io.netty.handler.ssl.SslProvider.JDK);
+    }
+
+    /** As above, with backend TLS on {@code tlsProvider} (net.tls.provider resolved). */
+    public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
+                           int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
+                           int initialWireVersion, AddressResolverGroup<? extends SocketAddress> resolver,
+                           io.netty.handler.ssl.SslProvider tlsProvider) {
         this.resolver = resolver;
         this.settings = settings;
         this.loops = loops;
@@ -99,7 +108,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         this.listener = listener;
         this.scheduler = scheduler;
         this.maxWireVersion = initialWireVersion;
-        this.tls = UpstreamTls.of(settings);
+        this.tls = UpstreamTls.of(settings, tlsProvider);
         this.authenticator = settings.credential() == null ? null : new UpstreamAuthenticator(settings.credential());
         this.laneSettings = LaneSettings.split(settings.pool(), loops.size());
         this.selector = new ServerSelector(settings.selectionSettings());
