@@ -318,7 +318,8 @@ public final class SluiceServer implements AutoCloseable {
         extras.add(0, users);
         SecureRandom random = new SecureRandom();
         authenticator = new Authenticator(users, new ScramServer(ScramServerSettings.defaults(), random),
-                new FailureThrottle(System::nanoTime));
+                new FailureThrottle(System::nanoTime), settings.tls().requestsClientCertificates()
+                && !settings.tls().allowInvalidCertificates());
         userAdmin = new UserAdminCommands(users, new Audit(), true, random);
         Authenticator auth = authenticator;
         io.micrometer.core.instrument.FunctionCounter.builder("sluice.authentications", auth, Authenticator::successes)

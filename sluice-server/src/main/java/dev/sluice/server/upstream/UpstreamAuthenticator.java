@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * cached per (mechanism, salt, iteration count), as drivers do: new connections do not re-run PBKDF2. The crypto is
  * {@link ScramMechanism}'s (JDK PBKDF2/HMAC/digest). A failure is an {@link UpstreamException} of kind
  * AUTHENTICATION_FAILED naming the host and user, never the password. Monitors do not authenticate (SDAM).
+ * With authMechanism=MONGODB-X509 the certificate is the credential: {@link UpstreamX509Login}.
  */
 final class UpstreamAuthenticator {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -37,11 +38,14 @@ final class UpstreamAuthenticator {
     private static final int MIN_ITERATIONS = 4096;
 
     private final UriCredential credential;
+    /** authMechanism=MONGODB-X509: the certificate is the credential, no SCRAM; else null. */
+    private final UpstreamX509Login x509;
     private final Map<String, byte[]> saltedPasswords = new ConcurrentHashMap<>();
     private final AtomicLong derivations = new AtomicLong();
 
     UpstreamAuthenticator(UriCredential credential) {
         this.credential = credential;
+        this.x509 = credential.mechanism() == AuthMechanism.MONGODB_X509 ? new UpstreamX509Login(credential) : null;
     }
 
     /** PBKDF2 runs so far (one per distinct salt and iteration count). */
@@ -51,12 +55,19 @@ final class UpstreamAuthenticator {
 
     /** A conversation for one new connection: speculative with authMechanism, or SCRAM-SHA-256 when negotiating. */
     Conversation start() {
+        if (x509 != null) {
+            return null;
+        }
         return new Conversation(credential.mechanism() == AuthMechanism.SCRAM_SHA_1
                 ? ScramMechanism.SCRAM_SHA_1 : ScramMechanism.SCRAM_SHA_256);
     }
 
     /** The fields the handshake hello carries: saslSupportedMechs when negotiating, speculativeAuthenticate. */
     void addToHello(BsonDocument hello, Conversation conversation) {
+        if (x509 != null) {
+            hello.append("speculativeAuthenticate", x509.command());
+            return;
+        }
         if (credential.mechanism() == null) {
             hello.append("saslSupportedMechs", new BsonString(credential.source() + "." + credential.username()));
         }
@@ -69,6 +80,9 @@ final class UpstreamAuthenticator {
      */
     CompletableFuture<Void> finish(BackendConnection connection, ByteBufAllocator alloc, Conversation speculated,
                                    BsonDocument helloReply) {
+        if (x509 != null) {
+            return x509.finish(connection, alloc, helloReply);
+        }
         BsonValue speculative = helloReply.get("speculativeAuthenticate");
         if (speculative != null && speculative.isDocument()) {
             return speculated.afterServerFirst(connection, alloc, speculative.asDocument());
@@ -225,32 +239,7 @@ final class UpstreamAuthenticator {
 
         private CompletableFuture<BsonDocument> command(BackendConnection connection, ByteBufAllocator alloc,
                                                         BsonDocument command, String name) {
-            CompletableFuture<BsonDocument> result = new CompletableFuture<>();
-            command.append("$db", new BsonString(credential.source()));
-            if (command.containsKey("db")) {
-                command.remove("db");
-            }
-            ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, command);
-            connection.send(frame, name, new ReplyListener() {
-                @Override
-                public void onReply(ByteBuf reply, boolean moreToCome) {
-                    try {
-                        result.complete(OpMsg.parse(reply).body());
-                    } catch (RuntimeException e) {
-                        result.completeExceptionally(new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR,
-                                connection.host(), "invalid " + name + " reply from " + connection.host() + ": "
-                                + e.getMessage(), e));
-                    } finally {
-                        reply.release();
-                    }
-                }
-
-                @Override
-                public void onFailure(UpstreamException cause) {
-                    result.completeExceptionally(cause);
-                }
-            }, null);
-            return result;
+            return BackendCommand.run(connection, alloc, command, credential.source(), name);
         }
     }
 }

@@ -203,7 +203,7 @@ class SecuredUpstreamIT {
                 .hasMessageContaining("localhost:" + port(upstream))
                 .hasMessageContaining("does not match the host name");
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
-                .anyMatch(m -> m.contains("TLS handshake with upstream localhost:" + port(upstream))
+                .anyMatch(m -> m.contains("upstream localhost:" + port(upstream) + ": TLS handshake failed")
                         && m.contains("does not match the host name"));
 
         SluiceHarness lenient = front("svc:" + PASSWORD, "localhost", port(upstream),
@@ -236,10 +236,15 @@ class SecuredUpstreamIT {
         this.provider = provider;
         SluiceHarness upstream = securedUpstream(certs.expiredServer(), false);
         MongoClient client = driver(front("svc:" + PASSWORD, "localhost", port(upstream), tlsCa()));
+        // as mongos when it cannot target a host: 133 FailedToSatisfyReadPreference, the TLS cause per host in the text
         assertThatThrownBy(() -> client.getDatabase("shop").getCollection("orders").find().first())
-                .isInstanceOf(MongoException.class)
-                .hasMessageContaining("localhost:" + port(upstream))
-                .hasMessageContaining("expired");
+                .isInstanceOfSatisfying(MongoCommandException.class, e -> {
+                    assertThat(e.getErrorCode()).isEqualTo(133);
+                    assertThat(e.getErrorCodeName()).isEqualTo("FailedToSatisfyReadPreference");
+                    assertThat(e.getErrorMessage()).contains("serverSelectionTimeoutMS")
+                            .contains("localhost:" + port(upstream) + ": TLS handshake failed: the upstream's "
+                                    + "certificate has expired");
+                });
     }
 
     @ParameterizedTest(name = "net.tls.provider={0}")
