@@ -33,9 +33,11 @@ import dev.sluice.server.wire.FrameBudget;
 import dev.sluice.server.admin.AdminReply;
 import dev.sluice.server.route.InternalCommands;
 import dev.sluice.server.security.auth.Authenticator;
+import dev.sluice.server.security.tls.ChosenTlsProvider;
 import dev.sluice.server.security.tls.ReloadSignal;
 import dev.sluice.server.security.tls.RotateCertificatesCommand;
 import dev.sluice.server.security.tls.ServerTls;
+import dev.sluice.server.security.tls.TlsStatus;
 import dev.sluice.server.security.auth.CommandGate;
 import dev.sluice.server.security.auth.FailureThrottle;
 import dev.sluice.server.security.scram.ScramServer;
@@ -160,6 +162,7 @@ public final class SluiceServer implements AutoCloseable {
         }
         fitDescriptors(upstream);
         warnAboutExposure();
+        tlsProvider = chooseTlsProvider(upstream.tls());
         for (String warning : upstream.warnings()) {
             LOG.warn("[upstream] {}: {}", upstream.uri(), warning);
         }
@@ -172,7 +175,8 @@ public final class SluiceServer implements AutoCloseable {
         cluster = new UpstreamCluster(upstream, new dev.sluice.server.upstream.LoopLanes(workers), transport.clientChannel(),
                 settings.limits().maxUpstreamReplyBytes(),
                 poolListener(), scheduler, initialWire, hostResolver, new dev.sluice.server.upstream.PoolIdentities(
-                        config.users().cluster(), config.users().cacheSize(), config.users().maxConnectionsPerHost()));
+                        config.users().cluster(), config.users().cacheSize(), config.users().maxConnectionsPerHost()),
+                tlsProvider.provider());
         cluster.start();
         if (srvResolution != null) {
             cluster.pollSrv(srvResolver, srvResolution,
@@ -226,16 +230,33 @@ public final class SluiceServer implements AutoCloseable {
                     serviceId.toHexString(), ClientFace.LOAD_BALANCED_CONNECTOR);
         }
         httpAddress = startHttp();
-        LOG.info("[sluice] listening on mongodb://{}:{}/ (maxIncomingConnections={}, net.tls.mode={}, transport {})",
+        LOG.info("[sluice] listening on mongodb://{}:{}/ (maxIncomingConnections={}, net.tls.mode={}, TLS provider {}, "
+                        + "transport {})",
                 mongoAddress.getHostString(), mongoAddress.getPort(), settings.maxIncomingConnections(),
-                settings.tls().mode(), transport.name());
+                settings.tls().mode(), tlsProvider.name(), transport.name());
         return this;
     }
 
     private FrameBudget frameBudget;
     private Authenticator authenticator;
     private ServerTls tls;
+    private ChosenTlsProvider tlsProvider = ChosenTlsProvider.JDK;
     private InetSocketAddress httpsAddress;
+
+    /**
+     * Resolves net.tls.provider once, for both sides (a {@link ConfigException} when openssl is asked for and does not
+     * load); says which one TLS connections use when any are configured, and why when auto fell back to the JDK.
+     */
+    private ChosenTlsProvider chooseTlsProvider(boolean upstreamTls) {
+        ChosenTlsProvider chosen = ChosenTlsProvider.resolve(settings.tls().provider());
+        if (settings.tls().hasCertificate() || upstreamTls) {
+            if (chosen.note() != null) {
+                LOG.info("[tls] {}", chosen.note());
+            }
+            LOG.info("[tls] TLS provider: {}", chosen.describe());
+        }
+        return chosen;
+    }
 
     /**
      * Client-facing TLS, when a certificate is configured (net.tls.mode on, or the https connector):
@@ -246,7 +267,7 @@ public final class SluiceServer implements AutoCloseable {
         if (!settings.tls().hasCertificate()) {
             return null;
         }
-        ServerTls loaded = ServerTls.load(settings.tls(), clock);
+        ServerTls loaded = ServerTls.load(settings.tls(), tlsProvider, clock);
         ReloadSignal.install(() -> loaded.reload("SIGHUP"));
         return loaded;
     }
@@ -328,7 +349,8 @@ public final class SluiceServer implements AutoCloseable {
         extras.add(0, users);
         SecureRandom random = new SecureRandom();
         authenticator = new Authenticator(users, new ScramServer(ScramServerSettings.defaults(), random),
-                new FailureThrottle(System::nanoTime));
+                new FailureThrottle(System::nanoTime), false, settings.tls().requestsClientCertificates()
+                && !settings.tls().allowInvalidCertificates());
         userAdmin = new UserAdminCommands(users, new Audit(), true, random);
         registerAuthenticationMetrics();
         LOG.info("[security] authorization enabled: clients authenticate with SCRAM-SHA-256 / SCRAM-SHA-1 to Sluice's users "
@@ -361,7 +383,8 @@ public final class SluiceServer implements AutoCloseable {
         long ttl = config.users().cacheTTLSeconds();
         scheduler.scheduleWithFixedDelay(() -> guarded(clusterUsers::sweep), ttl, ttl, TimeUnit.SECONDS);
         authenticator = new Authenticator(clusterUsers, new ScramServer(ScramServerSettings.defaults(), new SecureRandom()),
-                new FailureThrottle(System::nanoTime), true);
+                new FailureThrottle(System::nanoTime), true, settings.tls().requestsClientCertificates()
+                && !settings.tls().allowInvalidCertificates());
         registerAuthenticationMetrics();
         LOG.info("[security] authorization enabled, users from the cluster (security.userSource: cluster): read by {} "
                 + "with usersInfo, cached {} s (clusterUserCacheTTLSeconds), at most {} (clusterUserCacheSize); backend "
@@ -498,9 +521,17 @@ public final class SluiceServer implements AutoCloseable {
                             .thenApply(r -> new Reply(r.reply(), r.afterReply()));
                 }
                 return executor.submit(commandName, () -> admin.execute(commandName, command, database, caller))
-                        .thenApply(r -> new Reply(r.reply(), r.afterReply()));
+                        .thenApply(r -> new Reply(withTlsStatus(commandName, r.reply()), r.afterReply()));
             }
         };
+    }
+
+    /** serverStatus gets mongod's {@code security} section: the certificate and the TLS provider in use. */
+    private BsonDocument withTlsStatus(String commandName, BsonDocument reply) {
+        if ("serverStatus".equals(commandName) && reply.containsKey("connections")) {
+            reply.append("security", TlsStatus.section(tlsProvider, tls));
+        }
+        return reply;
     }
 
     /** Starts the HTTP connector and the periodic metrics, alert and history tasks. */
@@ -613,6 +644,11 @@ public final class SluiceServer implements AutoCloseable {
     /** Client-facing TLS (reload, current certificate), or null when no certificate is configured. */
     public ServerTls tls() {
         return tls;
+    }
+
+    /** The TLS implementation of every TLS connection (net.tls.provider resolved at start). */
+    public ChosenTlsProvider tlsProvider() {
+        return tlsProvider;
     }
 
     /** The HTTP connector's address, or null when disabled. */

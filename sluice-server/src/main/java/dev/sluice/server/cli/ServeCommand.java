@@ -61,6 +61,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "accept client certificates without verifying them (testing only)")
     Boolean tlsAllowInvalidCertificates;
 
+    @Option(names = "--tlsProvider", paramLabel = "PROVIDER",
+            description = "TLS implementation of every TLS connection (client-facing and upstream), as net.tls.provider: "
+                    + "auto (default: OpenSSL/BoringSSL when available, else the JDK's), jdk, openssl")
+    String tlsProvider;
+
     @Option(names = "--upstream", paramLabel = "URI",
             description = "MongoDB URI of the cluster, with pool options (e.g. mongodb://db1:27017/?maxPoolSize=20)")
     String upstream;
@@ -88,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
         SluiceConfig cfg;
         try {
             ConfigFile.Tls tlsFlags = new ConfigFile.Tls(tlsMode, tlsCertificateKeyFile, tlsCertificateKeyFilePassword,
-                    tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates);
+                    tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates, tlsProvider);
             cfg = SluiceConfig.merge(config == null ? null : ConfigFile.read(config), new SluiceConfig.Flags(listen, http,
                     https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags, loadBalancedPort, userSource));
         } catch (ConfigException e) {

@@ -319,10 +319,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                 return true;
             }
             case "authenticate" -> {
-                org.bson.BsonValue mechanism = body.get("mechanism");
-                String m = mechanism != null && mechanism.isString() ? mechanism.asString().getValue() : "?";
-                replies.reply(request, ErrorReplies.error(334, "MechanismUnavailable", "Received authentication for mechanism "
-                        + m + " which is not enabled (Sluice supports SCRAM-SHA-1 and SCRAM-SHA-256 through saslStart)"), 0);
+                Authenticator authenticator = services.authenticator();
+                if (authenticator == null) {
+                    replies.reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Authentication is not enabled "
+                            + "on this Sluice: connect without credentials, or start Sluice with --auth"), 0);
+                    return true;
+                }
+                // MONGODB-X509: the subject of the certificate this connection's TLS handshake verified
+                Authenticator.Step step = authenticator.authenticate(body, db,
+                        dev.sluice.server.security.tls.ClientCertificate.of(ctx.pipeline()), entry.clientAddress());
+                authenticated(step);
+                replyLater(request, step.reply(), step.delayMS());
                 return true;
             }
             case "getnonce" -> {
@@ -368,7 +375,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             extras.put("saslSupportedMechs", mechanisms);
         }
         org.bson.BsonValue speculative = hello.get("speculativeAuthenticate");
-        if (speculative != null && speculative.isDocument() && speculative.asDocument().containsKey("saslStart")) {
+        if (speculative != null && speculative.isDocument() && speculative.asDocument().containsKey("authenticate")) {
+            // MONGODB-X509 in the handshake: {authenticate: 1, mechanism: "MONGODB-X509", db: "$external"}
+            BsonDocument x509 = speculative.asDocument();
+            org.bson.BsonValue db = x509.get("db");
+            Authenticator.Step step = authenticator.authenticateSpeculative(x509, db != null && db.isString()
+                    ? db.asString().getValue() : null, dev.sluice.server.security.tls.ClientCertificate.of(ctx.pipeline()),
+                    entry.clientAddress());
+            if (step.authenticated() != null) {
+                authenticated(step);
+                BsonDocument reply = step.reply().clone();
+                reply.remove("ok");
+                extras.put("speculativeAuthenticate", reply);
+            }
+        } else if (speculative != null && speculative.isDocument() && speculative.asDocument().containsKey("saslStart")) {
             BsonDocument start = speculative.asDocument();
             org.bson.BsonValue db = start.get("db");
             if (db != null && db.isString()) {

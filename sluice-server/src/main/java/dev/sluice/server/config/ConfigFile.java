@@ -83,8 +83,15 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
      */
     public record Tls(String mode, String certificateKeyFile, String certificateKeyFilePassword,
                       @JsonProperty("CAFile") String caFile, Boolean allowConnectionsWithoutCertificates,
-                      Boolean allowInvalidCertificates) {
-        public static final Tls NONE = new Tls(null, null, null, null, null, null);
+                      Boolean allowInvalidCertificates, String provider) {
+        public static final Tls NONE = new Tls(null, null, null, null, null, null, null);
+
+        /** Without {@code provider} (auto unless the file says otherwise). */
+        public Tls(String mode, String certificateKeyFile, String certificateKeyFilePassword, String caFile,
+                   Boolean allowConnectionsWithoutCertificates, Boolean allowInvalidCertificates) {
+            this(mode, certificateKeyFile, certificateKeyFilePassword, caFile, allowConnectionsWithoutCertificates,
+                    allowInvalidCertificates, null);
+        }
 
         /** This section with every field {@code over} gives replaced. */
         public Tls overriddenBy(Tls over) {
@@ -94,7 +101,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
             return new Tls(or(over.mode, mode), or(over.certificateKeyFile, certificateKeyFile),
                     or(over.certificateKeyFilePassword, certificateKeyFilePassword), or(over.caFile, caFile),
                     or(over.allowConnectionsWithoutCertificates, allowConnectionsWithoutCertificates),
-                    or(over.allowInvalidCertificates, allowInvalidCertificates));
+                    or(over.allowInvalidCertificates, allowInvalidCertificates), or(over.provider, provider));
         }
 
         private static <T> T or(T a, T b) {
@@ -106,7 +113,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
             return "Tls[mode=" + mode + ", certificateKeyFile=" + certificateKeyFile + ", certificateKeyFilePassword="
                     + (certificateKeyFilePassword == null ? null : "****") + ", CAFile=" + caFile
                     + ", allowConnectionsWithoutCertificates=" + allowConnectionsWithoutCertificates
-                    + ", allowInvalidCertificates=" + allowInvalidCertificates + "]";
+                    + ", allowInvalidCertificates=" + allowInvalidCertificates + ", provider=" + provider + "]";
         }
     }
 

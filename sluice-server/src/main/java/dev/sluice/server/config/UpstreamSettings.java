@@ -298,11 +298,15 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
                 throw new ConfigException("upstream: authSource without a user name: add user:password@ before the "
                         + "hosts, or remove authSource");
             }
+            if (credential != null && credential.mechanism() == AuthMechanism.MONGODB_X509) {
+                UpstreamX509.check(cs);
+                return;
+            }
             if (credential != null) {
                 AuthMechanism m = credential.mechanism();
                 if (m != null && m != AuthMechanism.SCRAM_SHA_1 && m != AuthMechanism.SCRAM_SHA_256) {
                     throw new ConfigException("upstream: authMechanism=" + m.mechanismName() + " is not supported yet "
-                            + "(Sluice authenticates to upstream with SCRAM-SHA-256 or SCRAM-SHA-1)");
+                            + "(Sluice authenticates to upstream with SCRAM-SHA-256, SCRAM-SHA-1 or MONGODB-X509)");
                 }
                 if (credential.password() == null) {
                     throw new ConfigException("upstream: the URI names user '" + credential.username()

@@ -103,8 +103,8 @@ final class BackendChannels {
                     result.complete(connection);
                     return;
                 }
-                String message = "TLS handshake with upstream " + address() + " failed: "
-                        + UpstreamTls.describe(h.cause());
+                // "upstream db1:27017: TLS handshake failed: <cause>": the form serverSelectionTimeoutMS errors repeat
+                String message = "upstream " + address() + ": TLS handshake failed: " + UpstreamTls.describe(h.cause());
                 LOG.warn("[upstream] {}", message);
                 connection.close();
                 result.completeExceptionally(new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE,

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * own login passed through ({@link UpstreamLogin}, with {@code security.userSource: cluster}). The crypto is
  * {@link ScramMechanism}'s (JDK PBKDF2/HMAC/digest). A failure is an {@link UpstreamException} of kind
  * AUTHENTICATION_FAILED naming the host and user, never the password or a key. Monitors do not authenticate (SDAM).
+ * With authMechanism=MONGODB-X509 the certificate is the credential: {@link UpstreamX509Login}.
  */
 final class UpstreamAuthenticator {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,6 +37,8 @@ final class UpstreamAuthenticator {
 
     private final Login credential;
     private final ScramKeys keys;
+    /** authMechanism=MONGODB-X509: the certificate is the credential, no SCRAM; else null. */
+    private final UpstreamX509Login x509;
 
     /** Who logs in: the user, its authentication database, and the mechanism (null: negotiated). */
     private record Login(String username, String source, AuthMechanism mechanism) {
@@ -44,18 +47,22 @@ final class UpstreamAuthenticator {
     /** With the upstream URI's credential (the service identity). */
     UpstreamAuthenticator(UriCredential credential) {
         this(credential.username(), credential.source(), credential.mechanism(),
-                new PasswordKeys(credential.username(), credential.password()));
+                credential.mechanism() == AuthMechanism.MONGODB_X509 ? null
+                        : new PasswordKeys(credential.username(), credential.password()),
+                credential.mechanism() == AuthMechanism.MONGODB_X509 ? new UpstreamX509Login(credential) : null);
     }
 
     /** With a client's own login, passed through (the mechanism it used with Sluice). */
     UpstreamAuthenticator(UpstreamLogin login) {
         this(login.user(), login.db(), login.mechanism() == ScramMechanism.SCRAM_SHA_1 ? AuthMechanism.SCRAM_SHA_1
-                : AuthMechanism.SCRAM_SHA_256, login);
+                : AuthMechanism.SCRAM_SHA_256, login, null);
     }
 
-    private UpstreamAuthenticator(String username, String source, AuthMechanism mechanism, ScramKeys keys) {
+    private UpstreamAuthenticator(String username, String source, AuthMechanism mechanism, ScramKeys keys,
+                                  UpstreamX509Login x509) {
         this.credential = new Login(username, source, mechanism);
         this.keys = keys;
+        this.x509 = x509;
     }
 
     /** PBKDF2 runs so far (one per distinct salt and iteration count; none for a passed-through login). */
@@ -65,12 +72,19 @@ final class UpstreamAuthenticator {
 
     /** A conversation for one new connection: speculative with authMechanism, or SCRAM-SHA-256 when negotiating. */
     Conversation start() {
+        if (x509 != null) {
+            return null;
+        }
         return new Conversation(credential.mechanism() == AuthMechanism.SCRAM_SHA_1
                 ? ScramMechanism.SCRAM_SHA_1 : ScramMechanism.SCRAM_SHA_256);
     }
 
     /** The fields the handshake hello carries: saslSupportedMechs when negotiating, speculativeAuthenticate. */
     void addToHello(BsonDocument hello, Conversation conversation) {
+        if (x509 != null) {
+            hello.append("speculativeAuthenticate", x509.command());
+            return;
+        }
         if (credential.mechanism() == null) {
             hello.append("saslSupportedMechs", new BsonString(credential.source() + "." + credential.username()));
         }
@@ -83,6 +97,9 @@ final class UpstreamAuthenticator {
      */
     CompletableFuture<Void> finish(BackendConnection connection, ByteBufAllocator alloc, Conversation speculated,
                                    BsonDocument helloReply) {
+        if (x509 != null) {
+            return x509.finish(connection, alloc, helloReply);
+        }
         BsonValue speculative = helloReply.get("speculativeAuthenticate");
         if (speculative != null && speculative.isDocument()) {
             return speculated.afterServerFirst(connection, alloc, speculative.asDocument());
@@ -236,32 +253,7 @@ final class UpstreamAuthenticator {
 
         private CompletableFuture<BsonDocument> command(BackendConnection connection, ByteBufAllocator alloc,
                                                         BsonDocument command, String name) {
-            CompletableFuture<BsonDocument> result = new CompletableFuture<>();
-            command.append("$db", new BsonString(credential.source()));
-            if (command.containsKey("db")) {
-                command.remove("db");
-            }
-            ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, command);
-            connection.send(frame, name, new ReplyListener() {
-                @Override
-                public void onReply(ByteBuf reply, boolean moreToCome) {
-                    try {
-                        result.complete(OpMsg.parse(reply).body());
-                    } catch (RuntimeException e) {
-                        result.completeExceptionally(new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR,
-                                connection.host(), "invalid " + name + " reply from " + connection.host() + ": "
-                                + e.getMessage(), e));
-                    } finally {
-                        reply.release();
-                    }
-                }
-
-                @Override
-                public void onFailure(UpstreamException cause) {
-                    result.completeExceptionally(cause);
-                }
-            }, null);
-            return result;
+            return BackendCommand.run(connection, alloc, command, credential.source(), name);
         }
     }
 }

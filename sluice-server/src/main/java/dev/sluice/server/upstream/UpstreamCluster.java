@@ -94,17 +94,18 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
                            int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
                            int initialWireVersion, AddressResolverGroup<? extends SocketAddress> resolver) {
         this(settings, loops, channelClass, maxUpstreamReplyBytes, listener, scheduler, initialWireVersion, resolver,
-                PoolIdentities.SERVICE_ONLY);
+                PoolIdentities.SERVICE_ONLY, io.netty.handler.ssl.SslProvider.JDK);
     }
 
     /**
      * As above, with {@code identities} saying whether each logged-in user gets its own pools (userSource:
-     * cluster) and how many connections a host may hold over all pools (maxConnectionsPerHost).
+     * cluster) and how many connections a host may hold over all pools (maxConnectionsPerHost), and backend TLS
+     * on {@code tlsProvider} (net.tls.provider resolved).
      */
     public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
                            int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
                            int initialWireVersion, AddressResolverGroup<? extends SocketAddress> resolver,
-                           PoolIdentities identities) {
+                           PoolIdentities identities, io.netty.handler.ssl.SslProvider tlsProvider) {
         this.identities = identities;
         this.resolver = resolver;
         this.settings = settings;
@@ -114,7 +115,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         this.listener = listener;
         this.scheduler = scheduler;
         this.maxWireVersion = initialWireVersion;
-        this.tls = UpstreamTls.of(settings);
+        this.tls = UpstreamTls.of(settings, tlsProvider);
         this.authenticator = settings.credential() == null ? null : new UpstreamAuthenticator(settings.credential());
         this.laneSettings = LaneSettings.split(settings.pool(), loops.size());
         this.selector = new ServerSelector(settings.selectionSettings());

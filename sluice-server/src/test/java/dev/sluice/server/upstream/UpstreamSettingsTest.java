@@ -71,9 +71,16 @@ class UpstreamSettingsTest {
     }
 
     @Test
+    void mongodbX509NeedsTlsAndTheCertificateKeyFile() {
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?authMechanism=MONGODB-X509", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("authMechanism=MONGODB-X509 needs tls=true");
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?tls=true&authMechanism=MONGODB-X509", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("needs tlsCertificateKeyFile");
+    }
+
+    @Test
     void whatSluiceDoesNotImplementYetIsRefusedSayingSo() {
-        for (String uri : List.of("mongodb://u:p@db1/?authMechanism=PLAIN", "mongodb://db1/?authMechanism=MONGODB-X509",
-                "mongodb://db1/?authMechanism=MONGODB-AWS")) {
+        for (String uri : List.of("mongodb://u:p@db1/?authMechanism=PLAIN", "mongodb://db1/?authMechanism=MONGODB-AWS")) {
             assertThatThrownBy(() -> UpstreamSettings.fromUri(uri, false)).as(uri)
                     .isInstanceOf(ConfigException.class).hasMessageContaining("not supported yet");
         }

@@ -17,6 +17,7 @@ import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,6 +52,9 @@ public final class Authenticator {
     private final java.util.concurrent.atomic.AtomicLong speculative = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong successes = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Client certificates are verified (net.tls.CAFile, no allowInvalidCertificates): MONGODB-X509 may be used. */
+    private final boolean clientCertificatesVerified;
+
     public Authenticator(UserDirectory users, ScramServer scram, FailureThrottle throttle) {
         this(users, scram, throttle, false);
     }
@@ -61,10 +65,20 @@ public final class Authenticator {
      *                    connections use
      */
     public Authenticator(UserDirectory users, ScramServer scram, FailureThrottle throttle, boolean passThrough) {
+        this(users, scram, throttle, passThrough, false);
+    }
+
+    /**
+     * @param passThrough                {@code security.userSource: cluster} (above)
+     * @param clientCertificatesVerified the TLS layer verifies client certificates, so MONGODB-X509 may trust them
+     */
+    public Authenticator(UserDirectory users, ScramServer scram, FailureThrottle throttle, boolean passThrough,
+                         boolean clientCertificatesVerified) {
         this.users = users;
         this.scram = scram;
         this.throttle = throttle;
         this.passThrough = passThrough;
+        this.clientCertificatesVerified = clientCertificatesVerified;
     }
 
     /** True with {@code security.userSource: cluster}. */
@@ -91,6 +105,62 @@ public final class Authenticator {
         return ScramServer.claimedUser(payloadOf(saslStart), scram.settings().maxMessageBytes())
                 .filter(u -> !u.isEmpty())
                 .map(u -> new UserName(u, db));
+
+    }
+
+    /**
+     * mongod's {@code authenticate} with {@code mechanism: "MONGODB-X509"} (also as a hello's
+     * {@code speculativeAuthenticate}): the client's verified certificate subject must be a user on
+     * {@code $external}. Success replies {@code {dbname: "$external", user: <subject>, ok: 1}}; every failure is
+     * AuthenticationFailed (18), counted, audited and throttled like a SCRAM failure.
+     *
+     * @param peer the certificate the client presented on this connection, or null
+     */
+    public Step authenticate(BsonDocument command, String db, X509Certificate peer, String clientAddress) {
+        return authenticate(command, db, peer, clientAddress, false);
+    }
+
+    /**
+     * The same inside a hello's {@code speculativeAuthenticate}: a refusal is not counted nor throttled here (the
+     * hello reply just leaves the field out, and the driver's own {@code authenticate} that follows is).
+     */
+    public Step authenticateSpeculative(BsonDocument command, String db, X509Certificate peer, String clientAddress) {
+        return authenticate(command, db, peer, clientAddress, true);
+    }
+
+    private Step authenticate(BsonDocument command, String db, X509Certificate peer, String clientAddress,
+                              boolean speculative) {
+        Step refused = new Step(authFailed(), null, 0);
+        BsonValue mechanismValue = command.get("mechanism");
+        String mechanism = mechanismValue != null && mechanismValue.isString() ? mechanismValue.asString().getValue() : null;
+        if (!X509Subject.MECHANISM.equals(mechanism)) {
+            return speculative ? refused : failure(null, db, null, clientAddress, "authenticate with mechanism " + mechanism,
+                    error(334, "MechanismUnavailable", "Received authentication for mechanism " + mechanism
+                            + " which is not enabled (Sluice supports SCRAM-SHA-1 and SCRAM-SHA-256 through saslStart, "
+                            + "and MONGODB-X509 through authenticate)"));
+        }
+        BsonValue userValue = command.get("user");
+        String claimed = userValue != null && userValue.isString() ? userValue.asString().getValue() : null;
+        X509Subject.Outcome outcome = X509Subject.of(db, claimed, peer, clientCertificatesVerified);
+        if (outcome.refusal() != null) {
+            return speculative ? refused : failure(null, db, claimed, clientAddress, X509Subject.MECHANISM + ": " + outcome.refusal(),
+                    error(ScramStep.AUTHENTICATION_FAILED_CODE, ScramStep.AUTHENTICATION_FAILED_CODE_NAME,
+                            outcome.refusal()));
+        }
+        UserName name = new UserName(outcome.user(), X509Subject.EXTERNAL);
+        Optional<Subject> subject = users.subject(name);
+        if (subject.isEmpty()) {
+            return speculative ? refused : failure(null, X509Subject.EXTERNAL, outcome.user(), clientAddress, X509Subject.MECHANISM
+                    + ": no such user on $external", authFailed());
+        }
+        throttle.succeeded(host(clientAddress));
+        successes.incrementAndGet();
+        AUDIT.record(name.toString(), String.valueOf(clientAddress), "authenticate " + X509Subject.MECHANISM,
+                name.toString(), dev.sluice.server.security.users.AuditEvent.OK);
+        BsonDocument reply = new BsonDocument("dbname", new BsonString(X509Subject.EXTERNAL))
+                .append("user", new BsonString(outcome.user()))
+                .append("ok", new BsonDouble(1));
+        return new Step(reply, subject.get(), 0);
     }
 
     /** Authentication failures since start (for serverStatus and metrics). */
