@@ -5,7 +5,12 @@ import dev.sluice.server.admin.AdminCommands;
 import dev.sluice.server.admin.AdminExecutor;
 import dev.sluice.server.admin.AdminSettings;
 import dev.sluice.server.admin.ConnectionAdmin;
+import dev.sluice.server.http.FleetControl;
 import dev.sluice.server.http.HttpConnector;
+import dev.sluice.server.lifecycle.DrainCommand;
+import dev.sluice.server.lifecycle.DrainFigures;
+import dev.sluice.server.lifecycle.DrainWait;
+import dev.sluice.server.lifecycle.Readiness;
 import dev.sluice.server.metrics.AlertSettings;
 import dev.sluice.server.metrics.ConnectionAlerts;
 import dev.sluice.server.metrics.HistorySampler;
@@ -99,7 +104,11 @@ public final class SluiceServer implements AutoCloseable {
     private final PoolDirectory pools = new ClusterPools();
     private final SluiceMetrics metrics;
     private final java.time.Instant startTime;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
+    private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicBoolean drainRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private HelloResponder hello;
     private final Duration srvRescanMinimum;
     private SrvResolver srvResolver;
     private SrvResolution srvResolution;
@@ -177,13 +186,14 @@ public final class SluiceServer implements AutoCloseable {
         CommandGate gate = startSecurity();
         tls = startTls();
         UpstreamCluster upstreamCluster = cluster;
-        HelloResponder hello = new HelloResponder(clock, settings.maxMessageSizeBytes(),
+        hello = new HelloResponder(clock, settings.maxMessageSizeBytes(),
                 sessions::logicalSessionTimeoutMinutes, upstreamCluster::maxWireVersion,
                 upstreamCluster::hasDataBearingServer);
         // clients' awaitable hellos are answered when what they should act on changes (topology, or a handshake's
         // wire version / session timeout, checked every second)
-        cluster.addTopologyListener(d -> hello.refresh());
-        scheduler.scheduleWithFixedDelay(() -> guarded(hello::refresh), 1, 1, TimeUnit.SECONDS);
+        HelloResponder responder = hello;
+        cluster.addTopologyListener(d -> responder.refresh());
+        scheduler.scheduleWithFixedDelay(() -> guarded(responder::refresh), 1, 1, TimeUnit.SECONDS);
         cluster.selectionListener(metrics.selections());
         SessionServices services = new SessionServices(registry, router, cleanup, hello,
                 localCommands(), cluster,
@@ -380,12 +390,20 @@ public final class SluiceServer implements AutoCloseable {
             public boolean handles(String commandName, BsonDocument command, String database) {
                 return admin.handles(commandName, command, database)
                         || (userAdmin != null && userAdmin.handles(commandName))
-                        || RotateCertificatesCommand.NAME.equals(commandName);
+                        || RotateCertificatesCommand.NAME.equals(commandName)
+                        || DrainCommand.NAME.equals(commandName);
             }
 
             @Override
             public CompletionStage<Reply> execute(String commandName, BsonDocument command, String database,
                                                   ConnectionEntry caller) {
+                if (DrainCommand.NAME.equals(commandName)) {
+                    BsonDocument reply = DrainCommand.reply(database, draining, settings.shutdownTimeoutMS());
+                    String who = DrainCommand.NAME + " from " + caller + (caller.subject() == null ? ""
+                            : " as " + caller.subject().user());
+                    return java.util.concurrent.CompletableFuture.completedFuture(new Reply(reply,
+                            DrainCommand.accepted(reply) ? () -> drain(who) : () -> { }));
+                }
                 if (RotateCertificatesCommand.NAME.equals(commandName)) {
                     // tls is loaded after the local commands are built; read it when the command comes
                     return executor.submit(commandName, () -> new AdminReply(new RotateCertificatesCommand(tls)
@@ -430,11 +448,11 @@ public final class SluiceServer implements AutoCloseable {
         ConnectionAdmin httpAdmin = connectionAdmin;
         HttpConnector http = new HttpConnector(address.toSocketAddress(), boss, workers,
                 transport.serverChannel(), registry, httpAdmin, meters, metrics, history,
-                settings.httpSettings(), clock, access, webTls);
+                settings.httpSettings(), clock, access, webTls, new Fleet());
         InetSocketAddress bound = http.start();
         extras.add(http);
         String scheme = webTls == null ? "http" : "https";
-        LOG.info("[{}] listening on {}://{}:{}/ (dashboard, /api, /metrics)", scheme, scheme, bound.getHostString(),
+        LOG.info("[{}] listening on {}://{}:{}/ (dashboard, /api, /metrics, /healthz, /readyz)", scheme, scheme, bound.getHostString(),
                 bound.getPort());
         return bound;
     }
@@ -452,6 +470,29 @@ public final class SluiceServer implements AutoCloseable {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {
             return "localhost";
+        }
+    }
+
+    /** What the HTTP probes read and {@code POST /api/drain} starts. */
+    private final class Fleet implements FleetControl {
+        @Override
+        public String notReadyReason() {
+            return SluiceServer.this.notReadyReason();
+        }
+
+        @Override
+        public boolean canDrain() {
+            return true;
+        }
+
+        @Override
+        public void drain(String requestedBy) {
+            SluiceServer.this.drain(requestedBy);
+        }
+
+        @Override
+        public long shutdownTimeoutMS() {
+            return settings.shutdownTimeoutMS();
         }
     }
 
@@ -541,23 +582,88 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop, bounded: stop accepting, let in-flight operations finish for up to
-     * shutdownTimeoutMS, then close clients, backend connections, event loops and the embedded
-     * backend, all of that within {@value #FORCE_TIMEOUT_MS} ms more whatever is still running
-     * (what did not stop in time is named in the log and left to end with the process).
+     * Null when this Sluice should get new clients ({@code /readyz} 200), else {@code draining} or
+     * {@code no-upstream} (no server can take a primary read now).
+     */
+    public String notReadyReason() {
+        UpstreamCluster c = cluster;
+        return Readiness.notReadyReason(draining || closing.get(), c == null ? null : c.topology());
+    }
+
+    /** Whether a drain (or the shutdown) has begun. */
+    public boolean draining() {
+        return draining || closing.get();
+    }
+
+    /**
+     * Starts a drain on its own thread and returns at once (SIGTERM, {@code sluiceDrain}, {@code POST /api/drain}):
+     * what {@link #close()} does. Idempotent.
+     *
+     * @return completes once everything is closed
+     */
+    public java.util.concurrent.CompletableFuture<Void> drain(String requestedBy) {
+        if (drainRequested.compareAndSet(false, true) && !closing.get()) {
+            draining = true;
+            LOG.info("[sluice] drain requested by {}", requestedBy);
+            Thread t = new Thread(this::close, "sluice-drain");
+            t.setDaemon(true);
+            t.start();
+        }
+        return stopped;
+    }
+
+    /** Completes once {@link #close()} has finished. */
+    public java.util.concurrent.CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /**
+     * The drain, then the stop, bounded: readiness is withdrawn and the mongodb connector stops accepting at
+     * once; running operations, open cursors and open transactions get up to shutdownTimeoutMS to finish
+     * (progress logged every second); then hellos answer ShutdownInProgress (mongos's quiesce mode, so that
+     * drivers route elsewhere), and clients, backend connections, event loops and the embedded backend are
+     * closed, all of that within {@value #FORCE_TIMEOUT_MS} ms more whatever is still running (what did not
+     * stop in time is named in the log and left to end with the process). A second call waits for the first.
      */
     @Override
     public void close() {
-        if (closed) {
+        if (closing.getAndSet(true)) {
+            awaitStopped();
             return;
         }
-        closed = true;
+        draining = true;
+        try {
+            stop();
+        } finally {
+            stopped.complete(null);
+        }
+    }
+
+    private void awaitStopped() {
+        try {
+            stopped.get(settings.shutdownTimeoutMS() + FORCE_TIMEOUT_MS + QUIESCE_MS + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("[sluice] the shutdown under way has not finished: {}", e.toString());
+        }
+    }
+
+    /** Longest wait, after the drain, for the ShutdownInProgress answers to waiting hellos to go out. */
+    static final long QUIESCE_MS = 500;
+
+    private void stop() {
         long started = System.nanoTime();
-        LOG.info("[sluice] shutting down: no new connections; waiting up to {} ms for in-flight operations",
-                settings.shutdownTimeoutMS());
+        LOG.info("[sluice] draining: readiness withdrawn (/readyz 503), no new connections; running operations, "
+                + "cursors and transactions get up to shutdownTimeoutMS={} ms", settings.shutdownTimeoutMS());
         if (mongoConnector != null) {
             new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting", mongoConnector::stopAccepting);
-            awaitRunningOperations(started + TimeUnit.MILLISECONDS.toNanos(settings.shutdownTimeoutMS()));
+            DrainFigures left = new DrainWait(System::nanoTime, Thread::sleep, this::drainFigures)
+                    .await(settings.shutdownTimeoutMS());
+            if (!left.idle()) {
+                logRunning();
+            }
+            quiesce();
         }
         ShutdownSteps steps = new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS);
         if (mongoConnector != null) {
@@ -601,33 +707,50 @@ public final class SluiceServer implements AutoCloseable {
     /** Time the forced part of a shutdown may take after shutdownTimeoutMS. */
     static final long FORCE_TIMEOUT_MS = 2_000;
 
-    /** Waits until no client operation runs or the deadline passes; logs the ones still running. */
-    private void awaitRunningOperations(long deadline) {
-        while (running() > 0 && System.nanoTime() < deadline) {
+    /** Names the operations still running when the grace period ends. */
+    private void logRunning() {
+        StringBuilder ops = new StringBuilder();
+        for (var e : registry.snapshot()) {
+            if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING
+                    && "mongodb".equals(e.connector())) {
+                ops.append(' ').append(e.connectionId()).append('=').append(e.currentOp());
+            }
+        }
+        if (ops.length() > 0) {
+            LOG.warn("[sluice] operations still running after shutdownTimeoutMS={} ms; closing their connections:{}",
+                    settings.shutdownTimeoutMS(), ops);
+        }
+    }
+
+    /** Hellos answer ShutdownInProgress; waits (at most {@value #QUIESCE_MS} ms) for the waiting ones to be answered. */
+    private void quiesce() {
+        if (hello == null) {
+            return;
+        }
+        hello.quiesce();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUIESCE_MS);
+        while (hello.waiting() > 0 && System.nanoTime() - deadline < 0) {
             try {
-                Thread.sleep(20);
+                Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
         }
-        int left = running();
-        if (left > 0) {
-            StringBuilder ops = new StringBuilder();
-            for (var e : registry.snapshot()) {
-                if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING) {
-                    ops.append(' ').append(e.connectionId()).append('=').append(e.currentOp());
-                }
-            }
-            LOG.warn("[sluice] {} operations still running after {} ms (shutdownTimeoutMS); closing their connections:{}",
-                    left, settings.shutdownTimeoutMS(), ops);
-        }
+    }
+
+    /** What a drain still waits for. */
+    private DrainFigures drainFigures() {
+        Router r = router;
+        return new DrainFigures(registry.currentCount("mongodb"), running(),
+                r == null ? 0 : r.cursors().size(), r == null ? 0 : r.transactions().size());
     }
 
     private int running() {
         int n = 0;
         for (var e : registry.snapshot()) {
-            if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING) {
+            if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING
+                    && "mongodb".equals(e.connector())) {
                 n++;
             }
         }

@@ -74,6 +74,7 @@ public final class HttpConnector implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
     private final HttpScheme scheme;
     private final ServerTls tls;
+    private final FleetRoutes fleet;
     private final RateLimitedLog handshakeFailures = new RateLimitedLog(log, 10_000, System::nanoTime);
     private Channel serverChannel;
 
@@ -108,6 +109,17 @@ public final class HttpConnector implements AutoCloseable {
                          Class<? extends ServerChannel> channelClass, ConnectionRegistry registry,
                          ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics,
                          HistorySampler history, HttpSettings settings, Clock clock, HttpAccess access, ServerTls tls) {
+        this(bind, bossGroup, workerGroup, channelClass, registry, admin, meters, metrics, history, settings, clock,
+                access, tls, FleetControl.NONE);
+    }
+
+    /** As above, with the probes ({@code /healthz}, {@code /readyz}) and {@code POST /api/drain} of {@code fleet}. */
+    public HttpConnector(InetSocketAddress bind, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+                         Class<? extends ServerChannel> channelClass, ConnectionRegistry registry,
+                         ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics,
+                         HistorySampler history, HttpSettings settings, Clock clock, HttpAccess access, ServerTls tls,
+                         FleetControl fleet) {
+        this.fleet = new FleetRoutes(Objects.requireNonNull(fleet, "fleet"));
         this.tls = tls;
         this.scheme = tls == null ? HttpScheme.HTTP : HttpScheme.HTTPS;
         this.bind = Objects.requireNonNull(bind, "bind");
@@ -175,7 +187,7 @@ public final class HttpConnector implements AutoCloseable {
                                 .addLast("codec", new HttpServerCodec(decoder))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_CONTENT_LENGTH))
                                 .addLast("flow", new FlowControlHandler())
-                                .addLast("api", new HttpRequestHandler(registry, scheme, guard, routes, gate));
+                                .addLast("api", new HttpRequestHandler(registry, scheme, guard, routes, gate, fleet));
                     }
                 });
         try {
