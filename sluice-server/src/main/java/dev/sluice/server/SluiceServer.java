@@ -399,7 +399,7 @@ public final class SluiceServer implements AutoCloseable {
                                                   ConnectionEntry caller) {
                 if (DrainCommand.NAME.equals(commandName)) {
                     BsonDocument reply = DrainCommand.reply(database, draining, settings.shutdownTimeoutMS());
-                    String who = DrainCommand.NAME + " from " + caller + (caller.subject() == null ? ""
+                    String who = DrainCommand.NAME + " on " + caller + (caller.subject() == null ? ""
                             : " as " + caller.subject().user());
                     return java.util.concurrent.CompletableFuture.completedFuture(new Reply(reply,
                             DrainCommand.accepted(reply) ? () -> drain(who) : () -> { }));
