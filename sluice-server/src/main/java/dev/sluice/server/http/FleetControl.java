@@ -5,6 +5,13 @@ package dev.sluice.server.http;
  * any thread (the probes call it on an event loop).
  */
 public interface FleetControl {
+    /** Liveness probe path: 200 while the process serves. */
+    String HEALTHZ = "/healthz";
+    /** Readiness probe path: 200, or 503 with a one-word reason. */
+    String READYZ = "/readyz";
+    /** {@code POST} starts a drain. */
+    String DRAIN = "/api/drain";
+
     /** A connector alone (tests): always live and ready; draining is not offered. */
     FleetControl NONE = new FleetControl() {
         @Override

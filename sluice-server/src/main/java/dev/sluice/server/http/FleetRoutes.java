@@ -24,9 +24,9 @@ import java.util.Map;
  * </ul>
  */
 final class FleetRoutes {
-    static final String HEALTHZ = "/healthz";
-    static final String READYZ = "/readyz";
-    static final String DRAIN = "/api/drain";
+    static final String HEALTHZ = FleetControl.HEALTHZ;
+    static final String READYZ = FleetControl.READYZ;
+    static final String DRAIN = FleetControl.DRAIN;
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final Map<String, String> NO_STORE = Map.of("Cache-Control", "no-store");
 
