@@ -103,7 +103,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         HttpResult probe = fleet.probe(request.method(), new QueryStringDecoder(request.uri()).path());
         if (probe != null) {
-            write(ctx, version, keepAlive, probe); // probes: no guard, no credentials, nothing revealed
+            write(ctx, version, keepAlive, probe, false); // probes: no guard, no credentials, nothing revealed
             return;
         }
         HttpResult refusal = guard.refusal(request, request.content().readableBytes(),
@@ -158,10 +158,18 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     private void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, HttpResult result) {
+        write(ctx, version, keepAlive, result, true);
+    }
+
+    /** @param identify whether to name the connection ({@value #CONNECTION_ID_HEADER}); not to probes */
+    private void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, HttpResult result,
+                       boolean identify) {
         FullHttpResponse response = new DefaultFullHttpResponse(version, result.status(),
                 Unpooled.wrappedBuffer(result.body()));
         ResponseHeaders.apply(response, result);
-        response.headers().set(CONNECTION_ID_HEADER, entry.connectionId());
+        if (identify) {
+            response.headers().set(CONNECTION_ID_HEADER, entry.connectionId());
+        }
         if (keepAlive && !version.isKeepAliveDefault()) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         } else if (!keepAlive) {

@@ -37,6 +37,7 @@ class FleetProbesIT {
             assertThat(health.body()).isEqualTo("ok");
             assertThat(health.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
             assertThat(health.headers().firstValue("Cache-Control")).hasValue("no-store");
+            assertThat(health.headers().firstValue(HttpRequestHandler.CONNECTION_ID_HEADER)).isEmpty();
             await().atMost(Duration.ofSeconds(10)).until(() -> send(sluice, "GET", "/readyz").statusCode() == 200);
             assertThat(send(sluice, "GET", "/readyz").body()).isEqualTo("ready");
 
