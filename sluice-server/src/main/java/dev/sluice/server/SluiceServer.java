@@ -7,9 +7,9 @@ import dev.sluice.server.admin.AdminSettings;
 import dev.sluice.server.admin.ConnectionAdmin;
 import dev.sluice.server.http.FleetControl;
 import dev.sluice.server.http.HttpConnector;
+import dev.sluice.server.lifecycle.Drain;
 import dev.sluice.server.lifecycle.DrainCommand;
 import dev.sluice.server.lifecycle.DrainFigures;
-import dev.sluice.server.lifecycle.DrainWait;
 import dev.sluice.server.lifecycle.Readiness;
 import dev.sluice.server.metrics.AlertSettings;
 import dev.sluice.server.metrics.ConnectionAlerts;
@@ -104,10 +104,7 @@ public final class SluiceServer implements AutoCloseable {
     private final PoolDirectory pools = new ClusterPools();
     private final SluiceMetrics metrics;
     private final java.time.Instant startTime;
-    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
-    private volatile boolean draining;
-    private final java.util.concurrent.atomic.AtomicBoolean drainRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Drain drain;
     private HelloResponder hello;
     private final Duration srvRescanMinimum;
     private SrvResolver srvResolver;
@@ -130,6 +127,7 @@ public final class SluiceServer implements AutoCloseable {
         this.registry = new ConnectionRegistry(clock);
         this.metrics = new SluiceMetrics(meters, registry, pools);
         this.startTime = clock.instant();
+        this.drain = new Drain(settings.shutdownTimeoutMS(), System::nanoTime, Thread::sleep);
         this.transport = Transport.detect();
         this.boss = transport.newGroup(1);
         // one worker loop per core: each loop has its own lane of backend connections per host
@@ -398,7 +396,7 @@ public final class SluiceServer implements AutoCloseable {
             public CompletionStage<Reply> execute(String commandName, BsonDocument command, String database,
                                                   ConnectionEntry caller) {
                 if (DrainCommand.NAME.equals(commandName)) {
-                    BsonDocument reply = DrainCommand.reply(database, draining, settings.shutdownTimeoutMS());
+                    BsonDocument reply = DrainCommand.reply(database, draining(), settings.shutdownTimeoutMS());
                     String who = DrainCommand.NAME + " on " + caller + (caller.subject() == null ? ""
                             : " as " + caller.subject().user());
                     return java.util.concurrent.CompletableFuture.completedFuture(new Reply(reply,
@@ -587,12 +585,12 @@ public final class SluiceServer implements AutoCloseable {
      */
     public String notReadyReason() {
         UpstreamCluster c = cluster;
-        return Readiness.notReadyReason(draining || closing.get(), c == null ? null : c.topology());
+        return Readiness.notReadyReason(drain.draining(), c == null ? null : c.topology());
     }
 
     /** Whether a drain (or the shutdown) has begun. */
     public boolean draining() {
-        return draining || closing.get();
+        return drain.draining();
     }
 
     /**
@@ -602,68 +600,44 @@ public final class SluiceServer implements AutoCloseable {
      * @return completes once everything is closed
      */
     public java.util.concurrent.CompletableFuture<Void> drain(String requestedBy) {
-        if (drainRequested.compareAndSet(false, true) && !closing.get()) {
-            draining = true;
-            LOG.info("[sluice] drain requested by {}", requestedBy);
+        if (drain.request(requestedBy)) {
             Thread t = new Thread(this::close, "sluice-drain");
             t.setDaemon(true);
             t.start();
         }
-        return stopped;
+        return drain.stopped();
     }
 
     /** Completes once {@link #close()} has finished. */
     public java.util.concurrent.CompletableFuture<Void> stopped() {
-        return stopped;
+        return drain.stopped();
     }
 
     /**
-     * The drain, then the stop, bounded: readiness is withdrawn and the mongodb connector stops accepting at
-     * once; running operations, open cursors and open transactions get up to shutdownTimeoutMS to finish
-     * (progress logged every second); then hellos answer ShutdownInProgress (mongos's quiesce mode, so that
-     * drivers route elsewhere), and clients, backend connections, event loops and the embedded backend are
+     * The drain, then the stop, bounded ({@link Drain}): readiness is withdrawn and the mongodb connector stops
+     * accepting at once; running operations, open cursors and open transactions get up to shutdownTimeoutMS to
+     * finish (progress logged every second); then hellos answer ShutdownInProgress (mongos's quiesce mode, so
+     * that drivers route elsewhere), and clients, backend connections, event loops and the embedded backend are
      * closed, all of that within {@value #FORCE_TIMEOUT_MS} ms more whatever is still running (what did not
      * stop in time is named in the log and left to end with the process). A second call waits for the first.
      */
     @Override
     public void close() {
-        if (closing.getAndSet(true)) {
-            awaitStopped();
+        if (!drain.beginStop()) {
+            drain.awaitStopped(FORCE_TIMEOUT_MS + 1_000);
             return;
         }
-        draining = true;
         try {
             stop();
         } finally {
-            stopped.complete(null);
+            drain.markStopped();
         }
     }
-
-    private void awaitStopped() {
-        try {
-            stopped.get(settings.shutdownTimeoutMS() + FORCE_TIMEOUT_MS + QUIESCE_MS + 1_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("[sluice] the shutdown under way has not finished: {}", e.toString());
-        }
-    }
-
-    /** Longest wait, after the drain, for the ShutdownInProgress answers to waiting hellos to go out. */
-    static final long QUIESCE_MS = 500;
 
     private void stop() {
         long started = System.nanoTime();
-        LOG.info("[sluice] draining: readiness withdrawn (/readyz 503), no new connections; running operations, "
-                + "cursors and transactions get up to shutdownTimeoutMS={} ms", settings.shutdownTimeoutMS());
         if (mongoConnector != null) {
-            new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting", mongoConnector::stopAccepting);
-            DrainFigures left = new DrainWait(System::nanoTime, Thread::sleep, this::drainFigures)
-                    .await(settings.shutdownTimeoutMS());
-            if (!left.idle()) {
-                logRunning();
-            }
-            quiesce();
+            drain.run(new DrainTarget());
         }
         ShutdownSteps steps = new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS);
         if (mongoConnector != null) {
@@ -707,43 +681,45 @@ public final class SluiceServer implements AutoCloseable {
     /** Time the forced part of a shutdown may take after shutdownTimeoutMS. */
     static final long FORCE_TIMEOUT_MS = 2_000;
 
-    /** Names the operations still running when the grace period ends. */
-    private void logRunning() {
-        StringBuilder ops = new StringBuilder();
-        for (var e : registry.snapshot()) {
-            if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING
-                    && "mongodb".equals(e.connector())) {
-                ops.append(' ').append(e.connectionId()).append('=').append(e.currentOp());
+    /** What a drain acts on here. */
+    private final class DrainTarget implements Drain.Target {
+        @Override
+        public void stopAccepting() {
+            new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting", mongoConnector::stopAccepting);
+        }
+
+        @Override
+        public DrainFigures figures() {
+            Router r = router;
+            return new DrainFigures(registry.currentCount("mongodb"), running(),
+                    r == null ? 0 : r.cursors().size(), r == null ? 0 : r.transactions().size());
+        }
+
+        @Override
+        public void quiesce() {
+            if (hello != null) {
+                hello.quiesce();
             }
         }
-        if (ops.length() > 0) {
-            LOG.warn("[sluice] operations still running after shutdownTimeoutMS={} ms; closing their connections:{}",
-                    settings.shutdownTimeoutMS(), ops);
-        }
-    }
 
-    /** Hellos answer ShutdownInProgress; waits (at most {@value #QUIESCE_MS} ms) for the waiting ones to be answered. */
-    private void quiesce() {
-        if (hello == null) {
-            return;
+        @Override
+        public int waitingHellos() {
+            return hello == null ? 0 : hello.waiting();
         }
-        hello.quiesce();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUIESCE_MS);
-        while (hello.waiting() > 0 && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+
+        @Override
+        public void logRunning() {
+            StringBuilder ops = new StringBuilder();
+            for (var e : registry.snapshot()) {
+                if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING && "mongodb".equals(e.connector())) {
+                    ops.append(' ').append(e.connectionId()).append('=').append(e.currentOp());
+                }
+            }
+            if (ops.length() > 0) {
+                LOG.warn("[sluice] operations still running after shutdownTimeoutMS={} ms; closing their connections:{}",
+                        settings.shutdownTimeoutMS(), ops);
             }
         }
-    }
-
-    /** What a drain still waits for. */
-    private DrainFigures drainFigures() {
-        Router r = router;
-        return new DrainFigures(registry.currentCount("mongodb"), running(),
-                r == null ? 0 : r.cursors().size(), r == null ? 0 : r.transactions().size());
     }
 
     private int running() {
