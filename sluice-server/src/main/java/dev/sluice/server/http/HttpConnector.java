@@ -40,9 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Bounds ({@link HttpSettings}): at most {@code httpMaxConnections} open connections (past it a new
  * one is closed at once and counted as rejected), {@code httpRequestTimeoutMS} per request,
  * {@code httpIdleTimeoutMS} between requests ({@link RequestDeadlines}), request line and headers
- * bounded by the codec, body by {@link #MAX_CONTENT_LENGTH}. Every request passes
- * {@link RequestGuard} (Host, Origin, Content-Type) before a route sees it; with authorization on,
- * then the {@link AuthGate} (HTTP Basic or a dashboard session, and the wire's privileges).
+ * bounded by the codec, body by {@link #MAX_CONTENT_LENGTH}. Every request but the probes
+ * ({@code /healthz}, {@code /readyz}: {@link FleetRoutes}) passes {@link RequestGuard} (Host, Origin,
+ * Content-Type) before a route sees it; with authorization on, then the {@link AuthGate} (HTTP Basic or
+ * a dashboard session, and the wire's privileges).
  *
  * <p>The https variant ({@link ServerTls} given) is the same connector over TLS: an {@code SslHandler}
  * first in each pipeline (the certificate current when the connection was accepted; no client
