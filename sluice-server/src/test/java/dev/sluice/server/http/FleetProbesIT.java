@@ -86,6 +86,23 @@ class FleetProbesIT {
     }
 
     @Test
+    void probesCountAgainstHttpMaxConnections() throws Exception {
+        try (SluiceHarness sluice = SluiceHarness.start(null, ConfigFile.parse("httpMaxConnections: 2", "test"))) {
+            int port = sluice.server().httpAddress().getPort();
+            try (RawHttp a = new RawHttp(port); RawHttp b = new RawHttp(port)) {
+                assertThat(a.send("GET /healthz HTTP/1.1", null, "Host: probe").read().status()).isEqualTo(200);
+                assertThat(b.send("GET /healthz HTTP/1.1", null, "Host: probe").read().status()).isEqualTo(200);
+                long rejected = sluice.server().registry().totalRejected("http");
+                try (RawHttp third = new RawHttp(port)) {
+                    third.send("GET /healthz HTTP/1.1", null, "Host: probe");
+                    assertThat(third.socket().getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+                }
+                assertThat(sluice.server().registry().totalRejected("http")).isEqualTo(rejected + 1);
+            }
+        }
+    }
+
+    @Test
     void readyzIsNoUpstreamWhileNoServerCanTakeAPrimaryRead() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
