@@ -105,7 +105,7 @@ public final class SluiceServer implements AutoCloseable {
     private final SluiceMetrics metrics;
     private final java.time.Instant startTime;
     private final Drain drain;
-    private HelloResponder hello;
+    private volatile HelloResponder hello; // set by start(), read by the drain thread
     private final Duration srvRescanMinimum;
     private SrvResolver srvResolver;
     private SrvResolution srvResolution;
