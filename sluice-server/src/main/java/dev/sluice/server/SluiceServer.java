@@ -5,7 +5,12 @@ import dev.sluice.server.admin.AdminCommands;
 import dev.sluice.server.admin.AdminExecutor;
 import dev.sluice.server.admin.AdminSettings;
 import dev.sluice.server.admin.ConnectionAdmin;
+import dev.sluice.server.http.FleetControl;
 import dev.sluice.server.http.HttpConnector;
+import dev.sluice.server.lifecycle.Drain;
+import dev.sluice.server.lifecycle.DrainCommand;
+import dev.sluice.server.lifecycle.DrainFigures;
+import dev.sluice.server.lifecycle.Readiness;
 import dev.sluice.server.metrics.AlertSettings;
 import dev.sluice.server.metrics.ConnectionAlerts;
 import dev.sluice.server.metrics.HistorySampler;
@@ -111,7 +116,8 @@ public final class SluiceServer implements AutoCloseable {
     private final PoolDirectory pools = new ClusterPools();
     private final SluiceMetrics metrics;
     private final java.time.Instant startTime;
-    private volatile boolean closed;
+    private final Drain drain;
+    private volatile HelloResponder hello; // set by start(), read by the drain thread
     private final Duration srvRescanMinimum;
     private SrvResolver srvResolver;
     private SrvResolution srvResolution;
@@ -134,6 +140,7 @@ public final class SluiceServer implements AutoCloseable {
         this.metrics = new SluiceMetrics(meters, registry, pools);
         extras.add(new JvmMetrics(meters));
         this.startTime = clock.instant();
+        this.drain = new Drain(settings.shutdownTimeoutMS(), System::nanoTime, Thread::sleep);
         this.transport = Transport.detect();
         this.boss = transport.newGroup(1);
         // one worker loop per core: each loop has its own lane of backend connections per host
@@ -193,13 +200,14 @@ public final class SluiceServer implements AutoCloseable {
         CommandGate gate = startSecurity();
         tls = startTls();
         UpstreamCluster upstreamCluster = cluster;
-        HelloResponder hello = new HelloResponder(clock, settings.maxMessageSizeBytes(),
+        hello = new HelloResponder(clock, settings.maxMessageSizeBytes(),
                 sessions::logicalSessionTimeoutMinutes, upstreamCluster::maxWireVersion,
                 upstreamCluster::hasDataBearingServer);
         // clients' awaitable hellos are answered when what they should act on changes (topology, or a handshake's
         // wire version / session timeout, checked every second)
-        cluster.addTopologyListener(d -> hello.refresh());
-        scheduler.scheduleWithFixedDelay(() -> guarded(hello::refresh), 1, 1, TimeUnit.SECONDS);
+        HelloResponder responder = hello;
+        cluster.addTopologyListener(d -> responder.refresh());
+        scheduler.scheduleWithFixedDelay(() -> guarded(responder::refresh), 1, 1, TimeUnit.SECONDS);
         cluster.selectionListener(metrics.selections());
         cluster.replyErrorListener(metrics.replyErrors());
         local = localCommands();
@@ -502,12 +510,20 @@ public final class SluiceServer implements AutoCloseable {
             public boolean handles(String commandName, BsonDocument command, String database) {
                 return admin.handles(commandName, command, database)
                         || (userAdmin != null && userAdmin.handles(commandName))
-                        || RotateCertificatesCommand.NAME.equals(commandName);
+                        || RotateCertificatesCommand.NAME.equals(commandName)
+                        || DrainCommand.NAME.equals(commandName);
             }
 
             @Override
             public CompletionStage<Reply> execute(String commandName, BsonDocument command, String database,
                                                   ConnectionEntry caller) {
+                if (DrainCommand.NAME.equals(commandName)) {
+                    BsonDocument reply = DrainCommand.reply(database, draining(), settings.shutdownTimeoutMS());
+                    String who = DrainCommand.NAME + " on " + caller + (caller.subject() == null ? ""
+                            : " as " + caller.subject().user());
+                    return java.util.concurrent.CompletableFuture.completedFuture(new Reply(reply,
+                            DrainCommand.accepted(reply) ? () -> drain(who) : () -> { }));
+                }
                 if (RotateCertificatesCommand.NAME.equals(commandName)) {
                     // tls is loaded after the local commands are built; read it when the command comes
                     return executor.submit(commandName, () -> new AdminReply(new RotateCertificatesCommand(tls)
@@ -561,11 +577,11 @@ public final class SluiceServer implements AutoCloseable {
         ConnectionAdmin httpAdmin = connectionAdmin;
         HttpConnector http = new HttpConnector(address.toSocketAddress(), boss, workers,
                 transport.serverChannel(), registry, httpAdmin, meters, metrics, history,
-                settings.httpSettings(), clock, access, webTls);
+                settings.httpSettings(), clock, access, webTls, new Fleet());
         InetSocketAddress bound = http.start();
         extras.add(http);
         String scheme = webTls == null ? "http" : "https";
-        LOG.info("[{}] listening on {}://{}:{}/ (dashboard, /api, /metrics)", scheme, scheme, bound.getHostString(),
+        LOG.info("[{}] listening on {}://{}:{}/ (dashboard, /api, /metrics, /healthz, /readyz)", scheme, scheme, bound.getHostString(),
                 bound.getPort());
         return bound;
     }
@@ -583,6 +599,29 @@ public final class SluiceServer implements AutoCloseable {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {
             return "localhost";
+        }
+    }
+
+    /** What the HTTP probes read and {@code POST /api/drain} starts. */
+    private final class Fleet implements FleetControl {
+        @Override
+        public String notReadyReason() {
+            return SluiceServer.this.notReadyReason();
+        }
+
+        @Override
+        public boolean canDrain() {
+            return true;
+        }
+
+        @Override
+        public void drain(String requestedBy) {
+            SluiceServer.this.drain(requestedBy);
+        }
+
+        @Override
+        public long shutdownTimeoutMS() {
+            return settings.shutdownTimeoutMS();
         }
     }
 
@@ -693,27 +732,64 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop, bounded: stop accepting, let in-flight operations finish for up to
-     * shutdownTimeoutMS, then close clients, backend connections, event loops and the embedded
-     * backend, all of that within {@value #FORCE_TIMEOUT_MS} ms more whatever is still running
-     * (what did not stop in time is named in the log and left to end with the process).
+     * Null when this Sluice should get new clients ({@code /readyz} 200), else {@code draining} or
+     * {@code no-upstream} (no server can take a primary read now).
+     */
+    public String notReadyReason() {
+        UpstreamCluster c = cluster;
+        return Readiness.notReadyReason(drain.draining(), c == null ? null : c.topology());
+    }
+
+    /** Whether a drain (or the shutdown) has begun. */
+    public boolean draining() {
+        return drain.draining();
+    }
+
+    /**
+     * Starts a drain on its own thread and returns at once (SIGTERM, {@code sluiceDrain}, {@code POST /api/drain}):
+     * what {@link #close()} does. Idempotent.
+     *
+     * @return completes once everything is closed
+     */
+    public java.util.concurrent.CompletableFuture<Void> drain(String requestedBy) {
+        if (drain.request(requestedBy)) {
+            Thread t = new Thread(this::close, "sluice-drain");
+            t.setDaemon(true);
+            t.start();
+        }
+        return drain.stopped();
+    }
+
+    /** Completes once {@link #close()} has finished. */
+    public java.util.concurrent.CompletableFuture<Void> stopped() {
+        return drain.stopped();
+    }
+
+    /**
+     * The drain, then the stop, bounded ({@link Drain}): readiness is withdrawn and the mongodb connector stops
+     * accepting at once; running operations, open cursors and open transactions get up to shutdownTimeoutMS to
+     * finish (progress logged every second); then hellos answer ShutdownInProgress (mongos's quiesce mode, so
+     * that drivers route elsewhere), and clients, backend connections, event loops and the embedded backend are
+     * closed, all of that within {@value #FORCE_TIMEOUT_MS} ms more whatever is still running (what did not
+     * stop in time is named in the log and left to end with the process). A second call waits for the first.
      */
     @Override
     public void close() {
-        if (closed) {
+        if (!drain.beginStop()) {
+            drain.awaitStopped(FORCE_TIMEOUT_MS + 1_000);
             return;
         }
-        closed = true;
+        try {
+            stop();
+        } finally {
+            drain.markStopped();
+        }
+    }
+
+    private void stop() {
         long started = System.nanoTime();
-        LOG.info("[sluice] shutting down: no new connections; waiting up to {} ms for in-flight operations",
-                settings.shutdownTimeoutMS());
         if (mongoConnector != null) {
-            new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting", mongoConnector::stopAccepting);
-            if (loadBalancedConnector != null) {
-                new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting (load-balanced)",
-                        loadBalancedConnector::stopAccepting);
-            }
-            awaitRunningOperations(started + TimeUnit.MILLISECONDS.toNanos(settings.shutdownTimeoutMS()));
+            drain.run(new DrainTarget());
         }
         ShutdownSteps steps = new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS);
         if (mongoConnector != null) {
@@ -760,33 +836,56 @@ public final class SluiceServer implements AutoCloseable {
     /** Time the forced part of a shutdown may take after shutdownTimeoutMS. */
     static final long FORCE_TIMEOUT_MS = 2_000;
 
-    /** Waits until no client operation runs or the deadline passes; logs the ones still running. */
-    private void awaitRunningOperations(long deadline) {
-        while (running() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+    /** What a drain acts on here. */
+    private final class DrainTarget implements Drain.Target {
+        @Override
+        public void stopAccepting() {
+            new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting", mongoConnector::stopAccepting);
+            if (loadBalancedConnector != null) {
+                new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting (load-balanced)",
+                        loadBalancedConnector::stopAccepting);
             }
         }
-        int left = running();
-        if (left > 0) {
+
+        @Override
+        public DrainFigures figures() {
+            Router r = router;
+            return new DrainFigures(registry.currentCount("mongodb") + registry.currentCount("mongodb-lb"), running(),
+                    r == null ? 0 : r.cursors().size(), r == null ? 0 : r.transactions().size());
+        }
+
+        @Override
+        public void quiesce() {
+            if (hello != null) {
+                hello.quiesce();
+            }
+        }
+
+        @Override
+        public int waitingHellos() {
+            return hello == null ? 0 : hello.waiting();
+        }
+
+        @Override
+        public void logRunning() {
             StringBuilder ops = new StringBuilder();
             for (var e : registry.snapshot()) {
-                if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING) {
+                if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING && e.connector().startsWith("mongodb")) {
                     ops.append(' ').append(e.connectionId()).append('=').append(e.currentOp());
                 }
             }
-            LOG.warn("[sluice] {} operations still running after {} ms (shutdownTimeoutMS); closing their connections:{}",
-                    left, settings.shutdownTimeoutMS(), ops);
+            if (ops.length() > 0) {
+                LOG.warn("[sluice] operations still running after shutdownTimeoutMS={} ms; closing their connections:{}",
+                        settings.shutdownTimeoutMS(), ops);
+            }
         }
     }
 
     private int running() {
         int n = 0;
         for (var e : registry.snapshot()) {
-            if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING) {
+            if (e.status() == dev.sluice.server.registry.ConnectionStatus.RUNNING
+                    && "mongodb".equals(e.connector())) {
                 n++;
             }
         }

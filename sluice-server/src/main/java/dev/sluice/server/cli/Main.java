@@ -13,9 +13,9 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).execute(args);
-        if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
-            System.exit(code);
-        }
+        // serve returns after a drain (exit 0 even if a library thread lingers) or from within the shutdown
+        // hook (SIGINT), where System.exit blocks harmlessly and the signal's status stays
+        System.exit(code);
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code sluice serve}: runs the proxy until SIGTERM/SIGINT. */
+/** {@code sluice serve}: runs the proxy until a drain (SIGTERM, {@code sluiceDrain}, {@code POST /api/drain}) or SIGINT. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run Sluice. With no --upstream it starts an embedded in-memory backend (nothing persisted).")
 public final class ServeCommand implements Callable<Integer> {
@@ -117,8 +117,11 @@ public final class ServeCommand implements Callable<Integer> {
             server.close();
             return 1;
         }
+        TerminateSignal.install(() -> server.drain("SIGTERM"));
         System.out.println(server.readyLine());
         System.out.flush();
+        // a drain (SIGTERM, sluiceDrain, POST /api/drain) ends here with status 0; SIGINT through the hook
+        server.stopped().whenComplete((ok, error) -> stopped.countDown());
         stopped.await();
         return 0;
     }

@@ -586,8 +586,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             return;
         }
         stopWatchingTopology();
-        int sentId = sendHello(await.request(), await.command(), await.responseTo(), await.exhaust());
-        if (await.exhaust()) {
+        boolean more = await.exhaust() && !services.hello().quiescing(); // an error ends the exhaust stream
+        int sentId = sendHello(await.request(), await.command(), await.responseTo(), more);
+        if (more) {
             AwaitableHello next = await.next(sentId);
             awaitingHello = next;
             ctx.executor().schedule(() -> helloDue(next), next.maxAwaitTimeMS(), java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -44,6 +44,7 @@ public final class HelloResponder {
     private final BooleanSupplier upstreamUsable;
     /** Written under {@code this}; read without a lock by {@link #topologyVersion()} and {@link #isCurrent}. */
     private volatile long topologyCounter;
+    private volatile boolean quiescing;
     /** Guarded by {@code this}: what the last {@link #refresh()} saw, and the awaitable hellos to wake. */
     private Advertised advertised;
     private final Set<Runnable> waiting = new LinkedHashSet<>();
@@ -95,6 +96,9 @@ public final class HelloResponder {
      */
     public BsonDocument reply(BsonDocument command, String commandName, long connectionId, int maxWireVersion,
                               List<Compressor> compression) {
+        if (quiescing) {
+            return quiesceReply();
+        }
         BsonDocument reply = new BsonDocument();
         boolean legacy = !"hello".equals(commandName);
         if (legacy) {
@@ -129,6 +133,32 @@ public final class HelloResponder {
         reply.append("ok", new org.bson.BsonDouble(1.0));
         return reply;
     }
+
+    /**
+     * mongos's quiesce mode (5.0+), entered at the end of a drain: from now on every hello, the awaitable ones
+     * waiting now included (answered at once), gets {@code ShutdownInProgress} (91) with a new topologyVersion,
+     * so that drivers mark this Sluice Unknown and route to the others of their seed list.
+     */
+    public void quiesce() {
+        quiescing = true;
+        topologyChanged();
+    }
+
+    /** Whether {@link #quiesce()} was called: hellos are answered with ShutdownInProgress. */
+    public boolean quiescing() {
+        return quiescing;
+    }
+
+    private BsonDocument quiesceReply() {
+        return new BsonDocument("ok", new org.bson.BsonDouble(0))
+                .append("errmsg", new BsonString("Sluice is shutting down (quiesce mode): connect to another Sluice"))
+                .append("code", new BsonInt32(SHUTDOWN_IN_PROGRESS))
+                .append("codeName", new BsonString("ShutdownInProgress"))
+                .append("topologyVersion", topologyVersion());
+    }
+
+    /** mongod's ShutdownInProgress error code. */
+    public static final int SHUTDOWN_IN_PROGRESS = 91;
 
     /** {processId, counter}: changes when Sluice's view of the topology changes (e.g. shutdown). */
     public BsonDocument topologyVersion() {

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * maxIncomingConnections: 20000
  * maxMessageSizeBytes: 48000000
  * compressors: [snappy, zlib, zstd]
- * shutdownTimeoutMS: 10000
+ * shutdownTimeoutMS: 15000
  * embeddedWireVersion: 17
  * loginTimeoutMS: 10000
  * frameTimeoutMS: 30000

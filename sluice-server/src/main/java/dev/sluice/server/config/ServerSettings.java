@@ -47,7 +47,7 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
     public static final int DEFAULT_MAX_INCOMING_CONNECTIONS = 20_000;
     public static final int DEFAULT_MAX_MESSAGE_SIZE_BYTES = 48_000_000;
     public static final List<String> DEFAULT_COMPRESSORS = List.of("snappy", "zlib", "zstd");
-    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 15_000; // mongos's shutdownTimeoutSecs default (5.0+)
     public static final int DEFAULT_ALERT_THRESHOLD_PERCENT = 80;
     public static final int DEFAULT_EMBEDDED_WIRE_VERSION = 17;
     public static final int DEFAULT_ALERT_HYSTERESIS_PERCENT = 10;

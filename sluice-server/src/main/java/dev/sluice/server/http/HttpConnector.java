@@ -40,9 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Bounds ({@link HttpSettings}): at most {@code httpMaxConnections} open connections (past it a new
  * one is closed at once and counted as rejected), {@code httpRequestTimeoutMS} per request,
  * {@code httpIdleTimeoutMS} between requests ({@link RequestDeadlines}), request line and headers
- * bounded by the codec, body by {@link #MAX_CONTENT_LENGTH}. Every request passes
- * {@link RequestGuard} (Host, Origin, Content-Type) before a route sees it; with authorization on,
- * then the {@link AuthGate} (HTTP Basic or a dashboard session, and the wire's privileges).
+ * bounded by the codec, body by {@link #MAX_CONTENT_LENGTH}. Every request but the probes
+ * ({@code /healthz}, {@code /readyz}: {@link FleetRoutes}) passes {@link RequestGuard} (Host, Origin,
+ * Content-Type) before a route sees it; with authorization on, then the {@link AuthGate} (HTTP Basic or
+ * a dashboard session, and the wire's privileges).
  *
  * <p>The https variant ({@link ServerTls} given) is the same connector over TLS: an {@code SslHandler}
  * first in each pipeline (the certificate current when the connection was accepted; no client
@@ -74,6 +75,7 @@ public final class HttpConnector implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("sluice-http", GlobalEventExecutor.INSTANCE);
     private final HttpScheme scheme;
     private final ServerTls tls;
+    private final FleetRoutes fleet;
     private final RateLimitedLog handshakeFailures = new RateLimitedLog(log, 10_000, System::nanoTime);
     private Channel serverChannel;
 
@@ -108,6 +110,17 @@ public final class HttpConnector implements AutoCloseable {
                          Class<? extends ServerChannel> channelClass, ConnectionRegistry registry,
                          ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics,
                          HistorySampler history, HttpSettings settings, Clock clock, HttpAccess access, ServerTls tls) {
+        this(bind, bossGroup, workerGroup, channelClass, registry, admin, meters, metrics, history, settings, clock,
+                access, tls, FleetControl.NONE);
+    }
+
+    /** As above, with the probes ({@code /healthz}, {@code /readyz}) and {@code POST /api/drain} of {@code fleet}. */
+    public HttpConnector(InetSocketAddress bind, EventLoopGroup bossGroup, EventLoopGroup workerGroup,
+                         Class<? extends ServerChannel> channelClass, ConnectionRegistry registry,
+                         ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics,
+                         HistorySampler history, HttpSettings settings, Clock clock, HttpAccess access, ServerTls tls,
+                         FleetControl fleet) {
+        this.fleet = new FleetRoutes(Objects.requireNonNull(fleet, "fleet"));
         this.tls = tls;
         this.scheme = tls == null ? HttpScheme.HTTP : HttpScheme.HTTPS;
         this.bind = Objects.requireNonNull(bind, "bind");
@@ -176,7 +189,7 @@ public final class HttpConnector implements AutoCloseable {
                                 .addLast("codec", new HttpServerCodec(decoder))
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_CONTENT_LENGTH))
                                 .addLast("flow", new FlowControlHandler())
-                                .addLast("api", new HttpRequestHandler(registry, scheme, guard, routes, gate));
+                                .addLast("api", new HttpRequestHandler(registry, scheme, guard, routes, gate, fleet));
                     }
                 });
         try {

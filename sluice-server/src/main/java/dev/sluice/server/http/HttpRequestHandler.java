@@ -45,6 +45,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final RequestGuard guard;
     private final ApiRoutes routes;
     private final AuthGate gate;
+    private final FleetRoutes fleet;
     private ConnectionEntry entry;
 
     /** @param gate authentication and authorization, or null when authorization is off */
@@ -55,6 +56,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     /** @param scheme which connector: its name goes into the registry (ids {@code http-N} or {@code https-N}) */
     HttpRequestHandler(ConnectionRegistry registry, HttpScheme scheme, RequestGuard guard, ApiRoutes routes,
                        AuthGate gate) {
+        this(registry, scheme, guard, routes, gate, new FleetRoutes(FleetControl.NONE));
+    }
+
+    /** @param fleet the probes (answered before the guard) and the drain route */
+    HttpRequestHandler(ConnectionRegistry registry, HttpScheme scheme, RequestGuard guard, ApiRoutes routes,
+                       AuthGate gate, FleetRoutes fleet) {
+        this.fleet = fleet;
         this.registry = registry;
         this.connector = scheme.connector();
         this.guard = guard;
@@ -93,6 +101,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             write(ctx, version, false, decoderFailure(request.decoderResult().cause()));
             return;
         }
+        HttpResult probe = fleet.probe(request.method(), new QueryStringDecoder(request.uri()).path());
+        if (probe != null) {
+            write(ctx, version, keepAlive, probe, false); // probes: no guard, no credentials, nothing revealed
+            return;
+        }
         HttpResult refusal = guard.refusal(request, request.content().readableBytes(),
                 (InetSocketAddress) ctx.channel().localAddress());
         if (refusal != null) {
@@ -106,7 +119,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         byte[] body = ByteBufUtil.getBytes(request.content());
         entry.operationStarted(method.toString(), path, System.nanoTime());
         entry.addBytesIn(body.length);
-        Supplier<HttpResult> route = () -> routes.handle(method, path, params, body, entry);
+        Supplier<HttpResult> route = fleet.handles(path) ? () -> fleet.handle(method, entry)
+                : () -> routes.handle(method, path, params, body, entry);
         if (gate == null) {
             HttpResult result;
             try {
@@ -146,10 +160,18 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     private void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, HttpResult result) {
+        write(ctx, version, keepAlive, result, true);
+    }
+
+    /** @param identify whether to name the connection ({@value #CONNECTION_ID_HEADER}); not to probes */
+    private void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, HttpResult result,
+                       boolean identify) {
         FullHttpResponse response = new DefaultFullHttpResponse(version, result.status(),
                 Unpooled.wrappedBuffer(result.body()));
         ResponseHeaders.apply(response, result);
-        response.headers().set(CONNECTION_ID_HEADER, entry.connectionId());
+        if (identify) {
+            response.headers().set(CONNECTION_ID_HEADER, entry.connectionId());
+        }
         if (keepAlive && !version.isKeepAliveDefault()) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         } else if (!keepAlive) {

@@ -13,7 +13,7 @@ import dev.sluice.server.security.authz.ActionType;
  *       {@code /api/connections}, {@code /api/connections/kill}, {@code DELETE /api/connections/{id}},
  *       {@code /api/session}, and any unknown path (so that its 404 says nothing to strangers);</li>
  *   <li>{@code dropConnections}: {@code /api/dropConnections}; {@code connPoolStats}:
- *       {@code /api/pools} and {@code /api/topology}; {@code serverStatus}: {@code /api/history} and {@code /metrics}
+ *       {@code /api/pools} and {@code /api/topology}; {@code shutdown}: {@code /api/drain}; {@code serverStatus}: {@code /api/history} and {@code /metrics}
  *       (the latter needs nothing with {@code httpMetricsWithoutAuth}).</li>
  * </ul>
  *
@@ -45,6 +45,8 @@ record RouteAccess(Kind kind, ActionType action) {
             case "/api/pools":
             case "/api/topology":
                 return new RouteAccess(Kind.ACTION, ActionType.CONN_POOL_STATS);
+            case FleetRoutes.DRAIN:
+                return new RouteAccess(Kind.ACTION, ActionType.SHUTDOWN);
             case "/api/history":
                 return new RouteAccess(Kind.ACTION, ActionType.SERVER_STATUS);
             case "/metrics":
@@ -56,6 +58,7 @@ record RouteAccess(Kind kind, ActionType action) {
 
     /** The built-in roles that grant {@link #action()}, for the 403's message. */
     String rolesWithAction() {
-        return action == ActionType.DROP_CONNECTIONS ? "hostManager or clusterAdmin" : "clusterMonitor or clusterAdmin";
+        return action == ActionType.DROP_CONNECTIONS || action == ActionType.SHUTDOWN ? "hostManager or clusterAdmin"
+                : "clusterMonitor or clusterAdmin";
     }
 }

@@ -77,6 +77,51 @@ class ServeCommandIT {
         }
     }
 
+    /** SIGTERM drains: readiness goes to 503 while a client holds an open cursor, the cursor finishes, exit 0. */
+    @Test
+    void sigtermDrainsLetsAnOpenCursorFinishAndExitsZero() throws Exception {
+        Path log = dir.resolve("serve.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-jar", jar().toString(), "serve", "--listen", "127.0.0.1:0", "--http",
+                "127.0.0.1:0").redirectError(log.toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertThat(line).isNotNull().matches(READY);
+            Matcher m = READY.matcher(line);
+            assertThat(m.matches()).isTrue();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest readyz = HttpRequest.newBuilder(URI.create("http://" + m.group(2) + "/readyz"))
+                    .timeout(Duration.ofSeconds(5)).build();
+            await().atMost(Duration.ofSeconds(10)).until(() -> http.send(readyz, HttpResponse.BodyHandlers.ofString())
+                    .statusCode() == 200);
+            try (MongoClient client = MongoClients.create("mongodb://" + m.group(1) + "/")) {
+                var coll = client.getDatabase("test").getCollection("drain");
+                for (int i = 0; i < 50; i++) {
+                    coll.insertOne(new Document("_id", i));
+                }
+                int read = 0;
+                try (var cursor = coll.find().batchSize(5).iterator()) {
+                    cursor.next();
+                    read++;
+                    assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor()).isZero();
+                    HttpResponse<String> draining = await().atMost(Duration.ofSeconds(5)).until(
+                            () -> http.send(readyz, HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 503);
+                    assertThat(draining.body()).isEqualTo("draining");
+                    while (cursor.hasNext()) {
+                        cursor.next();
+                        read++;
+                    }
+                }
+                assertThat(read).isEqualTo(50);
+            }
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("stops once the cursor is done").isTrue();
+            assertThat(p.exitValue()).as("a drain ends with status 0; log in " + log).isZero();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void invalidOptionExitsWithCodeTwoAndNamesIt() throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",

@@ -52,6 +52,7 @@ public final class CommandPrivileges {
             Map.entry("listShards", LIST_SHARDS),
             Map.entry("top", TOP),
             Map.entry("shutdown", SHUTDOWN),
+            Map.entry("sluiceDrain", SHUTDOWN), // Sluice's own: a drain ends in a shutdown
             Map.entry("fsync", FSYNC),
             Map.entry("fsyncUnlock", UNLOCK),
             Map.entry("netstat", NETSTAT),
@@ -101,7 +102,7 @@ public final class CommandPrivileges {
             "getDefaultRWConcern", "setDefaultRWConcern", "setFeatureCompatibilityVersion", "getClusterParameter",
             "setClusterParameter", "rotateCertificates", "invalidateUserCache", "flushRouterConfig", "getShardMap",
             "shardingState", "currentOp", "killOp", "bulkWrite", "listConnections", "killConnection",
-            "killConnections");
+            "killConnections", "sluiceDrain");
 
     private CommandPrivileges() {
     }
