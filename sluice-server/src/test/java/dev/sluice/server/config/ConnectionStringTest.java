@@ -42,8 +42,9 @@ class ConnectionStringTest {
     @Test
     void theHonouredSetExcludesWriteAndReadConcernDefaults() {
         assertThat(UpstreamUriSupport.HONOURED).doesNotContain(UriOption.W, UriOption.JOURNAL, UriOption.W_TIMEOUT_MS,
-                UriOption.READ_CONCERN_LEVEL, UriOption.LOAD_BALANCED, UriOption.TIMEOUT_MS,
+                UriOption.READ_CONCERN_LEVEL, UriOption.TIMEOUT_MS,
                 UriOption.AUTH_MECHANISM_PROPERTIES, UriOption.PROXY_HOST);
+        assertThat(UpstreamUriSupport.HONOURED).contains(UriOption.LOAD_BALANCED);
     }
 
     @Test
