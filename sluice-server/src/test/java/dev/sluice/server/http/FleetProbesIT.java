@@ -95,7 +95,13 @@ class FleetProbesIT {
                 long rejected = sluice.server().registry().totalRejected("http");
                 try (RawHttp third = new RawHttp(port)) {
                     third.send("GET /healthz HTTP/1.1", null, "Host: probe");
-                    assertThat(third.socket().getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+                    int first;
+                    try {
+                        first = third.socket().getInputStream().read();
+                    } catch (java.net.SocketException reset) {
+                        first = -1; // closed while the request was unread: the kernel answers with a reset
+                    }
+                    assertThat(first).as("closed without an answer").isEqualTo(-1);
                 }
                 assertThat(sluice.server().registry().totalRejected("http")).isEqualTo(rejected + 1);
             }
