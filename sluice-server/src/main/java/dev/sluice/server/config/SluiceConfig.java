@@ -11,15 +11,21 @@ import dev.sluice.server.topology.srv.SrvSettings;
  * @param dns         how {@code mongodb+srv://} names and upstream host names are looked up (YAML
  *                    {@code dnsServers}, {@code dnsTimeoutMS})
  */
-public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns) {
+public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns, FleetSettings fleet) {
 
     public SluiceConfig {
         dns = dns == null ? SrvSettings.defaults() : dns;
+        fleet = fleet == null ? FleetSettings.DISABLED : fleet;
     }
 
     /** The system's DNS resolvers and the default timeout. */
     public SluiceConfig(ServerSettings server, String upstreamUri) {
-        this(server, upstreamUri, null);
+        this(server, upstreamUri, null, null);
+    }
+
+    /** Without a fleet (the default). */
+    public SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns) {
+        this(server, upstreamUri, dns, null);
     }
 
     /**
@@ -109,7 +115,28 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
             // validate now so a bad URI fails at start with a message naming the option
             UpstreamSettings.fromUri(upstreamUri, false);
         }
-        return new SluiceConfig(server, upstreamUri, SrvSettings.of(f.dnsServers(), f.dnsTimeoutMS()));
+        return new SluiceConfig(server, upstreamUri, SrvSettings.of(f.dnsServers(), f.dnsTimeoutMS()),
+                fleet(f.fleet(), upstreamUri != null));
+    }
+
+    /**
+     * The {@code fleet:} section over the defaults. Off by default: a Sluice writes into its cluster's
+     * {@code sluice.fleet} only when asked to ({@code fleet.enabled: true}).
+     */
+    private static FleetSettings fleet(ConfigFile.Fleet f, boolean upstream) {
+        FleetSettings d = FleetSettings.DISABLED;
+        if (f == null) {
+            return d;
+        }
+        long heartbeat = or(f.heartbeatIntervalMS(), d.heartbeatIntervalMS());
+        boolean enabled = Boolean.TRUE.equals(f.enabled());
+        if (enabled && !upstream) {
+            throw new ConfigException("fleet.enabled: true needs an upstream (the embedded backend is private to one Sluice)");
+        }
+        return new FleetSettings(enabled, f.advertiseHttp(), heartbeat,
+                or(f.instanceTimeoutMS(), 3 * heartbeat), or(f.peerTimeoutMS(), d.peerTimeoutMS()),
+                or(f.maxPeerReplyBytes(), d.maxPeerReplyBytes()), or(f.maxInstances(), d.maxInstances()),
+                or(f.connectionBudget(), d.connectionBudget()));
     }
 
     /** mongod's {@code security.authorization}: "enabled" or "disabled". */

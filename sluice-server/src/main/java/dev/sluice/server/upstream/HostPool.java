@@ -132,6 +132,17 @@ public final class HostPool implements AutoCloseable {
                 generation, state);
     }
 
+    /**
+     * Sets the host's maximum at runtime, split across the lanes as at creation (each lane at least one).
+     * Lanes shrink without interrupting anyone: surplus idle connections close now, busy ones at check-in.
+     */
+    void resize(int maxPoolSize) {
+        int total = Math.max(maxPoolSize, lanes.length);
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i].resize(LaneSettings.share(total, lanes.length, i));
+        }
+    }
+
     /** How many lanes (event-loop pools) the host's connections are split into. */
     public int laneCount() {
         return lanes.length;
