@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Elections and restarts of a simulated replica set (3 members) under load, through Sluice (see RELIABILITY.md,
 # "Election and restart"), e.g.: sluice-bench/scripts/rs-faults.sh --scenarios election,restart --threads 8
-# The simulated set comes from sluice-server's test classes (its test-jar). Nothing is installed into ~/.m2: the
-# classpath comes from the reactor (module target/classes, and sluice-server/target/test-classes for the simulated set).
+# The simulated set comes from the test kit (sluice-testkit). Nothing is installed into ~/.m2: the classpath comes
+# from the reactor (each module's target/classes).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"

@@ -9,6 +9,9 @@
 #   storm-max   the largest storm the file-descriptor limit allows (ulimit -Hn minus headroom)
 #   full        throughput + storm + storm-max (default)
 #
+# HAProxy (the system's haproxy, e.g. Debian's package) joins the throughput matrix as a fourth target when
+# it is installed; --targets direct,relay,sluice leaves it out.
+#
 # Extra options go to the Java mains through BENCH_OPTS / STORM_OPTS, e.g.
 #   BENCH_OPTS="--clients 1,16 --kinds raw,nio --duration-ms 5000" run-proxy-bench.sh throughput
 # Reports are written under target/proxy-bench/ (Markdown), child JVM logs under target/bench-logs/.

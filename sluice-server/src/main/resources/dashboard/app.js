@@ -2,7 +2,12 @@
 (function () {
   'use strict';
   var REFRESH_MS = 2000;
-  var state = { rows: [], sortKey: 'connectionId', sortDir: 1, filter: '', own: {}, session: null };
+  // the server filters, sorts and pages the connections (GET api/connections?limit&offset&sort&q):
+  // the page holds one page of rows, whatever the number of connections
+  var PAGE_SIZE = 100;
+  var OWN_KEEP = 32;
+  var state = { rows: [], total: 0, offset: 0, sortKey: 'connectionId', sortDir: 1, filter: '', own: {},
+    ownOrder: [], session: null, filterTimer: null };
   // Sluice names the HTTP connection that served each response; those are this page's own
   var OWN_HEADER = 'X-Sluice-Connection-Id';
 
@@ -31,12 +36,23 @@
   }
 
   function getJson(path) {
+    return getWithHeaders(path).then(function (res) { return res.body; });
+  }
+
+  function getWithHeaders(path) {
     return fetch(path, { headers: headers(), cache: 'no-store', credentials: 'same-origin' }).then(function (r) {
       noteOwn(r);
       loggedOut(r);
       if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
-      return r.json();
+      return r.json().then(function (body) { return { body: body, headers: r.headers }; });
     });
+  }
+
+  function connectionsPath() {
+    var q = ['limit=' + PAGE_SIZE, 'offset=' + state.offset,
+      'sort=' + encodeURIComponent((state.sortDir < 0 ? '-' : '') + state.sortKey)];
+    if (state.filter) q.push('q=' + encodeURIComponent(state.filter));
+    return 'api/connections?' + q.join('&');
   }
 
   // with authorization on, what the caller may do (GET api/session); 404: authorization is off
@@ -68,16 +84,14 @@
     return !state.session || state.session.canKillAll || row.username === state.session.username;
   }
 
+  // remember the page's own connections, the most recent OWN_KEEP of them (the set does not grow
+  // with the page's age; only one page of rows is known, so "gone" cannot be told from "on another page")
   function noteOwn(response) {
     var id = response.headers.get(OWN_HEADER);
-    if (id) state.own[id] = true;
-  }
-
-  // forget own connections that are gone, so the set does not grow with the page's age
-  function pruneOwn() {
-    var open = {};
-    state.rows.forEach(function (r) { open[r.connectionId] = true; });
-    Object.keys(state.own).forEach(function (id) { if (!open[id]) delete state.own[id]; });
+    if (!id || state.own[id]) return;
+    state.own[id] = true;
+    state.ownOrder.push(id);
+    while (state.ownOrder.length > OWN_KEEP) delete state.own[state.ownOrder.shift()];
   }
 
   function bytes(n) {
@@ -86,27 +100,8 @@
     return (n / 1048576).toFixed(1) + ' MiB';
   }
 
-  // ids sort by their number, so mongodb-10 comes after mongodb-9
-  function sortValue(row, key) {
-    var v = row[key];
-    if (key === 'connectionId') return Number(String(v).replace(/^.*-/, ''));
-    if (v === null || v === undefined) return '';
-    return typeof v === 'number' ? v : String(v).toLowerCase();
-  }
-
-  function matches(row, filter) {
-    if (!filter) return true;
-    return [row.username, row.appName, row.connector, row.userAgent, row.driver].some(function (v) {
-      return v && String(v).toLowerCase().indexOf(filter) >= 0;
-    });
-  }
-
   function renderConnections() {
-    var rows = state.rows.filter(function (r) { return matches(r, state.filter); });
-    rows.sort(function (a, b) {
-      var x = sortValue(a, state.sortKey), y = sortValue(b, state.sortKey);
-      return (x < y ? -1 : x > y ? 1 : 0) * state.sortDir;
-    });
+    var rows = state.rows;
     var tbody = $('#connections tbody');
     var fresh = document.createDocumentFragment();
     rows.forEach(function (r) {
@@ -136,8 +131,12 @@
       fresh.appendChild(tr);
     });
     tbody.replaceChildren(fresh);
-    $('#count').textContent = rows.length === state.rows.length
-      ? '(' + rows.length + ')' : '(' + rows.length + ' of ' + state.rows.length + ')';
+    $('#count').textContent = state.total <= rows.length && state.offset === 0 ? '(' + state.total + ')'
+      : '(' + (rows.length ? (state.offset + 1) + '–' + (state.offset + rows.length) : 'none') + ' of ' +
+        state.total + ')';
+    $('#prev').disabled = state.offset === 0;
+    $('#next').disabled = state.offset + rows.length >= state.total;
+    $('#pager').hidden = state.total <= PAGE_SIZE && state.offset === 0;
     document.querySelectorAll('#connections th[data-key]').forEach(function (th) {
       th.classList.toggle('sorted-asc', th.dataset.key === state.sortKey && state.sortDir === 1);
       th.classList.toggle('sorted-desc', th.dataset.key === state.sortKey && state.sortDir === -1);
@@ -243,13 +242,18 @@
   }
 
   function refresh() {
-    return Promise.all([getJson('api/connections'),
+    return Promise.all([getWithHeaders(connectionsPath()),
       may('connPoolStats') ? getJson('api/pools') : null,
       may('serverStatus') ? getJson('api/history') : null,
-      may('connPoolStats') ? getJson('api/topology') : null])
+      may('connPoolStats') ? getJson('api/topology') : null,
+      getWithHeaders('api/connections?connector=mongodb&limit=1')])
       .then(function (all) {
-        state.rows = all[0];
-        pruneOwn();
+        state.rows = all[0].body;
+        state.total = Number(all[0].headers.get('X-Total-Count') || state.rows.length);
+        if (state.rows.length === 0 && state.offset > 0 && state.total > 0) { // the page emptied: go back
+          state.offset = Math.max(0, Math.floor((state.total - 1) / PAGE_SIZE) * PAGE_SIZE);
+          return refresh();
+        }
         renderConnections();
         if (all[1]) renderPools(all[1]);
         else $('#pools').replaceChildren(el('p', { 'class': 'empty' }, 'Needs the connPoolStats action.'));
@@ -257,7 +261,7 @@
         if (all[3]) renderTopology(all[3]);
         $('#topology-section').hidden = !all[3];
         $('#history-section').hidden = !all[2];
-        var clients = state.rows.filter(function (r) { return r.connector !== 'http' && r.connector !== 'https'; }).length;
+        var clients = Number(all[4].headers.get('X-Total-Count') || 0);
         $('#summary').textContent = clients + ' client connections' + (all[1] ? ' · backend ' + all[1].totalInUse +
           ' in use, ' + all[1].totalAvailable + ' available' : '');
         $('#status').textContent = '';
@@ -310,7 +314,8 @@
       if (!key) return;
       state.sortDir = state.sortKey === key ? -state.sortDir : 1;
       state.sortKey = key;
-      renderConnections();
+      state.offset = 0;
+      refresh();
     });
     $('#connections tbody').addEventListener('click', function (ev) {
       var button = ev.target.closest('button.kill');
@@ -318,7 +323,17 @@
     });
     $('#filter').addEventListener('input', function (ev) {
       state.filter = ev.target.value.trim().toLowerCase();
-      renderConnections();
+      state.offset = 0;
+      clearTimeout(state.filterTimer); // one request once typing pauses, not one per key
+      state.filterTimer = setTimeout(refresh, 250);
+    });
+    $('#prev').addEventListener('click', function () {
+      state.offset = Math.max(0, state.offset - PAGE_SIZE);
+      refresh();
+    });
+    $('#next').addEventListener('click', function () {
+      state.offset += PAGE_SIZE;
+      refresh();
     });
     loadSession()
       .then(function () {

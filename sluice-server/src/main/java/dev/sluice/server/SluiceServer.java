@@ -9,16 +9,21 @@ import dev.sluice.server.http.HttpConnector;
 import dev.sluice.server.metrics.AlertSettings;
 import dev.sluice.server.metrics.ConnectionAlerts;
 import dev.sluice.server.metrics.HistorySampler;
+import dev.sluice.server.metrics.JvmMetrics;
 import dev.sluice.server.metrics.PoolMetricsListener;
 import dev.sluice.server.metrics.SluiceMetrics;
 import dev.sluice.server.registry.ConnectionEntry;
 import dev.sluice.server.upstream.HostPoolStats;
 import dev.sluice.server.upstream.PoolDirectory;
+import dev.sluice.server.security.authz.UserName;
+import dev.sluice.server.security.cluster.ClusterUserDirectory;
+import dev.sluice.server.security.cluster.ServiceUserCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.bson.BsonDocument;
 import dev.sluice.server.client.HelloResponder;
 import dev.sluice.server.client.LocalCommands;
+import dev.sluice.server.client.ClientFace;
 import dev.sluice.server.client.MongoConnector;
 import dev.sluice.server.client.SessionServices;
 import dev.sluice.server.config.DescriptorBudget;
@@ -28,9 +33,11 @@ import dev.sluice.server.wire.FrameBudget;
 import dev.sluice.server.admin.AdminReply;
 import dev.sluice.server.route.InternalCommands;
 import dev.sluice.server.security.auth.Authenticator;
+import dev.sluice.server.security.tls.ChosenTlsProvider;
 import dev.sluice.server.security.tls.ReloadSignal;
 import dev.sluice.server.security.tls.RotateCertificatesCommand;
 import dev.sluice.server.security.tls.ServerTls;
+import dev.sluice.server.security.tls.TlsStatus;
 import dev.sluice.server.security.auth.CommandGate;
 import dev.sluice.server.security.auth.FailureThrottle;
 import dev.sluice.server.security.scram.ScramServer;
@@ -91,6 +98,11 @@ public final class SluiceServer implements AutoCloseable {
     private EmbeddedBackend embedded;
     private UpstreamCluster cluster;
     private MongoConnector mongoConnector;
+    /** The load-balanced connector (net.loadBalancedListen), or null. */
+    private MongoConnector loadBalancedConnector;
+    private InetSocketAddress loadBalancedAddress;
+    /** The serviceId the load-balanced connector reports: fixed for the life of this process. */
+    private final org.bson.types.ObjectId serviceId = new org.bson.types.ObjectId();
     private Router router;
     private InetSocketAddress mongoAddress;
     private InetSocketAddress httpAddress;
@@ -120,6 +132,7 @@ public final class SluiceServer implements AutoCloseable {
         this.clock = clock;
         this.registry = new ConnectionRegistry(clock);
         this.metrics = new SluiceMetrics(meters, registry, pools);
+        extras.add(new JvmMetrics(meters));
         this.startTime = clock.instant();
         this.transport = Transport.detect();
         this.boss = transport.newGroup(1);
@@ -149,6 +162,7 @@ public final class SluiceServer implements AutoCloseable {
         }
         fitDescriptors(upstream);
         warnAboutExposure();
+        tlsProvider = chooseTlsProvider(upstream.tls());
         for (String warning : upstream.warnings()) {
             LOG.warn("[upstream] {}: {}", upstream.uri(), warning);
         }
@@ -160,7 +174,9 @@ public final class SluiceServer implements AutoCloseable {
                 upstream.serverSelectionTimeoutMS(), upstream.localThresholdMS());
         cluster = new UpstreamCluster(upstream, new dev.sluice.server.upstream.LoopLanes(workers), transport.clientChannel(),
                 settings.limits().maxUpstreamReplyBytes(),
-                poolListener(), scheduler, initialWire, hostResolver);
+                poolListener(), scheduler, initialWire, hostResolver, new dev.sluice.server.upstream.PoolIdentities(
+                        config.users().cluster(), config.users().cacheSize(), config.users().maxConnectionsPerHost()),
+                tlsProvider.provider());
         cluster.start();
         if (srvResolution != null) {
             cluster.pollSrv(srvResolver, srvResolution,
@@ -185,8 +201,10 @@ public final class SluiceServer implements AutoCloseable {
         cluster.addTopologyListener(d -> hello.refresh());
         scheduler.scheduleWithFixedDelay(() -> guarded(hello::refresh), 1, 1, TimeUnit.SECONDS);
         cluster.selectionListener(metrics.selections());
+        cluster.replyErrorListener(metrics.replyErrors());
+        local = localCommands();
         SessionServices services = new SessionServices(registry, router, cleanup, hello,
-                localCommands(), cluster,
+                local, cluster,
                 List.copyOf(compressors), settings.maxMessageSizeBytes(), System::nanoTime,
                 settings.limits().loginTimeoutMS(), authenticator, gate);
         frameBudget = new FrameBudget(frameBudgetBytes(), (holder, held, max) -> {
@@ -194,15 +212,29 @@ public final class SluiceServer implements AutoCloseable {
             LOG.warn("[mongodb] closing a connection holding {} bytes of incomplete messages: all connections together "
                     + "hold more than maxBufferedFrameBytes={}", held, max);
         });
+        java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
         mongoConnector = new MongoConnector(settings.listen().toSocketAddress(), boss, workers,
                 transport.serverChannel(), services, settings.maxIncomingConnections(), frameBudget,
-                settings.limits().frameTimeoutMS(), settings.tls().mode(), tls);
+                settings.limits().frameTimeoutMS(), settings.tls().mode(), tls,
+                ClientFace.router(() -> loadBalancedAddress == null ? null
+                        : dev.sluice.server.registry.Addresses.format(loadBalancedAddress)), clients);
         mongoAddress = mongoConnector.start();
+        if (settings.loadBalancedListen() != null) {
+            loadBalancedConnector = new MongoConnector(settings.loadBalancedListen().toSocketAddress(), boss, workers,
+                    transport.serverChannel(), services, settings.maxIncomingConnections(), frameBudget,
+                    settings.limits().frameTimeoutMS(), settings.tls().mode(), tls, ClientFace.loadBalanced(serviceId),
+                    clients);
+            loadBalancedAddress = loadBalancedConnector.start();
+            LOG.info("[sluice] listening on mongodb://{}:{}/?loadBalanced=true (load-balanced face, serviceId {}; "
+                            + "connection ids {}-N)", loadBalancedAddress.getHostString(), loadBalancedAddress.getPort(),
+                    serviceId.toHexString(), ClientFace.LOAD_BALANCED_CONNECTOR);
+        }
         httpAddress = startHttp();
         startFleet(upstream);
-        LOG.info("[sluice] listening on mongodb://{}:{}/ (maxIncomingConnections={}, net.tls.mode={}, transport {})",
+        LOG.info("[sluice] listening on mongodb://{}:{}/ (maxIncomingConnections={}, net.tls.mode={}, TLS provider {}, "
+                        + "transport {})",
                 mongoAddress.getHostString(), mongoAddress.getPort(), settings.maxIncomingConnections(),
-                settings.tls().mode(), transport.name());
+                settings.tls().mode(), tlsProvider.name(), transport.name());
         return this;
     }
 
@@ -276,7 +308,23 @@ public final class SluiceServer implements AutoCloseable {
     private FrameBudget frameBudget;
     private Authenticator authenticator;
     private ServerTls tls;
+    private ChosenTlsProvider tlsProvider = ChosenTlsProvider.JDK;
     private InetSocketAddress httpsAddress;
+
+    /**
+     * Resolves net.tls.provider once, for both sides (a {@link ConfigException} when openssl is asked for and does not
+     * load); says which one TLS connections use when any are configured, and why when auto fell back to the JDK.
+     */
+    private ChosenTlsProvider chooseTlsProvider(boolean upstreamTls) {
+        ChosenTlsProvider chosen = ChosenTlsProvider.resolve(settings.tls().provider());
+        if (settings.tls().hasCertificate() || upstreamTls) {
+            if (chosen.note() != null) {
+                LOG.info("[tls] {}", chosen.note());
+            }
+            LOG.info("[tls] TLS provider: {}", chosen.describe());
+        }
+        return chosen;
+    }
 
     /**
      * Client-facing TLS, when a certificate is configured (net.tls.mode on, or the https connector):
@@ -287,7 +335,7 @@ public final class SluiceServer implements AutoCloseable {
         if (!settings.tls().hasCertificate()) {
             return null;
         }
-        ServerTls loaded = ServerTls.load(settings.tls(), clock);
+        ServerTls loaded = ServerTls.load(settings.tls(), tlsProvider, clock);
         ReloadSignal.install(() -> loaded.reload("SIGHUP"));
         return loaded;
     }
@@ -354,6 +402,9 @@ public final class SluiceServer implements AutoCloseable {
         if (!settings.authorization()) {
             return new CommandGate(dev.sluice.server.security.UserDirectory.EMPTY, false);
         }
+        if (config.users().cluster()) {
+            return startClusterSecurity();
+        }
         users = new UserStore(new BackendUserStorage(new InternalCommands(router, PooledByteBufAllocator.DEFAULT, 10_000),
                 Duration.ofSeconds(10)), Duration.ofSeconds(USER_REFRESH_SECONDS));
         try {
@@ -366,8 +417,77 @@ public final class SluiceServer implements AutoCloseable {
         extras.add(0, users);
         SecureRandom random = new SecureRandom();
         authenticator = new Authenticator(users, new ScramServer(ScramServerSettings.defaults(), random),
-                new FailureThrottle(System::nanoTime));
+                new FailureThrottle(System::nanoTime), false, settings.tls().requestsClientCertificates()
+                && !settings.tls().allowInvalidCertificates());
         userAdmin = new UserAdminCommands(users, new Audit(), true, random);
+        registerAuthenticationMetrics();
+        LOG.info("[security] authorization enabled: clients authenticate with SCRAM-SHA-256 / SCRAM-SHA-1 to Sluice's users "
+                + "({}{})", users.isEmpty() ? "no user yet: the localhost exception lets a loopback client create the first "
+                + "one in admin" : "users loaded", "");
+        return new CommandGate(users, true);
+    }
+
+    /** The commands Sluice answers itself (set once the session services are built). */
+    private volatile LocalCommands local;
+    private ClusterUserDirectory clusterUsers;
+
+    /**
+     * security.userSource: cluster: the cluster's users, read by the service user (the URI's credentials) and
+     * cached; its right to read them is checked now. Each client's backend connections log in as its own user.
+     *
+     * @throws ConfigException naming the privilege the service user lacks (exit code 2)
+     */
+    private CommandGate startClusterSecurity() {
+        InternalCommands internal = new InternalCommands(router, PooledByteBufAllocator.DEFAULT, 10_000);
+        dev.sluice.server.config.UriCredential credential = cluster.settings().credential();
+        UserName service = new UserName(credential.username(), credential.source());
+        checkServiceUser(internal, service);
+        UpstreamCluster c = cluster;
+        clusterUsers = new ClusterUserDirectory(internal::run, (user, why) -> {
+            int closed = c.closeUserPools(user.user(), user.db());
+            LOG.info("[security] {}: {}; closed its {} backend pools, its sessions are refused from now on", user, why,
+                    closed);
+        }, config.users().cacheTTLSeconds(), config.users().cacheSize(), System::nanoTime);
+        long ttl = config.users().cacheTTLSeconds();
+        scheduler.scheduleWithFixedDelay(() -> guarded(clusterUsers::sweep), ttl, ttl, TimeUnit.SECONDS);
+        authenticator = new Authenticator(clusterUsers, new ScramServer(ScramServerSettings.defaults(), new SecureRandom()),
+                new FailureThrottle(System::nanoTime), true, settings.tls().requestsClientCertificates()
+                && !settings.tls().allowInvalidCertificates());
+        registerAuthenticationMetrics();
+        LOG.info("[security] authorization enabled, users from the cluster (security.userSource: cluster): read by {} "
+                + "with usersInfo, cached {} s (clusterUserCacheTTLSeconds), at most {} (clusterUserCacheSize); backend "
+                + "connections log in as each client's user", service, ttl, config.users().cacheSize());
+        return CommandGate.clusterAuthority(clusterUsers, (name, command, db) -> {
+            LocalCommands l = local;
+            return l != null && l.handles(name, command, db);
+        });
+    }
+
+    /** Fails the start when the service user cannot read the users' keys; warns when the upstream cannot say now. */
+    private static void checkServiceUser(InternalCommands internal, UserName service) {
+        BsonDocument reply;
+        try {
+            reply = internal.run("admin", ServiceUserCheck.command(service)).toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("security.userSource: cluster: interrupted while checking the service user");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof dev.sluice.server.upstream.UpstreamException u
+                    && u.kind() == dev.sluice.server.upstream.UpstreamException.Kind.AUTHENTICATION_FAILED) {
+                throw new ConfigException("security.userSource: cluster: the service user of the upstream URI cannot "
+                        + "log in: " + u.getMessage());
+            }
+            LOG.warn("[security] cannot check the service user {} now ({}); Sluice starts anyway, and clients cannot "
+                    + "log in until the cluster answers", service, cause.getMessage());
+            return;
+        }
+        ServiceUserCheck.problem(service, reply).ifPresent(problem -> {
+            throw new ConfigException("security.userSource: cluster: " + problem);
+        });
+    }
+
+    private void registerAuthenticationMetrics() {
         Authenticator auth = authenticator;
         io.micrometer.core.instrument.FunctionCounter.builder("sluice.authentications", auth, Authenticator::successes)
                 .description("Client authentications by outcome").tag("outcome", "success").register(meters);
@@ -375,10 +495,6 @@ public final class SluiceServer implements AutoCloseable {
                 .description("Client authentications by outcome").tag("outcome", "failure").register(meters);
         io.micrometer.core.instrument.FunctionCounter.builder("sluice.authentications.speculative", auth,
                 Authenticator::speculativeStarts).description("SCRAM conversations started inside hello").register(meters);
-        LOG.info("[security] authorization enabled: clients authenticate with SCRAM-SHA-256 / SCRAM-SHA-1 to Sluice's users "
-                + "({}{})", users.isEmpty() ? "no user yet: the localhost exception lets a loopback client create the first "
-                + "one in admin" : "users loaded", "");
-        return new CommandGate(users, true);
     }
 
     /** How often each Sluice re-reads the users (others may have changed them). */
@@ -411,6 +527,12 @@ public final class SluiceServer implements AutoCloseable {
             LOG.warn("[sluice] ** WARNING: the mongodb connector listens on {}, beyond loopback, and access control is not "
                     + "enabled: anyone who can reach it can read and write all data and list, kill and drop connections.",
                     settings.listen());
+        }
+        if (settings.loadBalancedListen() != null && !Exposure.isLoopback(settings.loadBalancedListen().host())
+                && !settings.authorization()) {
+            LOG.warn("[sluice] ** WARNING: the load-balanced mongodb connector listens on {}, beyond loopback, and "
+                    + "access control is not enabled: anyone who can reach it can read and write all data and list, "
+                    + "kill and drop connections.", settings.loadBalancedListen());
         }
         if (settings.https() != null && !Exposure.isLoopback(settings.https().host()) && !settings.authorization()) {
             LOG.warn("[sluice] ** WARNING: the https connector listens on {}, beyond loopback, without authentication "
@@ -468,9 +590,17 @@ public final class SluiceServer implements AutoCloseable {
                             .thenApply(r -> new Reply(r.reply(), r.afterReply()));
                 }
                 return executor.submit(commandName, () -> admin.execute(commandName, command, database, caller))
-                        .thenApply(r -> new Reply(r.reply(), r.afterReply()));
+                        .thenApply(r -> new Reply(withTlsStatus(commandName, r.reply()), r.afterReply()));
             }
         };
+    }
+
+    /** serverStatus gets mongod's {@code security} section: the certificate and the TLS provider in use. */
+    private BsonDocument withTlsStatus(String commandName, BsonDocument reply) {
+        if ("serverStatus".equals(commandName) && reply.containsKey("connections")) {
+            reply.append("security", TlsStatus.section(tlsProvider, tls));
+        }
+        return reply;
     }
 
     /** Starts the HTTP connector and the periodic metrics, alert and history tasks. */
@@ -494,7 +624,8 @@ public final class SluiceServer implements AutoCloseable {
         // with authorization on: the same users as the mongodb connector, and the same privileges
         // (own connections; others' with inprog / killop: connectionAdmin's policy)
         dev.sluice.server.http.HttpAccess access = settings.authorization()
-                ? dev.sluice.server.http.HttpAccess.authenticated(users, webTls != null)
+                ? dev.sluice.server.http.HttpAccess.authenticated(clusterUsers != null ? clusterUsers : users,
+                        webTls != null)
                 : dev.sluice.server.http.HttpAccess.open();
         ConnectionAdmin httpAdmin = connectionAdmin;
         HttpConnector http = new HttpConnector(address.toSocketAddress(), boss, workers,
@@ -534,6 +665,12 @@ public final class SluiceServer implements AutoCloseable {
         }
 
         @Override
+        public List<HostPoolStats> userPools() {
+            UpstreamCluster c = cluster;
+            return c == null ? List.of() : c.userPools();
+        }
+
+        @Override
         public boolean drop(String hostAndPort) {
             UpstreamCluster c = cluster;
             return c != null && c.drop(hostAndPort);
@@ -559,6 +696,16 @@ public final class SluiceServer implements AutoCloseable {
         return mongoAddress;
     }
 
+    /** The load-balanced connector's address (net.loadBalancedListen), or null when not configured. */
+    public InetSocketAddress loadBalancedAddress() {
+        return loadBalancedAddress;
+    }
+
+    /** The serviceId the load-balanced connector reports (fixed for the life of this process). */
+    public org.bson.types.ObjectId serviceId() {
+        return serviceId;
+    }
+
     /** The https connector's address, or null when not configured. */
     public InetSocketAddress httpsAddress() {
         return httpsAddress;
@@ -567,6 +714,11 @@ public final class SluiceServer implements AutoCloseable {
     /** Client-facing TLS (reload, current certificate), or null when no certificate is configured. */
     public ServerTls tls() {
         return tls;
+    }
+
+    /** The TLS implementation of every TLS connection (net.tls.provider resolved at start). */
+    public ChosenTlsProvider tlsProvider() {
+        return tlsProvider;
     }
 
     /** The HTTP connector's address, or null when disabled. */
@@ -627,11 +779,18 @@ public final class SluiceServer implements AutoCloseable {
                 settings.shutdownTimeoutMS());
         if (mongoConnector != null) {
             new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting", mongoConnector::stopAccepting);
+            if (loadBalancedConnector != null) {
+                new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS).run("stop accepting (load-balanced)",
+                        loadBalancedConnector::stopAccepting);
+            }
             awaitRunningOperations(started + TimeUnit.MILLISECONDS.toNanos(settings.shutdownTimeoutMS()));
         }
         ShutdownSteps steps = new ShutdownSteps(System::nanoTime, FORCE_TIMEOUT_MS);
         if (mongoConnector != null) {
             steps.run("close client connections", mongoConnector::close);
+        }
+        if (loadBalancedConnector != null) {
+            steps.run("close load-balanced client connections", loadBalancedConnector::close);
         }
         for (AutoCloseable c : extras) {
             steps.run("close " + c.getClass().getSimpleName(), () -> {

@@ -76,6 +76,32 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * For a program with no ready line of its own (HAProxy): its stdout and stderr go to the log, and it is ready
+     * once {@code address} accepts a TCP connection.
+     */
+    static ChildProcess startListening(String name, List<String> command, Path log, java.net.InetSocketAddress address,
+                                       long timeoutMillis) throws IOException, InterruptedException {
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException(name + " exited with status " + p.exitValue() + " before listening; see " + log);
+            }
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(address, 1000);
+                return new ChildProcess(name, p, null);
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        p.destroyForcibly();
+        throw new IOException(name + " did not listen on " + address + " within " + timeoutMillis + " ms; see " + log);
+    }
+
     /** A group of the ready line's pattern. */
     String group(int i) {
         return ready.group(i);

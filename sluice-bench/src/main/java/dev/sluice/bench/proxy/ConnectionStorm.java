@@ -1,6 +1,7 @@
 package dev.sluice.bench.proxy;
 
-import dev.sluice.bench.fake.FastMongod;
+import dev.sluice.server.testing.FakeMongod;
+import dev.sluice.server.testing.FastMongod;
 import dev.sluice.server.wire.FrameDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -58,7 +59,7 @@ public final class ConnectionStorm {
         String jvmOpts = a.string("sluice-jvm-opts", "-XX:+UseSerialGC -Xss512k -XX:NativeMemoryTracking=summary");
         Path logs = Path.of(a.string("logs", "target/bench-logs"));
         StringBuilder md = new StringBuilder();
-        try (FastMongod mongod = FastMongod.start("127.0.0.1", 0, 1);
+        try (FastMongod mongod = FakeMongod.fast("127.0.0.1", 0, 1);
              Launch.Sluice sluice = Launch.sluice(Path.of(a.string("sluice-jar",
                              "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar")),
                      "mongodb://127.0.0.1:" + mongod.port() + "/?maxPoolSize=" + maxPoolSize,
@@ -172,7 +173,7 @@ public final class ConnectionStorm {
             md.append("\nLargest live-heap growth in Sluice during the storm (class histogram after minus before, "
                     + "divided by the idle connections):\n\n| class | objects per connection | bytes per connection |\n"
                     + "|---|---:|---:|\n");
-            for (String line : JvmProbe.topGrowth(histo0, histo1, 30, Math.max(1, idle))) {
+            for (String line : JvmProbe.topGrowth(histo0, histo1, 50, Math.max(1, idle))) {
                 md.append(line).append('\n');
             }
             System.err.println("[storm] closing clients");

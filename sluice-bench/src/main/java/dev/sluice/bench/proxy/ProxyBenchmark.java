@@ -1,6 +1,7 @@
 package dev.sluice.bench.proxy;
 
-import dev.sluice.bench.fake.FastMongod;
+import dev.sluice.server.testing.FakeMongod;
+import dev.sluice.server.testing.FastMongod;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
 public final class ProxyBenchmark {
     static final String USAGE = "ProxyBenchmark [--clients 1,16,64,256] [--kinds raw,driver,nio] "
             + "[--driver-clients 1,16] [--warmup-ms 3000] [--duration-ms 10000] [--pause-ms 1000] "
-            + "[--prewarm-ms 5000] [--targets direct,relay,sluice] [--max-pool-size 100] [--backend-threads 1] "
+            + "[--prewarm-ms 5000] [--targets direct,relay,haproxy,sluice] [--max-pool-size 100] [--backend-threads 1] "
             + "[--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
             + "[--proxy-jvm-opts '-XX:+UseSerialGC -Xss512k'] [--sluice-extra-opts ''] [--logs target/bench-logs] "
             + "[--out target/proxy-bench.md]";
@@ -42,7 +43,9 @@ public final class ProxyBenchmark {
                 "logs", "out", "prewarm-ms");
         List<Integer> clients = a.integers("clients", "1,16,64,256");
         List<Integer> driverClients = a.integers("driver-clients", "1,16");
-        List<String> targets = a.strings("targets", "direct,relay,sluice");
+        // HAProxy joins by default when it is installed (Debian's haproxy package)
+        List<String> targets = a.strings("targets", Haproxy.binary() != null ? "direct,relay,haproxy,sluice"
+                : "direct,relay,sluice");
         long warmup = a.integer("warmup-ms", 3000);
         long duration = a.integer("duration-ms", 10_000);
         long pause = a.integer("pause-ms", 1000);
@@ -56,12 +59,13 @@ public final class ProxyBenchmark {
             kinds.add(ClientKind.parse(k));
         }
         Report report = new Report(a.string("proxy-jvm-opts", "-XX:+UseSerialGC -Xss512k"), warmup, duration, maxPoolSize);
-        try (FastMongod mongod = FastMongod.start("127.0.0.1", 0, a.integer("backend-threads", 1));
+        try (FastMongod mongod = FakeMongod.fast("127.0.0.1", 0, a.integer("backend-threads", 1));
              ChildProcess relay = Launch.relay(mongod.address(), jvm, logs.resolve("relay.log"));
              Launch.Sluice sluice = Launch.sluice(Path.of(a.string("sluice-jar",
                              "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar")),
                      "mongodb://127.0.0.1:" + mongod.port() + "/?maxPoolSize=" + maxPoolSize, sluiceJvm,
-                     logs.resolve("sluice.log"))) {
+                     logs.resolve("sluice.log"));
+             Haproxy.Started haproxy = targets.contains("haproxy") ? Haproxy.start(mongod.address(), logs) : null) {
             Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
             Map<String, Long> pids = new LinkedHashMap<>();
             addresses.put("direct", mongod.address());
@@ -70,6 +74,11 @@ public final class ProxyBenchmark {
             pids.put("relay", relay.pid());
             addresses.put("sluice", sluice.mongo());
             pids.put("sluice", sluice.process().pid());
+            if (haproxy != null) {
+                addresses.put("haproxy", haproxy.address());
+                pids.put("haproxy", haproxy.process().pid());
+                System.err.printf("[bench] haproxy %s (pid %d)%n", haproxy.address(), haproxy.process().pid());
+            }
             System.err.printf("[bench] fastmongod %s, relay %s (pid %d), sluice %s (pid %d)%n", mongod.address(),
                     addresses.get("relay"), relay.pid(), sluice.mongo(), sluice.process().pid());
             long prewarm = a.integer("prewarm-ms", 5000);

@@ -1,6 +1,6 @@
 package dev.sluice.bench.proxy;
 
-import dev.sluice.bench.fake.FastMongod;
+import dev.sluice.server.testing.FastMongod;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,6 +71,9 @@ final class Report {
             if (targets.containsAll(List.of("direct", "relay", "sluice"))) {
                 ratios(b, kind);
             }
+            if (targets.containsAll(List.of("haproxy", "sluice"))) {
+                haproxyRatios(b, kind);
+            }
         }
         b.append(upstream);
         b.append("Machine at the end: ").append(machine()).append('\n');
@@ -108,6 +111,36 @@ final class Report {
                             ? String.format(Locale.ROOT, "%.1fx", s.targetCpuUsPerOp() / relay.targetCpuUsPerOp()) : ""));
         }
         b.append('\n');
+    }
+
+    /** Sluice against HAProxy (TCP mode): throughput, p99 and proxy CPU per operation, Sluice / HAProxy. */
+    private void haproxyRatios(StringBuilder b, ClientKind kind) {
+        b.append(String.format(Locale.ROOT, "Sluice against HAProxy (`%s`, Sluice / HAProxy)%n%n", kind.label()));
+        b.append("| clients | ops/s | p99 | CPU per op | HAProxy ops/s, p99, CPU µs/op | Sluice ops/s, p99, CPU µs/op |\n");
+        b.append("|---:|---:|---:|---:|---|---|\n");
+        for (int n : clientCounts(kind)) {
+            CellResult h = find(kind, "haproxy", n);
+            CellResult s = find(kind, "sluice", n);
+            if (h == null || s == null) {
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %s | %.0f, %.0f, %.1f | %.0f, %.0f, %.1f |%n", n,
+                    s.opsPerSec() / h.opsPerSec(), s.p99us() / h.p99us(),
+                    s.targetCpuUsPerOp() > 0 && h.targetCpuUsPerOp() > 0
+                            ? String.format(Locale.ROOT, "%.2f", s.targetCpuUsPerOp() / h.targetCpuUsPerOp()) : "",
+                    h.opsPerSec(), h.p99us(), h.targetCpuUsPerOp(), s.opsPerSec(), s.p99us(), s.targetCpuUsPerOp()));
+        }
+        b.append('\n');
+    }
+
+    private Set<Integer> clientCounts(ClientKind kind) {
+        Set<Integer> counts = new LinkedHashSet<>();
+        for (CellResult r : results) {
+            if (r.kind() == kind) {
+                counts.add(r.clients());
+            }
+        }
+        return counts;
     }
 
     private static String verdict(boolean met) {

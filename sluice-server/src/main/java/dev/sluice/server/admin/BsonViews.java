@@ -89,18 +89,12 @@ final class BsonViews {
     static BsonDocument pools(PoolSummary summary, TopologyDescription topology) {
         BsonDocument hosts = new BsonDocument();
         for (HostPoolStats host : summary.hosts().values()) {
-            hosts.append(host.host(), new BsonDocument()
-                    .append("inUse", new BsonInt32(host.inUse()))
-                    .append("available", new BsonInt32(host.available()))
-                    .append("created", new BsonInt64(host.created()))
-                    .append("refreshing", new BsonInt32(host.refreshing()))
-                    .append("closed", new BsonInt64(host.closed()))
-                    .append("maxPoolSize", new BsonInt32(host.maxPoolSize()))
-                    .append("waitQueueSize", new BsonInt32(host.waitQueueSize()))
-                    .append("waitQueueTimeouts", new BsonInt64(host.waitQueueTimeouts()))
-                    .append("clears", new BsonInt64(host.clears()))
-                    .append("generation", new BsonInt32(host.generation()))
-                    .append("state", new BsonString(host.state())));
+            hosts.append(host.host(), poolFigures(host));
+        }
+        org.bson.BsonArray users = new org.bson.BsonArray();
+        for (HostPoolStats user : summary.users()) {
+            users.add(new BsonDocument("host", new BsonString(user.host())).append("user", new BsonString(user.user()))
+                    .append("pool", poolFigures(user)));
         }
         BsonDocument pool = new BsonDocument()
                 .append("poolInUse", new BsonInt32(summary.totalInUse()))
@@ -122,7 +116,24 @@ final class BsonViews {
                 .append("replicaSetMatchingStrategy", new BsonString("matchPrimaryNode"))
                 .append("pools", new BsonDocument("NetworkInterfaceSluice", pool))
                 .append("hosts", hosts)
+                .append("users", users)
                 .append("replicaSets", TopologyViews.replicaSets(topology));
+    }
+
+    /** One pool's figures, with mongod's names. */
+    private static BsonDocument poolFigures(HostPoolStats host) {
+        return new BsonDocument()
+                .append("inUse", new BsonInt32(host.inUse()))
+                .append("available", new BsonInt32(host.available()))
+                .append("created", new BsonInt64(host.created()))
+                .append("refreshing", new BsonInt32(host.refreshing()))
+                .append("closed", new BsonInt64(host.closed()))
+                .append("maxPoolSize", new BsonInt32(host.maxPoolSize()))
+                .append("waitQueueSize", new BsonInt32(host.waitQueueSize()))
+                .append("waitQueueTimeouts", new BsonInt64(host.waitQueueTimeouts()))
+                .append("clears", new BsonInt64(host.clears()))
+                .append("generation", new BsonInt32(host.generation()))
+                .append("state", new BsonString(host.state()));
     }
 
     static BsonValue string(String value) {

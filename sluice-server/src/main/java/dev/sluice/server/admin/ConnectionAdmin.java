@@ -111,6 +111,47 @@ public final class ConnectionAdmin {
     }
 
     /**
+     * One page of the connections {@code caller} may see. One pass over the live registry (no copy of
+     * it); only the matching entries are sorted, on one key read per entry, and only the page's rows are
+     * built, so a listing of 20,000 connections costs a sort, not 20,000 rows.
+     */
+    public ConnectionPage page(ConnectionEntry caller, ConnectionQuery query) {
+        List<Keyed> matching = new ArrayList<>();
+        for (ConnectionEntry entry : registry.entries()) {
+            if ((caller == null || access.canAccess(caller, entry)) && query.matches(entry)) {
+                matching.add(new Keyed(query.sort().key(entry), entry));
+            }
+        }
+        java.util.Comparator<Keyed> order = Keyed.ORDER;
+        matching.sort(query.descending() ? order.reversed() : order);
+        int from = Math.min(query.offset(), matching.size());
+        int to = (int) Math.min((long) from + query.limit(), matching.size());
+        long now = nanoTime.getAsLong();
+        List<ConnectionView> rows = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            rows.add(ConnectionView.of(matching.get(i).entry(), now));
+        }
+        boolean more = to < matching.size();
+        String cursor = more && query.sort() == ConnectionSort.CONNECTION_ID && to > from
+                ? matching.get(to - 1).entry().connectionId() : null;
+        return new ConnectionPage(rows, matching.size(), more ? to : -1, cursor);
+    }
+
+    /** An entry with its sort key read once; the sequence breaks ties, so the order is total and stable. */
+    private record Keyed(Comparable<?> key, ConnectionEntry entry) {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        static final java.util.Comparator<Keyed> ORDER = (a, b) -> {
+            int c;
+            if (a.key == null || b.key == null) {
+                c = a.key == null ? (b.key == null ? 0 : -1) : 1;
+            } else {
+                c = ((Comparable) a.key).compareTo(b.key);
+            }
+            return c != 0 ? c : Long.compare(a.entry.sequence(), b.entry.sequence());
+        };
+    }
+
+    /**
      * Kills the named connections. Returns one result per id, in the order given (an id given twice
      * gets two rows, the connection is killed once). The caller's own connection, if named, is not
      * killed here: that is left to {@link KillReport#afterReply()}, so that the reply reaches it first.
@@ -182,7 +223,7 @@ public final class ConnectionAdmin {
 
     /** The upstream pools, as connPoolStats shows them. */
     public PoolSummary pools() {
-        return PoolSummary.of(pools.statistics());
+        return PoolSummary.of(pools.statistics(), pools.userPools());
     }
 
     /** The upstream topology and each server's pool (GET /api/topology, serverStatus). */

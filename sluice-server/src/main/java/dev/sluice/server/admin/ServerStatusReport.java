@@ -24,6 +24,8 @@ import java.util.TreeMap;
  */
 final class ServerStatusReport {
     static final String MONGODB = "mongodb";
+    /** The load-balanced face's connector: its clients count in {@code connections} too. */
+    static final String MONGODB_LB = "mongodb-lb";
     /** {connector: {setting: closes}}: connections closed because they crossed a limit. */
     private BsonDocument limitCloses() {
         BsonDocument out = new BsonDocument();
@@ -75,13 +77,14 @@ final class ServerStatusReport {
                 counts[1]++;
             }
         }
-        int current = registry.currentCount(MONGODB);
+        int current = registry.currentCount(MONGODB) + registry.currentCount(MONGODB_LB);
         BsonDocument connections = new BsonDocument()
                 .append("current", new BsonInt32(current))
                 .append("available", new BsonInt32(Math.max(0, settings.maxIncomingConnections() - current)))
-                .append("totalCreated", new BsonInt64(registry.totalAccepted(MONGODB)))
-                .append("rejected", new BsonInt64(registry.totalRejected(MONGODB)))
-                .append("active", new BsonInt32(perConnector.get(MONGODB)[1]))
+                .append("totalCreated", new BsonInt64(registry.totalAccepted(MONGODB) + registry.totalAccepted(MONGODB_LB)))
+                .append("rejected", new BsonInt64(registry.totalRejected(MONGODB) + registry.totalRejected(MONGODB_LB)))
+                .append("active", new BsonInt32(perConnector.get(MONGODB)[1]
+                        + perConnector.getOrDefault(MONGODB_LB, new int[2])[1]))
                 .append("threaded", new BsonInt32(current))
                 .append("exhaustIsMaster", new BsonInt32(exhaustIsMaster))
                 .append("exhaustHello", new BsonInt32(exhaustHello))

@@ -17,8 +17,10 @@ public final class EstimateCalculator {
         long reachedAt = in.limit() > 0 ? ceilDiv(in.limit(), perClient) : 0;
         int sluicePerNode = in.sluicePoolSize() + in.sluiceMonitoring().connectionsPerNode();
         long throughSluice = (long) sluicePerNode * in.nodes() * in.sluiceInstances();
-        // To its clients Sluice is one endpoint (a router): each client's pool + monitoring, once.
-        long incoming = (long) perNode * in.clients();
+        // To its clients Sluice is one endpoint: each client's pool + monitoring (router port), or its pool alone
+        // (load-balanced port: drivers with loadBalanced=true do not monitor), once.
+        long incoming = (long) in.sluiceFace().clientConnections(in.driver(), in.poolSize(), in.monitoring())
+                * in.clients();
         return new Estimate(in, perClient, total, in.limit(), reachedAt, sluicePerNode, throughSluice, incoming);
     }
 

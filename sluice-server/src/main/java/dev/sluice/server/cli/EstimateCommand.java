@@ -64,6 +64,13 @@ public final class EstimateCommand implements Callable<Integer> {
             description = "Sluice processes in front of the cluster (default: ${DEFAULT-VALUE}).")
     int sluiceInstances;
 
+    @Option(names = "--sluice-face", paramLabel = "router|load-balanced", defaultValue = "router",
+            converter = FaceConverter.class,
+            description = "The Sluice port the clients use: router (--listen; drivers monitor it) or load-balanced "
+                    + "(--load-balanced-port, drivers with loadBalanced=true: no monitoring connections; needed when "
+                    + "several Sluices sit behind one L4 load balancer) (default: ${DEFAULT-VALUE}).")
+    SluiceFace sluiceFace;
+
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
 
@@ -75,7 +82,7 @@ public final class EstimateCommand implements Callable<Integer> {
         EstimateInput input;
         try {
             input = new EstimateInput(nodes, clients, poolSize, driver, monitoring, limit, sluicePoolSize,
-                    sluiceMonitoring, sluiceInstances);
+                    sluiceMonitoring, sluiceInstances, sluiceFace);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -96,6 +103,19 @@ public final class EstimateCommand implements Callable<Integer> {
         @Override
         public MonitoringMode convert(String value) {
             return parse(MonitoringMode.class, value);
+        }
+    }
+
+    static final class FaceConverter implements ITypeConverter<SluiceFace> {
+        @Override
+        public SluiceFace convert(String value) {
+            for (SluiceFace f : SluiceFace.values()) {
+                if (f.label().equalsIgnoreCase(value)) {
+                    return f;
+                }
+            }
+            throw new TypeConversionException("expected one of " + Arrays.toString(SluiceFace.values())
+                    + " but was '" + value + "'");
         }
     }
 

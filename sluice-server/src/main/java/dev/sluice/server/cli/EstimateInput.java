@@ -12,9 +12,18 @@ package dev.sluice.server.cli;
  * @param sluicePoolSize   Sluice's upstream maxPoolSize per node, >= 1
  * @param sluiceMonitoring Sluice's own serverMonitoringMode
  * @param sluiceInstances  Sluice processes in front of the cluster, >= 1
+ * @param sluiceFace       the Sluice port the clients use: router, or load-balanced (no monitoring connections)
  */
 public record EstimateInput(int nodes, int clients, int poolSize, DriverKind driver, MonitoringMode monitoring,
-                            long limit, int sluicePoolSize, MonitoringMode sluiceMonitoring, int sluiceInstances) {
+                            long limit, int sluicePoolSize, MonitoringMode sluiceMonitoring, int sluiceInstances,
+                            SluiceFace sluiceFace) {
+
+    /** Clients on Sluice's router port. */
+    public EstimateInput(int nodes, int clients, int poolSize, DriverKind driver, MonitoringMode monitoring,
+                         long limit, int sluicePoolSize, MonitoringMode sluiceMonitoring, int sluiceInstances) {
+        this(nodes, clients, poolSize, driver, monitoring, limit, sluicePoolSize, sluiceMonitoring, sluiceInstances,
+                SluiceFace.ROUTER);
+    }
     public EstimateInput {
         atLeast("--nodes", nodes, 1);
         atLeast("--clients", clients, 1);
@@ -22,6 +31,7 @@ public record EstimateInput(int nodes, int clients, int poolSize, DriverKind dri
         atLeast("--limit", limit, 0);
         atLeast("--sluice-pool-size", sluicePoolSize, 1);
         atLeast("--sluice-instances", sluiceInstances, 1);
+        sluiceFace = sluiceFace == null ? SluiceFace.ROUTER : sluiceFace;
     }
 
     private static void atLeast(String option, long value, long min) {

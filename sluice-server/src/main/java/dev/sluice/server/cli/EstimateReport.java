@@ -46,9 +46,14 @@ final class EstimateReport {
                     .append('\n');
         }
         out.append("  Sluice takes: ").append(n(e.sluiceIncoming())).append(" client connections = ")
-                .append(n(in.clients())).append(in.clients() == 1 ? " client x " : " clients x ")
-                .append(perNodeFormula(in.driver(), in.poolSize(), in.monitoring()))
-                .append(" (Sluice is one endpoint to them)\n");
+                .append(n(in.clients())).append(in.clients() == 1 ? " client x " : " clients x ");
+        if (in.sluiceFace() == SluiceFace.LOAD_BALANCED && in.driver() == DriverKind.POOLED) {
+            out.append("(").append(n(in.poolSize())).append(" pool + 0 monitoring) on the load-balanced port "
+                    + "(loadBalanced=true: no monitoring connections)\n");
+        } else {
+            out.append(perNodeFormula(in.driver(), in.poolSize(), in.monitoring()))
+                    .append(" (Sluice is one endpoint to them)\n");
+        }
         return out.toString();
     }
 
@@ -67,7 +72,8 @@ final class EstimateReport {
         }
         ObjectNode sluice = root.putObject("throughSluice");
         sluice.put("instances", in.sluiceInstances()).put("poolSize", in.sluicePoolSize())
-                .put("monitoring", in.sluiceMonitoring().label()).put("perNode", e.sluicePerNode())
+                .put("monitoring", in.sluiceMonitoring().label()).put("face", in.sluiceFace().label())
+                .put("perNode", e.sluicePerNode())
                 .put("total", e.throughSluice()).put("clientConnectionsToSluice", e.sluiceIncoming());
         if (e.hasLimit()) {
             sluice.put("limitExceeded", e.sluiceExceeded());

@@ -20,6 +20,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "mongodb connector address (default 127.0.0.1:27016; port 0 picks a free port)")
     String listen;
 
+    @Option(names = "--load-balanced-port", paramLabel = "PORT|HOST:PORT",
+            description = "a second mongodb connector for drivers connected with loadBalanced=true, as to mongos "
+                    + "behind an L4 load balancer (hello carries a serviceId; no monitoring connections); a bare PORT "
+                    + "binds on --listen's host; YAML net.loadBalancedListen (default: off)")
+    String loadBalancedPort;
+
     @Option(names = "--http", paramLabel = "HOST:PORT",
             description = "HTTP connector address: admin API, dashboard, /metrics (default 127.0.0.1:27080)")
     String http;
@@ -55,6 +61,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "accept client certificates without verifying them (testing only)")
     Boolean tlsAllowInvalidCertificates;
 
+    @Option(names = "--tlsProvider", paramLabel = "PROVIDER",
+            description = "TLS implementation of every TLS connection (client-facing and upstream), as net.tls.provider: "
+                    + "auto (default: OpenSSL/BoringSSL when available, else the JDK's), jdk, openssl")
+    String tlsProvider;
+
     @Option(names = "--upstream", paramLabel = "URI",
             description = "MongoDB URI of the cluster, with pool options (e.g. mongodb://db1:27017/?maxPoolSize=20)")
     String upstream;
@@ -68,6 +79,12 @@ public final class ServeCommand implements Callable<Integer> {
             + "as mongod's --auth; YAML security.authorization: enabled")
     boolean auth;
 
+    @Option(names = "--userSource", paramLabel = "SOURCE",
+            description = "Where users come from with --auth: sluice (Sluice's own users, the default) or cluster (the "
+                    + "upstream's users, read by the URI's service user; backend connections log in as each client's "
+                    + "user); YAML security.userSource")
+    String userSource;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file; flags override it")
     Path config;
 
@@ -76,9 +93,9 @@ public final class ServeCommand implements Callable<Integer> {
         SluiceConfig cfg;
         try {
             ConfigFile.Tls tlsFlags = new ConfigFile.Tls(tlsMode, tlsCertificateKeyFile, tlsCertificateKeyFilePassword,
-                    tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates);
+                    tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates, tlsProvider);
             cfg = SluiceConfig.merge(config == null ? null : ConfigFile.read(config), new SluiceConfig.Flags(listen, http,
-                    https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags));
+                    https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags, loadBalancedPort, userSource));
         } catch (ConfigException e) {
             System.err.println("sluice: invalid configuration: " + e.getMessage());
             return 2;

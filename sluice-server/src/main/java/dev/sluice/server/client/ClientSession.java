@@ -9,9 +9,8 @@ import dev.sluice.server.security.auth.AuthState;
 import dev.sluice.server.security.auth.Authenticator;
 import dev.sluice.server.security.auth.CommandGate;
 import dev.sluice.server.upstream.UpstreamException;
-import dev.sluice.server.wire.Compressor;
+import dev.sluice.server.wire.MessageHeader;
 import dev.sluice.server.wire.OpCode;
-import dev.sluice.server.wire.OpCompressed;
 import dev.sluice.server.wire.OpMsg;
 import dev.sluice.server.wire.OpQuery;
 import dev.sluice.server.wire.WireProtocolException;
@@ -31,7 +30,8 @@ import java.util.ArrayDeque;
  * the handshake and admin commands locally, everything else forwarded through the router. All
  * state lives on the channel's event loop; callbacks from other threads hop back onto it.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter {
+public final class ClientSession extends ChannelInboundHandlerAdapter
+        implements ConnectionEntry.Killer, dev.sluice.server.upstream.UpstreamLogin.Holder {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     static final String CONNECTOR = "mongodb";
     private static final int MAX_QUEUED_FRAMES = 32;
@@ -54,23 +54,36 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private org.bson.BsonValue sentTopologyVersion;
     private boolean inTransaction;
     private AuthState auth;
+    /** userSource: cluster: who this client's backend connections log in as, once it authenticated. */
+    private volatile dev.sluice.server.upstream.UpstreamLogin login;
     private BsonDocument helloExtras;
+    /** The loginTimeoutMS check, cancelled by the handshake: an idle client holds no timer. */
+    private io.netty.util.concurrent.ScheduledFuture<?> loginTimer;
+
+    /** What this connection's connector presents itself as (router, or load-balanced mongos). */
+    private final ClientFace face;
 
     public ClientSession(SessionServices services, Runnable onClose) {
+        this(services, onClose, ClientFace.router(null));
+    }
+
+    public ClientSession(SessionServices services, Runnable onClose, ClientFace face) {
         this.services = services;
         this.onClose = onClose;
+        this.face = face;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.handshake = new HandshakeState(services.compressors());
-        this.entry = services.registry().register(CONNECTOR, ctx.channel().localAddress(),
-                ctx.channel().remoteAddress(), reason -> ctx.channel().eventLoop().execute(() -> kill(reason)));
-        this.replies = new ReplyWriter(ctx, entry);
+        this.entry = services.registry().register(face.connector(), ctx.channel().localAddress(),
+                ctx.channel().remoteAddress(), this);
+        this.replies = new ReplyWriter(ctx, entry, services.registry());
         LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
         if (services.loginTimeoutMS() > 0) {
-            ctx.executor().schedule(this::loginDue, services.loginTimeoutMS(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            loginTimer = ctx.executor().schedule(this::loginDue, services.loginTimeoutMS(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelActive();
     }
@@ -86,7 +99,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             frame.release();
             return;
         }
-        entry.addBytesIn(frame.readableBytes());
         if (busy) {
             if (queued == null) {
                 queued = new ArrayDeque<>(4);
@@ -103,20 +115,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ByteBuf frame) {
-        int requestId = frame.getIntLE(frame.readerIndex() + 4);
-        Compressor compressor = null;
+        int requestId = MessageHeader.requestIdOf(frame);
         try {
-            int opCode = frame.getIntLE(frame.readerIndex() + 12);
-            if (opCode == OpCode.OP_COMPRESSED.code()) {
-                ByteBuf plain = OpCompressed.decompress(frame, services.maxMessageSizeBytes(), ctx.alloc());
-                compressor = Compressor.byId(frame.getUnsignedByte(frame.readerIndex() + 24)); // length checked
-                frame.release();
-                frame = plain;
-                opCode = frame.getIntLE(frame.readerIndex() + 12);
-            }
+            int opCode = MessageHeader.opCodeOf(frame);
             if (opCode == OpCode.OP_MSG.code()) {
                 OpMsg msg = OpMsg.parse(frame);
-                handleMsg(frame, msg, compressor);
+                handleMsg(frame, msg);
             } else if (opCode == OpCode.OP_QUERY.code()) {
                 OpQuery query = OpQuery.parse(frame);
                 frame.release();
@@ -124,7 +128,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             } else {
                 frame.release();
                 OpCode known = OpCode.fromCode(opCode);
-                replies.reply(Request.msg(requestId, null, "?", false), ErrorReplies.error(352, "UnsupportedOpQueryCommand",
+                replies.reply(Request.msg(requestId, "?", false), ErrorReplies.error(352, "UnsupportedOpQueryCommand",
                         "Unsupported opcode " + opCode + (known == null ? "" : " (" + known + ")")
                                 + ": Sluice speaks OP_MSG (and OP_QUERY for handshakes); closing the connection"), 0);
                 closeAfterFlush();
@@ -135,7 +139,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             if (!e.isFatal()) {
                 // the frame was well delimited: answer with an error and keep the connection
-                replies.reply(Request.msg(e.requestId().orElse(requestId), null, "?", false),
+                replies.reply(Request.msg(e.requestId().orElse(requestId), "?", false),
                         ErrorReplies.error(9, "FailedToParse", "invalid message: " + e.getMessage()), 0);
                 return;
             }
@@ -143,12 +147,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void handleMsg(ByteBuf frame, OpMsg msg, Compressor compressor) {
+    private void handleMsg(ByteBuf frame, OpMsg msg) {
         BsonDocument body = msg.body();
         CommandFacts facts = CommandFacts.of(body);
         String name = facts.name();
         String db = facts.database();
-        Request request = Request.msg(msg.requestId(), compressor, name, msg.isExhaustAllowed());
+        Request request = Request.msg(msg.requestId(), name, msg.isExhaustAllowed());
         if (db == null) {
             frame.release();
             replies.reply(request, ErrorReplies.error(40571, "Location40571", "OP_MSG requests require a $db argument"), 0);
@@ -228,7 +232,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             reply.release();
             replies.write(converted);
         } else {
-            replies.write(replies.maybeCompress(request, reply));
+            replies.write(reply);
         }
         if (!moreToCome) {
             finishOperation();
@@ -282,23 +286,50 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 if (auth == null) {
                     auth = new AuthState();
                 }
+                java.util.concurrent.CompletableFuture<Void> known = "saslStart".equals(name)
+                        ? authenticator.prepare(body, db).toCompletableFuture()
+                        : java.util.concurrent.CompletableFuture.completedFuture(null);
+                if (!known.isDone()) { // a cluster user read first (userSource: cluster): the session waits
+                    busy = true;
+                    entry.operationStarted(name, services.ticker().getAsLong());
+                    BsonDocument copy = body.clone();
+                    known.whenComplete((v, e) -> onLoop(() -> {
+                        Authenticator.Step step = authenticator.start(copy, db, auth, entry.clientAddress());
+                        authenticated(step);
+                        if (step.delayMS() > 0) {
+                            replyLater(request, step.reply(), step.delayMS());
+                        } else {
+                            replies.reply(request, step.reply(), 0);
+                            finishOperation();
+                        }
+                    }, null));
+                    return true;
+                }
                 Authenticator.Step step = "saslStart".equals(name)
                         ? authenticator.start(body, db, auth, entry.clientAddress())
                         : authenticator.next(body, auth, entry.clientAddress());
-                authenticated(step.authenticated());
+                authenticated(step);
                 replyLater(request, step.reply(), step.delayMS());
                 return true;
             }
             case "logout" -> {
                 entry.subject(null);
+                login = null;
                 replies.reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
                 return true;
             }
             case "authenticate" -> {
-                org.bson.BsonValue mechanism = body.get("mechanism");
-                String m = mechanism != null && mechanism.isString() ? mechanism.asString().getValue() : "?";
-                replies.reply(request, ErrorReplies.error(334, "MechanismUnavailable", "Received authentication for mechanism "
-                        + m + " which is not enabled (Sluice supports SCRAM-SHA-1 and SCRAM-SHA-256 through saslStart)"), 0);
+                Authenticator authenticator = services.authenticator();
+                if (authenticator == null) {
+                    replies.reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Authentication is not enabled "
+                            + "on this Sluice: connect without credentials, or start Sluice with --auth"), 0);
+                    return true;
+                }
+                // MONGODB-X509: the subject of the certificate this connection's TLS handshake verified
+                Authenticator.Step step = authenticator.authenticate(body, db,
+                        dev.sluice.server.security.tls.ClientCertificate.of(ctx.pipeline()), entry.clientAddress());
+                authenticated(step);
+                replyLater(request, step.reply(), step.delayMS());
                 return true;
             }
             case "getnonce" -> {
@@ -311,8 +342,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void authenticated(dev.sluice.server.security.authz.Subject subject) {
+    private void authenticated(Authenticator.Step step) {
+        dev.sluice.server.security.authz.Subject subject = step.authenticated();
         if (subject != null) {
+            login = step.login();
             entry.subject(subject);
             LOG.debug("[client {}] authenticated as {}", entry.connectionId(), subject.user());
         }
@@ -342,7 +375,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             extras.put("saslSupportedMechs", mechanisms);
         }
         org.bson.BsonValue speculative = hello.get("speculativeAuthenticate");
-        if (speculative != null && speculative.isDocument() && speculative.asDocument().containsKey("saslStart")) {
+        if (speculative != null && speculative.isDocument() && speculative.asDocument().containsKey("authenticate")) {
+            // MONGODB-X509 in the handshake: {authenticate: 1, mechanism: "MONGODB-X509", db: "$external"}
+            BsonDocument x509 = speculative.asDocument();
+            org.bson.BsonValue db = x509.get("db");
+            Authenticator.Step step = authenticator.authenticateSpeculative(x509, db != null && db.isString()
+                    ? db.asString().getValue() : null, dev.sluice.server.security.tls.ClientCertificate.of(ctx.pipeline()),
+                    entry.clientAddress());
+            if (step.authenticated() != null) {
+                authenticated(step);
+                BsonDocument reply = step.reply().clone();
+                reply.remove("ok");
+                extras.put("speculativeAuthenticate", reply);
+            }
+        } else if (speculative != null && speculative.isDocument() && speculative.asDocument().containsKey("saslStart")) {
             BsonDocument start = speculative.asDocument();
             org.bson.BsonValue db = start.get("db");
             if (db != null && db.isString()) {
@@ -350,8 +396,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     auth = new AuthState();
                 }
                 Authenticator.Step step = authenticator.startSpeculative(start, db.asString().getValue(), auth, entry.clientAddress());
-                if (step.reply().getNumber("ok").intValue() == 1) {
-                    authenticated(step.authenticated());
+                if (step != null && step.reply().getNumber("ok").intValue() == 1) {
+                    authenticated(step);
                     BsonDocument reply = step.reply().clone();
                     reply.remove("ok");
                     extras.put("speculativeAuthenticate", reply);
@@ -359,6 +405,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
         }
         return extras.isEmpty() ? null : extras;
+    }
+
+    /**
+     * With userSource: cluster, the client's own login (or {@link dev.sluice.server.upstream.UpstreamLogin#ANONYMOUS}
+     * before it authenticated, or once its user is gone); null otherwise (Sluice's own pools).
+     */
+    @Override
+    public dev.sluice.server.upstream.UpstreamLogin upstreamLogin() {
+        Authenticator authenticator = services.authenticator();
+        if (authenticator == null || !authenticator.passThrough()) {
+            return null;
+        }
+        dev.sluice.server.upstream.UpstreamLogin mine = login;
+        return mine == null || entry.subject() == null ? dev.sluice.server.upstream.UpstreamLogin.ANONYMOUS : mine;
     }
 
     /** Null when the command may run; else its error reply (authorization, cursor ownership). */
@@ -453,6 +513,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void hello(Request request, BsonDocument body) {
         if (!handshake.done()) {
+            BsonDocument mismatch = face.refusal(body);
+            if (mismatch != null) {
+                LOG.info("[client {}] handshake refused: {}", entry.connectionId(), mismatch.getString("errmsg").getValue());
+                replies.reply(request, mismatch, 0);
+                closeAfterFlush(); // mongos closes it too (a CloseConnectionError)
+                return;
+            }
             ClientMetadataCheck.Refusal refusal = ClientMetadataCheck.check(body);
             if (refusal != null) {
                 LOG.info("[client {}] handshake refused: {}", entry.connectionId(), refusal.message());
@@ -467,8 +534,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!handshake.done() && services.authenticator() != null) {
             helloExtras = authenticationInHello(body);
         }
+        if (!handshake.done() && face.firstHelloExtras() != null) {
+            helloExtras = helloExtras == null ? face.firstHelloExtras() : helloExtras.append("serviceId",
+                    face.firstHelloExtras().get("serviceId"));
+        }
         handshake.negotiate(body);
-        AwaitableHello await = AwaitableHello.of(body, request, services.hello());
+        if (loginTimer != null) {
+            loginTimer.cancel(false);
+            loginTimer = null;
+        }
+        AwaitableHello await = face.awaitsHello() ? AwaitableHello.of(body, request, services.hello()) : null;
         if (await == null) {
             sendHello(request, body, 0, false);
             return;
@@ -501,7 +576,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         LOG.info("[client {}] closing {}: no handshake (hello) within {} ms (loginTimeoutMS)", entry.connectionId(),
                 entry.clientAddress(), services.loginTimeoutMS());
-        services.registry().recordLimitClose(CONNECTOR, "loginTimeoutMS");
+        services.registry().recordLimitClose(face.connector(), "loginTimeoutMS");
         entry.closing();
         ctx.close();
     }
@@ -531,7 +606,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             doc.putAll(helloExtras); // saslSupportedMechs, speculativeAuthenticate: first handshake only
             helloExtras = null;
         }
-        sentTopologyVersion = doc.get("topologyVersion");
+        // kept only for an exhaust stream's next wait: an idle client holds no topologyVersion document
+        sentTopologyVersion = moreToCome ? doc.get("topologyVersion") : null;
         Request target = responseTo == 0 ? request : request.withRequestId(responseTo);
         return replies.replyWithId(target, doc, moreToCome ? OpMsg.MORE_TO_COME : 0);
     }
@@ -542,7 +618,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!inTransaction) {
             entry.pinnedHost(null); // a transaction keeps its host until it ends
         }
-        entry.operationFinished();
+        services.registry().operationFinished(entry, services.ticker().getAsLong());
         while (!busy && !closed && queued != null) {
             ByteBuf next = queued.poll();
             if (next == null) {
@@ -577,7 +653,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void protocolError(WireProtocolException e, int fallbackRequestId) {
         LOG.info("[client {}] closing after a protocol error: {}", entry.connectionId(), e.getMessage());
         if (!closed && ctx.channel().isActive()) {
-            replies.reply(Request.msg(e.requestId().orElse(fallbackRequestId), null, "?", false),
+            replies.reply(Request.msg(e.requestId().orElse(fallbackRequestId), "?", false),
                     ErrorReplies.error(9, "FailedToParse", "invalid message: " + e.getMessage()), 0);
         }
         closeAfterFlush();
@@ -588,7 +664,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private void kill(String reason) {
+    /** An operator's kill ({@link ConnectionEntry.Killer}; the session itself, not a lambda per connection). */
+    @Override
+    public void kill(String reason) {
+        ctx.channel().eventLoop().execute(() -> closeKilled(reason));
+    }
+
+    private void closeKilled(String reason) {
         LOG.info("[client {}] killed: {}", entry.connectionId(), reason);
         entry.closing();
         ctx.close();

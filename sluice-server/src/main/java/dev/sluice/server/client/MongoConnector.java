@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The mongodb connector: accepts client connections, refuses (and counts) those past
- * maxIncomingConnections, and gives each accepted one a frame decoder and a {@link ClientSession}.
+ * maxIncomingConnections, and gives each accepted one the handlers of {@link ClientPipeline}.
  * With {@code net.tls.mode} on, a {@link TlsDetector} goes first: TLS connections get an
  * {@code SslHandler} of the context current when they were accepted; plain ones pass on, or under
  * requireTLS are closed, counted (limit close {@value #TLS_MODE}) and logged at most every 10 s.
@@ -35,7 +35,14 @@ public final class MongoConnector implements AutoCloseable {
     private final Class<? extends ServerChannel> channelClass;
     private final SessionServices services;
     private final int maxIncomingConnections;
-    private final AtomicInteger open = new AtomicInteger();
+    /** Client connections open, shared with the other mongodb connector (one maxIncomingConnections for both). */
+    private final AtomicInteger open;
+    private final ClientFace face;
+    /** Shared by every connection (a method reference made per connection would be an object per connection). */
+    private final Runnable onSessionClosed;
+    private final FrameDecoder.StallListener stallListener = this::stalled;
+    private static final io.netty.channel.AdaptiveRecvByteBufAllocator RECEIVE_ALLOCATOR =
+            new io.netty.channel.AdaptiveRecvByteBufAllocator();
     private final FrameBudget frameBudget;
     private final long frameTimeoutMS;
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, 10_000, System::nanoTime);
@@ -75,6 +82,21 @@ public final class MongoConnector implements AutoCloseable {
                           Class<? extends ServerChannel> channelClass, SessionServices services,
                           int maxIncomingConnections, FrameBudget frameBudget, long frameTimeoutMS,
                           TlsMode tlsMode, ServerTls tls) {
+        this(bind, boss, workers, channelClass, services, maxIncomingConnections, frameBudget, frameTimeoutMS, tlsMode,
+                tls, ClientFace.router(null), new AtomicInteger());
+    }
+
+    /**
+     * @param face what the connector presents itself as (router, or a load-balanced mongos)
+     * @param open the count of open client connections, shared by both mongodb connectors
+     */
+    public MongoConnector(InetSocketAddress bind, EventLoopGroup boss, EventLoopGroup workers,
+                          Class<? extends ServerChannel> channelClass, SessionServices services,
+                          int maxIncomingConnections, FrameBudget frameBudget, long frameTimeoutMS,
+                          TlsMode tlsMode, ServerTls tls, ClientFace face, AtomicInteger open) {
+        this.face = face;
+        this.open = open;
+        this.onSessionClosed = open::decrementAndGet;
         if (tlsMode.acceptsTls() && tls == null) {
             throw new IllegalArgumentException("net.tls.mode " + tlsMode + " needs the certificate's contexts");
         }
@@ -96,13 +118,15 @@ public final class MongoConnector implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // one allocator for every client channel (each channel keeps only its own small handle)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_ALLOCATOR)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (open.incrementAndGet() > maxIncomingConnections) {
                             open.decrementAndGet();
-                            services.registry().recordRejected(ClientSession.CONNECTOR);
-                            refusals.warn("[mongodb] refusing connection from {}: {} connections open (maxIncomingConnections={})",
+                            services.registry().recordRejected(face.connector());
+                            refusals.warn("[" + face.connector() + "] refusing connection from {}: {} connections open (maxIncomingConnections={})",
                                     ch.remoteAddress(), maxIncomingConnections, maxIncomingConnections);
                             ch.config().setOption(ChannelOption.SO_LINGER, 0); // reset: no TIME_WAIT left behind
                             ch.close();
@@ -113,9 +137,9 @@ public final class MongoConnector implements AutoCloseable {
                                     MongoConnector.this::plainRefused));
                             ch.pipeline().addLast("tlsFailures", new HandshakeFailures(MongoConnector.this::handshakeFailed));
                         }
-                        ch.pipeline().addLast("frames", new FrameDecoder(services.maxMessageSizeBytes(), frameBudget,
-                                frameTimeoutMS, MongoConnector.this::stalled, System::nanoTime));
-                        ch.pipeline().addLast("session", new ClientSession(services, open::decrementAndGet));
+                        ClientPipeline.install(ch.pipeline(), new FrameDecoder(services.maxMessageSizeBytes(),
+                                frameBudget, frameTimeoutMS, stallListener, System::nanoTime),
+                                services, new ClientSession(services, onSessionClosed, face));
                     }
                 });
         try {
@@ -123,20 +147,21 @@ public final class MongoConnector implements AutoCloseable {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot bind the mongodb connector to " + Addresses.format(bind) + ": "
-                    + e.getMessage() + " (choose another --listen HOST:PORT)", e);
+            throw new IllegalStateException("cannot bind the " + face.connector() + " connector to "
+                    + Addresses.format(bind) + ": " + e.getMessage() + (face.isLoadBalanced() ? " (choose another --load-balanced-port PORT)"
+                    : " (choose another --listen HOST:PORT)"), e);
         }
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
     private void plainRefused(Channel ch) {
-        services.registry().recordLimitClose(ClientSession.CONNECTOR, TLS_MODE);
+        services.registry().recordLimitClose(face.connector(), TLS_MODE);
         tlsRefusals.warn("[mongodb] closing {}: it speaks without TLS and net.tls.mode is requireTLS (connect with tls=true)",
                 ch.remoteAddress());
     }
 
     private void handshakeFailed(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
-        services.registry().recordLimitClose(ClientSession.CONNECTOR, TLS_HANDSHAKE);
+        services.registry().recordLimitClose(face.connector(), TLS_HANDSHAKE);
         handshakeFailures.warn("[mongodb] TLS handshake with {} failed, connection closed: {}{}", ctx.channel().remoteAddress(),
                 HandshakeFailures.reason(cause), tls.settings().requestsClientCertificates()
                         ? " (clients must present a certificate issued by net.tls.CAFile "
@@ -145,7 +170,7 @@ public final class MongoConnector implements AutoCloseable {
     }
 
     private void stalled(io.netty.channel.ChannelHandlerContext ctx, long heldBytes, long timeoutMS) {
-        services.registry().recordLimitClose(ClientSession.CONNECTOR, "frameTimeoutMS");
+        services.registry().recordLimitClose(face.connector(), "frameTimeoutMS");
         LOG.info("[mongodb] closing {}: a message started {} ms ago is still incomplete ({} bytes in; frameTimeoutMS={})",
                 ctx.channel().remoteAddress(), timeoutMS, heldBytes, timeoutMS);
     }
@@ -167,7 +192,7 @@ public final class MongoConnector implements AutoCloseable {
     public void close() {
         stopAccepting();
         for (var entry : services.registry().snapshot()) {
-            if (ClientSession.CONNECTOR.equals(entry.connector())) {
+            if (face.connector().equals(entry.connector())) {
                 entry.kill("Sluice is shutting down");
             }
         }

@@ -1,56 +1,46 @@
 package dev.sluice.server.client;
 
 import dev.sluice.server.registry.ConnectionEntry;
-import dev.sluice.server.wire.Compressor;
-import dev.sluice.server.wire.OpCompressed;
+import dev.sluice.server.registry.ConnectionRegistry;
 import dev.sluice.server.wire.OpMsg;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 
 /**
- * Writes replies to one client in the form its request used (OP_MSG, or OP_REPLY for OP_QUERY),
- * compressed with the request's compressor where the command allows it, and counts the bytes.
- * Event-loop confined.
+ * Writes replies to one client in the form its request used (OP_MSG, or OP_REPLY for OP_QUERY).
+ * Frames go out plain: the pipeline compresses them ({@link dev.sluice.server.wire.ClientCompression})
+ * and counts their bytes ({@link TrafficCounter}). Event-loop confined.
  */
 final class ReplyWriter {
     private final ChannelHandlerContext ctx;
     private final ConnectionEntry entry;
+    private final ConnectionRegistry registry;
     private int replyIds;
 
-    ReplyWriter(ChannelHandlerContext ctx, ConnectionEntry entry) {
+    ReplyWriter(ChannelHandlerContext ctx, ConnectionEntry entry, ConnectionRegistry registry) {
         this.ctx = ctx;
         this.entry = entry;
+        this.registry = registry;
     }
 
-    /** Encodes and writes a reply document. */
+    /** Encodes and writes a reply document (an error reply, {@code ok: 0}, is counted by its code). */
     ChannelFuture reply(Request request, BsonDocument doc, int flags) {
+        countError(doc);
         return write(encode(request, nextReplyId(), doc, flags));
     }
 
     /** As {@link #reply}, returning the reply's requestId (exhaust streams answer to it). */
     int replyWithId(Request request, BsonDocument doc, int flags) {
+        countError(doc);
         int id = nextReplyId();
         write(encode(request, id, doc, flags));
         return id;
     }
 
-    /** Compresses a frame with the request's compressor when there is one and the command allows it. */
-    ByteBuf maybeCompress(Request request, ByteBuf frame) {
-        Compressor c = request.compressor();
-        if (c == null || !OpCompressed.isCompressible(request.commandName())) {
-            return frame;
-        }
-        try {
-            return OpCompressed.compress(frame, c, ctx.alloc());
-        } finally {
-            frame.release();
-        }
-    }
-
     ChannelFuture write(ByteBuf frame) {
-        entry.addBytesOut(frame.readableBytes());
         return ctx.writeAndFlush(frame);
     }
 
@@ -58,7 +48,15 @@ final class ReplyWriter {
         if (request.form() == Request.Form.QUERY) {
             return LegacyReplies.opReply(ctx.alloc(), id, request.requestId(), doc);
         }
-        return maybeCompress(request, OpMsg.encode(ctx.alloc(), id, request.requestId(), flags, doc));
+        return OpMsg.encode(ctx.alloc(), id, request.requestId(), flags, doc);
+    }
+
+    private void countError(BsonDocument doc) {
+        BsonValue ok = doc.get("ok");
+        if (ok != null && ok.isNumber() && ok.asNumber().doubleValue() == 0) {
+            BsonValue code = doc.get("code");
+            registry.errorReplied(entry.connector(), code != null && code.isNumber() ? code.asNumber().intValue() : 0);
+        }
     }
 
     private int nextReplyId() {

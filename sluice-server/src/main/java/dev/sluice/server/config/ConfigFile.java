@@ -37,10 +37,14 @@ import java.util.stream.Collectors;
  * httpIdleTimeoutMS: 60000
  * httpAllowedHosts: [sluice.internal]
  * httpMetricsWithoutAuth: false
+ * httpMaxPageSize: 500
  * alerts: {thresholdPercent: 80, hysteresisPercent: 10}
- * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false}
+ * security: {authorization: enabled, allowUnauthenticatedRemoteAccess: false, userSource: sluice,
+ *            clusterUserCacheTTLSeconds: 30, clusterUserCacheSize: 1000}
+ * maxConnectionsPerHost: 0
  * https: 127.0.0.1:27443
  * net:
+ *   loadBalancedListen: 127.0.0.1:27018
  *   tls: {mode: requireTLS, certificateKeyFile: /etc/sluice/server.pem, certificateKeyFilePassword: secret,
  *         CAFile: /etc/sluice/ca.pem, allowConnectionsWithoutCertificates: false, allowInvalidCertificates: false}
  * dnsServers: ["10.0.0.2:53"]
@@ -57,7 +61,8 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
                          Integer httpMaxConnections, Long httpRequestTimeoutMS, Long httpIdleTimeoutMS,
                          List<String> httpAllowedHosts, Alerts alerts, Security security,
                          Boolean httpMetricsWithoutAuth, String https, Net net, List<String> dnsServers,
-                         Long dnsTimeoutMS, Fleet fleet) {
+                         Long dnsTimeoutMS, Integer httpMaxPageSize, Integer maxConnectionsPerHost,
+                         Fleet fleet) {
 
     /**
      * {@code fleet:} section: registration in the upstream cluster and the shared connection budget
@@ -72,11 +77,15 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     }
 
     /** {@code security:} section (mongod's name for it). */
-    public record Security(Boolean allowUnauthenticatedRemoteAccess, String authorization) {
+    public record Security(Boolean allowUnauthenticatedRemoteAccess, String authorization, String userSource,
+                           Long clusterUserCacheTTLSeconds, Integer clusterUserCacheSize) {
     }
 
-    /** {@code net:} section (mongod's name for it); only {@code tls} for now. */
-    public record Net(Tls tls) {
+    /**
+     * {@code net:} section (mongod's name for it): {@code tls}, and {@code loadBalancedListen} (HOST:PORT of the
+     * connector for drivers connected with {@code loadBalanced=true}; mongos calls its own {@code loadBalancerPort}).
+     */
+    public record Net(Tls tls, String loadBalancedListen) {
     }
 
     /**
@@ -85,8 +94,15 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
      */
     public record Tls(String mode, String certificateKeyFile, String certificateKeyFilePassword,
                       @JsonProperty("CAFile") String caFile, Boolean allowConnectionsWithoutCertificates,
-                      Boolean allowInvalidCertificates) {
-        public static final Tls NONE = new Tls(null, null, null, null, null, null);
+                      Boolean allowInvalidCertificates, String provider) {
+        public static final Tls NONE = new Tls(null, null, null, null, null, null, null);
+
+        /** Without {@code provider} (auto unless the file says otherwise). */
+        public Tls(String mode, String certificateKeyFile, String certificateKeyFilePassword, String caFile,
+                   Boolean allowConnectionsWithoutCertificates, Boolean allowInvalidCertificates) {
+            this(mode, certificateKeyFile, certificateKeyFilePassword, caFile, allowConnectionsWithoutCertificates,
+                    allowInvalidCertificates, null);
+        }
 
         /** This section with every field {@code over} gives replaced. */
         public Tls overriddenBy(Tls over) {
@@ -96,7 +112,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
             return new Tls(or(over.mode, mode), or(over.certificateKeyFile, certificateKeyFile),
                     or(over.certificateKeyFilePassword, certificateKeyFilePassword), or(over.caFile, caFile),
                     or(over.allowConnectionsWithoutCertificates, allowConnectionsWithoutCertificates),
-                    or(over.allowInvalidCertificates, allowInvalidCertificates));
+                    or(over.allowInvalidCertificates, allowInvalidCertificates), or(over.provider, provider));
         }
 
         private static <T> T or(T a, T b) {
@@ -108,12 +124,12 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
             return "Tls[mode=" + mode + ", certificateKeyFile=" + certificateKeyFile + ", certificateKeyFilePassword="
                     + (certificateKeyFilePassword == null ? null : "****") + ", CAFile=" + caFile
                     + ", allowConnectionsWithoutCertificates=" + allowConnectionsWithoutCertificates
-                    + ", allowInvalidCertificates=" + allowInvalidCertificates + "]";
+                    + ", allowInvalidCertificates=" + allowInvalidCertificates + ", provider=" + provider + "]";
         }
     }
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -19,9 +19,12 @@ import java.util.Locale;
  *                         credentials (for a Prometheus that cannot send HTTP Basic); YAML
  *                         {@code httpMetricsWithoutAuth}, default false (then it needs
  *                         {@code serverStatus} on the cluster). No effect while authorization is off.
+ * @param maxPageSize      the most rows one {@code GET /api/connections} answers, and its default page size
+ *                         (YAML {@code httpMaxPageSize}, default 500; 1..100,000); a larger {@code limit} is a 400
  */
 public record HttpSettings(int maxConnections, long requestTimeoutMS, long idleTimeoutMS, List<String> allowedHosts,
-                           boolean metricsWithoutAuth) {
+                           boolean metricsWithoutAuth, int maxPageSize) {
+    public static final int DEFAULT_MAX_PAGE_SIZE = 500;
 
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -31,6 +34,7 @@ public record HttpSettings(int maxConnections, long requestTimeoutMS, long idleT
         Ranges.check("httpMaxConnections", maxConnections, 1, 100_000);
         Ranges.check("httpRequestTimeoutMS", requestTimeoutMS, 100, 600_000);
         Ranges.check("httpIdleTimeoutMS", idleTimeoutMS, 100, 3_600_000);
+        Ranges.check("httpMaxPageSize", maxPageSize, 1, 100_000);
         allowedHosts = allowedHosts == null ? List.of()
                 : allowedHosts.stream().map(h -> {
                     if (h == null || h.isBlank() || h.contains("/") || h.contains(" ")) {
@@ -38,6 +42,12 @@ public record HttpSettings(int maxConnections, long requestTimeoutMS, long idleT
                     }
                     return h.trim().toLowerCase(Locale.ROOT);
                 }).toList();
+    }
+
+    /** With the default page size. */
+    public HttpSettings(int maxConnections, long requestTimeoutMS, long idleTimeoutMS, List<String> allowedHosts,
+                        boolean metricsWithoutAuth) {
+        this(maxConnections, requestTimeoutMS, idleTimeoutMS, allowedHosts, metricsWithoutAuth, DEFAULT_MAX_PAGE_SIZE);
     }
 
     /** Limits and Host list only; {@code /metrics} needs credentials when authorization is on. */
@@ -51,6 +61,6 @@ public record HttpSettings(int maxConnections, long requestTimeoutMS, long idleT
 
     /** These settings with {@code httpMetricsWithoutAuth} set to {@code open}. */
     public HttpSettings withMetricsWithoutAuth(boolean open) {
-        return new HttpSettings(maxConnections, requestTimeoutMS, idleTimeoutMS, allowedHosts, open);
+        return new HttpSettings(maxConnections, requestTimeoutMS, idleTimeoutMS, allowedHosts, open, maxPageSize);
     }
 }

@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param listen                 the mongodb connector's address (default 127.0.0.1:27016; port 0 picks a free port)
  * @param http                   the HTTP connector's address (default 127.0.0.1:27080); null disables it
- * @param maxIncomingConnections client connections accepted at once on the mongodb connector (default 20,000;
- *                               1..1,000,000); past it new connections are refused and counted
+ * @param maxIncomingConnections client connections accepted at once on the mongodb connectors, router and
+ *                               load-balanced together (default 20,000; 1..1,000,000); past it new connections are
+ *                               refused and counted
  * @param maxMessageSizeBytes    largest wire message accepted (default 48,000,000; 1,024..48,000,000)
  * @param compressors            compressors offered to clients, in order of preference (default snappy, zlib, zstd)
  * @param shutdownTimeoutMS      on SIGTERM, how long in-flight operations may run before Sluice closes anyway
@@ -29,13 +30,17 @@ import java.util.List;
  * @param https                  the https connector's address (same API and dashboard as http, over TLS with
  *                               {@code net.tls.certificateKeyFile}); null (the default) disables it
  * @param tls                    client-facing TLS ({@code net.tls.*}); disabled by default
+ * @param loadBalancedListen     the load-balanced connector's address, for drivers connected with
+ *                               {@code loadBalanced=true} (YAML {@code net.loadBalancedListen}, flag
+ *                               {@code --load-balanced-port}); null (the default) disables it
  */
 public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomingConnections,
                              int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,
                              int alertThresholdPercent, int embeddedWireVersion, LimitSettings limits,
                              HttpSettings httpSettings, boolean allowUnauthenticatedRemoteAccess,
                              boolean maxIncomingConnectionsExplicit, int alertHysteresisPercent,
-                             boolean authorization, HostAndPort https, TlsSettings tls) {
+                             boolean authorization, HostAndPort https, TlsSettings tls,
+                             HostAndPort loadBalancedListen) {
 
     public static final HostAndPort DEFAULT_LISTEN = new HostAndPort("127.0.0.1", 27016);
     public static final HostAndPort DEFAULT_HTTP = new HostAndPort("127.0.0.1", 27080);
@@ -64,12 +69,28 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
             throw new ConfigException("https: " + https + " needs a certificate: set net.tls.certificateKeyFile "
                     + "(--tlsCertificateKeyFile FILE, a PEM file with the certificate chain and its private key)");
         }
+        if (loadBalancedListen != null && loadBalancedListen.equals(listen) && loadBalancedListen.port() != 0) {
+            throw new ConfigException("net.loadBalancedListen: " + loadBalancedListen + " is also listen's address; the "
+                    + "load-balanced connector needs a port of its own (--load-balanced-port)");
+        }
         compressors = List.copyOf(compressors == null ? List.of() : compressors);
         for (String c : compressors) {
             if (!DEFAULT_COMPRESSORS.contains(c)) {
                 throw new ConfigException("compressors: '" + c + "' is not supported (expected any of snappy, zlib, zstd)");
             }
         }
+    }
+
+    /** Settings without the load-balanced connector. */
+    public ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomingConnections,
+                          int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,
+                          int alertThresholdPercent, int embeddedWireVersion, LimitSettings limits,
+                          HttpSettings httpSettings, boolean allowUnauthenticatedRemoteAccess,
+                          boolean maxIncomingConnectionsExplicit, int alertHysteresisPercent,
+                          boolean authorization, HostAndPort https, TlsSettings tls) {
+        this(listen, http, maxIncomingConnections, maxMessageSizeBytes, compressors, shutdownTimeoutMS,
+                alertThresholdPercent, embeddedWireVersion, limits, httpSettings, allowUnauthenticatedRemoteAccess,
+                maxIncomingConnectionsExplicit, alertHysteresisPercent, authorization, https, tls, null);
     }
 
     /** Settings with default limits. */
@@ -95,7 +116,7 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
     public ServerSettings withMaxIncomingConnections(int value) {
         return new ServerSettings(listen, http, value, maxMessageSizeBytes, compressors, shutdownTimeoutMS,
                 alertThresholdPercent, embeddedWireVersion, limits, httpSettings, allowUnauthenticatedRemoteAccess,
-                maxIncomingConnectionsExplicit, alertHysteresisPercent, authorization, https, tls);
+                maxIncomingConnectionsExplicit, alertHysteresisPercent, authorization, https, tls, loadBalancedListen);
     }
 
     /** The defaults: loopback listeners, no upstream (embedded backend). */

@@ -10,22 +10,41 @@ import dev.sluice.server.topology.srv.SrvSettings;
  * @param upstreamUri the upstream's connection string, or null for the embedded backend
  * @param dns         how {@code mongodb+srv://} names and upstream host names are looked up (YAML
  *                    {@code dnsServers}, {@code dnsTimeoutMS})
+ * @param users       where users come from ({@code security.userSource}) and the cluster users cache's bounds
  */
-public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns, FleetSettings fleet) {
+public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns, UserSourceSettings users,
+                           FleetSettings fleet) {
 
     public SluiceConfig {
         dns = dns == null ? SrvSettings.defaults() : dns;
+        users = users == null ? UserSourceSettings.defaults() : users;
         fleet = fleet == null ? FleetSettings.DISABLED : fleet;
+        if (users.cluster()) {
+            if (!server.authorization()) {
+                throw new ConfigException("security.userSource: cluster needs authorization on (security.authorization: "
+                        + "enabled, or --auth): clients log in with their cluster users");
+            }
+            if (upstreamUri == null || UpstreamSettings.fromUri(upstreamUri, false).credential() == null) {
+                throw new ConfigException("security.userSource: cluster needs an upstream URI with the credentials of "
+                        + "Sluice's service user (mongodb://svc:PASSWORD@host/?authSource=admin), which reads the "
+                        + "cluster's users with usersInfo");
+            }
+        }
+    }
+
+    /** Without a fleet (the default). */
+    public SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns, UserSourceSettings users) {
+        this(server, upstreamUri, dns, users, null);
     }
 
     /** The system's DNS resolvers and the default timeout. */
     public SluiceConfig(ServerSettings server, String upstreamUri) {
-        this(server, upstreamUri, null, null);
+        this(server, upstreamUri, null, null, null);
     }
 
-    /** Without a fleet (the default). */
+    /** Sluice's own users, without a fleet (the defaults). */
     public SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns) {
-        this(server, upstreamUri, dns, null);
+        this(server, upstreamUri, dns, null, null);
     }
 
     /**
@@ -34,7 +53,12 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
      * @param tls the {@code --tls*} flags, field by field over the file's {@code net.tls} (null: none)
      */
     public record Flags(String listen, String http, String https, String upstream, boolean allowRemote, boolean auth,
-                        ConfigFile.Tls tls) {
+                        ConfigFile.Tls tls, String loadBalancedPort, String userSource) {
+        /** Without {@code --load-balanced-port} and {@code --userSource}. */
+        public Flags(String listen, String http, String https, String upstream, boolean allowRemote, boolean auth,
+                     ConfigFile.Tls tls) {
+            this(listen, http, https, upstream, allowRemote, auth, tls, null, null);
+        }
     }
 
     /**
@@ -89,7 +113,8 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
                 or(f.httpRequestTimeoutMS(), dh.requestTimeoutMS()),
                 or(f.httpIdleTimeoutMS(), dh.idleTimeoutMS()),
                 f.httpAllowedHosts() == null ? dh.allowedHosts() : f.httpAllowedHosts(),
-                Boolean.TRUE.equals(f.httpMetricsWithoutAuth()));
+                Boolean.TRUE.equals(f.httpMetricsWithoutAuth()),
+                or(f.httpMaxPageSize(), dh.maxPageSize()));
         boolean remote = allowRemote || (f.security() != null
                 && Boolean.TRUE.equals(f.security().allowUnauthenticatedRemoteAccess()));
         boolean authorization = auth || authorization(f.security());
@@ -107,7 +132,9 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
                 or(f.embeddedWireVersion(), d.embeddedWireVersion()),
                 limits, httpSettings, remote, f.maxIncomingConnections() != null,
                 or(alerts.hysteresisPercent(), Math.min(d.alertHysteresisPercent(), threshold - 1)), authorization,
-                httpsValue == null ? null : HostAndPort.parse(httpsValue, "https"), tls);
+                httpsValue == null ? null : HostAndPort.parse(httpsValue, "https"), tls,
+                LoadBalancedListen.of(flags.loadBalancedPort(), f.net() == null ? null : f.net().loadBalancedListen(),
+                        listenValue == null ? d.listen() : HostAndPort.parse(listenValue, "listen")));
         Exposure.checkHttp(server.http(), server.allowUnauthenticatedRemoteAccess() || server.authorization());
         Exposure.checkHttp(server.https(), server.allowUnauthenticatedRemoteAccess() || server.authorization(), "https");
         String upstreamUri = first(upstream, f.upstream());
@@ -116,7 +143,7 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
             UpstreamSettings.fromUri(upstreamUri, false);
         }
         return new SluiceConfig(server, upstreamUri, SrvSettings.of(f.dnsServers(), f.dnsTimeoutMS()),
-                fleet(f.fleet(), upstreamUri != null));
+                userSource(f, flags.userSource()), fleet(f.fleet(), upstreamUri != null));
     }
 
     /**
@@ -137,6 +164,17 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
                 or(f.instanceTimeoutMS(), 3 * heartbeat), or(f.peerTimeoutMS(), d.peerTimeoutMS()),
                 or(f.maxPeerReplyBytes(), d.maxPeerReplyBytes()), or(f.maxInstances(), d.maxInstances()),
                 or(f.connectionBudget(), d.connectionBudget()));
+    }
+
+    /** {@code security.userSource} (the flag wins), the cluster users cache's bounds, maxConnectionsPerHost. */
+    private static UserSourceSettings userSource(ConfigFile f, String flag) {
+        ConfigFile.Security s = f.security();
+        UserSourceSettings d = UserSourceSettings.defaults();
+        String source = first(flag, s == null ? null : s.userSource());
+        return new UserSourceSettings(source == null ? d.source() : UserSource.parse(source),
+                s == null || s.clusterUserCacheTTLSeconds() == null ? d.cacheTTLSeconds() : s.clusterUserCacheTTLSeconds(),
+                s == null || s.clusterUserCacheSize() == null ? d.cacheSize() : s.clusterUserCacheSize(),
+                or(f.maxConnectionsPerHost(), d.maxConnectionsPerHost()));
     }
 
     /** mongod's {@code security.authorization}: "enabled" or "disabled". */

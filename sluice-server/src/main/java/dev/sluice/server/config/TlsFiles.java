@@ -20,7 +20,8 @@ final class TlsFiles {
                 t.certificateKeyFilePassword(),
                 readable(t.caFile(), "net.tls.CAFile"),
                 Boolean.TRUE.equals(t.allowConnectionsWithoutCertificates()),
-                Boolean.TRUE.equals(t.allowInvalidCertificates()));
+                Boolean.TRUE.equals(t.allowInvalidCertificates()),
+                t.provider() == null ? TlsProvider.AUTO : TlsProvider.parse(t.provider(), "net.tls.provider"));
     }
 
     /** The path, when it names a readable regular file; null when not given. */

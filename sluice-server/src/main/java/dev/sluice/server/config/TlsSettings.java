@@ -20,12 +20,16 @@ import java.nio.file.Path;
  *                                   client may connect without a certificate (one it presents is still verified)
  * @param allowInvalidCertificates   {@code net.tls.allowInvalidCertificates}: client certificates are accepted
  *                                   without verification (testing only; logged as a warning)
+ * @param provider                   {@code net.tls.provider} / {@code --tlsProvider}: the TLS implementation of every
+ *                                   TLS connection, client-facing and upstream (default auto)
  */
 public record TlsSettings(TlsMode mode, Path certificateKeyFile, String certificateKeyFilePassword, Path caFile,
-                          boolean allowConnectionsWithoutCertificates, boolean allowInvalidCertificates) {
+                          boolean allowConnectionsWithoutCertificates, boolean allowInvalidCertificates,
+                          TlsProvider provider) {
 
     public TlsSettings {
         mode = mode == null ? TlsMode.DISABLED : mode;
+        provider = provider == null ? TlsProvider.AUTO : provider;
         if (mode.acceptsTls() && certificateKeyFile == null) {
             throw new ConfigException("net.tls.certificateKeyFile: required when net.tls.mode is " + mode
                     + " (--tlsCertificateKeyFile FILE: a PEM file with the certificate chain and its private key)");
@@ -35,8 +39,21 @@ public record TlsSettings(TlsMode mode, Path certificateKeyFile, String certific
         }
     }
 
+    /** With {@code net.tls.provider} auto. */
+    public TlsSettings(TlsMode mode, Path certificateKeyFile, String certificateKeyFilePassword, Path caFile,
+                       boolean allowConnectionsWithoutCertificates, boolean allowInvalidCertificates) {
+        this(mode, certificateKeyFile, certificateKeyFilePassword, caFile, allowConnectionsWithoutCertificates,
+                allowInvalidCertificates, TlsProvider.AUTO);
+    }
+
     public static TlsSettings disabled() {
         return new TlsSettings(TlsMode.DISABLED, null, null, null, false, false);
+    }
+
+    /** These settings with {@code net.tls.provider} set to {@code p}. */
+    public TlsSettings withProvider(TlsProvider p) {
+        return new TlsSettings(mode, certificateKeyFile, certificateKeyFilePassword, caFile,
+                allowConnectionsWithoutCertificates, allowInvalidCertificates, p);
     }
 
     /** A certificate is configured (the mongodb connector with TLS, or the https connector, can serve). */
@@ -55,6 +72,6 @@ public record TlsSettings(TlsMode mode, Path certificateKeyFile, String certific
         return "TlsSettings[mode=" + mode + ", certificateKeyFile=" + certificateKeyFile
                 + ", certificateKeyFilePassword=" + (certificateKeyFilePassword == null ? "none" : "****")
                 + ", CAFile=" + caFile + ", allowConnectionsWithoutCertificates=" + allowConnectionsWithoutCertificates
-                + ", allowInvalidCertificates=" + allowInvalidCertificates + "]";
+                + ", allowInvalidCertificates=" + allowInvalidCertificates + ", provider=" + provider + "]";
     }
 }

@@ -48,6 +48,10 @@ import java.util.concurrent.TimeUnit;
  * @param tlsOptions               the tls* options when {@code tls}, else null
  * @param credential               the credential pooled connections authenticate with (SCRAM-SHA-1/256, authSource),
  *                                 or null; its toString masks the password
+ * @param loadBalanced             the one host is a load balancer in front of mongos ({@code loadBalanced=true}, in
+ *                                 the URI or the TXT record): topology LoadBalanced, not monitored, every backend
+ *                                 handshake says {@code loadBalanced: true} and must get a {@code serviceId} back,
+ *                                 and cursors and transactions keep the backend connection they started on
  */
 public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings pool, long connectTimeoutMS,
                                long socketTimeoutMS, long heartbeatFrequencyMS, String appName,
@@ -55,7 +59,7 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
                                boolean directConnection, ReadPreference readPreference, long localThresholdMS,
                                long serverSelectionTimeoutMS, MonitoringMode serverMonitoringMode,
                                boolean retryReads, boolean retryWrites, List<String> warnings, SrvQuery srv,
-                               UpstreamTlsOptions tlsOptions, UriCredential credential) {
+                               UpstreamTlsOptions tlsOptions, UriCredential credential, boolean loadBalanced) {
 
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_HEARTBEAT_FREQUENCY_MS = 10_000;
@@ -105,6 +109,10 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
         if (directConnection && hosts.size() > 1) {
             throw new ConfigException("directConnection=true: needs exactly one host (got " + hosts.size() + ")");
         }
+        if (loadBalanced && (hosts.size() > 1 || directConnection || replicaSet != null)) {
+            throw new ConfigException("loadBalanced=true: needs exactly one host (got " + hosts.size()
+                    + "), without directConnection=true or replicaSet");
+        }
     }
 
     /**
@@ -148,13 +156,13 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
                 o.integer(UriOption.SERVER_SELECTION_TIMEOUT_MS, (int) DEFAULT_SERVER_SELECTION_TIMEOUT_MS),
                 MonitoringMode.of(o.string(UriOption.SERVER_MONITORING_MODE)),
                 o.bool(UriOption.RETRY_READS, true), o.bool(UriOption.RETRY_WRITES, true), cs.warnings(),
-                cs.isSrv() ? SrvQuery.of(cs) : null, cs.tlsEnabled() ? UpstreamTlsOptions.of(o) : null, cs.credential());
+                cs.isSrv() ? SrvQuery.of(cs) : null, cs.tlsEnabled() ? UpstreamTlsOptions.of(o) : null, cs.credential(),
+                o.bool(UriOption.LOAD_BALANCED, false));
     }
 
     /**
      * The settings of a {@code mongodb+srv://} URI once DNS has answered: the seeds are the SRV records' hosts
-     * (srvMaxHosts of them), replicaSet the URI's or else the TXT record's. What Sluice does not implement yet is
-     * refused as in the URI: authSource (credentials) and loadBalanced=true from the TXT record.
+     * (srvMaxHosts of them), replicaSet, authSource and loadBalanced the URI's or else the TXT record's.
      *
      * @throws ConfigException naming the option and the DNS name it came from
      */
@@ -170,9 +178,10 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
             effective = new UriCredential(credential.mechanism(), credential.username(), credential.password(),
                     resolution.authSource(), credential.properties());
         }
-        if (resolution.loadBalanced()) {
-            throw new ConfigException("upstream: loadBalanced=true " + from + " is not supported by Sluice; remove it "
-                    + "from the TXT record, or list the hosts with mongodb://HOST1:PORT,HOST2:PORT/");
+        boolean balanced = resolution.loadBalanced();
+        if (balanced && resolution.seeds().size() != 1) {
+            throw new ConfigException("upstream: loadBalanced=true " + from + " needs exactly one SRV record (got "
+                    + resolution.seeds().size() + ")");
         }
         List<HostAndPort> seeds = new ArrayList<>();
         for (ServerAddress a : resolution.seeds()) {
@@ -181,7 +190,7 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
         return new UpstreamSettings(uri, seeds, pool, connectTimeoutMS, socketTimeoutMS, heartbeatFrequencyMS, appName,
                 compressors, tls, resolution.replicaSet(), embedded, directConnection, readPreference, localThresholdMS,
                 serverSelectionTimeoutMS, serverMonitoringMode, retryReads, retryWrites, warnings, srv, tlsOptions,
-                effective);
+                effective, balanced);
     }
 
     /**
@@ -251,7 +260,7 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
                 seeds.add(a);
             }
         }
-        return new TopologySettings(seeds, directConnection, replicaSet, false);
+        return new TopologySettings(seeds, directConnection, replicaSet, loadBalanced);
     }
 
     /** localThresholdMS and heartbeatFrequencyMS, for the server selector. */
@@ -289,11 +298,15 @@ public record UpstreamSettings(String uri, List<HostAndPort> hosts, PoolSettings
                 throw new ConfigException("upstream: authSource without a user name: add user:password@ before the "
                         + "hosts, or remove authSource");
             }
+            if (credential != null && credential.mechanism() == AuthMechanism.MONGODB_X509) {
+                UpstreamX509.check(cs);
+                return;
+            }
             if (credential != null) {
                 AuthMechanism m = credential.mechanism();
                 if (m != null && m != AuthMechanism.SCRAM_SHA_1 && m != AuthMechanism.SCRAM_SHA_256) {
                     throw new ConfigException("upstream: authMechanism=" + m.mechanismName() + " is not supported yet "
-                            + "(Sluice authenticates to upstream with SCRAM-SHA-256 or SCRAM-SHA-1)");
+                            + "(Sluice authenticates to upstream with SCRAM-SHA-256, SCRAM-SHA-1 or MONGODB-X509)");
                 }
                 if (credential.password() == null) {
                     throw new ConfigException("upstream: the URI names user '" + credential.username()

@@ -25,7 +25,7 @@ public final class UpstreamUriSupport {
             UriOption.TLS_CA_FILE, UriOption.TLS_CERTIFICATE_KEY_FILE, UriOption.TLS_CERTIFICATE_KEY_FILE_PASSWORD,
             UriOption.TLS_DISABLE_CERTIFICATE_REVOCATION_CHECK, UriOption.TLS_DISABLE_OCSP_ENDPOINT_CHECK,
             UriOption.TLS_INSECURE, UriOption.SRV_MAX_HOSTS, UriOption.SRV_SERVICE_NAME, UriOption.RETRY_WRITES,
-            UriOption.RETRY_READS, UriOption.AUTH_SOURCE, UriOption.AUTH_MECHANISM));
+            UriOption.RETRY_READS, UriOption.AUTH_SOURCE, UriOption.AUTH_MECHANISM, UriOption.LOAD_BALANCED));
 
     private UpstreamUriSupport() {
     }

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.server.admin.ConnectionAdmin;
+import dev.sluice.server.admin.ConnectionPage;
+import dev.sluice.server.admin.ConnectionQuery;
+import dev.sluice.server.config.HttpSettings;
 import dev.sluice.server.admin.KillReport;
 import dev.sluice.server.admin.KillResult;
 import dev.sluice.server.metrics.HistoryPoint;
@@ -21,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The HTTP API and dashboard routes (paths fixed by DESIGN.md). Pure request-to-result logic: no
@@ -38,11 +42,19 @@ final class ApiRoutes {
     private final SluiceMetrics metrics;
     private final HistorySampler history;
     private final StaticResources resources;
+    private final int maxPageSize;
     private volatile java.util.function.Supplier<dev.sluice.server.fleet.FleetAdmin> fleet = () -> null;
     private volatile int maxAdminIds = 100_000;
 
     ApiRoutes(ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics, HistorySampler history,
               StaticResources resources) {
+        this(admin, meters, metrics, history, resources, HttpSettings.DEFAULT_MAX_PAGE_SIZE);
+    }
+
+    /** @param maxPageSize the most rows one GET /api/connections answers (httpMaxPageSize) */
+    ApiRoutes(ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics, HistorySampler history,
+              StaticResources resources, int maxPageSize) {
+        this.maxPageSize = maxPageSize;
         this.admin = admin;
         this.meters = meters;
         this.metrics = metrics;
@@ -82,10 +94,19 @@ final class ApiRoutes {
         }
     }
 
-    /** Answers one request; never throws. */
+    /** Answers one request; never throws. HEAD is answered as GET without the body (same headers and length). */
     HttpResult handle(HttpMethod method, String path, byte[] body, ConnectionEntry caller) {
+        return handle(method, path, Map.of(), body, caller);
+    }
+
+    /** As above, with the request's query parameters. */
+    HttpResult handle(HttpMethod method, String path, Map<String, List<String>> params, byte[] body,
+                      ConnectionEntry caller) {
+        if (HttpMethod.HEAD.equals(method)) {
+            return handle(HttpMethod.GET, path, params, body, caller).withoutBody();
+        }
         try {
-            return route(method, path, body, caller);
+            return route(method, path, params, body, caller);
         } catch (ApiError e) {
             HttpResult result = error(e.status(), e.getMessage());
             return e.allow() == null ? result : result.withHeader("Allow", e.allow());
@@ -95,11 +116,12 @@ final class ApiRoutes {
         }
     }
 
-    private HttpResult route(HttpMethod method, String path, byte[] body, ConnectionEntry caller) throws IOException {
+    private HttpResult route(HttpMethod method, String path, Map<String, List<String>> params, byte[] body,
+                             ConnectionEntry caller) throws IOException {
         switch (path) {
             case CONNECTIONS:
                 requireMethod(method, path, HttpMethod.GET);
-                return ok(json.valueToTree(admin.list(caller)));
+                return connections(params, caller);
             case CONNECTIONS + "/kill":
                 requireMethod(method, path, HttpMethod.POST);
                 return kill(stringArray(body, "ids"), caller);
@@ -124,8 +146,7 @@ final class ApiRoutes {
                 return ok(f.instances());
             case "/metrics":
                 requireMethod(method, path, HttpMethod.GET);
-                metrics.refresh();
-                return HttpResult.text(HttpResponseStatus.OK, PROMETHEUS_TEXT, meters.scrape());
+                return HttpResult.text(HttpResponseStatus.OK, PROMETHEUS_TEXT, metrics.refreshed(meters::scrape));
             default:
                 break;
         }
@@ -142,6 +163,37 @@ final class ApiRoutes {
         }
         return error(HttpResponseStatus.NOT_FOUND, "no such resource: " + path
                 + " (see GET /api/connections, /api/pools, /api/topology, /api/history, /metrics, /)");
+    }
+
+    /**
+     * A page of connections: the body stays the array of rows it always was; the paging is in headers
+     * ({@code X-Total-Count}, {@code X-Next-Offset}, {@code X-Next-Cursor}, {@code Link: <...>; rel="next"}).
+     */
+    private HttpResult connections(Map<String, List<String>> params, ConnectionEntry caller) throws IOException {
+        ConnectionQuery query = ConnectionListParams.parse(params, maxPageSize);
+        ConnectionPage page = admin.page(caller, query);
+        HttpResult result = HttpResult.json(HttpResponseStatus.OK, json.writeValueAsBytes(page.rows()))
+                .withHeader("X-Total-Count", Integer.toString(page.total()));
+        if (page.nextOffset() >= 0) {
+            Map<String, List<String>> next = new java.util.TreeMap<>(params);
+            next.put("limit", List.of(Integer.toString(query.limit())));
+            if (page.nextCursor() != null) {
+                next.remove("offset");
+                next.put("cursor", List.of(page.nextCursor()));
+                result = result.withHeader("X-Next-Cursor", page.nextCursor());
+            } else {
+                next.put("offset", List.of(Integer.toString(page.nextOffset())));
+            }
+            result = result.withHeader("X-Next-Offset", Integer.toString(page.nextOffset()))
+                    .withHeader("Link", "<" + CONNECTIONS + query(next) + ">; rel=\"next\"");
+        }
+        return result;
+    }
+
+    private static String query(Map<String, List<String>> params) {
+        io.netty.handler.codec.http.QueryStringEncoder encoder = new io.netty.handler.codec.http.QueryStringEncoder("");
+        params.forEach((name, values) -> values.forEach(v -> encoder.addParam(name, v)));
+        return encoder.toString();
     }
 
     private HttpResult kill(List<String> ids, ConnectionEntry caller) {

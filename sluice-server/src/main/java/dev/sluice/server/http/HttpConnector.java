@@ -118,7 +118,8 @@ public final class HttpConnector implements AutoCloseable {
         Objects.requireNonNull(access, "access");
         StaticResources resources = new StaticResources(access.authorization());
         this.routes = new ApiRoutes(Objects.requireNonNull(admin, "admin"), Objects.requireNonNull(meters, "meters"),
-                Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(history, "history"), resources);
+                Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(history, "history"), resources,
+                Objects.requireNonNull(settings, "settings").maxPageSize());
         this.settings = Objects.requireNonNull(settings, "settings");
         this.refusals = new RefusalLog(Objects.requireNonNull(clock, "clock"));
         this.guard = new RequestGuard(new HostCheck(bind, settings.allowedHosts(), scheme), scheme);

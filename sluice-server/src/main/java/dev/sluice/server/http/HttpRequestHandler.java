@@ -100,7 +100,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         HttpMethod method = request.method();
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        java.util.Map<String, java.util.List<String>> params = uri.parameters();
         byte[] body = ByteBufUtil.getBytes(request.content());
         if (dev.sluice.server.fleet.PeerClient.PATH.equals(path)) {
             // another Sluice of the fleet: authenticated by the fleet's signature, not by a user
@@ -110,7 +112,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         entry.operationStarted(method.toString(), path, System.nanoTime());
         entry.addBytesIn(body.length);
-        Supplier<HttpResult> route = () -> routes.handle(method, path, body, entry);
+        Supplier<HttpResult> route = () -> routes.handle(method, path, params, body, entry);
         if (gate == null) {
             HttpResult result;
             try {

@@ -44,6 +44,13 @@ record HttpResult(HttpResponseStatus status, String contentType, byte[] body, Ma
         return new HttpResult(status, contentType, body, Map.copyOf(all), afterResponse);
     }
 
+    /** The answer to a HEAD request: the same status and headers, Content-Length included, and no body. */
+    HttpResult withoutBody() {
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put("Content-Length", Integer.toString(body.length));
+        return new HttpResult(status, contentType, new byte[0], Map.copyOf(all), afterResponse);
+    }
+
     HttpResult afterResponse(Runnable action) {
         return new HttpResult(status, contentType, body, headers, action);
     }

@@ -29,6 +29,8 @@ final class PasswordCheck implements AutoCloseable {
     static final int THREADS = 2;
     /** Checks that may wait for a thread; past it the request is answered 503. */
     static final int MAX_PENDING = 64;
+    /** How long a check waits for a cluster user to be read (its own usersInfo is bounded by 10 s too). */
+    static final long LOAD_TIMEOUT_SECONDS = 15;
 
     /** Too many checks waiting: the request is answered 503. */
     static final class Overloaded extends RuntimeException {
@@ -69,6 +71,15 @@ final class PasswordCheck implements AutoCloseable {
 
     /** The check itself, on the calling thread. */
     Optional<Subject> verifyNow(UserName user, String password) {
+        if (!users.loaded(user)) { // a cluster user not cached yet (security.userSource: cluster): read it first
+            try {
+                users.load(user).toCompletableFuture().get(LOAD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // left unknown: the check fails as for an unknown user
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Optional<ScramCredentials> stored = users.credentials(user, ScramMechanism.SCRAM_SHA_256)
                 .or(() -> users.credentials(user, ScramMechanism.SCRAM_SHA_1));
         if (stored.isEmpty()) {

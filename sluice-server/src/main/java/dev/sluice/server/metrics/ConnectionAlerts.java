@@ -23,7 +23,9 @@ import java.util.Map;
  */
 public final class ConnectionAlerts {
     private static final Logger log = LoggerFactory.getLogger(ConnectionAlerts.class);
+    /** Both mongodb connectors: the router face and the load-balanced face share maxIncomingConnections. */
     private static final String CLIENT_CONNECTOR = "mongodb";
+    private static final String LOAD_BALANCED_CONNECTOR = "mongodb-lb";
 
     /** What is being watched. */
     public enum Kind {
@@ -73,7 +75,7 @@ public final class ConnectionAlerts {
     /** Re-reads the figures, updates the gauges, logs and returns the alerts that changed. */
     public List<Transition> check() {
         List<Transition> changes = new ArrayList<>(2);
-        evaluate(Kind.CLIENT, registry.currentCount(CLIENT_CONNECTOR), settings.maxIncomingConnections(), changes);
+        evaluate(Kind.CLIENT, registry.currentCount(CLIENT_CONNECTOR) + registry.currentCount(LOAD_BALANCED_CONNECTOR), settings.maxIncomingConnections(), changes);
         long open = 0;
         long limit = 0;
         for (HostPoolStats host : pools.statistics()) {

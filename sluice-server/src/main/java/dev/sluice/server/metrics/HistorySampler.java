@@ -17,7 +17,9 @@ import java.util.List;
 public final class HistorySampler {
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
     public static final Duration DEFAULT_RESOLUTION = Duration.ofSeconds(2);
+    /** Both mongodb connectors: the router face and the load-balanced face share maxIncomingConnections. */
     private static final String CLIENT_CONNECTOR = "mongodb";
+    private static final String LOAD_BALANCED_CONNECTOR = "mongodb-lb";
 
     private final ConnectionRegistry registry;
     private final PoolDirectory pools;
@@ -57,7 +59,7 @@ public final class HistorySampler {
             inUse += host.inUse();
             available += host.available();
         }
-        HistoryPoint point = new HistoryPoint(clock.instant(), registry.currentCount(CLIENT_CONNECTOR), inUse,
+        HistoryPoint point = new HistoryPoint(clock.instant(), registry.currentCount(CLIENT_CONNECTOR) + registry.currentCount(LOAD_BALANCED_CONNECTOR), inUse,
                 available);
         synchronized (ring) {
             ring[next] = point;

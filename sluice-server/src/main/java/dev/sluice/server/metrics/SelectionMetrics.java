@@ -24,9 +24,9 @@ final class SelectionMetrics implements SelectionListener {
                     .description("Server selections by outcome (selected, no_suitable_server, invalid_read_preference, "
                             + "not_open)")
                     .tag("outcome", o.label()).register(meters));
-            waits.put(o, Timer.builder("sluice.upstream.selection.wait")
+            waits.put(o, LatencyBuckets.apply(Timer.builder("sluice.upstream.selection.wait")
                     .description("Time from the start of a server selection to its outcome")
-                    .tag("outcome", o.label()).publishPercentileHistogram().register(meters));
+                    .tag("outcome", o.label())).register(meters));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.sluice.server.registry.ConnectionRegistry;
 import dev.sluice.server.registry.RegistryListener;
 import dev.sluice.server.upstream.HostPoolStats;
 import dev.sluice.server.upstream.PoolDirectory;
+import dev.sluice.server.upstream.ReplyErrorListener;
 import dev.sluice.server.upstream.SelectionListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -47,6 +48,7 @@ public final class SluiceMetrics {
     private final MultiGauge maxPoolSize;
     private final TopologyMetrics topology;
     private final SelectionMetrics selections;
+    private final CommandMetrics commands;
 
     public SluiceMetrics(MeterRegistry meters, ConnectionRegistry registry, PoolDirectory pools) {
         this(meters, registry, pools, DEFAULT_LABEL_LIMIT);
@@ -75,6 +77,8 @@ public final class SluiceMetrics {
                 .register(meters);
         this.topology = new TopologyMetrics(meters, pools::topology);
         this.selections = new SelectionMetrics(meters);
+        this.commands = new CommandMetrics(meters);
+        registry.operationListener(commands);
         for (ConnectionEntry entry : registry.snapshot()) {
             connectorCount(entry.connector()).incrementAndGet();
         }
@@ -82,11 +86,24 @@ public final class SluiceMetrics {
         refresh();
     }
 
-    /** Recomputes the breakdowns that have no events of their own (appName, driver, pool figures, topology). */
-    public void refresh() {
+    /**
+     * Refreshes, then reads the registry ({@code scrape}) while no other refresh can run: a refresh replaces
+     * gauge rows, and a scrape that saw a row both removed and re-added would report it twice.
+     */
+    public synchronized <T> T refreshed(java.util.function.Supplier<T> scrape) {
+        refresh();
+        return scrape.get();
+    }
+
+    /**
+     * Recomputes the breakdowns that have no events of their own (appName, driver, pool figures, topology).
+     * One pass over the live connections (no copy, no sort), so its cost is a count per connection and its
+     * series are per appName/driver label (capped), never per connection.
+     */
+    public synchronized void refresh() {
         Map<String, Integer> apps = new HashMap<>();
         Map<String, Integer> driverCounts = new HashMap<>();
-        for (ConnectionEntry entry : registry.snapshot()) {
+        for (ConnectionEntry entry : registry.entries()) {
             apps.merge(appNames.label(entry.appName()), 1, Integer::sum);
             driverCounts.merge(drivers.label(entry.driver()), 1, Integer::sum);
         }
@@ -118,6 +135,11 @@ public final class SluiceMetrics {
     /** Counts server selections by outcome and times them (give it to the upstream cluster). */
     public SelectionListener selections() {
         return selections;
+    }
+
+    /** Counts error replies sent by backends by code (give it to the upstream cluster). */
+    public ReplyErrorListener replyErrors() {
+        return commands;
     }
 
     /** A request got a backend connection after waiting {@code waitNanos}. Hot path: no allocation once warm. */
@@ -215,9 +237,8 @@ public final class SluiceMetrics {
         HostMeters(MeterRegistry meters, String host) {
             checkouts = Counter.builder("sluice.backend.checkouts").description("Backend connections checked out")
                     .tag("host", host).register(meters);
-            checkoutWait = Timer.builder("sluice.backend.checkout.wait")
-                    .description("Time waited for a backend connection").tag("host", host)
-                    .publishPercentileHistogram().register(meters);
+            checkoutWait = LatencyBuckets.apply(Timer.builder("sluice.backend.checkout.wait")
+                    .description("Time waited for a backend connection").tag("host", host)).register(meters);
             waitQueueTimeouts = Counter.builder("sluice.backend.wait.queue.timeouts")
                     .description("Requests that timed out waiting for a backend connection")
                     .tag("host", host).register(meters);

@@ -70,6 +70,8 @@ public final class ConnectionEntry {
         String target = currentOpTarget;
         return op == null || target == null ? op : op + " " + target;
     }
+    /** The name of the operation in flight ("find"), without its target, or null when idle. */
+    public String currentOperation() { return currentOp; }
     public String pinnedHost() { return pinnedHost; }
     public long opCount() { return opCount; }
     public long bytesIn() { return bytesIn; }
@@ -136,6 +138,7 @@ public final class ConnectionEntry {
     /** Marks the current operation as finished (status Idle unless closing). */
     public void operationFinished() {
         currentOp = null;
+        currentOpTarget = null; // an idle connection keeps no per-request string (the db name)
         if (status != ConnectionStatus.CLOSING) {
             status = ConnectionStatus.IDLE;
         }
@@ -150,6 +153,22 @@ public final class ConnectionEntry {
     public void kill(String reason) {
         closing();
         killer.kill(reason);
+    }
+
+    /** A key to look an entry up by sequence in the registry's map; never registered. */
+    static ConnectionEntry probe(long sequence) {
+        return new ConnectionEntry(sequence, "", 0, "", "", reason -> { });
+    }
+
+    /** Equal by sequence: unique in the process, so this is identity for registered entries. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConnectionEntry other && other.sequence == sequence;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(sequence);
     }
 
     private static String format(Object address) {

@@ -16,10 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConnectionRegistry {
     private final Clock clock;
     private final AtomicLong sequence = new AtomicLong();
-    private final ConcurrentHashMap<Long, ConnectionEntry> entries = new ConcurrentHashMap<>();
+    /**
+     * Each entry is its own key (entries are equal by sequence), so the map holds no boxed {@code Long} per
+     * connection; {@link #find} looks one up with a {@link ConnectionEntry#probe} of the same sequence.
+     */
+    private final ConcurrentHashMap<ConnectionEntry, ConnectionEntry> entries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ConnectorCounters> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> limitCloses = new ConcurrentHashMap<>();
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile OperationListener operations = OperationListener.NOOP;
 
     public ConnectionRegistry(Clock clock) {
         this.clock = clock;
@@ -41,7 +46,7 @@ public final class ConnectionRegistry {
                                 ConnectionEntry.Killer killer) {
         ConnectionEntry entry = new ConnectionEntry(sequence.incrementAndGet(), connector, clock.millis(),
                 serverAddress, clientAddress, killer);
-        entries.put(entry.sequence(), entry);
+        entries.put(entry, entry);
         countersOf(connector).accepted.incrementAndGet();
         for (RegistryListener listener : listeners) {
             listener.registered(entry);
@@ -51,7 +56,7 @@ public final class ConnectionRegistry {
 
     /** Removes a closed connection. Idempotent. */
     public void unregister(ConnectionEntry entry) {
-        if (entries.remove(entry.sequence(), entry)) {
+        if (entries.remove(entry, entry)) {
             for (RegistryListener listener : listeners) {
                 listener.unregistered(entry);
             }
@@ -105,7 +110,7 @@ public final class ConnectionRegistry {
         } catch (NumberFormatException e) {
             return null;
         }
-        ConnectionEntry entry = entries.get(n);
+        ConnectionEntry entry = entries.get(ConnectionEntry.probe(n));
         return entry != null && connectionId.regionMatches(0, entry.connector(), 0, dash)
                 && entry.connector().length() == dash ? entry : null;
     }
@@ -115,6 +120,11 @@ public final class ConnectionRegistry {
         List<ConnectionEntry> list = new ArrayList<>(entries.values());
         list.sort(Comparator.comparingLong(ConnectionEntry::sequence));
         return list;
+    }
+
+    /** All current connections, in no particular order: a live, read-only view (no copy). */
+    public java.util.Collection<ConnectionEntry> entries() {
+        return java.util.Collections.unmodifiableCollection(entries.values());
     }
 
     /** Current connections of one connector. */
@@ -136,6 +146,28 @@ public final class ConnectionRegistry {
     /** Connections ever refused by one connector. */
     public long totalRejected(String connector) {
         return countersOf(connector).rejected.get();
+    }
+
+    /** Tells {@code listener} how every later operation ends (metrics); null for none. */
+    public void operationListener(OperationListener listener) {
+        this.operations = listener == null ? OperationListener.NOOP : listener;
+    }
+
+    /**
+     * Ends {@code entry}'s current operation ({@link ConnectionEntry#operationFinished()}) and tells the
+     * operation listener its duration, measured with the clock of {@code nowNanos}.
+     */
+    public void operationFinished(ConnectionEntry entry, long nowNanos) {
+        String operation = entry.currentOperation();
+        if (operation != null) {
+            operations.operationEnded(entry.connector(), operation, entry.currentOpRunningNanos(nowNanos));
+        }
+        entry.operationFinished();
+    }
+
+    /** Counts an error reply ({@code ok: 0}, {@code code}) sent to a client of {@code connector}. */
+    public void errorReplied(String connector, int code) {
+        operations.errorReplied(connector, code);
     }
 
     public void addListener(RegistryListener listener) {

@@ -1,16 +1,14 @@
 package dev.sluice.server.route;
 
-import dev.sluice.server.upstream.UpstreamException;
-import io.netty.buffer.ByteBuf;
+import dev.sluice.server.upstream.ReplyListener;
 
-/** Receives the outcome of a forwarded operation. Methods may run on any thread. */
-public interface ForwardCallback {
-    /** A reply frame for the client (ownership passes to the callee); {@code moreToCome} for exhaust streams. */
-    void onReply(ByteBuf frame, boolean moreToCome);
-
-    /** The operation failed upstream (or could not get a connection). */
-    void onFailure(UpstreamException cause);
-
+/**
+ * Receives the outcome of a forwarded operation: the same reply continuation as a backend connection's
+ * ({@link ReplyListener#onReply} with the client's reply, {@link ReplyListener#onFailure} when the operation
+ * failed upstream or could not get a connection), plus what only a routed operation has. Methods may run on any
+ * thread.
+ */
+public interface ForwardCallback extends ReplyListener {
     /** A request that expects no reply (moreToCome) was written upstream. */
     void onSent();
 

@@ -1,6 +1,5 @@
 package dev.sluice.server.route;
 
-import dev.sluice.pool.PooledConnection;
 import dev.sluice.server.topology.OperationKind;
 import dev.sluice.server.topology.ReadPreference;
 import dev.sluice.server.topology.ReadPreferenceException;
@@ -9,13 +8,10 @@ import dev.sluice.server.topology.ServerAddress;
 import dev.sluice.server.topology.ServerDescription;
 import dev.sluice.server.topology.ServerType;
 import dev.sluice.server.topology.TopologyType;
-import dev.sluice.server.upstream.BackendConnection;
 import dev.sluice.server.upstream.HostPool;
-import dev.sluice.server.upstream.ReplyListener;
 import dev.sluice.server.upstream.SelectionCallback;
 import dev.sluice.server.upstream.UpstreamCluster;
 import dev.sluice.server.upstream.UpstreamException;
-import dev.sluice.server.wire.OpMsg;
 import io.netty.buffer.ByteBuf;
 import org.bson.BsonDocument;
 import org.slf4j.Logger;
@@ -26,32 +22,29 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * One forwarded operation, from server selection to its last reply: selects a server (or uses the pinned one),
- * borrows a connection, sends, and hands the reply to the client. Errors go to the topology (network errors and
- * timeouts with their phase and the connection's generation; NotPrimary / NodeIsRecovering / shutdown replies).
- * An attempt that failed with a retryable error is replayed once, on a newly selected server, when that is safe:
- * before anything was sent (no connection could be had) for any operation; after sending, for reads and retryable
- * writes (lsid + txnNumber, which the upstream deduplicates) only. A retained copy of the request frame is kept
- * until the operation ends, for that replay.
+ * One forwarded operation, from server selection to its end: uses the pinned host or selects a server, and hands
+ * each attempt to a {@link Forwarder} (check-out, send, reply). It owns what outlives one attempt: the request
+ * frame (a retained copy is kept until the operation ends, for a replay), the servers to avoid, the counts of
+ * sends and reselections, and the retry-catalog entry of a write Sluice deduplicates itself.
  *
- * <p>One step runs at a time (selection, check-out, send, reply), each handing the next to the thread that
- * completes it.
+ * <p>An attempt that failed with a retryable error is replayed once, on a newly selected server, when that is
+ * safe: before anything was sent (no connection could be had) for any operation; after sending, for reads and
+ * retryable writes (lsid + txnNumber, which the upstream deduplicates) only. One step runs at a time (selection,
+ * check-out, send, reply), each handing the next to the thread that completes it.
  */
-final class Forwarding {
+final class Forwarding implements SelectionCallback {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
-    /** Dead idle connections skipped per check-out before the request fails on one. */
-    private static final int MAX_DEAD_CONNECTIONS_SKIPPED = 8;
     /** New selections after failing to get a connection (nothing sent), within serverSelectionTimeoutMS. */
     private static final int MAX_RESELECTIONS = 5;
     /** Sends of one request at most: the first attempt and one replay. */
     private static final int MAX_SENDS = 2;
 
-    private final Router router;
-    private final UpstreamCluster cluster;
-    private final ForwardRequest request;
-    private final ForwardCallback callback;
+    final Pins pins;
+    final UpstreamCluster cluster;
+    final ForwardRequest request;
+    final ForwardCallback callback;
+    final InFlight inFlight;
     private final RetryCatalog.Attempt write;
-    private final InFlight inFlight;
     private final HostPool pinned;
     private final OperationKind kind;
     private final ReadPreference readPreference;
@@ -68,9 +61,9 @@ final class Forwarding {
      * @param write  the retry-catalog entry of a retryable write Sluice deduplicates itself, or null
      * @param pinned the host the request must go to (its cursor's, its transaction's), or null to select one
      */
-    Forwarding(Router router, UpstreamCluster cluster, ForwardRequest request, ForwardCallback callback,
+    Forwarding(Pins pins, UpstreamCluster cluster, ForwardRequest request, ForwardCallback callback,
                RetryCatalog.Attempt write, InFlight inFlight, HostPool pinned) {
-        this.router = router;
+        this.pins = pins;
         this.cluster = cluster;
         this.request = request;
         this.callback = callback;
@@ -117,27 +110,26 @@ final class Forwarding {
             return;
         }
         Executor executor = request.caller() instanceof Executor e ? e : null;
-        cluster.select(kind, readPreference, deprioritized, startNanos, executor, new SelectionCallback() {
-            @Override
-            public void selected(HostPool pool, ServerDescription server) {
-                use(pool, server);
-            }
+        cluster.select(kind, readPreference, deprioritized, startNanos, executor, this);
+    }
 
-            @Override
-            public void failed(RuntimeException error) {
-                if (error instanceof ReadPreferenceException r) {
-                    inFlight.discard();
-                    if (write != null) {
-                        write.failed();
-                    }
-                    LocalReply.send(withFrame(), callback, LocalReply.error(r.code(), r.codeName(), r.getMessage()));
-                    frame = null;
-                    return;
-                }
-                fail(error instanceof UpstreamException u ? u : new UpstreamException(
-                        UpstreamException.Kind.NO_SUITABLE_SERVER, "upstream", error.getMessage(), error));
+    @Override
+    public void selected(HostPool pool, ServerDescription server) {
+        use(pool, server);
+    }
+
+    @Override
+    public void failed(RuntimeException error) {
+        if (error instanceof ReadPreferenceException r) {
+            inFlight.discard();
+            if (write != null) {
+                write.failed();
             }
-        });
+            LocalReply.send(withFrame(), callback, LocalReply.error(r.code(), r.codeName(), r.getMessage()));
+            frame = null;
+            return;
+        }
+        fail(UpstreamErrors.noServer(error));
     }
 
     /** The request with the frame this operation holds now (it may carry an added $readPreference). */
@@ -148,14 +140,12 @@ final class Forwarding {
 
     private void use(HostPool pool, ServerDescription server) {
         callback.onRouted(pool.host());
-        CommandFacts facts = request.facts();
-        if (facts.startTransaction()) {
-            router.transactions().started(request.body().getDocument("lsid"), facts.txnNumber(), pool.host(),
-                    request.owner());
+        if (request.facts().startTransaction()) {
+            pins.transactionStarted(request, pool.host());
         }
         addReadPreference(server);
         pool.operationStarted();
-        checkOut(pool, pool.generation(), 0);
+        new Forwarder(this, pool, pool.generation()).checkOut();
     }
 
     /**
@@ -180,36 +170,31 @@ final class Forwarding {
         }
     }
 
-    private void checkOut(HostPool pool, int generation, int skipped) {
-        pool.checkOut(request.caller(), (pooled, error) -> {
-            if (error != null) {
-                pool.operationEnded();
-                checkOutFailed(pool, generation, router.translate(pool, error));
-                return;
-            }
-            if (!pooled.connection().isUsable() && skipped < MAX_DEAD_CONNECTIONS_SKIPPED) {
-                pooled.discard();
-                checkOut(pool, generation, skipped + 1);
-                return;
-            }
-            if (!inFlight.attach(pooled)) {
-                pool.operationEnded();
-                releaseFrame();
-                if (write != null) {
-                    write.failed();
-                }
-                return;
-            }
-            if (request.moreToCome()) {
-                sendUnacknowledged(pool, pooled);
-            } else {
-                send(pool, pooled);
-            }
-        });
+    // --- what an attempt (Forwarder) asks of its operation -------------------------------------
+
+    /** A copy of the frame for one send (the operation keeps its own until it ends); counts the send. */
+    ByteBuf frameToSend() {
+        if (write != null) {
+            write.sent();
+        }
+        sends++;
+        return frame.retainedDuplicate();
+    }
+
+    /** The frame itself, for the one send of an unacknowledged request (never replayed). */
+    ByteBuf takeFrame() {
+        ByteBuf out = frame;
+        frame = null;
+        return out;
+    }
+
+    /** Whether a failed attempt may be sent again (a replayable operation not sent twice yet). */
+    boolean mayReplay() {
+        return replayable && sends < MAX_SENDS;
     }
 
     /** No connection: nothing was sent, so the operation may go elsewhere (or wait for the server to be back). */
-    private void checkOutFailed(HostPool pool, int generation, UpstreamException e) {
+    void noConnection(HostPool pool, int generation, UpstreamException e) {
         UpstreamErrors.connectionFailed(cluster, pool.host(), generation, e);
         if (pinned == null && Retryability.retryableBeforeSend(e) && reselections < MAX_RESELECTIONS
                 && !inFlight.isCancelled()) {
@@ -223,156 +208,8 @@ final class Forwarding {
         fail(e);
     }
 
-    private void fail(UpstreamException e) {
-        releaseFrame();
-        inFlight.discard();
-        if (write != null) {
-            write.failed();
-        }
-        callback.onFailure(e);
-    }
-
-    /**
-     * The client expects no reply; upstream is asked for one anyway (moreToCome cleared) so the connection goes back
-     * to the pool in a known state and failures are logged. Never replayed.
-     */
-    private void sendUnacknowledged(HostPool pool, PooledConnection<BackendConnection> pooled) {
-        ByteBuf out = frame;
-        frame = null;
-        OpMsg.setFlags(out, OpMsg.flags(out) & ~OpMsg.MORE_TO_COME);
-        OpMsg.updateChecksumIfPresent(out);
-        pooled.connection().send(out, request.commandName(), new ReplyListener() {
-            @Override
-            public void onReply(ByteBuf reply, boolean moreToCome) {
-                if (LOG.isDebugEnabled() && !ReplyInspector.inspect(reply).ok()) {
-                    LOG.debug("[route] unacknowledged {} got an error reply upstream (the client asked for none)",
-                            request.commandName());
-                }
-                reply.release();
-                if (!moreToCome) {
-                    pool.operationEnded();
-                    inFlight.finish();
-                    callback.onSent();
-                }
-            }
-
-            @Override
-            public void onFailure(UpstreamException cause) {
-                pool.operationEnded();
-                inFlight.discard();
-                if (cause.isNetworkError() && !inFlight.isCancelled()) {
-                    UpstreamErrors.network(cluster, pool.host(), pooled.generation(), cause);
-                }
-                if (inFlight.isCancelled()) {
-                    LOG.debug("[route] unacknowledged {} of a client gone failed upstream: {}",
-                            request.commandName(), cause.getMessage());
-                } else {
-                    LOG.info("[route] unacknowledged {} failed upstream: {}", request.commandName(), cause.getMessage());
-                }
-                callback.onSent();
-            }
-        }, null);
-    }
-
-    private void send(HostPool pool, PooledConnection<BackendConnection> pooled) {
-        if (write != null) {
-            write.sent();
-        }
-        sends++;
-        pooled.connection().send(frame.retainedDuplicate(), request.commandName(), new ReplyListener() {
-            /** This attempt is over (its last reply came, or it was given up): later failures are not its business. */
-            private boolean ended;
-            /** A reply of an exhaust stream reached the client: the operation can no longer be replayed. */
-            private boolean delivered;
-
-            @Override
-            public void onReply(ByteBuf reply, boolean moreToCome) {
-                if (moreToCome && (inFlight.isCancelled() || !ReplyInspector.inspect(reply).ok())) {
-                    endStream(reply);
-                    return;
-                }
-                if (moreToCome) {
-                    delivered = true;
-                    callback.onReply(reply, true);
-                    return;
-                }
-                ended = true;
-                ReplyInspector.Codes codes = ReplyInspector.codes(reply);
-                if (!codes.ok() || codes.writeConcernCode() != null) {
-                    UpstreamErrors.command(cluster, pool.host(), pooled.generation(), reply, codes);
-                }
-                if (!codes.ok() && !delivered && mayReplay() && Retryability.retryableCode(codes.code())
-                        && !inFlight.isCancelled()) {
-                    reply.release();
-                    pool.operationEnded();
-                    replay(pool, true, "code " + codes.code());
-                    return;
-                }
-                router.afterReply(request, pool.host(), reply);
-                pool.operationEnded();
-                inFlight.finish();
-                if (write != null) {
-                    Router.record(write, reply);
-                }
-                releaseFrame();
-                callback.onReply(reply, false);
-            }
-
-            /**
-             * An exhaust stream that cannot go on: its client is gone (the rest is not read), or upstream sent an
-             * error while saying more is to come. An error is a reply: it goes to the client as the stream's last;
-             * the connection, whose next bytes are unknown, is closed, not reused.
-             */
-            private void endStream(ByteBuf reply) {
-                ended = true;
-                pool.operationEnded();
-                releaseFrame();
-                if (inFlight.isCancelled()) {
-                    reply.release();
-                    inFlight.discard();
-                    return;
-                }
-                OpMsg.setFlags(reply, OpMsg.flags(reply) & ~OpMsg.MORE_TO_COME);
-                inFlight.discard();
-                callback.onReply(reply, false);
-            }
-
-            @Override
-            public void onFailure(UpstreamException cause) {
-                if (ended) {
-                    inFlight.discard();
-                    if (write != null) {
-                        write.failed();
-                    }
-                    return;
-                }
-                ended = true;
-                pool.operationEnded();
-                boolean cancelled = inFlight.isCancelled();
-                // a client killed or gone mid-operation had its connection closed by Sluice: no network error
-                if (cause.isNetworkError() && !cancelled) {
-                    UpstreamErrors.network(cluster, pool.host(), pooled.generation(), cause);
-                }
-                if (!cancelled && !delivered && mayReplay() && Retryability.retryableAfterSend(cause)) {
-                    replay(pool, false, cause.getMessage());
-                    return;
-                }
-                inFlight.discard();
-                if (write != null) {
-                    write.failed();
-                }
-                releaseFrame();
-                callback.onFailure(cause);
-            }
-        }, null);
-    }
-
-    private boolean mayReplay() {
-        return replayable && sends < MAX_SENDS;
-    }
-
     /** The attempt failed with a retryable error: the operation is sent again on a newly selected server. */
-    private void replay(HostPool pool, boolean connectionReusable, String why) {
+    void replay(HostPool pool, boolean connectionReusable, String why) {
         if (!inFlight.detach(connectionReusable)) {
             releaseFrame(); // its client went away meanwhile
             return;
@@ -383,6 +220,36 @@ final class Forwarding {
         select();
     }
 
+    /** The operation ends with {@code e}, nothing to replay. */
+    void fail(UpstreamException e) {
+        releaseFrame();
+        inFlight.discard();
+        writeFailed();
+        callback.onFailure(e);
+    }
+
+    /** The final reply came: the retry catalog records it (the tables and the client are the Forwarder's). */
+    void replied(ByteBuf reply) {
+        if (write != null) {
+            RetryableWrites.record(write, reply);
+        }
+        releaseFrame();
+    }
+
+    /** A write Sluice deduplicates ended with no usable reply: its retries must not wait on it. */
+    void writeFailed() {
+        if (write != null) {
+            write.failed();
+        }
+    }
+
+    void releaseFrame() {
+        if (frame != null) {
+            frame.release();
+            frame = null;
+        }
+    }
+
     private void deprioritize(String host) {
         try {
             ServerAddress a = ServerAddress.parse(host);
@@ -391,13 +258,6 @@ final class Forwarding {
             }
         } catch (IllegalArgumentException ignored) {
             // a pool's host always parses
-        }
-    }
-
-    private void releaseFrame() {
-        if (frame != null) {
-            frame.release();
-            frame = null;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.server.route;
 
 import dev.sluice.server.upstream.BackendConnection;
+import dev.sluice.server.wire.MessageHeader;
 import dev.sluice.server.wire.OpMsg;
 import io.netty.buffer.ByteBuf;
 import org.bson.BsonDocument;
@@ -32,7 +33,7 @@ final class LocalReply {
      */
     static void send(ForwardRequest request, ForwardCallback callback, BsonDocument body) {
         ByteBuf frame = request.frame();
-        int responseTo = frame.getIntLE(frame.readerIndex() + 4);
+        int responseTo = MessageHeader.requestIdOf(frame);
         ByteBuf reply = OpMsg.encode(frame.alloc(), BackendConnection.nextRequestId(), responseTo, 0, body);
         frame.release();
         if (request.caller() instanceof Executor loop) {

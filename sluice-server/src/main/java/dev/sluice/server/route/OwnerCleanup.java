@@ -54,13 +54,14 @@ public final class OwnerCleanup {
             BsonDocument kill = new BsonDocument("killSessions", new BsonArray(List.of(lsid)))
                     .append("$db", new BsonString("admin"));
             LOG.debug("[route] {} went away mid-operation: killing session {} on {}", ownerName, lsid.toJson(), host);
-            send(host, kill, "killSessions", "admin");
+            send(host, kill, "killSessions", "admin", as(owner));
         }
         inFlight.whenEnded(() -> release(owner, ownerName));
     }
 
     /** Releases everything {@code owner} holds upstream. */
     public void release(Object owner, String ownerName) {
+        Object as = as(owner);
         List<CursorTable.Cursor> cursors = router.cursors().removeOwnedBy(owner);
         Map<String, BsonArray> byNamespace = new LinkedHashMap<>();
         Map<String, String> hostOf = new LinkedHashMap<>();
@@ -68,18 +69,19 @@ public final class OwnerCleanup {
             if (c.namespace() == null || c.namespace().indexOf('.') < 0) {
                 continue;
             }
-            String key = c.host() + "|" + c.namespace();
+            // cursors pinned to different backend connections (load-balanced upstream) are killed one connection each
+            String key = c.host() + "|" + router.connectionPins().connectionOf(c.id()) + "|" + c.namespace();
             byNamespace.computeIfAbsent(key, k -> new BsonArray()).add(new BsonInt64(c.id()));
             hostOf.put(key, c.host());
         }
         for (Map.Entry<String, BsonArray> e : byNamespace.entrySet()) {
-            String ns = e.getKey().substring(e.getKey().indexOf('|') + 1);
+            String ns = e.getKey().substring(e.getKey().indexOf('|', e.getKey().indexOf('|') + 1) + 1);
             int dot = ns.indexOf('.');
             BsonDocument kill = new BsonDocument("killCursors", new BsonString(ns.substring(dot + 1)))
                     .append("cursors", e.getValue())
                     .append("$db", new BsonString(ns.substring(0, dot)));
             LOG.debug("[route] {} went away: killing cursors {} on {}", ownerName, e.getValue(), hostOf.get(e.getKey()));
-            send(hostOf.get(e.getKey()), kill, "killCursors", ns.substring(0, dot));
+            send(hostOf.get(e.getKey()), kill, "killCursors", ns.substring(0, dot), as);
         }
         for (TransactionTable.Transaction t : router.transactions().removeOwnedBy(owner)) {
             BsonDocument abort = new BsonDocument("abortTransaction", new BsonInt32(1))
@@ -88,13 +90,25 @@ public final class OwnerCleanup {
                     .append("autocommit", BsonBoolean.FALSE)
                     .append("$db", new BsonString("admin"));
             LOG.debug("[route] {} went away: aborting transaction {} on {}", ownerName, t.txnNumber(), t.host());
-            send(t.host(), abort, "abortTransaction", "admin");
+            send(t.host(), abort, "abortTransaction", "admin", as);
         }
     }
 
-    private void send(String host, BsonDocument command, String name, String db) {
+    /**
+     * Who cleans up: with userSource: cluster, the client's own user (its cursors and sessions are its own in the
+     * cluster's eyes); else Sluice's service identity.
+     */
+    private Object as(Object owner) {
+        dev.sluice.server.upstream.UpstreamLogin login = dev.sluice.server.upstream.UpstreamLogin.of(owner);
+        if (login == null || login.anonymous()) {
+            return this;
+        }
+        return (dev.sluice.server.upstream.UpstreamLogin.Holder) () -> login;
+    }
+
+    private void send(String host, BsonDocument command, String name, String db, Object as) {
         ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, command);
-        router.forwardTo(host, new ForwardRequest(frame, name, db, command, false, this, null,
+        router.forwardTo(host, new ForwardRequest(frame, name, db, command, false, as, null,
                 CommandFacts.of(command)), new ForwardCallback() {
             @Override
             public void onReply(ByteBuf reply, boolean moreToCome) {

@@ -1,5 +1,6 @@
 package dev.sluice.server.route;
 
+import dev.sluice.server.wire.OpMsgBody;
 import io.netty.buffer.ByteBuf;
 import org.bson.BsonBinaryReader;
 import org.bson.BsonType;
@@ -35,7 +36,7 @@ public final class ReplyInspector {
 
     /** Reads {@code ok}, {@code code} and {@code writeConcernError.code} of an OP_MSG reply frame; malformed: NONE. */
     public static Codes codes(ByteBuf frame) {
-        ByteBuffer body = bodyOf(frame);
+        ByteBuffer body = OpMsgBody.nioOf(frame);
         if (body == null) {
             return Codes.NONE;
         }
@@ -75,50 +76,10 @@ public final class ReplyInspector {
         return t == BsonType.INT32 || t == BsonType.INT64 || t == BsonType.DOUBLE;
     }
 
-    /** The body section of an OP_MSG frame, or null. */
-    private static ByteBuffer bodyOf(ByteBuf frame) {
-        int start = frame.readerIndex();
-        int end = start + frame.getIntLE(start);
-        int pos = start + 20;
-        while (pos < end) {
-            byte kind = frame.getByte(pos);
-            pos++;
-            int size = frame.getIntLE(pos);
-            if (size < 5 || pos + size > end) {
-                return null;
-            }
-            if (kind == 0) {
-                return frame.nioBuffer(pos, size);
-            }
-            if (kind != 1) {
-                return null;
-            }
-            pos += size;
-        }
-        return null;
-    }
-
     /** Inspects an OP_MSG reply frame (header included). Malformed replies give {@link CursorInfo#NONE}. */
     public static CursorInfo inspect(ByteBuf frame) {
-        int start = frame.readerIndex();
-        int end = start + frame.getIntLE(start);
-        int pos = start + 20; // header (16) + flagBits (4)
-        while (pos < end) {
-            byte kind = frame.getByte(pos);
-            pos++;
-            int size = frame.getIntLE(pos);
-            if (size < 5 || pos + size > end) {
-                return CursorInfo.NONE;
-            }
-            if (kind == 0) {
-                return readBody(frame.nioBuffer(pos, size));
-            }
-            if (kind != 1) {
-                return CursorInfo.NONE;
-            }
-            pos += size;
-        }
-        return CursorInfo.NONE;
+        ByteBuffer body = OpMsgBody.nioOf(frame);
+        return body == null ? CursorInfo.NONE : readBody(body);
     }
 
     private static CursorInfo readBody(ByteBuffer nio) {

@@ -1,5 +1,7 @@
 package dev.sluice.server.route;
 
+import dev.sluice.server.wire.OpMsg;
+import io.netty.buffer.ByteBuf;
 import org.bson.BsonDocument;
 
 /**
@@ -19,6 +21,18 @@ final class RetryableWrites {
     RetryableWrites(RetryCatalog catalog, Executor executor) {
         this.catalog = catalog;
         this.executor = executor;
+    }
+
+    /** Tells a retryable write's catalog entry the reply's body (an unreadable reply: outcome unknown). */
+    static void record(RetryCatalog.Attempt write, ByteBuf reply) {
+        org.bson.RawBsonDocument body;
+        try {
+            body = OpMsg.parse(reply).body();
+        } catch (RuntimeException e) {
+            write.failed();
+            return;
+        }
+        write.replied(body);
     }
 
     InFlight forward(ForwardRequest request, ForwardCallback callback) {

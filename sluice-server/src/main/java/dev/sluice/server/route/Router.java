@@ -1,35 +1,22 @@
 package dev.sluice.server.route;
 
-import dev.sluice.pool.PoolException;
 import dev.sluice.server.topology.ReadPreferenceException;
 import dev.sluice.server.upstream.HostPool;
 import dev.sluice.server.upstream.UpstreamCluster;
-import dev.sluice.server.upstream.UpstreamException;
-import dev.sluice.server.wire.OpMsg;
-import io.netty.buffer.ByteBuf;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
-import java.util.Set;
-
 /**
- * Sends each client operation to the right upstream host over a borrowed backend connection:
- * getMore/killCursors to the host owning the cursor, transaction statements to the transaction's
- * host, everything else to the server selection picks by the command's {@code $readPreference}
- * (reads) or to the primary (writes and other commands), waiting for one up to
- * serverSelectionTimeoutMS. The connection is held for one request/reply (or one exhaust stream)
- * and returned, or closed when its state is unknown. See {@link Forwarding} for one operation's
- * course, replays included.
+ * Where each client operation goes, decided once: refused here when it cannot run (a transaction statement the
+ * upstream cannot run, an invalid {@code $readPreference}); through the retry catalog when Sluice deduplicates
+ * retried writes itself; then pinned ({@link Pins}: getMore/killCursors to the cursor's host, transaction
+ * statements to the transaction's host) or left to server selection. One {@link Forwarding} per operation then
+ * selects a server (the topology's selection, by {@code $readPreference} for reads, the primary otherwise) and a
+ * {@link Forwarder} checks a connection out, sends and ends the operation.
  */
 public final class Router {
-    /** Commands whose replies may open a cursor. */
-    private static final Set<String> CURSOR_COMMANDS = Set.of("find", "aggregate", "listCollections",
-            "listIndexes", "listSearchIndexes", "bulkWrite", "listDatabases");
-
     private final UpstreamCluster cluster;
-    private final CursorTable cursors;
-    private final TransactionTable transactions;
-    private final PoolErrorTranslator errors;
+    private final Pins pins;
     private final SessionPolicy sessions;
     /** Null unless Sluice deduplicates retried writes itself (an upstream that does not). */
     private final RetryableWrites retryableWrites;
@@ -40,9 +27,7 @@ public final class Router {
 
     public Router(UpstreamCluster cluster, CursorTable cursors, TransactionTable transactions, SessionPolicy sessions) {
         this.cluster = cluster;
-        this.cursors = cursors;
-        this.transactions = transactions;
-        this.errors = new PoolErrorTranslator();
+        this.pins = new Pins(cluster, cursors, transactions);
         this.sessions = sessions;
         this.retryableWrites = sessions.catalog() == null ? null
                 : new RetryableWrites(sessions.catalog(), (request, callback, attempt, inFlight) ->
@@ -55,11 +40,16 @@ public final class Router {
     }
 
     public CursorTable cursors() {
-        return cursors;
+        return pins.cursors();
     }
 
     public TransactionTable transactions() {
-        return transactions;
+        return pins.transactions();
+    }
+
+    /** Where operations get their backend connection: the pool, or a load balancer connection pinned to them. */
+    ConnectionPins connectionPins() {
+        return pins.connections();
     }
 
     /**
@@ -89,6 +79,19 @@ public final class Router {
         return inFlight;
     }
 
+    /** Forwards one operation to a given host (cleanup of what a client left on that host). */
+    public InFlight forwardTo(String host, ForwardRequest request, ForwardCallback callback) {
+        HostPool pool = cluster.pool(host);
+        InFlight inFlight = newInFlight(request);
+        new Forwarding(pins, cluster, request, callback, null, inFlight, pool != null ? pool : pins.pinned(request))
+                .start();
+        return inFlight;
+    }
+
+    private void start(ForwardRequest request, ForwardCallback callback, RetryCatalog.Attempt write, InFlight inFlight) {
+        new Forwarding(pins, cluster, request, callback, write, inFlight, pins.pinned(request)).start();
+    }
+
     /** The error mongos answers for an invalid {@code $readPreference}, or null when it is valid or absent. */
     private static BsonDocument badReadPreference(ForwardRequest request) {
         BsonValue rp = request.body().get(ReadPreferenceArgument.FIELD);
@@ -103,100 +106,9 @@ public final class Router {
         }
     }
 
-    private void start(ForwardRequest request, ForwardCallback callback, RetryCatalog.Attempt write, InFlight inFlight) {
-        new Forwarding(this, cluster, request, callback, write, inFlight, pinned(request)).start();
-    }
-
     /** An acknowledged request's session can be killed upstream if its client leaves; an unacknowledged one runs anyway. */
     private static InFlight newInFlight(ForwardRequest request) {
         return new InFlight(request.moreToCome() ? null : lsidOf(request), request.moreToCome());
-    }
-
-    /** Forwards one operation to a given host (cleanup of what a client left on that host). */
-    public InFlight forwardTo(String host, ForwardRequest request, ForwardCallback callback) {
-        HostPool pool = cluster.pool(host);
-        InFlight inFlight = newInFlight(request);
-        new Forwarding(this, cluster, request, callback, null, inFlight, pool != null ? pool : pinned(request)).start();
-        return inFlight;
-    }
-
-    /**
-     * The host a request must go to: its cursor's (getMore, killCursors), its transaction's (statements after the
-     * first); null when server selection picks one.
-     */
-    HostPool pinned(ForwardRequest request) {
-        CommandFacts facts = request.facts();
-        String name = request.commandName();
-        String pinned = null;
-        if ("getMore".equals(name)) {
-            CursorTable.Cursor cursor = cursors.find(facts.cursorId());
-            if (cursor != null) {
-                pinned = cursor.host();
-                cursors.used(facts.cursorId(), request.owner());
-            }
-        } else if ("killCursors".equals(name)) {
-            BsonValue ids = request.body().get("cursors");
-            if (ids != null && ids.isArray() && !ids.asArray().isEmpty()) {
-                CursorTable.Cursor cursor = cursors.find(longOf(ids.asArray().get(0)));
-                if (cursor != null) {
-                    pinned = cursor.host();
-                }
-            }
-        }
-        if (pinned == null && facts.inTransaction()) {
-            BsonValue lsid = request.body().get("lsid");
-            BsonDocument session = lsid.asDocument();
-            if (facts.startTransaction()) {
-                return null; // selected (the primary), then recorded as the transaction's host
-            }
-            TransactionTable.Transaction txn = transactions.find(session);
-            if (txn != null) {
-                pinned = txn.host();
-                transactions.used(session, request.owner());
-            }
-        }
-        return pinned == null ? null : cluster.pool(pinned);
-    }
-
-    /** Updates the cursor and transaction tables from a final reply. */
-    void afterReply(ForwardRequest request, String host, ByteBuf reply) {
-        String name = request.commandName();
-        BsonDocument body = request.body();
-        if ("getMore".equals(name)) {
-            ReplyInspector.CursorInfo info = ReplyInspector.inspect(reply);
-            if (info.cursorId() == 0) {
-                cursors.closed(request.facts().cursorId());
-            }
-        } else if ("killCursors".equals(name)) {
-            BsonValue ids = body.get("cursors");
-            if (ids != null && ids.isArray()) {
-                for (BsonValue id : ids.asArray()) {
-                    cursors.closed(longOf(id));
-                }
-            }
-        } else if (CURSOR_COMMANDS.contains(name)) {
-            ReplyInspector.CursorInfo info = ReplyInspector.inspect(reply);
-            if (info.ok() && info.cursorId() != 0) {
-                cursors.opened(info.cursorId(), host, info.namespace(), request.owner());
-            }
-        } else if (("commitTransaction".equals(name) || "abortTransaction".equals(name)) && request.facts().hasLsid()) {
-            BsonValue lsid = body.get("lsid");
-            if (lsid != null && lsid.isDocument()) {
-                transactions.ended(lsid.asDocument());
-            }
-        }
-    }
-
-    /** Tells a retryable write's catalog entry the reply's body (an unreadable reply: outcome unknown). */
-    static void record(RetryCatalog.Attempt write, ByteBuf reply) {
-        org.bson.RawBsonDocument body;
-        try {
-            body = OpMsg.parse(reply).body();
-        } catch (RuntimeException e) {
-            write.failed();
-            return;
-        }
-        write.replied(body);
     }
 
     /** The lsids of an endSessions command. */
@@ -220,52 +132,5 @@ public final class Router {
         }
         BsonValue lsid = request.body().get("lsid");
         return lsid != null && lsid.isDocument() ? lsid.asDocument() : null;
-    }
-
-    static long longOf(BsonValue v) {
-        return v != null && v.isNumber() ? v.asNumber().longValue() : 0;
-    }
-
-    /** A pool failure as an upstream error with a MongoDB code. */
-    UpstreamException translate(HostPool pool, Throwable error) {
-        return errors.translate(pool, error);
-    }
-
-    /** Maps pool failures to upstream errors with MongoDB codes. */
-    static final class PoolErrorTranslator {
-        UpstreamException translate(HostPool pool, Throwable error) {
-            String host = pool.host();
-            if (error instanceof UpstreamException u) {
-                return u;
-            }
-            Throwable cause = error.getCause();
-            if (cause instanceof UpstreamException u) {
-                return u;
-            }
-            String message = error.getMessage();
-            if (error instanceof dev.sluice.pool.WaitQueueTimeoutException) {
-                if (pool.laneCount() > 1) {
-                    // the figures in the message are the lane's: add the host's, which the operator configured
-                    var s = pool.stats();
-                    message = message + "; host " + host + " in all: maxPoolSize=" + s.maxPoolSize() + ", inUse="
-                            + s.inUse() + ", available=" + s.available() + ", pending=" + s.refreshing()
-                            + ", waiting=" + s.waitQueueSize() + " over " + pool.laneCount() + " event-loop lanes";
-                }
-                return new UpstreamException(UpstreamException.Kind.POOL_TIMEOUT, host, message, error);
-            }
-            if (error instanceof dev.sluice.pool.PoolClosedException) {
-                return new UpstreamException(UpstreamException.Kind.SHUTTING_DOWN, host,
-                        "Sluice is shutting down: pool for " + host + " is closed", error);
-            }
-            if (error instanceof dev.sluice.pool.PoolClearedException) {
-                return new UpstreamException(UpstreamException.Kind.POOL_CLEARED, host, message, error);
-            }
-            if (error instanceof PoolException) {
-                return new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE, host,
-                        "cannot connect to upstream " + host + ": " + message, error);
-            }
-            return new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE, host,
-                    "cannot reach upstream " + host + ": " + message, error);
-        }
     }
 }

@@ -25,6 +25,22 @@ public interface UserDirectory {
     /** True while no user exists at all: mongod's localhost exception is open. */
     boolean isEmpty();
 
+    /**
+     * Whether what this directory knows of {@code user} is at hand now (always, for a directory held in memory;
+     * with {@code security.userSource: cluster}, once read from the cluster and cached).
+     */
+    default boolean loaded(UserName user) {
+        return true;
+    }
+
+    /**
+     * Makes {@link #loaded} true for {@code user}: completes once it is read (found or not). Never fails: a
+     * failure to read leaves the user unknown, and is logged by the directory.
+     */
+    default java.util.concurrent.CompletionStage<Void> load(UserName user) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** A directory with no users (auth off, tests). */
     UserDirectory EMPTY = new UserDirectory() {
         @Override

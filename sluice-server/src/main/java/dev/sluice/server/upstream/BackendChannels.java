@@ -1,5 +1,6 @@
 package dev.sluice.server.upstream;
 
+import dev.sluice.server.wire.UpstreamCompression;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -18,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Opens TCP connections to one upstream host on one event loop and wraps each in a {@link BackendConnection}
- * (reply framing bounded by maxUpstreamReplyBytes), with the TLS handshake when the URI asks for TLS. No MongoDB handshake: pools and monitors run their own.
+ * (reply framing bounded by maxUpstreamReplyBytes, then OP_COMPRESSED in both directions: {@link UpstreamCompression}),
+ * with the TLS handshake when the URI asks for TLS. No MongoDB handshake: pools and monitors run their own.
  */
 final class BackendChannels {
     private static final Logger LOG = LoggerFactory.getLogger(BackendChannels.class);
@@ -90,6 +92,7 @@ final class BackendChannels {
             }
             ReplyFrameDecoder frames = new ReplyFrameDecoder(maxUpstreamReplyBytes);
             ch.pipeline().addLast("frames", frames);
+            ch.pipeline().addLast("compression", new UpstreamCompression(maxUpstreamReplyBytes));
             ch.pipeline().addLast("replies", new BackendHandler(connection, frames));
             if (ssl == null) {
                 result.complete(connection);
@@ -100,8 +103,8 @@ final class BackendChannels {
                     result.complete(connection);
                     return;
                 }
-                String message = "TLS handshake with upstream " + address() + " failed: "
-                        + UpstreamTls.describe(h.cause());
+                // "upstream db1:27017: TLS handshake failed: <cause>": the form serverSelectionTimeoutMS errors repeat
+                String message = "upstream " + address() + ": TLS handshake failed: " + UpstreamTls.describe(h.cause());
                 LOG.warn("[upstream] {}", message);
                 connection.close();
                 result.completeExceptionally(new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE,

@@ -1,9 +1,10 @@
 package dev.sluice.server.upstream;
 
 import dev.sluice.server.wire.Compressor;
+import dev.sluice.server.wire.MessageHeader;
 import dev.sluice.server.wire.OpCode;
-import dev.sluice.server.wire.OpCompressed;
 import dev.sluice.server.wire.OpMsg;
+import dev.sluice.server.wire.UpstreamCompression;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -28,8 +29,11 @@ public final class BackendConnection {
     private final int lane;
     private final boolean exhaustSupported;
     private volatile int maxWireVersion;
-    private volatile Compressor compressor;
     private volatile boolean broken;
+    /** The mongos behind a load balancer this connection reached (its handshake's serviceId), or null. */
+    private volatile org.bson.types.ObjectId serviceId;
+    private volatile int serviceGeneration;
+    private volatile ServiceGenerations services;
 
     private ReplyListener current;
     private ScheduledFuture<?> timeout;
@@ -85,7 +89,38 @@ public final class BackendConnection {
 
     void handshakeDone(int maxWireVersion, Compressor compressor) {
         this.maxWireVersion = maxWireVersion;
-        this.compressor = compressor;
+        UpstreamCompression compression = channel.pipeline().get(UpstreamCompression.class);
+        if (compression != null) {
+            compression.use(compressor); // the pipeline compresses later requests
+        }
+    }
+
+    /**
+     * Behind a load balancer: the service this connection reached, and its generation in {@code services} now.
+     */
+    void service(org.bson.types.ObjectId id, ServiceGenerations generations) {
+        this.serviceGeneration = generations.current(id);
+        this.services = generations;
+        this.serviceId = id;
+    }
+
+    /** The {@code serviceId} of the mongos this connection reached through a load balancer, or null. */
+    public org.bson.types.ObjectId serviceId() {
+        return serviceId;
+    }
+
+    /** The generation of this connection's service when it was opened (load-balanced upstream only). */
+    public int serviceGeneration() {
+        return serviceGeneration;
+    }
+
+    /**
+     * Behind a load balancer: true once this connection's service was cleared since it opened (CMAP: perished; an
+     * in-use connection finishes its work, pinned ones included, and is closed when checked out again).
+     */
+    boolean serviceCleared() {
+        ServiceGenerations s = services;
+        return s != null && s.current(serviceId) != serviceGeneration;
     }
 
     /** False once an error left the connection in an unknown state, or it closed. */
@@ -115,7 +150,7 @@ public final class BackendConnection {
      * Sends one request frame (ownership passes to this connection). With {@code listener} null the
      * request expects no reply (moreToCome) and {@code onWritten} runs once it is written.
      *
-     * @param commandName used to decide whether the frame may be compressed
+     * @param commandName the command's name (the pipeline reads it from the frame to decide on compression)
      */
     public void send(ByteBuf frame, String commandName, ReplyListener listener, Runnable onWritten) {
         if (!channel.eventLoop().inEventLoop()) {
@@ -136,20 +171,11 @@ public final class BackendConnection {
         if (!exhaustSupported) {
             clearExhaustAllowed(frame);
         }
-        ByteBuf out = frame;
-        Compressor c = compressor;
-        if (c != null && OpCompressed.isCompressible(commandName)) {
-            try {
-                out = OpCompressed.compress(frame, c, channel.alloc());
-            } finally {
-                frame.release();
-            }
-        }
         current = listener;
         if (listener != null) {
             armTimeout();
         }
-        channel.writeAndFlush(out).addListener(f -> {
+        channel.writeAndFlush(frame).addListener(f -> {
             if (!f.isSuccess()) {
                 fail(new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, host,
                         "write to upstream " + host + " failed: " + f.cause().getMessage(), f.cause()));
@@ -161,7 +187,7 @@ public final class BackendConnection {
     }
 
     private static void clearExhaustAllowed(ByteBuf frame) {
-        if (frame.getIntLE(frame.readerIndex() + 12) == OpCode.OP_MSG.code()
+        if (MessageHeader.opCodeOf(frame) == OpCode.OP_MSG.code()
                 && (OpMsg.flags(frame) & OpMsg.EXHAUST_ALLOWED) != 0) {
             OpMsg.setFlags(frame, OpMsg.flags(frame) & ~OpMsg.EXHAUST_ALLOWED);
         }
@@ -197,6 +223,11 @@ public final class BackendConnection {
         }
     }
 
+    /** Runs {@code action} once the connection's channel has closed (whoever closed it). */
+    void whenClosed(Runnable action) {
+        channel.closeFuture().addListener(f -> action.run());
+    }
+
     /** Closes the connection (from any thread); a request in flight fails. */
     public void close() {
         broken = true;
@@ -224,6 +255,6 @@ public final class BackendConnection {
 
     @Override
     public String toString() {
-        return "backend-" + id + "@" + host;
+        return "backend-" + id + "@" + host + (serviceId == null ? "" : "/service " + serviceId.toHexString());
     }
 }

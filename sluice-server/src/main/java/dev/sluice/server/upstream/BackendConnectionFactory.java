@@ -24,14 +24,30 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
     private final int lane;
     private final Consumer<UpstreamFeatures> learned;
     private final UpstreamAuthenticator authenticator;
+    /** The per-service generations of a load-balanced upstream, or null. */
+    private final ServiceGenerations services;
+    private final HostConnectionBudget budget;
 
     /**
      * @param channels opens the TCP connections (on the lane's event loop)
      * @param learned       told what each handshake reported
-     * @param authenticator authenticates each connection with the URI's credential, or null
+     * @param authenticator authenticates each connection (the URI's credential, or a client's login), or null
+     * @param budget        the host's maxConnectionsPerHost, shared by all its pools, or null
      */
     BackendConnectionFactory(BackendChannels channels, UpstreamSettings settings, int lane,
                              Consumer<UpstreamFeatures> learned, UpstreamAuthenticator authenticator) {
+        this(channels, settings, lane, learned, authenticator, null, null);
+    }
+
+    /**
+     * @param services behind a load balancer: the per-service generations each handshake records, else null
+     * @param budget   the host's bound over all its pools (maxConnectionsPerHost), or null
+     */
+    BackendConnectionFactory(BackendChannels channels, UpstreamSettings settings, int lane,
+                             Consumer<UpstreamFeatures> learned, UpstreamAuthenticator authenticator,
+                             ServiceGenerations services, HostConnectionBudget budget) {
+        this.services = services;
+        this.budget = budget;
         this.authenticator = authenticator;
         this.channels = channels;
         this.settings = settings;
@@ -42,14 +58,24 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
     @Override
     public CompletionStage<BackendConnection> open(ConnectionDescriptor descriptor) {
         CompletableFuture<BackendConnection> result = new CompletableFuture<>();
+        if (budget != null && !budget.tryAcquire()) {
+            result.completeExceptionally(budget.exhausted());
+            return result;
+        }
         // the embedded backend (mongo-java-server) closes the connection on exhaustAllowed. The handshake is bounded by
         // connectTimeoutMS alone (as drivers do): socketTimeoutMS applies once the connection is in the pool, so a slow
         // but healthy upstream still gets connections
         channels.connect(descriptor.connectionId(), 0, lane, !settings.embedded())
                 .whenComplete((connection, error) -> {
                     if (error != null) {
+                        if (budget != null) {
+                            budget.release();
+                        }
                         result.completeExceptionally(error);
                     } else {
+                        if (budget != null) {
+                            connection.whenClosed(budget::release);
+                        }
                         handshake(connection, result);
                     }
                 });
@@ -66,7 +92,7 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
             }
         }, settings.connectTimeoutMS(), TimeUnit.MILLISECONDS);
         BackendHandshake.run(connection, connection.alloc(), settings.appName(), settings.compressors(),
-                        settings.embedded(), authenticator)
+                        settings.embedded(), authenticator, services)
                 .whenComplete((features, failure) -> {
                     Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;

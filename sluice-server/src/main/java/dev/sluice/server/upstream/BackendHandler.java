@@ -1,8 +1,9 @@
 package dev.sluice.server.upstream;
 
+import dev.sluice.server.wire.DecompressedTooLongException;
 import dev.sluice.server.wire.MessageHeader;
 import dev.sluice.server.wire.OpCode;
-import dev.sluice.server.wire.OpCompressed;
+import dev.sluice.server.wire.OpMsg;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,16 +11,13 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 
 /**
- * Hands each reply frame from upstream to the connection's current request. Runs on its event loop.
+ * Hands each reply frame from upstream (already decompressed by
+ * {@link dev.sluice.server.wire.UpstreamCompression}) to the connection's current request. Runs on its event loop.
  * A reply over maxUpstreamReplyBytes (declared, or once decompressed) fails that request with
  * {@link UpstreamException.Kind#REPLY_TOO_LARGE} and closes this one connection: it is no sign
  * that the host is unwell.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
-    private static final int OP_MSG_MORE_TO_COME = 1 << 1;
-    /** OP_COMPRESSED: header (16), originalOpcode (4), then uncompressedSize. */
-    private static final int UNCOMPRESSED_SIZE_OFFSET = 20;
-
     private final BackendConnection connection;
     private final ReplyFrameDecoder frames;
 
@@ -33,22 +31,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         ByteBuf frame = (ByteBuf) msg;
         try {
             MessageHeader header = MessageHeader.read(frame, frame.readerIndex());
-            if (header.opCode() == OpCode.OP_COMPRESSED.code()) {
-                long plainLength = MessageHeader.LENGTH
-                        + frame.getUnsignedIntLE(frame.readerIndex() + UNCOMPRESSED_SIZE_OFFSET);
-                if (plainLength > frames.maxUpstreamReplyBytes()) {
-                    frame.release();
-                    frame = null;
-                    connection.fail(tooLarge(plainLength + " bytes once decompressed"));
-                    return;
-                }
-                ByteBuf plain = OpCompressed.decompress(frame, frames.maxUpstreamReplyBytes(), ctx.alloc());
-                frame.release();
-                frame = plain;
-                header = MessageHeader.read(frame, frame.readerIndex());
-            }
             boolean moreToCome = header.opCode() == OpCode.OP_MSG.code()
-                    && (frame.getIntLE(frame.readerIndex() + 16) & OP_MSG_MORE_TO_COME) != 0;
+                    && (OpMsg.flags(frame) & OpMsg.MORE_TO_COME) != 0;
             ByteBuf delivered = frame;
             frame = null;
             connection.deliver(delivered, moreToCome);
@@ -78,7 +62,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof DecompressedTooLongException d) {
+            connection.fail(tooLarge(d.plainLength() + " bytes once decompressed"));
+        } else if (cause instanceof TooLongFrameException) {
             connection.fail(tooLarge(frames.lastDeclaredLength() + " bytes (messageLength)"));
         } else if (cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException) {
             // TLS 1.3: the server checks Sluice's client certificate after the handshake completed on this side

@@ -27,9 +27,12 @@ final class BackendHandshake {
     /** Authenticates the connection after the hello (pooled connections with credentials), or null. */
     private final UpstreamAuthenticator authenticator;
     private final UpstreamAuthenticator.Conversation speculative;
+    /** Behind a load balancer: the hello says {@code loadBalanced: true} and the reply must carry a serviceId. */
+    private final ServiceGenerations services;
 
     private BackendHandshake(BackendConnection connection, String appName, List<String> compressors,
-                             UpstreamAuthenticator authenticator) {
+                             UpstreamAuthenticator authenticator, ServiceGenerations services) {
+        this.services = services;
         this.connection = connection;
         this.appName = appName;
         this.compressors = compressors;
@@ -44,7 +47,18 @@ final class BackendHandshake {
     static CompletableFuture<UpstreamFeatures> run(BackendConnection connection, ByteBufAllocator alloc,
                                                     String appName, List<String> compressors, boolean legacyFirst,
                                                     UpstreamAuthenticator authenticator) {
-        BackendHandshake h = new BackendHandshake(connection, appName, compressors, authenticator);
+        return run(connection, alloc, appName, compressors, legacyFirst, authenticator, null);
+    }
+
+    /**
+     * As above; with {@code services} not null the upstream is a load balancer: the hello carries
+     * {@code loadBalanced: true}, a reply without a {@code serviceId} fails the handshake, and the connection records
+     * its service and the service's generation.
+     */
+    static CompletableFuture<UpstreamFeatures> run(BackendConnection connection, ByteBufAllocator alloc,
+                                                    String appName, List<String> compressors, boolean legacyFirst,
+                                                    UpstreamAuthenticator authenticator, ServiceGenerations services) {
+        BackendHandshake h = new BackendHandshake(connection, appName, compressors, authenticator, services);
         h.send(alloc, legacyFirst ? "isMaster" : "hello");
         if (authenticator == null) {
             return h.result.thenApply(UpstreamFeatures::of);
@@ -68,7 +82,7 @@ final class BackendHandshake {
      */
     static CompletableFuture<BsonDocument> reply(BackendConnection connection, ByteBufAllocator alloc,
                                                  String appName, List<String> compressors, boolean legacyFirst) {
-        BackendHandshake h = new BackendHandshake(connection, appName, compressors, null);
+        BackendHandshake h = new BackendHandshake(connection, appName, compressors, null, null);
         h.send(alloc, legacyFirst ? "isMaster" : "hello");
         return h.result;
     }
@@ -81,6 +95,9 @@ final class BackendHandshake {
             offered.add(new BsonString(c));
         }
         doc.append("compression", offered);
+        if (services != null) {
+            doc.append("loadBalanced", org.bson.BsonBoolean.TRUE);
+        }
         if (authenticator != null) {
             authenticator.addToHello(doc, speculative);
         }
@@ -107,6 +124,18 @@ final class BackendHandshake {
                     result.completeExceptionally(new UpstreamException(UpstreamException.Kind.HOST_UNREACHABLE,
                             connection.host(), "handshake with upstream " + connection.host() + " failed: " + body.toJson()));
                     return;
+                }
+                if (services != null) {
+                    BsonValue serviceId = body.get("serviceId");
+                    if (serviceId == null || !serviceId.isObjectId()) {
+                        result.completeExceptionally(new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR,
+                                connection.host(), "upstream " + connection.host() + " answered the handshake without a "
+                                + "serviceId: Driver attempted to initialize in load balancing mode, but the server "
+                                + "does not support this mode (the upstream URI says loadBalanced=true; remove it "
+                                + "unless " + connection.host() + " is a load balancer in front of mongos)"));
+                        return;
+                    }
+                    connection.service(serviceId.asObjectId().getValue(), services);
                 }
                 connection.handshakeDone(intOf(body.get("maxWireVersion")), negotiated(body));
                 result.complete(body);

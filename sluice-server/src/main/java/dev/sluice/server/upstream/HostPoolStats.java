@@ -15,8 +15,18 @@ package dev.sluice.server.upstream;
  * @param clears       times the pool was cleared (dropConnections, network errors)
  * @param generation   the pool's generation
  * @param state        "paused", "ready" or "closed"
+ * @param user         whose pool it is with {@code security.userSource: cluster} ("user@db", or "(unauthenticated)"
+ *                     for clients that did not log in); null for Sluice's own pool (the upstream URI's credentials)
  */
 public record HostPoolStats(String host, int inUse, int available, int refreshing, long created, long closed,
                             int maxPoolSize, int waitQueueSize, long waitQueueTimeouts, long clears,
-                            int generation, String state) {
+                            int generation, String state, String user) {
+
+    /** Sluice's own pool of a host. */
+    public HostPoolStats(String host, int inUse, int available, int refreshing, long created, long closed,
+                         int maxPoolSize, int waitQueueSize, long waitQueueTimeouts, long clears,
+                         int generation, String state) {
+        this(host, inUse, available, refreshing, created, closed, maxPoolSize, waitQueueSize, waitQueueTimeouts,
+                clears, generation, state, null);
+    }
 }

@@ -10,6 +10,14 @@ public interface PoolDirectory {
     List<HostPoolStats> statistics();
 
     /**
+     * With {@code security.userSource: cluster}: one snapshot per user's pool (its {@code user} set), the host
+     * totals of {@link #statistics()} include them. Empty otherwise (the default).
+     */
+    default List<HostPoolStats> userPools() {
+        return List.of();
+    }
+
+    /**
      * Drops the pooled connections to one host: idle ones are closed now, in-use ones when they come
      * back, and the host's waiters fail with a clear error. The pool keeps serving new requests.
      *

@@ -17,46 +17,74 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The client side of SCRAM (RFC 5802 / 7677, as MongoDB drivers run it) for Sluice's pooled backend connections,
  * with the upstream URI's credential: the mechanism is authMechanism, or negotiated through the handshake's
  * {@code saslSupportedMechs} (SCRAM-SHA-256 when offered, else SCRAM-SHA-1); the first step rides in the handshake
- * hello as {@code speculativeAuthenticate}, so a connection costs one saslContinue round trip. Salted passwords are
- * cached per (mechanism, salt, iteration count), as drivers do: new connections do not re-run PBKDF2. The crypto is
+ * hello as {@code speculativeAuthenticate}, so a connection costs one saslContinue round trip. The keys come from
+ * {@link ScramKeys}: the URI's password ({@link PasswordKeys}, salted passwords cached as drivers do) or a client's
+ * own login passed through ({@link UpstreamLogin}, with {@code security.userSource: cluster}). The crypto is
  * {@link ScramMechanism}'s (JDK PBKDF2/HMAC/digest). A failure is an {@link UpstreamException} of kind
- * AUTHENTICATION_FAILED naming the host and user, never the password. Monitors do not authenticate (SDAM).
+ * AUTHENTICATION_FAILED naming the host and user, never the password or a key. Monitors do not authenticate (SDAM).
+ * With authMechanism=MONGODB-X509 the certificate is the credential: {@link UpstreamX509Login}.
  */
 final class UpstreamAuthenticator {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** RFC 7677 §4 / the drivers' Auth spec: fewer iterations are refused. */
     private static final int MIN_ITERATIONS = 4096;
 
-    private final UriCredential credential;
-    private final Map<String, byte[]> saltedPasswords = new ConcurrentHashMap<>();
-    private final AtomicLong derivations = new AtomicLong();
+    private final Login credential;
+    private final ScramKeys keys;
+    /** authMechanism=MONGODB-X509: the certificate is the credential, no SCRAM; else null. */
+    private final UpstreamX509Login x509;
 
-    UpstreamAuthenticator(UriCredential credential) {
-        this.credential = credential;
+    /** Who logs in: the user, its authentication database, and the mechanism (null: negotiated). */
+    private record Login(String username, String source, AuthMechanism mechanism) {
     }
 
-    /** PBKDF2 runs so far (one per distinct salt and iteration count). */
+    /** With the upstream URI's credential (the service identity). */
+    UpstreamAuthenticator(UriCredential credential) {
+        this(credential.username(), credential.source(), credential.mechanism(),
+                credential.mechanism() == AuthMechanism.MONGODB_X509 ? null
+                        : new PasswordKeys(credential.username(), credential.password()),
+                credential.mechanism() == AuthMechanism.MONGODB_X509 ? new UpstreamX509Login(credential) : null);
+    }
+
+    /** With a client's own login, passed through (the mechanism it used with Sluice). */
+    UpstreamAuthenticator(UpstreamLogin login) {
+        this(login.user(), login.db(), login.mechanism() == ScramMechanism.SCRAM_SHA_1 ? AuthMechanism.SCRAM_SHA_1
+                : AuthMechanism.SCRAM_SHA_256, login, null);
+    }
+
+    private UpstreamAuthenticator(String username, String source, AuthMechanism mechanism, ScramKeys keys,
+                                  UpstreamX509Login x509) {
+        this.credential = new Login(username, source, mechanism);
+        this.keys = keys;
+        this.x509 = x509;
+    }
+
+    /** PBKDF2 runs so far (one per distinct salt and iteration count; none for a passed-through login). */
     long derivations() {
-        return derivations.get();
+        return keys instanceof PasswordKeys p ? p.derivations() : 0;
     }
 
     /** A conversation for one new connection: speculative with authMechanism, or SCRAM-SHA-256 when negotiating. */
     Conversation start() {
+        if (x509 != null) {
+            return null;
+        }
         return new Conversation(credential.mechanism() == AuthMechanism.SCRAM_SHA_1
                 ? ScramMechanism.SCRAM_SHA_1 : ScramMechanism.SCRAM_SHA_256);
     }
 
     /** The fields the handshake hello carries: saslSupportedMechs when negotiating, speculativeAuthenticate. */
     void addToHello(BsonDocument hello, Conversation conversation) {
+        if (x509 != null) {
+            hello.append("speculativeAuthenticate", x509.command());
+            return;
+        }
         if (credential.mechanism() == null) {
             hello.append("saslSupportedMechs", new BsonString(credential.source() + "." + credential.username()));
         }
@@ -69,6 +97,9 @@ final class UpstreamAuthenticator {
      */
     CompletableFuture<Void> finish(BackendConnection connection, ByteBufAllocator alloc, Conversation speculated,
                                    BsonDocument helloReply) {
+        if (x509 != null) {
+            return x509.finish(connection, alloc, helloReply);
+        }
         BsonValue speculative = helloReply.get("speculativeAuthenticate");
         if (speculative != null && speculative.isDocument()) {
             return speculated.afterServerFirst(connection, alloc, speculative.asDocument());
@@ -92,22 +123,13 @@ final class UpstreamAuthenticator {
         return ScramMechanism.SCRAM_SHA_256;
     }
 
-    private byte[] saltedPassword(ScramMechanism mechanism, byte[] salt, int iterations) {
-        String key = mechanism.mechanismName() + ":" + iterations + ":" + Base64.getEncoder().encodeToString(salt);
-        return saltedPasswords.computeIfAbsent(key, k -> {
-            derivations.incrementAndGet();
-            return mechanism.saltedPassword(mechanism.preparePassword(credential.username(), credential.password()),
-                    salt, iterations);
-        });
-    }
-
     /** One SCRAM conversation on one connection. */
     final class Conversation {
         private final ScramMechanism mechanism;
         private final String nonce;
         private final String clientFirstBare;
         private String authMessage;
-        private byte[] salted;
+        private byte[] serverKey;
 
         private Conversation(ScramMechanism mechanism) {
             this.mechanism = mechanism;
@@ -181,8 +203,14 @@ final class UpstreamAuthenticator {
             }
             String withoutProof = "c=biws,r=" + combinedNonce;
             authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
-            salted = saltedPassword(mechanism, salt, iterations);
-            byte[] clientKey = mechanism.clientKey(salted);
+            ScramKeys.Keys k;
+            try {
+                k = keys.keys(mechanism, salt, iterations);
+            } catch (IllegalStateException e) {
+                throw failure(connection, e.getMessage());
+            }
+            serverKey = k.serverKey();
+            byte[] clientKey = k.clientKey();
             byte[] signature = mechanism.hmac(mechanism.hash(clientKey), authMessage);
             byte[] proof = new byte[clientKey.length];
             for (int i = 0; i < proof.length; i++) {
@@ -195,7 +223,7 @@ final class UpstreamAuthenticator {
             if (!serverFinal.startsWith("v=")) {
                 return false;
             }
-            byte[] expected = mechanism.hmac(mechanism.serverKey(salted), authMessage);
+            byte[] expected = mechanism.hmac(serverKey, authMessage);
             try {
                 return MessageDigest.isEqual(expected, Base64.getDecoder().decode(serverFinal.substring(2)));
             } catch (IllegalArgumentException e) {
@@ -225,32 +253,7 @@ final class UpstreamAuthenticator {
 
         private CompletableFuture<BsonDocument> command(BackendConnection connection, ByteBufAllocator alloc,
                                                         BsonDocument command, String name) {
-            CompletableFuture<BsonDocument> result = new CompletableFuture<>();
-            command.append("$db", new BsonString(credential.source()));
-            if (command.containsKey("db")) {
-                command.remove("db");
-            }
-            ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, command);
-            connection.send(frame, name, new ReplyListener() {
-                @Override
-                public void onReply(ByteBuf reply, boolean moreToCome) {
-                    try {
-                        result.complete(OpMsg.parse(reply).body());
-                    } catch (RuntimeException e) {
-                        result.completeExceptionally(new UpstreamException(UpstreamException.Kind.PROTOCOL_ERROR,
-                                connection.host(), "invalid " + name + " reply from " + connection.host() + ": "
-                                + e.getMessage(), e));
-                    } finally {
-                        reply.release();
-                    }
-                }
-
-                @Override
-                public void onFailure(UpstreamException cause) {
-                    result.completeExceptionally(cause);
-                }
-            }, null);
-            return result;
+            return BackendCommand.run(connection, alloc, command, credential.source(), name);
         }
     }
 }

@@ -74,8 +74,10 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private volatile UpstreamFeatures features;
     private final List<Consumer<TopologyDescription>> topologyListeners = new CopyOnWriteArrayList<>();
     private volatile SelectionListener selectionListener = SelectionListener.NOOP;
+    private volatile ReplyErrorListener replyErrorListener = ReplyErrorListener.NOOP;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final SrvPolling srvPolling;
+    private final PoolIdentities identities;
 
     /**
      * @param maxUpstreamReplyBytes the largest reply accepted from upstream (LimitSettings); a larger
@@ -93,6 +95,20 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
                            int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
                            int initialWireVersion, AddressResolverGroup<? extends SocketAddress> resolver) {
+        this(settings, loops, channelClass, maxUpstreamReplyBytes, listener, scheduler, initialWireVersion, resolver,
+                PoolIdentities.SERVICE_ONLY, io.netty.handler.ssl.SslProvider.JDK);
+    }
+
+    /**
+     * As above, with {@code identities} saying whether each logged-in user gets its own pools (userSource:
+     * cluster) and how many connections a host may hold over all pools (maxConnectionsPerHost), and backend TLS
+     * on {@code tlsProvider} (net.tls.provider resolved).
+     */
+    public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
+                           int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
+                           int initialWireVersion, AddressResolverGroup<? extends SocketAddress> resolver,
+                           PoolIdentities identities, io.netty.handler.ssl.SslProvider tlsProvider) {
+        this.identities = identities;
         this.resolver = resolver;
         this.settings = settings;
         this.loops = loops;
@@ -101,7 +117,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         this.listener = listener;
         this.scheduler = scheduler;
         this.maxWireVersion = initialWireVersion;
-        this.tls = UpstreamTls.of(settings);
+        this.tls = UpstreamTls.of(settings, tlsProvider);
         this.authenticator = settings.credential() == null ? null : new UpstreamAuthenticator(settings.credential());
         this.laneSettings = LaneSettings.split(settings.pool(), loops.size());
         this.selector = new ServerSelector(settings.selectionSettings());
@@ -117,19 +133,18 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     }
 
     private HostPool newPool(ServerAddress address) {
-        List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
-        for (int lane = 0; lane < laneSettings.size(); lane++) {
-            BackendChannels opener = new BackendChannels(address.host(), address.port(), loops.loop(lane), channelClass,
-                    settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver, tls);
-            lanes.add(ConnectionPool.builder(new BackendConnectionFactory(opener, settings, lane, this::learn,
-                            authenticator))
-                    .address(address.toString())
-                    .settings(laneSettings.get(lane))
-                    .listener(listener)
-                    .scheduler(scheduler)
-                    .build());
+        ServiceGenerations services = settings.loadBalanced() ? new ServiceGenerations() : null;
+        HostConnectionBudget budget = identities.maxConnectionsPerHost() == 0 ? null
+                : new HostConnectionBudget(address.toString(), identities.maxConnectionsPerHost());
+        List<ConnectionPool<BackendConnection>> lanes = lanes(address, authenticator, budget, services);
+        HostPool pool;
+        if (!identities.perUser()) {
+            pool = new HostPool(address.toString(), lanes, loops, services);
+        } else {
+            pool = new HostPool(address.toString(), lanes, loops, services,
+                    login -> lanes(address, login.anonymous() ? null : new UpstreamAuthenticator(login), budget, services),
+                    identities.maxUserPools());
         }
-        HostPool pool = new HostPool(address.toString(), lanes, loops);
         int resized = resizedMaxPoolSize;
         if (resized > 0) {
             pool.resize(resized);
@@ -154,6 +169,40 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         return laneSettings.size();
     }
 
+    /** The lanes of one pool of a host, logging in with {@code auth} (or not, when null). */
+    private List<ConnectionPool<BackendConnection>> lanes(ServerAddress address, UpstreamAuthenticator auth,
+                                                          HostConnectionBudget budget, ServiceGenerations services) {
+        List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
+        for (int lane = 0; lane < laneSettings.size(); lane++) {
+            BackendChannels opener = new BackendChannels(address.host(), address.port(), loops.loop(lane), channelClass,
+                    settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver, tls);
+            lanes.add(ConnectionPool.builder(new BackendConnectionFactory(opener, settings, lane, this::learn,
+                            auth, services, budget))
+                    .address(address.toString())
+                    .settings(laneSettings.get(lane))
+                    .listener(listener)
+                    .scheduler(scheduler)
+                    .build());
+        }
+        return lanes;
+    }
+
+    /**
+     * Closes every pool of one user on every host (the user was dropped or changed in the cluster).
+     *
+     * @return how many pools were closed
+     */
+    public int closeUserPools(String user, String db) {
+        int closed = 0;
+        for (ServerAddress a : topology.description().servers().keySet()) {
+            HostPool pool = topology.pool(a);
+            if (pool != null) {
+                closed += pool.closeUser(user, db);
+            }
+        }
+        return closed;
+    }
+
     private ServerMonitor newMonitor(ServerAddress address) {
         var loop = loops.loop(Math.floorMod(monitorLoops.getAndIncrement(), loops.size()));
         BackendChannels opener = new BackendChannels(address.host(), address.port(), loop, channelClass,
@@ -167,6 +216,10 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
      */
     public void start() {
         topology.open();
+        if (settings.loadBalanced()) {
+            LoadBalancedStart.firstConnection(this, settings);
+            return;
+        }
         CompletableFuture<Void> checked = new CompletableFuture<>();
         Runnable[] probe = new Runnable[1];
         probe[0] = () -> {
@@ -271,6 +324,16 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         this.selectionListener = listener == null ? SelectionListener.NOOP : listener;
     }
 
+    /** Tells {@code listener} of every later error reply from a backend (metrics); null for none. */
+    public void replyErrorListener(ReplyErrorListener listener) {
+        this.replyErrorListener = listener == null ? ReplyErrorListener.NOOP : listener;
+    }
+
+    /** A backend answered a forwarded request with {@code ok: 0} and {@code code} (0: none). */
+    public void errorReply(String host, int code) {
+        replyErrorListener.errorReply(host, code);
+    }
+
     /**
      * Calls {@code listener}, on the cluster's scheduler and in order, with the new description after each
      * significant change of the topology (SDAM's TopologyDescriptionChanged: a server's type, the set's members,
@@ -336,6 +399,9 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
      * marks the server Unknown and clears its pool; a state change error requests a check).
      */
     public void onApplicationError(String host, ApplicationError error) {
+        if (settings.loadBalanced()) {
+            return; // no serviceId: an error before or during the handshake, which the Load Balancer spec ignores
+        }
         ServerAddress address;
         try {
             address = ServerAddress.parse(host);
@@ -343,6 +409,24 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
             return;
         }
         topology.onApplicationError(address, error);
+    }
+
+    /**
+     * An error on a connection to a load balancer that reached service {@code serviceId}: the server stays (no
+     * monitoring, never Unknown); a network error, or a state change reply saying the node shuts down, clears that
+     * service's connections only (Load Balancer spec, Post-Handshake Errors).
+     *
+     * @param serviceGeneration the failed connection's service generation
+     */
+    public void onServiceError(String host, org.bson.types.ObjectId serviceId, int serviceGeneration,
+                               ApplicationError error) {
+        HostPool pool = pool(host);
+        if (pool == null || !LoadBalancedStart.clearsService(error)) {
+            return;
+        }
+        if (pool.clearService(serviceId, serviceGeneration)) {
+            LOG.info("[pool {}] cleared the connections of service {}: {}", host, serviceId.toHexString(), error);
+        }
     }
 
     public int maxWireVersion() {
@@ -403,7 +487,19 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         for (ServerAddress a : topology.description().servers().keySet()) {
             HostPool pool = topology.pool(a);
             if (pool != null) {
-                stats.add(pool.stats());
+                stats.add(pool.totals());
+            }
+        }
+        return stats;
+    }
+
+    @Override
+    public List<HostPoolStats> userPools() {
+        List<HostPoolStats> stats = new ArrayList<>();
+        for (ServerAddress a : topology.description().servers().keySet()) {
+            HostPool pool = topology.pool(a);
+            if (pool != null) {
+                stats.addAll(pool.userStats());
             }
         }
         return stats;

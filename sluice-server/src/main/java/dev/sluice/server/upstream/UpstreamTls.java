@@ -37,13 +37,21 @@ public final class UpstreamTls {
         this.handshakeTimeoutMS = handshakeTimeoutMS;
     }
 
-    /** The TLS of {@code settings}, or null when its URI does not ask for TLS. */
+    /** The TLS of {@code settings} on the JDK provider, or null when its URI does not ask for TLS. */
     public static UpstreamTls of(UpstreamSettings settings) {
+        return of(settings, SslProvider.JDK);
+    }
+
+    /**
+     * The TLS of {@code settings} on {@code provider} (net.tls.provider resolved: it governs the upstream side too),
+     * or null when its URI does not ask for TLS.
+     */
+    public static UpstreamTls of(UpstreamSettings settings, SslProvider provider) {
         if (!settings.tls()) {
             return null;
         }
         UpstreamTlsOptions o = settings.tlsOptions();
-        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
+        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider).protocols(PROTOCOLS)
                 .endpointIdentificationAlgorithm(o.allowInvalidHostnames() ? null : "HTTPS");
         if (o.allowInvalidCertificates()) {
             b.trustManager(InsecureTrustManagerFactory.INSTANCE);

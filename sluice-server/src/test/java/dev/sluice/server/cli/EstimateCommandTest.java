@@ -117,4 +117,20 @@ class EstimateCommandTest {
                 MonitoringMode.STREAM, 1);
         assertThat(EstimateCalculator.estimate(in).perClient()).isEqualTo(9);
     }
+
+    @Test
+    void onTheLoadBalancedPortEachClientOpensItsPoolOnlyNoMonitoringConnections() throws Exception {
+        assertThat(run("--nodes", "3", "--clients", "150", "--pool-size", "5", "--monitoring", "stream",
+                "--sluice-face", "load-balanced", "--sluice-instances", "3", "--json")).isZero();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(json.get("throughSluice").get("clientConnectionsToSluice").asLong()).isEqualTo(750);
+        assertThat(json.get("throughSluice").get("face").asText()).isEqualTo("load-balanced");
+        assertThat(json.get("throughSluice").get("total").asLong()).isEqualTo(918);
+    }
+
+    @Test
+    void anUnknownSluiceFaceIsAUsageError() {
+        assertThat(run("--sluice-face", "balanced")).isEqualTo(2);
+        assertThat(err.toString()).contains("--sluice-face").contains("[router, load-balanced]");
+    }
 }

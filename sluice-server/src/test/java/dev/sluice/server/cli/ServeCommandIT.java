@@ -92,14 +92,15 @@ class ServeCommandIT {
      * The jar as shipped (no BouncyCastle on its class path): an encrypted PKCS#8 key, requireTLS, the
      * https connector as the ready line's fifth word, and SIGHUP reloading the certificate.
      */
-    @Test
-    void serveWithTlsPrintsTheHttpsUrlAndReloadsOnSighup() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "--tlsProvider {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"jdk", "openssl"})
+    void serveWithTlsPrintsTheHttpsUrlAndReloadsOnSighup(String provider) throws Exception {
         TestCertificates certs = TestCertificates.create(dir);
         TestCertificates.Issued first = certs.server();
         Path pem = certs.writeEncryptedPem("server.pem", first, "pem-pass");
         Process p = start("serve", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--https", "127.0.0.1:0",
                 "--tlsMode", "requireTLS", "--tlsCertificateKeyFile", pem.toString(),
-                "--tlsCertificateKeyFilePassword", "pem-pass");
+                "--tlsCertificateKeyFilePassword", "pem-pass", "--tlsProvider", provider);
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
@@ -112,6 +113,8 @@ class ServeCommandIT {
                     .applyToSslSettings(b -> b.enabled(true).context(ssl)).build())) {
                 client.getDatabase("test").getCollection("tls").insertOne(new Document("x", 1));
                 assertThat(client.getDatabase("test").getCollection("tls").countDocuments()).isEqualTo(1);
+                assertThat(client.getDatabase("admin").runCommand(new Document("serverStatus", 1))
+                        .get("security", Document.class).getString("tlsProvider")).isEqualTo(provider);
             }
             HttpResponse<String> api = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build()
                     .send(HttpRequest.newBuilder(URI.create("https://" + m.group(3) + "/api/connections"))

@@ -4,6 +4,7 @@ import dev.sluice.server.admin.AdminCommands;
 import dev.sluice.server.admin.AdminReply;
 import dev.sluice.server.admin.AdminSettings;
 import dev.sluice.server.admin.FakePoolDirectory;
+import dev.sluice.server.client.ClientPipeline;
 import dev.sluice.server.client.ClientSession;
 import dev.sluice.server.client.HelloResponder;
 import dev.sluice.server.client.LocalCommands;
@@ -29,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One client connection as the mongodb connector builds it (FrameDecoder, then ClientSession) in an
+ * One client connection as the mongodb connector builds it ({@link ClientPipeline}: frames, compression, session) in an
  * EmbeddedChannel, with real admin commands, router and registry over a given upstream cluster.
  */
 final class SessionFixture {
@@ -64,7 +65,7 @@ final class SessionFixture {
                 new OwnerCleanup(router, UnpooledByteBufAllocator.DEFAULT), new HelloResponder(clock, maxMessageSize),
                 local, cluster, List.of(Compressor.values()), maxMessageSize, System::nanoTime);
         session = new ClientSession(services, () -> { });
-        channel = new EmbeddedChannel(new FrameDecoder(maxMessageSize), session);
+        channel = new EmbeddedChannel(ClientPipeline.handlers(new FrameDecoder(maxMessageSize), services, session));
     }
 
     ConnectionRegistry registry() {

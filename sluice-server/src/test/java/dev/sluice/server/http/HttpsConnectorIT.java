@@ -7,7 +7,8 @@ import dev.sluice.server.testing.SluiceHarness;
 import dev.sluice.server.testing.TestCertificates;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -36,9 +37,11 @@ class HttpsConnectorIT {
         serverPem = certs.writePem("server.pem", certs.server());
     }
 
-    private SluiceHarness start(String extra) throws InterruptedException {
-        return SluiceHarness.start(null, ConfigFile.parse("https: 127.0.0.1:0\n" + extra
-                + "net:\n  tls: {certificateKeyFile: " + serverPem + "}\n", "test"));
+    private SluiceHarness start(String provider, String extra) throws InterruptedException {
+        SluiceHarness sluice = SluiceHarness.start(null, ConfigFile.parse("https: 127.0.0.1:0\n" + extra
+                + "net:\n  tls: {provider: " + provider + ", certificateKeyFile: " + serverPem + "}\n", "test"));
+        assertThat(sluice.server().tlsProvider().name()).isEqualTo(provider);
+        return sluice;
     }
 
     private HttpClient https() {
@@ -51,9 +54,10 @@ class HttpsConnectorIT {
         return URI.create(scheme + "://127.0.0.1:" + a.getPort());
     }
 
-    @Test
-    void theApiAnswersOverTlsAndListsItsConnectionsAsHttpsN() throws Exception {
-        try (SluiceHarness sluice = start("")) {
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void theApiAnswersOverTlsAndListsItsConnectionsAsHttpsN(String provider) throws Exception {
+        try (SluiceHarness sluice = start(provider, "")) {
             HttpResponse<String> list = https().send(HttpRequest.newBuilder(base(sluice, "https").resolve("/api/connections"))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(list.statusCode()).isEqualTo(200);
@@ -64,9 +68,10 @@ class HttpsConnectorIT {
         }
     }
 
-    @Test
-    void theOwnOriginIsHttpsAndAPlainOriginIsForeign() throws Exception {
-        try (SluiceHarness sluice = start("")) {
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void theOwnOriginIsHttpsAndAPlainOriginIsForeign(String provider) throws Exception {
+        try (SluiceHarness sluice = start(provider, "")) {
             URI kill = base(sluice, "https").resolve("/api/connections/kill");
             String host = "127.0.0.1:" + sluice.server().httpsAddress().getPort();
             HttpResponse<String> own = https().send(post(kill, "https://" + host), HttpResponse.BodyHandlers.ofString());
@@ -77,9 +82,10 @@ class HttpsConnectorIT {
         }
     }
 
-    @Test
-    void plainHttpOnTheHttpsPortFailsItsHandshakeAndIsCounted() throws Exception {
-        try (SluiceHarness sluice = start("")) {
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void plainHttpOnTheHttpsPortFailsItsHandshakeAndIsCounted(String provider) throws Exception {
+        try (SluiceHarness sluice = start(provider, "")) {
             HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
             assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(base(sluice, "http").resolve("/api/connections"))
@@ -90,9 +96,10 @@ class HttpsConnectorIT {
         }
     }
 
-    @Test
-    void withAuthorizationTheSessionCookieIsSecure() throws Exception {
-        try (SluiceHarness sluice = start("security: {authorization: enabled}\n")) {
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void withAuthorizationTheSessionCookieIsSecure(String provider) throws Exception {
+        try (SluiceHarness sluice = start(provider, "security: {authorization: enabled}\n")) {
             try (MongoClient anonymous = MongoClients.create(sluice.uri())) {
                 anonymous.getDatabase("admin").runCommand(new Document("createUser", "root").append("pwd", "rootpw")
                         .append("roles", List.of("root")));

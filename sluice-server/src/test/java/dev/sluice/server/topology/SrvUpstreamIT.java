@@ -193,11 +193,20 @@ class SrvUpstreamIT {
                 .hasMessageContaining("dnsTimeoutMS");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         dns.dropQueries(false);
+    }
 
-        // the TXT record's loadBalanced is refused as in the URI
-        dns.remove(NAME).txt(NAME, "loadBalanced=true").srv(SRV, 60, target("m0", 27017));
-        assertThatThrownBy(() -> sluice("mongodb+srv://" + NAME + "/?tls=false"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("loadBalanced=true");
+    @Test
+    void aTxtRecordSayingLoadBalancedMakesTheOneSrvTargetALoadBalancerThatIsNeitherMonitoredNorRescanned()
+            throws Exception {
+        FakeMongod mongos = closed(FakeMongod.start());
+        var service = mongos.loadBalanced(1);
+        dns.txt(NAME, "loadBalanced=true").srv(SRV, 60, target("lb", mongos.port()));
+        SluiceServer sluice = sluice("mongodb+srv://" + NAME + "/?tls=false");
+        assertThat(sluice.cluster().description().type()).isEqualTo(TopologyType.LOAD_BALANCED);
+        assertThat(sluice.cluster().pollingSrv()).isFalse();
+        client(sluice).getDatabase("db").getCollection("c").find().first();
+        assertThat(service.balancedHellos()).isPositive();
+        assertThat(service.otherHellos()).isZero();
     }
 
     @Test

@@ -69,8 +69,8 @@ class SrvUpstreamTest {
         assertThat(UpstreamSettings.fromUri("mongodb+srv://c.sluice.test/", false).tls()).isTrue();
         assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb+srv://c.sluice.test/?tls=false&authSource=admin",
                 false)).isInstanceOf(ConfigException.class).hasMessageContaining("authSource without a user name");
-        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb+srv://c.sluice.test/?tls=false&loadBalanced=true",
-                false)).isInstanceOf(ConfigException.class).hasMessageContaining("loadBalanced");
+        assertThat(UpstreamSettings.fromUri("mongodb+srv://c.sluice.test/?tls=false&loadBalanced=true", false)
+                .loadBalanced()).isTrue();
         assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?srvMaxHosts=2", false))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("srvMaxHosts");
 
@@ -82,9 +82,10 @@ class SrvUpstreamTest {
         UpstreamSettings own = UpstreamSettings.fromUri("mongodb+srv://svc:pw@c.sluice.test/?tls=false&authSource=mine", false);
         assertThat(own.withSrvResolution(resolution(own, new TxtOptions("accounts", null, null,
                 "authSource=accounts"), A)).credential().source()).isEqualTo("mine");
-        assertThatThrownBy(() -> u.withSrvResolution(resolution(u, new TxtOptions(null, null, true,
-                "loadBalanced=true"), A))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("loadBalanced=true (from the TXT record of 'c.sluice.test')");
+        UpstreamSettings balanced = u.withSrvResolution(resolution(u, new TxtOptions(null, null, true,
+                "loadBalanced=true"), A));
+        assertThat(balanced.loadBalanced()).isTrue();
+        assertThat(balanced.topologySettings().initialType()).isEqualTo(TopologyType.LOAD_BALANCED);
     }
 
     @Test

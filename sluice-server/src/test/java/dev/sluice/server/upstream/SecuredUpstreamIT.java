@@ -14,7 +14,8 @@ import dev.sluice.server.testing.TestCertificates;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,20 @@ class SecuredUpstreamIT {
     private TestCertificates certs;
     private final List<AutoCloseable> open = new ArrayList<>();
     private ListAppender<ILoggingEvent> logs;
+    /** net.tls.provider of every Sluice the test starts (upstream and front side). */
+    private String provider;
+
+    /** A Sluice config with net.tls {@code tls} on the test's provider. */
+    private ConfigFile tlsConfig(String extra, String tls) {
+        return ConfigFile.parse(extra + "net:\n  tls: {provider: " + provider + (tls.isEmpty() ? "" : ", " + tls)
+                + "}\n", "test");
+    }
+
+    private SluiceHarness started(String upstreamUri, ConfigFile config) throws InterruptedException {
+        SluiceHarness sluice = keep(SluiceHarness.start(upstreamUri, config));
+        assertThat(sluice.server().tlsProvider().name()).isEqualTo(provider);
+        return sluice;
+    }
 
     @BeforeEach
     void setUp() {
@@ -70,8 +85,8 @@ class SecuredUpstreamIT {
 
     private SluiceHarness securedUpstream(TestCertificates.Issued certificate, boolean createUser) throws Exception {
         Path pem = certs.writePem("upstream-" + certificate.serial() + ".pem", certificate);
-        SluiceHarness upstream = keep(SluiceHarness.start(null, ConfigFile.parse("security:\n  authorization: enabled\n"
-                + "net:\n  tls: {mode: requireTLS, certificateKeyFile: '" + pem + "'}\n", "test")));
+        SluiceHarness upstream = started(null, tlsConfig("security:\n  authorization: enabled\n",
+                "mode: requireTLS, certificateKeyFile: '" + pem + "'"));
         if (!createUser) {
             return upstream;
         }
@@ -96,7 +111,7 @@ class SecuredUpstreamIT {
     private SluiceHarness front(String userinfo, String host, int port, String options) throws Exception {
         String uri = "mongodb://" + userinfo + "@" + host + ":" + port + "/?appName=front&serverSelectionTimeoutMS=3000"
                 + "&connectTimeoutMS=3000&heartbeatFrequencyMS=500&" + options;
-        return keep(SluiceHarness.start(uri, ConfigFile.EMPTY));
+        return started(uri, tlsConfig("", ""));
     }
 
     private MongoClient driver(SluiceHarness front) {
@@ -108,8 +123,10 @@ class SecuredUpstreamIT {
         return "tls=true&tlsCAFile=" + certs.caFile();
     }
 
-    @Test
-    void crudThroughTlsAndScramWithSpeculativeAuthentication() throws Exception {
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void crudThroughTlsAndScramWithSpeculativeAuthentication(String provider) throws Exception {
+        this.provider = provider;
         SluiceHarness upstream = securedUpstream(certs.server());
         var authenticator = upstream.server().authenticator();
         long speculativeBefore = authenticator.speculativeStarts();
@@ -147,8 +164,10 @@ class SecuredUpstreamIT {
                 .noneMatch(m -> m.contains(PASSWORD));
     }
 
-    @Test
-    void aWrongPasswordIsAnAuthenticationErrorNamingTheHostAndNothingLoops() throws Exception {
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void aWrongPasswordIsAnAuthenticationErrorNamingTheHostAndNothingLoops(String provider) throws Exception {
+        this.provider = provider;
         SluiceHarness upstream = securedUpstream(certs.server());
         var authenticator = upstream.server().authenticator();
         SluiceHarness front = front("svc:wrong-" + PASSWORD, "localhost", port(upstream), tlsCa());
@@ -172,8 +191,10 @@ class SecuredUpstreamIT {
                 .anyMatch(m -> m.contains("authentication to upstream localhost:" + port(upstream)));
     }
 
-    @Test
-    void aHostnameMismatchFailsSayingSoAndPassesWithTlsAllowInvalidHostnames() throws Exception {
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void aHostnameMismatchFailsSayingSoAndPassesWithTlsAllowInvalidHostnames(String provider) throws Exception {
+        this.provider = provider;
         SluiceHarness upstream = securedUpstream(certs.serverFor("db.elsewhere.example"));
         SluiceHarness strict = front("svc:" + PASSWORD, "localhost", port(upstream), tlsCa());
         MongoClient client = driver(strict);
@@ -182,7 +203,7 @@ class SecuredUpstreamIT {
                 .hasMessageContaining("localhost:" + port(upstream))
                 .hasMessageContaining("does not match the host name");
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
-                .anyMatch(m -> m.contains("TLS handshake with upstream localhost:" + port(upstream))
+                .anyMatch(m -> m.contains("upstream localhost:" + port(upstream) + ": TLS handshake failed")
                         && m.contains("does not match the host name"));
 
         SluiceHarness lenient = front("svc:" + PASSWORD, "localhost", port(upstream),
@@ -190,8 +211,10 @@ class SecuredUpstreamIT {
         driver(lenient).getDatabase("shop").getCollection("orders").insertOne(new Document("ok", 1));
     }
 
-    @Test
-    void anUnknownCaFailsSayingSoAndPassesWithTlsAllowInvalidCertificates() throws Exception {
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void anUnknownCaFailsSayingSoAndPassesWithTlsAllowInvalidCertificates(String provider) throws Exception {
+        this.provider = provider;
         SluiceHarness upstream = securedUpstream(certs.server());
         java.nio.file.Files.createDirectories(dir.resolve("other"));
         Path otherCa = TestCertificates.create(dir.resolve("other")).caFile();
@@ -207,33 +230,42 @@ class SecuredUpstreamIT {
         driver(lenient).getDatabase("shop").getCollection("orders").insertOne(new Document("ok", 1));
     }
 
-    @Test
-    void anExpiredCertificateFailsSayingSo() throws Exception {
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void anExpiredCertificateFailsSayingSo(String provider) throws Exception {
+        this.provider = provider;
         SluiceHarness upstream = securedUpstream(certs.expiredServer(), false);
         MongoClient client = driver(front("svc:" + PASSWORD, "localhost", port(upstream), tlsCa()));
+        // as mongos when it cannot target a host: 133 FailedToSatisfyReadPreference, the TLS cause per host in the text
         assertThatThrownBy(() -> client.getDatabase("shop").getCollection("orders").find().first())
-                .isInstanceOf(MongoException.class)
-                .hasMessageContaining("localhost:" + port(upstream))
-                .hasMessageContaining("expired");
+                .isInstanceOfSatisfying(MongoCommandException.class, e -> {
+                    assertThat(e.getErrorCode()).isEqualTo(133);
+                    assertThat(e.getErrorCodeName()).isEqualTo("FailedToSatisfyReadPreference");
+                    assertThat(e.getErrorMessage()).contains("serverSelectionTimeoutMS")
+                            .contains("localhost:" + port(upstream) + ": TLS handshake failed: the upstream's "
+                                    + "certificate has expired");
+                });
     }
 
-    @Test
-    void aClientCertificateFromTlsCertificateKeyFileWithItsPassword() throws Exception {
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void aClientCertificateFromTlsCertificateKeyFileWithItsPassword(String provider) throws Exception {
+        this.provider = provider;
         Path serverPem = certs.writePem("server.pem", certs.server());
-        SluiceHarness upstream = keep(SluiceHarness.start(null, ConfigFile.parse("net:\n  tls: {mode: requireTLS, "
-                + "certificateKeyFile: '" + serverPem + "', CAFile: '" + certs.caFile() + "'}\n", "test")));
+        SluiceHarness upstream = started(null, tlsConfig("", "mode: requireTLS, certificateKeyFile: '" + serverPem
+                + "', CAFile: '" + certs.caFile() + "'"));
         String keyPassword = "key-Pa55word";
         Path clientPem = certs.writeEncryptedPem("front-client.pem", certs.client("sluice-front"), keyPassword);
 
         MongoClient without = driver(keep(SluiceHarness.start("mongodb://localhost:" + port(upstream)
-                + "/?serverSelectionTimeoutMS=3000&" + tlsCa(), ConfigFile.EMPTY)));
+                + "/?serverSelectionTimeoutMS=3000&" + tlsCa(), tlsConfig("", ""))));
         assertThatThrownBy(() -> without.getDatabase("shop").getCollection("orders").find().first())
                 .isInstanceOf(MongoException.class).hasMessageContaining("upstream localhost:" + port(upstream))
                 .hasMessageContaining("refused Sluice's client certificate");
 
         MongoClient with = driver(keep(SluiceHarness.start("mongodb://localhost:" + port(upstream)
                 + "/?serverSelectionTimeoutMS=3000&" + tlsCa() + "&tlsCertificateKeyFile=" + clientPem
-                + "&tlsCertificateKeyFilePassword=" + keyPassword, ConfigFile.EMPTY)));
+                + "&tlsCertificateKeyFilePassword=" + keyPassword, tlsConfig("", ""))));
         with.getDatabase("shop").getCollection("orders").insertOne(new Document("ok", 1));
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains(keyPassword));
     }

@@ -194,4 +194,23 @@ class UpstreamAuthenticatorTest {
                 })
                 .hasMessageContaining("db1:27017").hasMessageContaining("'svc'").hasMessageNotContaining(wrong);
     }
+
+    @Test
+    void mongodbX509RidesInTheHelloAsAnAuthenticateOnExternalWithTheUserOnlyWhenNamed() {
+        UpstreamAuthenticator anonymous = new UpstreamAuthenticator(new UriCredential(AuthMechanism.MONGODB_X509, null,
+                null, "$external", Map.of()));
+        BsonDocument hello = new BsonDocument("hello", new BsonInt32(1));
+        anonymous.addToHello(hello, anonymous.start());
+        assertThat(hello.getDocument("speculativeAuthenticate")).isEqualTo(new BsonDocument("authenticate",
+                new BsonInt32(1)).append("mechanism", new BsonString("MONGODB-X509"))
+                .append("db", new BsonString("$external")));
+        assertThat(hello.containsKey("saslSupportedMechs")).as("no SCRAM negotiation").isFalse();
+
+        UpstreamAuthenticator named = new UpstreamAuthenticator(new UriCredential(AuthMechanism.MONGODB_X509,
+                "CN=sluice,O=Example", null, "$external", Map.of()));
+        BsonDocument hello2 = new BsonDocument("hello", new BsonInt32(1));
+        named.addToHello(hello2, named.start());
+        assertThat(hello2.getDocument("speculativeAuthenticate").getString("user").getValue())
+                .isEqualTo("CN=sluice,O=Example");
+    }
 }

@@ -71,9 +71,16 @@ class UpstreamSettingsTest {
     }
 
     @Test
+    void mongodbX509NeedsTlsAndTheCertificateKeyFile() {
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?authMechanism=MONGODB-X509", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("authMechanism=MONGODB-X509 needs tls=true");
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?tls=true&authMechanism=MONGODB-X509", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("needs tlsCertificateKeyFile");
+    }
+
+    @Test
     void whatSluiceDoesNotImplementYetIsRefusedSayingSo() {
-        for (String uri : List.of("mongodb://u:p@db1/?authMechanism=PLAIN", "mongodb://db1/?authMechanism=MONGODB-X509",
-                "mongodb://db1/?authMechanism=MONGODB-AWS")) {
+        for (String uri : List.of("mongodb://u:p@db1/?authMechanism=PLAIN", "mongodb://db1/?authMechanism=MONGODB-AWS")) {
             assertThatThrownBy(() -> UpstreamSettings.fromUri(uri, false)).as(uri)
                     .isInstanceOf(ConfigException.class).hasMessageContaining("not supported yet");
         }
@@ -115,8 +122,20 @@ class UpstreamSettingsTest {
     @Test
     void validOptionsSluiceDoesNotApplyAreRefusedByName() {
         assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://db1/?w=majority&loadBalanced=false", false))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("loadBalanced, w are not supported");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("URI option w is not supported");
         assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://%2Ftmp%2Fmongodb-27017.sock/", false))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("Unix domain socket");
+    }
+
+    @Test
+    void loadBalancedTrueMakesTheOneHostALoadBalancerAndNeedsExactlyOneHost() {
+        UpstreamSettings lb = UpstreamSettings.fromUri("mongodb://lb.example:27017/?loadBalanced=true", false);
+        assertThat(lb.loadBalanced()).isTrue();
+        assertThat(lb.topologySettings().loadBalanced()).isTrue();
+        assertThat(UpstreamSettings.fromUri("mongodb://db1/", false).loadBalanced()).isFalse();
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://lb1,lb2/?loadBalanced=true", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("loadBalanced=true needs exactly one host");
+        assertThatThrownBy(() -> UpstreamSettings.fromUri("mongodb://lb1/?loadBalanced=true&replicaSet=rs", false))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("loadBalanced=true and replicaSet");
     }
 }

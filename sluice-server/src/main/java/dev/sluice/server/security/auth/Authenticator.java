@@ -7,6 +7,7 @@ import dev.sluice.server.security.scram.ScramMechanism;
 import dev.sluice.server.security.scram.ScramServer;
 import dev.sluice.server.security.scram.ScramServerConversation;
 import dev.sluice.server.security.scram.ScramStep;
+import dev.sluice.server.upstream.UpstreamLogin;
 import org.bson.BsonArray;
 import org.bson.BsonBinary;
 import org.bson.BsonBoolean;
@@ -16,6 +17,7 @@ import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,22 +32,135 @@ import java.util.Optional;
 public final class Authenticator {
     private static final dev.sluice.server.security.users.Audit AUDIT = new dev.sluice.server.security.users.Audit();
 
-    /** The outcome of one step: the reply, the user once authenticated, and how long to hold a failure's reply. */
-    public record Step(BsonDocument reply, Subject authenticated, long delayMS) {
+    /**
+     * The outcome of one step: the reply, the user once authenticated, how long to hold a failure's reply, and with
+     * {@code security.userSource: cluster} who the client's backend connections log in as (else null).
+     */
+    public record Step(BsonDocument reply, Subject authenticated, long delayMS, UpstreamLogin login) {
+        public Step(BsonDocument reply, Subject authenticated, long delayMS) {
+            this(reply, authenticated, delayMS, null);
+        }
     }
 
     private final UserDirectory users;
     private final ScramServer scram;
     private final FailureThrottle throttle;
+    /** userSource: cluster: keep the ClientKey of each login, for the client's backend connections. */
+    private final boolean passThrough;
     private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong saslStarts = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong speculative = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong successes = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Client certificates are verified (net.tls.CAFile, no allowInvalidCertificates): MONGODB-X509 may be used. */
+    private final boolean clientCertificatesVerified;
+
     public Authenticator(UserDirectory users, ScramServer scram, FailureThrottle throttle) {
+        this(users, scram, throttle, false);
+    }
+
+    /**
+     * @param passThrough {@code security.userSource: cluster}: users are the cluster's, read on demand
+     *                    ({@link #prepare}), and each login yields the {@link UpstreamLogin} its backend
+     *                    connections use
+     */
+    public Authenticator(UserDirectory users, ScramServer scram, FailureThrottle throttle, boolean passThrough) {
+        this(users, scram, throttle, passThrough, false);
+    }
+
+    /**
+     * @param passThrough                {@code security.userSource: cluster} (above)
+     * @param clientCertificatesVerified the TLS layer verifies client certificates, so MONGODB-X509 may trust them
+     */
+    public Authenticator(UserDirectory users, ScramServer scram, FailureThrottle throttle, boolean passThrough,
+                         boolean clientCertificatesVerified) {
         this.users = users;
         this.scram = scram;
         this.throttle = throttle;
+        this.passThrough = passThrough;
+        this.clientCertificatesVerified = clientCertificatesVerified;
+    }
+
+    /** True with {@code security.userSource: cluster}. */
+    public boolean passThrough() {
+        return passThrough;
+    }
+
+    /**
+     * Completes once the user a {@code saslStart} names is known to the directory (at once, unless the user is
+     * the cluster's and not cached yet: then after one {@code usersInfo} upstream). Never fails.
+     */
+    public java.util.concurrent.CompletionStage<Void> prepare(BsonDocument saslStart, String db) {
+        Optional<UserName> user = claimed(saslStart, db);
+        if (user.isEmpty() || users.loaded(user.get())) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        return users.load(user.get());
+    }
+
+    private Optional<UserName> claimed(BsonDocument saslStart, String db) {
+        if (db == null || db.isEmpty()) {
+            return Optional.empty();
+        }
+        return ScramServer.claimedUser(payloadOf(saslStart), scram.settings().maxMessageBytes())
+                .filter(u -> !u.isEmpty())
+                .map(u -> new UserName(u, db));
+
+    }
+
+    /**
+     * mongod's {@code authenticate} with {@code mechanism: "MONGODB-X509"} (also as a hello's
+     * {@code speculativeAuthenticate}): the client's verified certificate subject must be a user on
+     * {@code $external}. Success replies {@code {dbname: "$external", user: <subject>, ok: 1}}; every failure is
+     * AuthenticationFailed (18), counted, audited and throttled like a SCRAM failure.
+     *
+     * @param peer the certificate the client presented on this connection, or null
+     */
+    public Step authenticate(BsonDocument command, String db, X509Certificate peer, String clientAddress) {
+        return authenticate(command, db, peer, clientAddress, false);
+    }
+
+    /**
+     * The same inside a hello's {@code speculativeAuthenticate}: a refusal is not counted nor throttled here (the
+     * hello reply just leaves the field out, and the driver's own {@code authenticate} that follows is).
+     */
+    public Step authenticateSpeculative(BsonDocument command, String db, X509Certificate peer, String clientAddress) {
+        return authenticate(command, db, peer, clientAddress, true);
+    }
+
+    private Step authenticate(BsonDocument command, String db, X509Certificate peer, String clientAddress,
+                              boolean speculative) {
+        Step refused = new Step(authFailed(), null, 0);
+        BsonValue mechanismValue = command.get("mechanism");
+        String mechanism = mechanismValue != null && mechanismValue.isString() ? mechanismValue.asString().getValue() : null;
+        if (!X509Subject.MECHANISM.equals(mechanism)) {
+            return speculative ? refused : failure(null, db, null, clientAddress, "authenticate with mechanism " + mechanism,
+                    error(334, "MechanismUnavailable", "Received authentication for mechanism " + mechanism
+                            + " which is not enabled (Sluice supports SCRAM-SHA-1 and SCRAM-SHA-256 through saslStart, "
+                            + "and MONGODB-X509 through authenticate)"));
+        }
+        BsonValue userValue = command.get("user");
+        String claimed = userValue != null && userValue.isString() ? userValue.asString().getValue() : null;
+        X509Subject.Outcome outcome = X509Subject.of(db, claimed, peer, clientCertificatesVerified);
+        if (outcome.refusal() != null) {
+            return speculative ? refused : failure(null, db, claimed, clientAddress, X509Subject.MECHANISM + ": " + outcome.refusal(),
+                    error(ScramStep.AUTHENTICATION_FAILED_CODE, ScramStep.AUTHENTICATION_FAILED_CODE_NAME,
+                            outcome.refusal()));
+        }
+        UserName name = new UserName(outcome.user(), X509Subject.EXTERNAL);
+        Optional<Subject> subject = users.subject(name);
+        if (subject.isEmpty()) {
+            return speculative ? refused : failure(null, X509Subject.EXTERNAL, outcome.user(), clientAddress, X509Subject.MECHANISM
+                    + ": no such user on $external", authFailed());
+        }
+        throttle.succeeded(host(clientAddress));
+        successes.incrementAndGet();
+        AUDIT.record(name.toString(), String.valueOf(clientAddress), "authenticate " + X509Subject.MECHANISM,
+                name.toString(), dev.sluice.server.security.users.AuditEvent.OK);
+        BsonDocument reply = new BsonDocument("dbname", new BsonString(X509Subject.EXTERNAL))
+                .append("user", new BsonString(outcome.user()))
+                .append("ok", new BsonDouble(1));
+        return new Step(reply, subject.get(), 0);
     }
 
     /** Authentication failures since start (for serverStatus and metrics). */
@@ -70,6 +185,12 @@ public final class Authenticator {
 
     /** {@code speculativeAuthenticate} of a hello: a saslStart carried by the handshake. */
     public Step startSpeculative(BsonDocument saslStart, String db, AuthState state, String clientAddress) {
+        Optional<UserName> user = claimed(saslStart, db);
+        if (user.isPresent() && !users.loaded(user.get())) {
+            // the cluster's user is not cached: no speculative reply (the driver sends saslStart, which waits)
+            users.load(user.get());
+            return null;
+        }
         speculative.incrementAndGet();
         return begin(saslStart, db, state, clientAddress);
     }
@@ -130,7 +251,17 @@ public final class Authenticator {
         if (dot <= 0 || dot == value.length() - 1) {
             return null;
         }
-        List<ScramMechanism> mechanisms = users.mechanisms(new UserName(value.substring(dot + 1), value.substring(0, dot)));
+        UserName name = new UserName(value.substring(dot + 1), value.substring(0, dot));
+        List<ScramMechanism> mechanisms = users.mechanisms(name);
+        if (passThrough && !users.loaded(name)) {
+            // a cluster user not read yet, or read longer than the TTL ago: read it now (the saslStart that follows
+            // waits for it). Meanwhile the mechanisms last read, else both, whoever the user is (so the answer
+            // tells nothing about which users exist)
+            users.load(name);
+            if (mechanisms.isEmpty()) {
+                mechanisms = List.of(ScramMechanism.SCRAM_SHA_1, ScramMechanism.SCRAM_SHA_256);
+            }
+        }
         if (mechanisms.isEmpty()) {
             return null;
         }
@@ -154,6 +285,7 @@ public final class Authenticator {
                 .append("payload", new BsonBinary(challenge.payload()))
                 .append("ok", new BsonDouble(1));
         Subject subject = null;
+        UpstreamLogin login = null;
         Optional<String> user = conversation.authenticatedUser();
         if (user.isPresent()) {
             UserName name = new UserName(user.get(), state.database());
@@ -168,11 +300,16 @@ public final class Authenticator {
             successes.incrementAndGet();
             AUDIT.record(name.toString(), String.valueOf(clientAddress), "authenticate " + conversation.mechanism().mechanismName(),
                     name.toString(), dev.sluice.server.security.users.AuditEvent.OK);
+            if (passThrough) {
+                login = conversation.takeClientKey().map(k -> UpstreamLogin.of(name.user(), name.db(),
+                        k.credentials().mechanism(), k.clientKey(), k.credentials().serverKeyBytes(),
+                        k.credentials().saltBytes(), k.credentials().iterationCount())).orElse(null);
+            }
             if (challenge.done()) {
                 state.end();
             }
         }
-        return new Step(reply, subject, 0);
+        return new Step(reply, subject, 0, login);
     }
 
     private Step failure(AuthState state, String db, String user, String clientAddress, String detail, BsonDocument reply) {

@@ -25,12 +25,35 @@ public final class CommandGate {
     public static final String RESERVED_DATABASE = "sluice";
     private static final Set<String> LOCALHOST_EXCEPTION = Set.of("createUser", "createRole");
 
+    /** Whether Sluice answers a command itself: (name, command, db). */
+    public interface LocalCommandTest {
+        boolean isLocal(String name, BsonDocument command, String db);
+    }
+
     private final UserDirectory users;
     private final boolean enabled;
+    /** userSource: cluster: Sluice authorizes only the commands it answers itself; null otherwise. */
+    private final LocalCommandTest clusterAuthority;
 
     public CommandGate(UserDirectory users, boolean enabled) {
+        this(users, enabled, null);
+    }
+
+    private CommandGate(UserDirectory users, boolean enabled, LocalCommandTest clusterAuthority) {
         this.users = users;
         this.enabled = enabled;
+        this.clusterAuthority = clusterAuthority;
+    }
+
+    /**
+     * {@code security.userSource: cluster}: the cluster authorizes what Sluice forwards (each client's backend
+     * connections are logged in as its own user), so an authenticated client's forwarded commands pass here;
+     * Sluice's own commands ({@code local}) are authorized from the user's privileges in the cluster. A client
+     * that has not authenticated gets only what needs no privilege (hello, ping, buildInfo...), as on mongod.
+     * There is no localhost exception (users are created in the cluster) and no reserved database.
+     */
+    public static CommandGate clusterAuthority(UserDirectory users, LocalCommandTest local) {
+        return new CommandGate(users, true, java.util.Objects.requireNonNull(local, "local"));
     }
 
     /** Authentication and authorization are on. */
@@ -71,6 +94,14 @@ public final class CommandGate {
         }
         Subject subject = refresh(caller);
         String name = command.isEmpty() ? "" : command.getFirstKey();
+        if (clusterAuthority != null) {
+            if (subject != null && !clusterAuthority.isLocal(name, command, db)) {
+                return null; // forwarded as the user: the cluster decides
+            }
+            AuthorizationDecision decision = CommandAuthorizer.authorize(CommandPrivileges.of(command, db), command, db,
+                    Optional.ofNullable(subject));
+            return decision instanceof AuthorizationDecision.Denied denied ? denied.toReply() : null;
+        }
         if (subject == null && loopback && "admin".equals(db) && LOCALHOST_EXCEPTION.contains(name) && users.isEmpty()) {
             return null; // mongod's localhost exception: the first user (or role) of the deployment
         }

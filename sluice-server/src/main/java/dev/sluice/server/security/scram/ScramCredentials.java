@@ -146,15 +146,18 @@ public record ScramCredentials(ScramMechanism mechanism, int iterationCount, Str
         return document;
     }
 
-    byte[] saltBytes() {
+    /** The salt, decoded. */
+    public byte[] saltBytes() {
         return Base64.getDecoder().decode(salt);
     }
 
-    byte[] storedKeyBytes() {
+    /** StoredKey, decoded (secret: never log it). */
+    public byte[] storedKeyBytes() {
         return Base64.getDecoder().decode(storedKey);
     }
 
-    byte[] serverKeyBytes() {
+    /** ServerKey, decoded (secret: never log it). */
+    public byte[] serverKeyBytes() {
         return Base64.getDecoder().decode(serverKey);
     }
 

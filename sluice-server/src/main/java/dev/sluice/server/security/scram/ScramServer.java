@@ -51,6 +51,22 @@ public final class ScramServer {
         return new ScramServerConversation(mechanism, credentials, skipEmptyExchange, this);
     }
 
+    /**
+     * The user named in a client-first message (to look its keys up before the conversation starts), or empty when
+     * the message does not parse (the conversation will then fail as usual).
+     */
+    public static java.util.Optional<String> claimedUser(byte[] clientFirstMessage, int maxMessageBytes) {
+        if (clientFirstMessage == null || clientFirstMessage.length > maxMessageBytes) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(ClientFirstMessage.parse(
+                    new String(clientFirstMessage, java.nio.charset.StandardCharsets.UTF_8)).user());
+        } catch (ScramMessageException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     ScramCredentials standInFor(ScramMechanism mechanism, String user) {
         return unknownUsers.forUser(mechanism, user);
     }

@@ -34,6 +34,19 @@ public final class ScramServerConversation {
     private String nonce;
     private String authMessagePrefix;
     private String authenticatedUser;
+    private byte[] clientKey;
+
+    /**
+     * The ClientKey recovered from a verified proof (RFC 5802: ClientProof XOR HMAC(StoredKey, AuthMessage), with
+     * H(ClientKey) == StoredKey checked), with the stored credentials it verified against. Secret: kept in memory
+     * only, never printed.
+     */
+    public record RecoveredKey(byte[] clientKey, ScramCredentials credentials) {
+        @Override
+        public String toString() {
+            return "RecoveredKey[" + credentials + ", clientKey=<redacted>]";
+        }
+    }
 
     ScramServerConversation(ScramMechanism mechanism, CredentialLookup lookup, boolean skipEmptyExchange,
                             ScramServer server) {
@@ -58,6 +71,19 @@ public final class ScramServerConversation {
      */
     public Optional<String> authenticatedUser() {
         return Optional.ofNullable(authenticatedUser);
+    }
+
+    /**
+     * Hands over the ClientKey once the proof verified (then forgets it here); empty before, after a failure, or
+     * when already taken.
+     */
+    public Optional<RecoveredKey> takeClientKey() {
+        if (authenticatedUser == null || clientKey == null) {
+            return Optional.empty();
+        }
+        RecoveredKey key = new RecoveredKey(clientKey, credentials);
+        clientKey = null;
+        return Optional.of(key);
     }
 
     /** Whether the conversation is over: authenticated and done, or failed. */
@@ -137,6 +163,7 @@ public final class ScramServerConversation {
                     + " credentials for the user");
         }
         authenticatedUser = clientFirst.user();
+        this.clientKey = clientKey;
         state = skipEmptyExchange ? State.DONE : State.AWAIT_EMPTY;
         String serverFinal = "v=" + Base64.getEncoder().encodeToString(serverSignature);
         return new ScramStep.Challenge(serverFinal.getBytes(StandardCharsets.UTF_8), skipEmptyExchange);
@@ -165,6 +192,7 @@ public final class ScramServerConversation {
     private ScramStep fail(String detail) {
         state = State.FAILED;
         authenticatedUser = null;
+        clientKey = null;
         return new ScramStep.Failed(detail);
     }
 

@@ -61,10 +61,15 @@ final class PresentedCertificate {
 
     private static void move(EmbeddedChannel from, EmbeddedChannel to) {
         for (Object bytes = from.readOutbound(); bytes != null; bytes = from.readOutbound()) {
+            if (!to.isOpen()) {
+                io.netty.util.ReferenceCountUtil.release(bytes);
+                continue;
+            }
             try {
                 to.writeInbound(bytes);
-            } catch (RuntimeException e) {
-                // the failure is also in the handshake future, which the caller reads
+            } catch (Exception e) {
+                // the failure is also in the handshake future, which the caller reads (OpenSSL closes the channel
+                // on a failed handshake: a later write surfaces as a ClosedChannelException)
             }
         }
     }
@@ -72,7 +77,7 @@ final class PresentedCertificate {
     private static void close(EmbeddedChannel channel) {
         try {
             channel.finishAndReleaseAll();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             // a handshake failure surfaces again here; it was reported already
         }
     }

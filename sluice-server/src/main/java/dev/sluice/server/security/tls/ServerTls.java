@@ -23,20 +23,27 @@ public final class ServerTls {
     private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
 
     private final TlsSettings settings;
+    private final ChosenTlsProvider provider;
     private final Clock clock;
     private final ReentrantLock reloading = new ReentrantLock();
     private volatile TlsContexts current;
 
-    private ServerTls(TlsSettings settings, Clock clock, TlsContexts first) {
+    private ServerTls(TlsSettings settings, ChosenTlsProvider provider, Clock clock, TlsContexts first) {
         this.settings = settings;
+        this.provider = provider;
         this.clock = clock;
         this.current = first;
     }
 
     /** Loads the files at start; a {@link ConfigException} naming the option when they are not usable. */
     public static ServerTls load(TlsSettings settings, Clock clock) {
-        TlsContexts first = TlsContextLoader.load(settings);
-        ServerTls tls = new ServerTls(settings, clock, first);
+        return load(settings, ChosenTlsProvider.JDK, clock);
+    }
+
+    /** As above, with contexts of {@code provider} (net.tls.provider resolved). */
+    public static ServerTls load(TlsSettings settings, ChosenTlsProvider provider, Clock clock) {
+        TlsContexts first = TlsContextLoader.load(settings, provider.provider());
+        ServerTls tls = new ServerTls(settings, provider, clock, first);
         tls.logLoaded("loaded", first.certificate());
         if (settings.requestsClientCertificates() && settings.allowInvalidCertificates()) {
             LOG.warn("[tls] net.tls.allowInvalidCertificates is on: client certificates are accepted without "
@@ -64,6 +71,11 @@ public final class ServerTls {
         return settings;
     }
 
+    /** The TLS implementation of the contexts (net.tls.provider resolved). */
+    public ChosenTlsProvider provider() {
+        return provider;
+    }
+
     /**
      * Re-reads the files and, when they are usable, makes them the contexts of new connections.
      *
@@ -79,7 +91,7 @@ public final class ServerTls {
         try {
             TlsContexts next;
             try {
-                next = TlsContextLoader.load(settings);
+                next = TlsContextLoader.load(settings, provider.provider());
             } catch (ConfigException e) {
                 LOG.error("[tls] certificate rotation ({}) failed, the previous certificate stays in use: {}",
                         trigger, e.getMessage());
@@ -94,7 +106,7 @@ public final class ServerTls {
     }
 
     private void logLoaded(String what, X509Certificate certificate) {
-        LOG.info("[tls] certificate {}: {}", what, CertificateInfo.describe(certificate));
+        LOG.info("[tls] certificate {} ({}): {}", what, provider.name(), CertificateInfo.describe(certificate));
         try {
             certificate.checkValidity(Date.from(clock.instant()));
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {

@@ -18,7 +18,8 @@ import java.security.cert.X509Certificate;
 
 /**
  * Reads {@code net.tls.certificateKeyFile} (and {@code CAFile}) and builds the server contexts with
- * Netty's {@link SslContextBuilder} on the JDK provider, TLS 1.2 and 1.3 only. Every failure is a
+ * Netty's {@link SslContextBuilder} on the chosen provider (net.tls.provider: the JDK's or OpenSSL), TLS 1.2 and
+ * 1.3 only. Every failure is a
  * {@link ConfigException} naming the option, the path and the cause; nothing is half-built.
  */
 public final class TlsContextLoader {
@@ -30,8 +31,13 @@ public final class TlsContextLoader {
     private TlsContextLoader() {
     }
 
-    /** Loads the files named by {@code settings}, which must name a certificate. */
+    /** Loads the files named by {@code settings}, which must name a certificate, for the JDK provider. */
     public static TlsContexts load(TlsSettings settings) {
+        return load(settings, SslProvider.JDK);
+    }
+
+    /** Loads the files named by {@code settings}, which must name a certificate, for {@code provider}. */
+    public static TlsContexts load(TlsSettings settings, SslProvider provider) {
         Path keyFile = settings.certificateKeyFile();
         if (keyFile == null) {
             throw new ConfigException(KEY_OPTION + ": not set (a PEM file with the certificate chain and its private key)");
@@ -45,7 +51,7 @@ public final class TlsContextLoader {
             throw new ConfigException(KEY_OPTION + ": " + keyFile + " holds no private key (expected a "
                     + "-----BEGIN PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY----- block after the certificates)");
         }
-        SslContext https = build(serverBuilder(settings, pem), keyFile);
+        SslContext https = build(serverBuilder(settings, pem, provider), keyFile);
         X509Certificate certificate;
         try {
             certificate = PresentedCertificate.of(https);
@@ -53,7 +59,7 @@ public final class TlsContextLoader {
             throw new ConfigException(KEY_OPTION + ": " + keyFile + ": a TLS handshake with this certificate and key "
                     + "fails (does the private key belong to the first certificate?): " + e.getMessage(), e);
         }
-        SslContextBuilder mongodb = serverBuilder(settings, pem);
+        SslContextBuilder mongodb = serverBuilder(settings, pem, provider);
         if (settings.caFile() != null) {
             read(settings.caFile(), CA_OPTION);
             try {
@@ -71,11 +77,11 @@ public final class TlsContextLoader {
         return new TlsContexts(build(mongodb, keyFile), https, certificate);
     }
 
-    private static SslContextBuilder serverBuilder(TlsSettings settings, String pem) {
+    private static SslContextBuilder serverBuilder(TlsSettings settings, String pem, SslProvider provider) {
         File file = settings.certificateKeyFile().toFile();
         try {
             return SslContextBuilder.forServer(file, file, settings.certificateKeyFilePassword())
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(provider)
                     .protocols(PROTOCOLS);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(KEY_OPTION + ": cannot use " + file + ": " + causes(e) + keyHint(settings, pem), e);

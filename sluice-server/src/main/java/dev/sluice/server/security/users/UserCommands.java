@@ -50,11 +50,11 @@ final class UserCommands {
         if (pwd != null && db.equals("$external")) {
             throw CommandError.badValue("Cannot set the password for users defined on the '$external' database");
         }
-        if (db.equals("$external")) {
-            throw CommandError.badValue("Sluice authenticates with SCRAM only: users on '$external' "
-                    + "(x.509, LDAP, Kerberos) cannot be created");
-        }
         List<ScramMechanism> mechanisms = Credentials.mechanisms(f.optionalArray("mechanisms"));
+        if (db.equals("$external") && mechanisms != null) {
+            throw CommandError.badValue("mechanisms field must not be set for users defined on the '$external' "
+                    + "database (they authenticate with MONGODB-X509: the user name is the certificate's subject)");
+        }
         noAuthenticationRestrictions(f);
         BsonDocument customData = customData(f);
         List<RoleName> roles = NameArgs.roles(f.requiredArray("roles"), db);
@@ -63,7 +63,8 @@ final class UserCommands {
         }
         UserAdminLimits.checkName("user", user);
         UserName name = new UserName(user, db);
-        Map<ScramMechanism, ScramCredentials> credentials = Credentials.derive(name, pwd,
+        // $external users (MONGODB-X509: the name is the client certificate's RFC 2253 subject) have no keys
+        Map<ScramMechanism, ScramCredentials> credentials = pwd == null ? Map.of() : Credentials.derive(name, pwd,
                 f.flag("digestPassword", true), mechanisms == null ? Credentials.DEFAULT_MECHANISMS : mechanisms,
                 random);
         StoredUser created = new StoredUser(name, UUID.randomUUID(), credentials, roles, customData);

@@ -141,6 +141,9 @@ final class UsersInfo {
         for (ScramMechanism mechanism : user.mechanisms()) {
             mechanisms.add(new BsonString(mechanism.mechanismName()));
         }
+        if ("$external".equals(user.name().db())) {
+            mechanisms.add(new BsonString("external")); // as mongod: X.509 users authenticate outside SCRAM
+        }
         document.append("mechanisms", mechanisms);
         if (showPrivileges) {
             ResolvedRoles resolved = snapshot.graph().resolve(user.roles());

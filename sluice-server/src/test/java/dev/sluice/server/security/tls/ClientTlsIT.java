@@ -13,7 +13,8 @@ import dev.sluice.server.testing.SluiceHarness;
 import dev.sluice.server.testing.TestCertificates;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
@@ -53,8 +54,12 @@ class ClientTlsIT {
         serverPem = certs.writePem("server.pem", server);
     }
 
-    private SluiceHarness start(String tls) throws InterruptedException {
-        return SluiceHarness.start(null, ConfigFile.parse("net:\n  tls: {" + tls + "}\n", "test"));
+    /** Sluice with net.tls {@code tls} on {@code provider}, checked to be the provider its connections use. */
+    private static SluiceHarness start(String provider, String tls) throws InterruptedException {
+        SluiceHarness sluice = SluiceHarness.start(null, ConfigFile.parse("net:\n  tls: {provider: " + provider + ", "
+                + tls + "}\n", "test"));
+        assertThat(sluice.server().tlsProvider().name()).isEqualTo(provider);
+        return sluice;
     }
 
     /** A driver; TLS with {@code ssl} (trusting the test CA), plain when null. Short timeouts: a refusal shows fast. */
@@ -91,21 +96,27 @@ class ClientTlsIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(REFUSED_WITHIN);
     }
 
-    @Test
-    void requireTlsServesTlsDriversAndClosesPlainOnesCleanly() throws Exception {
-        try (SluiceHarness sluice = start("mode: requireTLS, certificateKeyFile: " + serverPem);
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void requireTlsServesTlsDriversAndClosesPlainOnesCleanly(String provider) throws Exception {
+        try (SluiceHarness sluice = start(provider, "mode: requireTLS, certificateKeyFile: " + serverPem);
              MongoClient tls = client(sluice, certs.clientContext(null), "tls");
              MongoClient plain = client(sluice, null, "plain")) {
             crud(tls, "requireTls");
+            Document security = tls.getDatabase("admin").runCommand(new Document("serverStatus", 1))
+                    .get("security", Document.class);
+            assertThat(security.getString("tlsProvider")).isEqualTo(provider);
+            assertThat(security.getString("SSLServerSubjectName")).contains("CN=localhost");
             assertRefused(plain);
             await().atMost(REFUSED_WITHIN).until(() -> sluice.server().registry().limitCloses("mongodb", "net.tls.mode") > 0);
             crud(tls, "requireTls"); // the TLS client is not disturbed
         }
     }
 
-    @Test
-    void preferTlsAcceptsTlsAndPlainOnTheSamePort() throws Exception {
-        try (SluiceHarness sluice = start("mode: preferTLS, certificateKeyFile: " + serverPem);
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void preferTlsAcceptsTlsAndPlainOnTheSamePort(String provider) throws Exception {
+        try (SluiceHarness sluice = start(provider, "mode: preferTLS, certificateKeyFile: " + serverPem);
              MongoClient tls = client(sluice, certs.clientContext(null), "tls");
              MongoClient plain = client(sluice, null, "plain")) {
             crud(tls, "preferTlsTls");
@@ -114,9 +125,10 @@ class ClientTlsIT {
         }
     }
 
-    @Test
-    void withCAFileAClientCertificateIsRequiredAndVerified() throws Exception {
-        try (SluiceHarness sluice = start("mode: requireTLS, certificateKeyFile: " + serverPem + ", CAFile: " + certs.caFile());
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void withCAFileAClientCertificateIsRequiredAndVerified(String provider) throws Exception {
+        try (SluiceHarness sluice = start(provider, "mode: requireTLS, certificateKeyFile: " + serverPem + ", CAFile: " + certs.caFile());
              MongoClient withCert = client(sluice, certs.clientContext(certs.client("app")), "withCert");
              MongoClient noCert = client(sluice, certs.clientContext(null), "noCert");
              MongoClient expired = client(sluice, certs.clientContext(certs.expiredClient()), "expired")) {
@@ -127,9 +139,10 @@ class ClientTlsIT {
         }
     }
 
-    @Test
-    void allowConnectionsWithoutCertificatesStillVerifiesOnesPresented() throws Exception {
-        try (SluiceHarness sluice = start("mode: requireTLS, certificateKeyFile: " + serverPem + ", CAFile: "
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void allowConnectionsWithoutCertificatesStillVerifiesOnesPresented(String provider) throws Exception {
+        try (SluiceHarness sluice = start(provider, "mode: requireTLS, certificateKeyFile: " + serverPem + ", CAFile: "
                 + certs.caFile() + ", allowConnectionsWithoutCertificates: true");
              MongoClient noCert = client(sluice, certs.clientContext(null), "noCert");
              MongoClient expired = client(sluice, certs.clientContext(certs.expiredClient()), "expired")) {
@@ -138,9 +151,10 @@ class ClientTlsIT {
         }
     }
 
-    @Test
-    void rotateCertificatesGivesNewConnectionsTheNewCertificateAndOpenOnesKeepWorking() throws Exception {
-        try (SluiceHarness sluice = start("mode: requireTLS, certificateKeyFile: " + serverPem);
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void rotateCertificatesGivesNewConnectionsTheNewCertificateAndOpenOnesKeepWorking(String provider) throws Exception {
+        try (SluiceHarness sluice = start(provider, "mode: requireTLS, certificateKeyFile: " + serverPem);
              MongoClient old = client(sluice, certs.clientContext(null), "old")) {
             crud(old, "rotation");
             Set<String> oldConnections = connectionIds(old, "old");
@@ -176,10 +190,12 @@ class ClientTlsIT {
         }
     }
 
-    @Test
-    void withAuthorizationRotateCertificatesNeedsItsActionOnTheCluster() throws Exception {
+    @ParameterizedTest(name = "net.tls.provider={0}")
+    @ValueSource(strings = {"jdk", "openssl"})
+    void withAuthorizationRotateCertificatesNeedsItsActionOnTheCluster(String provider) throws Exception {
         try (SluiceHarness sluice = SluiceHarness.start(null, ConfigFile.parse("security: {authorization: enabled}\n"
-                + "net:\n  tls: {mode: requireTLS, certificateKeyFile: " + serverPem + "}\n", "test"))) {
+                + "net:\n  tls: {provider: " + provider + ", mode: requireTLS, certificateKeyFile: " + serverPem + "}\n",
+                "test"))) {
             SSLContext ssl = certs.clientContext(null);
             try (MongoClient anonymous = client(sluice, ssl, "anonymous")) {
                 anonymous.getDatabase("admin").runCommand(new Document("createUser", "root").append("pwd", "rootpw")

@@ -5,7 +5,9 @@ import dev.sluice.server.config.TlsMode;
 import dev.sluice.server.config.TlsSettings;
 import dev.sluice.server.testing.TestCertificates;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import io.netty.handler.ssl.SslProvider;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -30,60 +32,68 @@ class TlsContextLoaderTest {
         return new TlsSettings(TlsMode.REQUIRE_TLS, keyFile, password, ca, false, false);
     }
 
-    @Test
-    void aPemWithCertificateAndPkcs8KeyLoadsAndPresentsThatCertificate() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void aPemWithCertificateAndPkcs8KeyLoadsAndPresentsThatCertificate(SslProvider provider) {
         TestCertificates.Issued server = certs.server();
-        TlsContexts loaded = TlsContextLoader.load(settings(certs.writePem("server.pem", server), null, certs.caFile()));
+        TlsContexts loaded = TlsContextLoader.load(settings(certs.writePem("server.pem", server), null, certs.caFile()),
+                provider);
         assertThat(loaded.certificate().getSerialNumber()).isEqualTo(server.serial());
         assertThat(loaded.mongodb().isServer()).isTrue();
         assertThat(loaded.https().isServer()).isTrue();
     }
 
-    @Test
-    void anEncryptedKeyLoadsWithItsPasswordOnly() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void anEncryptedKeyLoadsWithItsPasswordOnly(SslProvider provider) {
         TestCertificates.Issued server = certs.server();
         Path pem = certs.writeEncryptedPem("server.pem", server, "s3cret");
-        assertThat(TlsContextLoader.load(settings(pem, "s3cret", null)).certificate().getSerialNumber())
+        assertThat(TlsContextLoader.load(settings(pem, "s3cret", null), provider).certificate().getSerialNumber())
                 .isEqualTo(server.serial());
-        assertThatThrownBy(() -> TlsContextLoader.load(settings(pem, null, null)))
+        assertThatThrownBy(() -> TlsContextLoader.load(settings(pem, null, null), provider))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("net.tls.certificateKeyFile")
                 .hasMessageContaining(pem.toString()).hasMessageContaining("certificateKeyFilePassword");
-        assertThatThrownBy(() -> TlsContextLoader.load(settings(pem, "wrong", null)))
+        assertThatThrownBy(() -> TlsContextLoader.load(settings(pem, "wrong", null), provider))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("net.tls.certificateKeyFile");
     }
 
-    @Test
-    void aKeyThatDoesNotMatchTheCertificateIsRefused() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void aKeyThatDoesNotMatchTheCertificateIsRefused(SslProvider provider) {
         Path pem = certs.writeMismatchedPem("server.pem", certs.server(), certs.server());
-        assertThatThrownBy(() -> TlsContextLoader.load(settings(pem, null, null)))
+        assertThatThrownBy(() -> TlsContextLoader.load(settings(pem, null, null), provider))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("net.tls.certificateKeyFile")
                 .hasMessageContaining(pem.toString()).hasMessageContaining("does the private key belong");
     }
 
-    @Test
-    void aFileWithoutKeyOrCertificateIsRefusedSayingWhatIsMissing() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void aFileWithoutKeyOrCertificateIsRefusedSayingWhatIsMissing(SslProvider provider) throws Exception {
         Path caOnly = certs.caFile();
-        assertThatThrownBy(() -> TlsContextLoader.load(settings(caOnly, null, null)))
+        assertThatThrownBy(() -> TlsContextLoader.load(settings(caOnly, null, null), provider))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("holds no private key");
         Path empty = Files.writeString(dir.resolve("empty.pem"), "nothing here\n");
-        assertThatThrownBy(() -> TlsContextLoader.load(settings(empty, null, null)))
+        assertThatThrownBy(() -> TlsContextLoader.load(settings(empty, null, null), provider))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("holds no certificate");
     }
 
-    @Test
-    void aCaFileWithoutCertificatesIsRefusedNamingCAFile() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void aCaFileWithoutCertificatesIsRefusedNamingCAFile(SslProvider provider) throws Exception {
         Path pem = certs.writePem("server.pem", certs.server());
         Path garbage = Files.writeString(dir.resolve("ca-garbage.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
-        assertThatThrownBy(() -> TlsContextLoader.load(settings(pem, null, garbage)))
+        assertThatThrownBy(() -> TlsContextLoader.load(settings(pem, null, garbage), provider))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("net.tls.CAFile")
                 .hasMessageContaining(garbage.toString());
     }
 
-    @Test
-    void aFailedReloadKeepsTheCurrentCertificateAndASuccessfulOneSwapsIt() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void aFailedReloadKeepsTheCurrentCertificateAndASuccessfulOneSwapsIt(SslProvider provider) throws Exception {
         TestCertificates.Issued first = certs.server();
         Path pem = certs.writePem("server.pem", first);
-        ServerTls tls = ServerTls.load(settings(pem, null, null), Clock.systemUTC());
+        ServerTls tls = ServerTls.load(settings(pem, null, null), new ChosenTlsProvider(
+                dev.sluice.server.config.TlsProvider.AUTO, provider, null), Clock.systemUTC());
         assertThat(tls.certificate().getSerialNumber()).isEqualTo(first.serial());
 
         Files.writeString(pem, "truncated by a bad deploy\n");

@@ -66,6 +66,17 @@ class UserCommandsTest {
     }
 
     @Test
+    void usersOnExternalHaveNoPasswordAndAuthenticateWithTheirCertificate() {
+        BsonDocument created = fx.ok("$external", "{createUser: 'CN=app,O=Example', roles: [{role: 'read', db: 'shop'}]}");
+        assertThat(created.getNumber("ok").intValue()).isEqualTo(1);
+        BsonDocument info = fx.ok("$external", "{usersInfo: 'CN=app,O=Example'}").getArray("users").get(0).asDocument();
+        assertThat(info.getString("db").getValue()).isEqualTo("$external");
+        assertThat(info.getArray("mechanisms")).containsExactly(new org.bson.BsonString("external"));
+        assertError(fx.run("$external", "{createUser: 'CN=other', roles: [], mechanisms: ['SCRAM-SHA-256']}"), 2,
+                "BadValue", null);
+    }
+
+    @Test
     void createUserValidatesItsFieldsAsMongodsParser() {
         assertError(fx.run("test", "{createUser: 'bob', roles: []}"), 2, "BadValue",
                 "Must provide a 'pwd' field for all user documents, except those with '$external' as the user's source db");

@@ -1,0 +1,33 @@
+package dev.sluice.server.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+
+/**
+ * Micrometer's standard JVM and process meters ({@code jvm_memory_*}, {@code jvm_gc_*},
+ * {@code jvm_threads_*}, {@code process_cpu_usage}, {@code system_cpu_*}, {@code process_uptime_seconds},
+ * {@code process_files_open_files} / {@code process_files_max_files}). None is per connection, so their
+ * number does not grow with clients. Close it to stop listening to GC notifications.
+ */
+public final class JvmMetrics implements AutoCloseable {
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public JvmMetrics(MeterRegistry meters) {
+        new JvmMemoryMetrics().bindTo(meters);
+        gc.bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        new FileDescriptorMetrics().bindTo(meters);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+    }
+}

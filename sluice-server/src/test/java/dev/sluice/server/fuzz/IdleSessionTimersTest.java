@@ -1,0 +1,85 @@
+package dev.sluice.server.fuzz;
+
+import dev.sluice.pool.PoolListener;
+import dev.sluice.server.upstream.UpstreamCluster;
+import dev.sluice.server.config.UpstreamSettings;
+import dev.sluice.server.wire.OpMsg;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An idle client costs no timer: the loginTimeoutMS check scheduled at accept is cancelled by the handshake, so
+ * a connection that said hello has nothing scheduled; one that never does is still closed at loginTimeoutMS.
+ */
+class IdleSessionTimersTest {
+    private static final int MAX_MESSAGE_SIZE = 48_000_000;
+    private static EventLoopGroup group;
+    private static ScheduledExecutorService scheduler;
+    private static UpstreamCluster cluster;
+
+    @BeforeAll
+    static void pausedUpstream() {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+        // never started: no socket is ever opened
+        cluster = new UpstreamCluster(UpstreamSettings.fromUri("mongodb://127.0.0.1:1/?connectTimeoutMS=100", false),
+                new dev.sluice.server.upstream.LoopLanes(group), NioSocketChannel.class, MAX_MESSAGE_SIZE,
+                new PoolListener() { }, scheduler, 17);
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+        scheduler.shutdownNow();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theHandshakeCancelsTheLoginTimerSoAnIdleClientHasNothingScheduled() {
+        EmbeddedChannel channel = new SessionFixture(cluster, MAX_MESSAGE_SIZE).channel();
+        assertThat(channel.runScheduledPendingTasks()).as("the login timer, pending before hello").isPositive();
+
+        channel.writeInbound(OpMsg.encode(UnpooledByteBufAllocator.DEFAULT, 1, 0, 0,
+                new BsonDocument("hello", new BsonInt32(1)).append("$db", new BsonString("admin"))));
+        ByteBuf reply = channel.readOutbound();
+        assertThat(reply).as("the hello reply").isNotNull();
+        reply.release();
+
+        assertThat(channel.runScheduledPendingTasks()).as("nothing scheduled once idle").isEqualTo(-1);
+        channel.advanceTimeBy(1, TimeUnit.HOURS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aClientThatNeverSaysHelloIsStillClosedAtLoginTimeoutMS() {
+        SessionFixture fixture = new SessionFixture(cluster, MAX_MESSAGE_SIZE);
+        EmbeddedChannel channel = fixture.channel();
+        channel.advanceTimeBy(dev.sluice.server.config.LimitSettings.DEFAULT_LOGIN_TIMEOUT_MS - 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(fixture.registry().limitCloses("mongodb", "loginTimeoutMS")).isEqualTo(1);
+        channel.finishAndReleaseAll();
+    }
+}
