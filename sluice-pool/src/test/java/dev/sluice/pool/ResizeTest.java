@@ -2,6 +2,7 @@ package dev.sluice.pool;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -51,8 +52,10 @@ class ResizeTest {
         pool.checkOut();
         pool.resize(1);
 
-        assertThatThrownBy(() -> pool.checkOut(1, TimeUnit.MILLISECONDS))
-                .isInstanceOf(WaitQueueTimeoutException.class).hasMessageContaining("maxPoolSize=1");
+        AtomicReference<PoolException> failed = new AtomicReference<>();
+        pool.checkOutAsync(100, TimeUnit.MILLISECONDS, (connection, error) -> failed.set(error));
+        scheduler.advance(Duration.ofMillis(100));
+        assertThat(failed.get()).isInstanceOf(WaitQueueTimeoutException.class).hasMessageContaining("maxPoolSize=1");
         assertThat(factory.opened()).hasSize(2);
         a.checkIn();
         assertThat(pool.statistics().total()).isEqualTo(1);

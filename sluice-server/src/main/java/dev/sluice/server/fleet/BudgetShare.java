@@ -16,8 +16,9 @@ import java.util.List;
  *
  * <p>An instance's share is the smaller of its fair part, {@code (budget - headroom) / live - monitors},
  * and what the others leave: {@code budget - headroom - sum(others' holding + monitors) - monitors}.
- * Others' holdings are what they published, never less than what they still hold, so shrinking
- * instances are counted at their old size until they really shrank.
+ * Others' holdings are what they published, never less than what they still hold (so shrinking
+ * instances are counted at their old size until they really shrank) nor than their minimum (so a
+ * newcomer that published nothing yet is counted at what it may already hold).
  */
 public final class BudgetShare {
     private BudgetShare() {
@@ -41,7 +42,7 @@ public final class BudgetShare {
             if (r.id().equals(selfId)) {
                 selfSeen = true;
             } else {
-                othersHold += Math.max(0, r.holding()) + monitorsPerHost;
+                othersHold += Math.max(minPooled, r.holding()) + monitorsPerHost; // none holds fewer than its minimum
             }
         }
         if (!selfSeen) {

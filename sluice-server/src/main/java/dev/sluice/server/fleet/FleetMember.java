@@ -41,6 +41,7 @@ public final class FleetMember implements AutoCloseable {
     private volatile boolean budgetReady = true;
     private volatile int share = -1;
     private volatile long lastWrittenMillis;
+    private volatile boolean closing;
 
     public FleetMember(FleetSettings settings, FleetStore store, String id, String mongodb, String http, String version,
                        LocalInstance local, LongSupplier wallMillis) {
@@ -106,6 +107,9 @@ public final class FleetMember implements AutoCloseable {
                 lastError = null;
             }
         } catch (RuntimeException e) {
+            if (closing) {
+                return; // interrupted by close(): nothing to report
+            }
             String cause = e.getMessage();
             if (!Objects.equals(cause, lastError)) {
                 LOG.warn("[fleet] heartbeat failed: {}; retrying every {} ms", cause, settings.heartbeatIntervalMS());
@@ -198,6 +202,7 @@ public final class FleetMember implements AutoCloseable {
     /** Stops the heartbeats and removes this instance's document (best effort, bounded). */
     @Override
     public void close() {
+        closing = true;
         thread.shutdownNow();
         try {
             thread.awaitTermination(settings.peerTimeoutMS(), TimeUnit.MILLISECONDS);
