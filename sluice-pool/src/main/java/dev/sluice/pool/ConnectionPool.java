@@ -121,6 +121,20 @@ public final class ConnectionPool<C> implements AutoCloseable {
         core.clear(interruptInUseConnections);
     }
 
+    /**
+     * Changes maxPoolSize at runtime (a configuration reload, a connection budget shared by several
+     * processes). Growing serves waiters at once. Shrinking closes available connections beyond the new
+     * maximum now and in-use ones when they are checked in, and opens none until the pool is below it, so
+     * the connections held converge to the new maximum without interrupting any check-out.
+     * {@link #statistics()} reports the new maximum; {@link #settings()} keeps the built ones.
+     *
+     * @param maxPoolSize the new maximum, 0 = unbounded
+     * @throws IllegalArgumentException when negative
+     */
+    public void resize(int maxPoolSize) {
+        core.resize(maxPoolSize);
+    }
+
     /** Closes the pool: fails waiters, closes available connections, emits PoolClosed. Idempotent. */
     @Override
     public void close() {

@@ -238,11 +238,79 @@ public final class SluiceServer implements AutoCloseable {
                     serviceId.toHexString(), ClientFace.LOAD_BALANCED_CONNECTOR);
         }
         httpAddress = startHttp();
+        startFleet(upstream);
         LOG.info("[sluice] listening on mongodb://{}:{}/ (maxIncomingConnections={}, net.tls.mode={}, TLS provider {}, "
                         + "transport {})",
                 mongoAddress.getHostString(), mongoAddress.getPort(), settings.maxIncomingConnections(),
                 settings.tls().mode(), tlsProvider.name(), transport.name());
         return this;
+    }
+
+    private volatile dev.sluice.server.fleet.FleetAdmin fleetAdmin;
+    private dev.sluice.server.fleet.FleetMember fleetMember;
+
+    /**
+     * Registers this Sluice in the upstream cluster's {@code sluice.fleet} and starts its heartbeats
+     * (fleet.enabled, on by default with an upstream): the fleet view of connections, kills forwarded
+     * between instances, and the connection budget's share.
+     */
+    private void startFleet(UpstreamSettings upstream) {
+        dev.sluice.server.config.FleetSettings fleet = config.fleet();
+        if (!fleet.enabled() || embedded != null) {
+            return;
+        }
+        String host = advertisedHost(mongoAddress);
+        String http = fleet.advertiseHttp() != null ? fleet.advertiseHttp()
+                : httpAddress == null ? null : "http://" + advertisedHost(httpAddress) + ":" + httpAddress.getPort();
+        byte[] suffix = new byte[3];
+        new java.security.SecureRandom().nextBytes(suffix);
+        String id = host + ":" + mongoAddress.getPort() + "-" + java.util.HexFormat.of().formatHex(suffix);
+        InternalCommands commands = new InternalCommands(router, PooledByteBufAllocator.DEFAULT, fleet.peerTimeoutMS());
+        dev.sluice.server.fleet.FleetStore store = new dev.sluice.server.fleet.FleetStore(commands::run,
+                fleet.peerTimeoutMS());
+        UpstreamCluster c = cluster;
+        int monitors = upstream.serverMonitoringMode() == UpstreamSettings.MonitoringMode.POLL ? 1 : 2;
+        dev.sluice.server.fleet.LocalInstance local = new dev.sluice.server.fleet.LocalInstance() {
+            @Override public int clients() { return registry.currentCount("mongodb"); }
+            @Override public int backendConnections() {
+                int n = 0;
+                for (HostPoolStats s : c.statistics()) {
+                    n += s.inUse() + s.available() + s.refreshing();
+                }
+                return n;
+            }
+            @Override public int maxOpenPerHost() {
+                int n = 0;
+                for (HostPoolStats s : c.statistics()) {
+                    n = Math.max(n, s.inUse() + s.available() + s.refreshing());
+                }
+                return n;
+            }
+            @Override public boolean draining() { return SluiceServer.this.draining(); }
+            @Override public int configuredMaxPoolSize() { return upstream.pool().maxPoolSize(); }
+            @Override public int minPooledPerHost() { return c.lanesPerHost(); }
+            @Override public int monitorsPerHost() { return monitors; }
+            @Override public void resizePools(int maxPoolSize) { c.resizePools(maxPoolSize); }
+        };
+        fleetMember = new dev.sluice.server.fleet.FleetMember(fleet, store, id, host + ":" + mongoAddress.getPort(), http,
+                Version.VERSION, local, clock::millis);
+        fleetMember.start();
+        extras.add(0, fleetMember);
+        fleetAdmin = new dev.sluice.server.fleet.FleetAdmin(fleetMember, connectionAdmin,
+                new dev.sluice.server.fleet.PeerClient(fleet, clock::millis), clock::millis);
+        LOG.info("[fleet] this instance is {} in sluice.fleet (heartbeat every {} ms; other instances reach it at {}{})",
+                id, fleet.heartbeatIntervalMS(), http == null ? "no HTTP connector: no fleet listing of it" : http,
+                fleet.connectionBudget() > 0 ? "; fleet.connectionBudget " + fleet.connectionBudget() + " per host" : "");
+    }
+
+    /** The fleet view, once registered; null without a fleet. */
+    public dev.sluice.server.fleet.FleetAdmin fleet() {
+        return fleetAdmin;
+    }
+
+    /** A bound address as other machines can reach it: the host name when bound to every interface. */
+    private static String advertisedHost(InetSocketAddress bound) {
+        return bound.getAddress() != null && bound.getAddress().isAnyLocalAddress() ? hostName() : bound.getHostString();
     }
 
     private FrameBudget frameBudget;
@@ -503,6 +571,7 @@ public final class SluiceServer implements AutoCloseable {
         AdminSettings adminSettings = new AdminSettings(settings.maxIncomingConnections(), Version.VERSION,
                 hostName(), startTime, settings.limits().maxAdminIds());
         AdminCommands admin = new AdminCommands(registry, connectionAdmin, adminSettings, clock);
+        admin.fleet(() -> fleetAdmin);
         AdminExecutor executor = new AdminExecutor(adminSettings.maxQueuedCommands());
         extras.add(executor);
         return new LocalCommands() {
@@ -578,6 +647,7 @@ public final class SluiceServer implements AutoCloseable {
         HttpConnector http = new HttpConnector(address.toSocketAddress(), boss, workers,
                 transport.serverChannel(), registry, httpAdmin, meters, metrics, history,
                 settings.httpSettings(), clock, access, webTls, new Fleet());
+        http.fleet(() -> fleetAdmin, settings.limits().maxAdminIds());
         InetSocketAddress bound = http.start();
         extras.add(http);
         String scheme = webTls == null ? "http" : "https";
@@ -737,7 +807,12 @@ public final class SluiceServer implements AutoCloseable {
      */
     public String notReadyReason() {
         UpstreamCluster c = cluster;
-        return Readiness.notReadyReason(drain.draining(), c == null ? null : c.topology());
+        String reason = Readiness.notReadyReason(drain.draining(), c == null ? null : c.topology());
+        dev.sluice.server.fleet.FleetMember member = fleetMember;
+        if (reason == null && member != null && !member.budgetReady()) {
+            return Readiness.NO_BUDGET;
+        }
+        return reason;
     }
 
     /** Whether a drain (or the shutdown) has begun. */

@@ -258,7 +258,7 @@ final class CheckOutPath<C> {
         pool.lock.lock();
         try {
             if (r.phase != CheckOutRequest.CLAIMED) {
-                error = pool.messages.timeout(r.timeoutNanos, r.timeoutFromSettings, pool.bag.count(PoolEntry.IN_USE),
+                error = pool.messages.timeout(r.timeoutNanos, r.timeoutFromSettings, pool.maxPoolSize(), pool.bag.count(PoolEntry.IN_USE),
                         pool.bag.count(PoolEntry.AVAILABLE), pool.pending, pool.queue.size());
                 pool.queue.claim(r);
                 pool.waitQueueTimeouts++;

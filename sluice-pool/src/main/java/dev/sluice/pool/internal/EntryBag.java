@@ -95,6 +95,20 @@ final class EntryBag<C> {
         return moved;
     }
 
+    /** Under the pool's lock: moves at most {@code limit} entries in {@code from} state to {@code to}. */
+    List<PoolEntry<C>> transitionSome(int from, int to, int limit) {
+        List<PoolEntry<C>> moved = new ArrayList<>();
+        for (PoolEntry<C> e : entries) {
+            if (moved.size() >= limit) {
+                break;
+            }
+            if (e.state() == from && e.transition(from, to)) {
+                moved.add(e);
+            }
+        }
+        return moved;
+    }
+
     int count(int state) {
         int n = 0;
         for (PoolEntry<C> e : entries) {

@@ -40,7 +40,9 @@ public final class PoolCore<C> {
     final Events events;
     final ScheduledExecutorService scheduler;
     final PoolMessages messages;
-    private final int maxTotal;
+    // the current maximum: settings.maxPoolSize() until resize(); written under the lock
+    private volatile int maxPoolSize;
+    private volatile int maxTotal;
     private final long maxIdleNanos;
 
     final ReentrantLock lock = new ReentrantLock();
@@ -79,7 +81,8 @@ public final class PoolCore<C> {
         this.scheduler = scheduler;
         this.events = new Events(listener, address, ticker);
         this.messages = new PoolMessages(address, settings);
-        this.maxTotal = settings.maxPoolSize() == 0 ? Integer.MAX_VALUE : settings.maxPoolSize();
+        this.maxPoolSize = settings.maxPoolSize();
+        this.maxTotal = limitOf(settings.maxPoolSize());
         this.maxIdleNanos = TimeUnit.MILLISECONDS.toNanos(settings.maxIdleTimeMS());
         this.maintenance = new Maintenance<>(this, scheduler, settings.maintenanceIntervalMS());
         events.poolCreated(settings);
@@ -131,6 +134,60 @@ public final class PoolCore<C> {
         return new Establishment<>(this, nextId++, generation, r);
     }
 
+    private static int limitOf(int maxPoolSize) {
+        return maxPoolSize == 0 ? Integer.MAX_VALUE : maxPoolSize;
+    }
+
+    /** @return minPoolSize, lowered to the current maximum when a resize went below it */
+    private int effectiveMinPoolSize() {
+        return Math.min(settings.minPoolSize(), maxTotal);
+    }
+
+    /** @return the current maximum (0 = unbounded): settings.maxPoolSize() until {@link #resize(int)} */
+    public int maxPoolSize() {
+        return maxPoolSize;
+    }
+
+    /**
+     * Changes the maximum at runtime. Growing lets waiters open connections at once. Shrinking closes
+     * available connections beyond the new maximum now (reason IDLE: they were idle surplus) and in-use ones
+     * beyond it when they are checked in; no new connection opens until the total is below the maximum. So
+     * the factory never holds more than the larger of the old and new maxima, and converges to the new one.
+     *
+     * @param newMaxPoolSize the new maximum, 0 = unbounded
+     */
+    public void resize(int newMaxPoolSize) {
+        if (newMaxPoolSize < 0) {
+            throw new IllegalArgumentException("maxPoolSize: " + newMaxPoolSize + " (expected: >= 0; 0 = no limit)");
+        }
+        List<PoolEntry<C>> surplus;
+        lock.lock();
+        try {
+            if (state == PoolState.CLOSED) {
+                return;
+            }
+            maxPoolSize = newMaxPoolSize;
+            maxTotal = limitOf(newMaxPoolSize);
+            long excess = (long) bag.size() + pending - maxTotal;
+            surplus = excess > 0
+                    ? bag.transitionSome(PoolEntry.AVAILABLE, PoolEntry.REMOVED, (int) excess)
+                    : List.of();
+        } finally {
+            lock.unlock();
+        }
+        for (PoolEntry<C> e : surplus) {
+            retire(e, Reason.IDLE);
+        }
+        if (queue.size() > 0) {
+            checkOuts.drain();
+        }
+    }
+
+    /** @return whether the pool holds more connections than its current maximum (after a shrink) */
+    private boolean overLimit() {
+        return bag.size() + pending > maxTotal;
+    }
+
     /** Maintenance: opens connections towards minPoolSize within maxConnecting, at most the deficit per call. */
     void populate() {
         int budget = -1;
@@ -140,9 +197,9 @@ public final class PoolCore<C> {
             try {
                 int total = bag.size() + pending;
                 if (budget < 0) {
-                    budget = settings.minPoolSize() - total;
+                    budget = effectiveMinPoolSize() - total;
                 }
-                if (state != PoolState.READY || budget <= 0 || total >= settings.minPoolSize() || !canOpenLocked()) {
+                if (state != PoolState.READY || budget <= 0 || total >= effectiveMinPoolSize() || !canOpenLocked()) {
                     return;
                 }
                 budget--;
@@ -167,6 +224,8 @@ public final class PoolCore<C> {
             closeHeld(e, Reason.POOL_CLOSED);
         } else if (e.generation() != generation) {
             closeHeld(e, Reason.STALE);
+        } else if (overLimit()) {
+            closeHeld(e, Reason.IDLE);
         } else {
             makeAvailable(e);
         }
@@ -372,7 +431,7 @@ public final class PoolCore<C> {
             }
             checkOutCount += e.checkOuts;
         }
-        return new PoolStatistics(address, settings.maxPoolSize(), settings.minPoolSize(), inUse, available, pending,
+        return new PoolStatistics(address, maxPoolSize, settings.minPoolSize(), inUse, available, pending,
                 totalCreated, totalClosed, queue.size(), generation, checkOutCount, waitQueueTimeouts, clears,
                 state.specName());
     }

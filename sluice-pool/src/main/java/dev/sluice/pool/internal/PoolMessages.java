@@ -45,11 +45,11 @@ final class PoolMessages {
                 + (cause == null ? "the factory completed without a connection" : cause), address, cause);
     }
 
-    WaitQueueTimeoutException timeout(long timeoutNanos, boolean fromSettings, int inUse, int available, int pending,
-                                      int waiting) {
+    WaitQueueTimeoutException timeout(long timeoutNanos, boolean fromSettings, int maxPoolSize, int inUse,
+                                      int available, int pending, int waiting) {
         long ms = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
         String limit = fromSettings ? "waitQueueTimeoutMS=" + ms : "check-out timeout " + ms + " ms";
-        String max = settings.maxPoolSize() == 0 ? "0 (unbounded)" : Integer.toString(settings.maxPoolSize());
+        String max = maxPoolSize == 0 ? "0 (unbounded)" : Integer.toString(maxPoolSize);
         return new WaitQueueTimeoutException("Timed out after " + ms + " ms waiting for a connection from pool "
                 + address + " (" + limit + "; maxPoolSize=" + max + ", inUse=" + inUse + ", available=" + available
                 + ", pending=" + pending + ", waiting=" + waiting + ")", address);

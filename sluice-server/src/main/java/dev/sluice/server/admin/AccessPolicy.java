@@ -23,4 +23,14 @@ public interface AccessPolicy {
     default boolean canKill(ConnectionEntry caller, ConnectionEntry target) {
         return canAccess(caller, target);
     }
+
+    /**
+     * The caller's rights as a {@link CallerScope}, for another Sluice of the fleet to apply. The default
+     * suits {@link #EVERYONE_IS_ADMIN}: everything.
+     *
+     * @param caller the connection asking (null for an in-process caller with full rights)
+     */
+    default CallerScope scopeOf(ConnectionEntry caller) {
+        return CallerScope.EVERYTHING;
+    }
 }

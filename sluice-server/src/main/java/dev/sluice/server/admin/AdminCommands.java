@@ -48,6 +48,7 @@ public final class AdminCommands {
     private final ServerStatusReport serverStatus;
     private final ListConnections listConnections;
     private final int maxAdminIds;
+    private volatile java.util.function.Supplier<FleetConnections> fleet = () -> null;
 
     public AdminCommands(ConnectionRegistry registry, PoolDirectory pools, AdminSettings settings, Clock clock) {
         this(registry, new ConnectionAdmin(registry, pools), settings, clock);
@@ -61,6 +62,15 @@ public final class AdminCommands {
         ConnectionCursors cursors = new ConnectionCursors(registry, clock, settings);
         registry.addListener(cursors);
         this.listConnections = new ListConnections(admin, cursors, maxAdminIds);
+    }
+
+    /**
+     * The fleet view ({@code listConnections} with {@code fleet: true}, kills with {@code instance}); it may
+     * answer null until the fleet is joined, and always without one.
+     */
+    public void fleet(java.util.function.Supplier<FleetConnections> supplier) {
+        this.fleet = supplier;
+        listConnections.fleet(supplier);
     }
 
     /** Whether {@code commandName} (the first key of the command document) is one of the six commands. */
@@ -96,8 +106,8 @@ public final class AdminCommands {
                 case KILL_CURSORS: return AdminReply.of(listConnections.killCursors(command, caller));
                 case KILL_CONNECTIONS:
                     return kill(ArrayArguments.strings(command.get(KILL_CONNECTIONS), KILL_CONNECTIONS, maxAdminIds),
-                            caller);
-                case KILL_CONNECTION: return kill(List.of(id(command)), caller);
+                            instance(command), caller);
+                case KILL_CONNECTION: return kill(List.of(id(command)), instance(command), caller);
                 case DROP_CONNECTIONS: return AdminReply.of(dropConnections(command, caller));
                 case CONN_POOL_STATS: return AdminReply.of(
                         BsonViews.pools(admin.pools(), admin.topologyDescription()).append("ok", OK));
@@ -106,6 +116,47 @@ public final class AdminCommands {
         } catch (CommandFailure failure) {
             return AdminReply.of(failure.toReply());
         }
+    }
+
+    private AdminReply kill(List<String> ids, String instance, ConnectionEntry caller) {
+        if (instance != null) {
+            FleetConnections f = fleet.get();
+            if (f == null) {
+                throw CommandFailure.badValue("instance: '" + instance + "' names a Sluice of a fleet, and this Sluice is "
+                        + "in none (fleet.enabled, with an upstream)");
+            }
+            if (!instance.equals(f.selfId())) {
+                checkReplySize(ids);
+                List<KillResult> results;
+                try {
+                    results = f.kill(instance, ids, admin.scopeOf(caller), requester(caller));
+                } catch (RuntimeException e) {
+                    throw CommandFailure.hostUnreachable("killing connections on instance " + instance + ": "
+                            + e.getMessage());
+                }
+                return AdminReply.of(new BsonDocument("results", BsonViews.killResults(results)).append("ok", OK));
+            }
+        }
+        return kill(ids, caller);
+    }
+
+    /** Who asks, for another instance's log and audit line: the user (or the connection) and its address. */
+    static String requester(ConnectionEntry caller) {
+        if (caller == null) {
+            return "an operator";
+        }
+        return (caller.username() == null ? caller.connectionId() : caller.username()) + " from " + caller.clientAddress();
+    }
+
+    private static String instance(BsonDocument command) {
+        BsonValue value = command.get("instance");
+        if (value == null) {
+            return null;
+        }
+        if (!value.isString()) {
+            throw CommandFailure.wrongType("instance", value, "string");
+        }
+        return value.asString().getValue();
     }
 
     private AdminReply kill(List<String> ids, ConnectionEntry caller) {

@@ -18,7 +18,7 @@ final class BsonViews {
     }
 
     static BsonDocument connection(ConnectionView view) {
-        return new BsonDocument()
+        BsonDocument row = new BsonDocument()
                 .append("connectionId", new BsonString(view.connectionId()))
                 .append("connectTime", new BsonString(view.connectTime()))
                 .append("connector", new BsonString(view.connector()))
@@ -35,6 +35,10 @@ final class BsonViews {
                 .append("currentOp", string(view.currentOp()))
                 .append("currentOpRunningMillis", new BsonInt64(view.currentOpRunningMillis()))
                 .append("pinnedHost", string(view.pinnedHost()));
+        if (view.instance() != null) {
+            row.append("instance", new BsonString(view.instance()));
+        }
+        return row;
     }
 
     /**
@@ -46,7 +50,8 @@ final class BsonViews {
         long chars = length(view.connectionId()) + length(view.connectTime()) + length(view.connector())
                 + length(view.username()) + length(view.userAgent()) + length(view.serverAddress())
                 + length(view.clientAddress()) + length(view.status()) + length(view.appName())
-                + length(view.driver()) + length(view.currentOp()) + length(view.pinnedHost());
+                + length(view.driver()) + length(view.currentOp()) + length(view.pinnedHost())
+                + length(view.instance());
         return ROW_OVERHEAD + 3 * chars;
     }
 

@@ -15,6 +15,7 @@ final class CommandFailure extends RuntimeException {
     static final int UNAUTHORIZED = 13;
     static final int TYPE_MISMATCH = 14;
     static final int BAD_VALUE = 2;
+    static final int HOST_UNREACHABLE = 6;
     static final int MISSING_FIELD = 40414;
     static final int CURSOR_NOT_FOUND = 43;
     static final int EXCEEDED_MEMORY_LIMIT = 146;
@@ -37,6 +38,10 @@ final class CommandFailure extends RuntimeException {
         return new CommandFailure(TYPE_MISMATCH, "TypeMismatch",
                 "BSON field '" + field + "' is the wrong type '" + typeName(found.getBsonType())
                         + "', expected type '" + expected + "'");
+    }
+
+    static CommandFailure hostUnreachable(String errmsg) {
+        return new CommandFailure(HOST_UNREACHABLE, "HostUnreachable", errmsg);
     }
 
     static CommandFailure badValue(String errmsg) {

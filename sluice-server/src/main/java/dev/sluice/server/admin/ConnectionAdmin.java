@@ -48,7 +48,7 @@ public final class ConnectionAdmin {
 
     /** Every connection, oldest first (in-process caller: no filtering). */
     public List<ConnectionView> list() {
-        return list(null);
+        return list((ConnectionEntry) null);
     }
 
     /** The connections {@code caller} may see, oldest first. */
@@ -62,6 +62,52 @@ public final class ConnectionAdmin {
             }
         }
         return views;
+    }
+
+    /** The rights of {@code caller} (null: in-process), for another Sluice of the fleet to apply. */
+    public CallerScope scopeOf(ConnectionEntry caller) {
+        return access.scopeOf(caller);
+    }
+
+    /** The connections a caller with {@code scope} may see, oldest first (a request from another Sluice). */
+    public List<ConnectionView> list(CallerScope scope) {
+        long now = nanoTime.getAsLong();
+        List<ConnectionEntry> entries = registry.snapshot();
+        List<ConnectionView> views = new ArrayList<>(entries.size());
+        for (ConnectionEntry entry : entries) {
+            if (scope.canSee(entry)) {
+                views.add(ConnectionView.of(entry, now));
+            }
+        }
+        return views;
+    }
+
+    /**
+     * Kills the named connections on behalf of a caller of another Sluice of the fleet, with its
+     * {@code scope}: one result per id, as {@link #kill(List, ConnectionEntry)}.
+     *
+     * @param requester who asked, for the log and the audit line ({@code user via instance})
+     */
+    public List<KillResult> kill(List<String> ids, CallerScope scope, String requester) {
+        List<KillResult> results = new ArrayList<>(ids.size());
+        Set<String> killed = new HashSet<>();
+        for (String id : ids) {
+            ConnectionEntry target = registry.find(id);
+            if (target == null || !scope.canKill(target)) {
+                results.add(KillResult.notFound(id));
+                continue;
+            }
+            results.add(KillResult.found(id, target.username()));
+            if (killed.add(id)) {
+                AUDIT.record(requester, "fleet", "killConnection",
+                        id + (target.username() == null ? "" : " (user " + target.username() + ")"),
+                        dev.sluice.server.security.users.AuditEvent.OK);
+                log.info("[admin] killing {} from {} (user {}): killed by {}", id, target.clientAddress(),
+                        target.username() == null ? "not authenticated" : target.username(), requester);
+                target.kill("killed by " + requester);
+            }
+        }
+        return results;
     }
 
     /**

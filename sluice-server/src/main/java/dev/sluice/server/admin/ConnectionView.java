@@ -13,11 +13,13 @@ import java.util.concurrent.TimeUnit;
  */
 @JsonPropertyOrder({"connectionId", "connectTime", "connector", "username", "userAgent", "serverAddress",
         "clientAddress", "status", "appName", "driver", "opCount", "bytesIn", "bytesOut", "currentOp",
-        "currentOpRunningMillis", "pinnedHost"})
+        "currentOpRunningMillis", "pinnedHost", "instance"})
 public record ConnectionView(String connectionId, String connectTime, String connector, String username,
                              String userAgent, String serverAddress, String clientAddress, String status,
                              String appName, String driver, long opCount, long bytesIn, long bytesOut,
-                             String currentOp, long currentOpRunningMillis, String pinnedHost) {
+                             String currentOp, long currentOpRunningMillis, String pinnedHost,
+                             @com.fasterxml.jackson.annotation.JsonInclude(
+                                     com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String instance) {
 
     /** ISO-8601, UTC, millisecond precision: {@code 2024-05-01T09:30:00.000Z}. */
     static final DateTimeFormatter CONNECT_TIME =
@@ -29,6 +31,13 @@ public record ConnectionView(String connectionId, String connectTime, String con
                 entry.connector(), entry.username(), entry.userAgent(), entry.serverAddress(),
                 entry.clientAddress(), entry.status().label(), entry.appName(), entry.driver(),
                 entry.opCount(), entry.bytesIn(), entry.bytesOut(), entry.currentOp(),
-                TimeUnit.NANOSECONDS.toMillis(entry.currentOpRunningNanos(nowNanos)), entry.pinnedHost());
+                TimeUnit.NANOSECONDS.toMillis(entry.currentOpRunningNanos(nowNanos)), entry.pinnedHost(), null);
+    }
+
+    /** The same row, marked as held by the fleet instance {@code id} (fleet listings only). */
+    public ConnectionView onInstance(String id) {
+        return new ConnectionView(connectionId, connectTime, connector, username, userAgent, serverAddress,
+                clientAddress, status, appName, driver, opCount, bytesIn, bytesOut, currentOp,
+                currentOpRunningMillis, pinnedHost, id);
     }
 }

@@ -52,10 +52,17 @@ final class ListConnections {
         return target != null && target.isString() && COLLECTION.equals(target.asString().getValue());
     }
 
+    private volatile java.util.function.Supplier<FleetConnections> fleet = () -> null;
+
+    void fleet(java.util.function.Supplier<FleetConnections> supplier) {
+        this.fleet = supplier;
+    }
+
     BsonDocument list(BsonDocument command, ConnectionEntry caller) {
         RowFilter filter = RowFilter.parse(command.get("filter"), maxAdminIds);
         int batchSize = firstBatchSize(command.get("cursor"));
-        List<ConnectionView> all = admin.list(caller);
+        List<String> unreachable = new ArrayList<>();
+        List<ConnectionView> all = fleetWide(command) ? fleetList(caller, unreachable) : admin.list(caller);
         List<ConnectionView> rows = new ArrayList<>(all.size());
         for (ConnectionView view : all) {
             if (filter.matchesAll() || filter.matches(BsonViews.connection(view))) {
@@ -65,7 +72,33 @@ final class ListConnections {
         BsonArray batch = new BsonArray();
         int end = fill(batch, rows, 0, batchSize);
         long id = end < rows.size() ? cursors.open(caller, rows, end) : 0;
-        return reply(id, "firstBatch", batch);
+        BsonDocument reply = reply(id, "firstBatch", batch);
+        if (fleetWide(command)) {
+            BsonArray missing = new BsonArray();
+            unreachable.forEach(u -> missing.add(new BsonString(u)));
+            reply.put("unreachableInstances", missing);
+        }
+        return reply;
+    }
+
+    private static boolean fleetWide(BsonDocument command) {
+        BsonValue value = command.get("fleet");
+        if (value == null) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw CommandFailure.wrongType("fleet", value, "bool");
+        }
+        return value.asBoolean().getValue();
+    }
+
+    private List<ConnectionView> fleetList(ConnectionEntry caller, List<String> unreachable) {
+        FleetConnections f = fleet.get();
+        if (f == null) {
+            throw CommandFailure.badValue("fleet: true lists the connections of every Sluice of a fleet, and this Sluice "
+                    + "is in none (fleet.enabled, with an upstream)");
+        }
+        return f.list(admin.scopeOf(caller), AdminCommands.requester(caller), unreachable);
     }
 
     BsonDocument getMore(BsonDocument command, ConnectionEntry caller) {

@@ -30,6 +30,19 @@ public final class SubjectAccessPolicy implements AccessPolicy {
         return own(who, target) || CommandPrivileges.canKillAll(who.privileges());
     }
 
+    @Override
+    public CallerScope scopeOf(ConnectionEntry caller) {
+        if (caller == null) {
+            return CallerScope.EVERYTHING;
+        }
+        Subject who = caller.subject();
+        if (who == null) {
+            return CallerScope.NOTHING;
+        }
+        return new CallerScope(ConnectionEntry.displayName(who.user()), CommandPrivileges.canSeeAll(who.privileges()),
+                CommandPrivileges.canKillAll(who.privileges()));
+    }
+
     private static boolean own(Subject who, ConnectionEntry target) {
         Subject theirs = target.subject();
         return theirs != null && theirs.user().equals(who.user());

@@ -49,6 +49,8 @@ import java.util.stream.Collectors;
  *         CAFile: /etc/sluice/ca.pem, allowConnectionsWithoutCertificates: false, allowInvalidCertificates: false}
  * dnsServers: ["10.0.0.2:53"]
  * dnsTimeoutMS: 5000
+ * fleet: {enabled: true, advertiseHttp: "http://10.0.0.5:27080", heartbeatIntervalMS: 5000, instanceTimeoutMS: 15000,
+ *         peerTimeoutMS: 2000, maxPeerReplyBytes: 67108864, maxInstances: 1000, connectionBudget: 0}
  * </pre>
  */
 public record ConfigFile(String listen, String http, String upstream, Integer maxIncomingConnections,
@@ -59,7 +61,16 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
                          Integer httpMaxConnections, Long httpRequestTimeoutMS, Long httpIdleTimeoutMS,
                          List<String> httpAllowedHosts, Alerts alerts, Security security,
                          Boolean httpMetricsWithoutAuth, String https, Net net, List<String> dnsServers,
-                         Long dnsTimeoutMS, Integer httpMaxPageSize, Integer maxConnectionsPerHost) {
+                         Long dnsTimeoutMS, Integer httpMaxPageSize, Integer maxConnectionsPerHost,
+                         Fleet fleet) {
+
+    /**
+     * {@code fleet:} section: registration in the upstream cluster and the shared connection budget
+     * (see {@link dev.sluice.server.fleet.FleetSettings}).
+     */
+    public record Fleet(Boolean enabled, String advertiseHttp, Long heartbeatIntervalMS, Long instanceTimeoutMS,
+                        Long peerTimeoutMS, Integer maxPeerReplyBytes, Integer maxInstances, Integer connectionBudget) {
+    }
 
     /** {@code alerts:} section. */
     public record Alerts(Integer thresholdPercent, Integer hysteresisPercent) {
@@ -118,7 +129,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     }
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

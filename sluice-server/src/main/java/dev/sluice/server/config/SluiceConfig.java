@@ -12,11 +12,13 @@ import dev.sluice.server.topology.srv.SrvSettings;
  *                    {@code dnsServers}, {@code dnsTimeoutMS})
  * @param users       where users come from ({@code security.userSource}) and the cluster users cache's bounds
  */
-public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns, UserSourceSettings users) {
+public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns, UserSourceSettings users,
+                           FleetSettings fleet) {
 
     public SluiceConfig {
         dns = dns == null ? SrvSettings.defaults() : dns;
         users = users == null ? UserSourceSettings.defaults() : users;
+        fleet = fleet == null ? FleetSettings.DISABLED : fleet;
         if (users.cluster()) {
             if (!server.authorization()) {
                 throw new ConfigException("security.userSource: cluster needs authorization on (security.authorization: "
@@ -30,13 +32,19 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
         }
     }
 
-    public SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns) {
-        this(server, upstreamUri, dns, null);
+    /** Without a fleet (the default). */
+    public SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns, UserSourceSettings users) {
+        this(server, upstreamUri, dns, users, null);
     }
 
     /** The system's DNS resolvers and the default timeout. */
     public SluiceConfig(ServerSettings server, String upstreamUri) {
-        this(server, upstreamUri, null);
+        this(server, upstreamUri, null, null, null);
+    }
+
+    /** Sluice's own users, without a fleet (the defaults). */
+    public SluiceConfig(ServerSettings server, String upstreamUri, SrvSettings dns) {
+        this(server, upstreamUri, dns, null, null);
     }
 
     /**
@@ -135,7 +143,27 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
             UpstreamSettings.fromUri(upstreamUri, false);
         }
         return new SluiceConfig(server, upstreamUri, SrvSettings.of(f.dnsServers(), f.dnsTimeoutMS()),
-                userSource(f, flags.userSource()));
+                userSource(f, flags.userSource()), fleet(f.fleet(), upstreamUri != null));
+    }
+
+    /**
+     * The {@code fleet:} section over the defaults. Off by default: a Sluice writes into its cluster's
+     * {@code sluice.fleet} only when asked to ({@code fleet.enabled: true}).
+     */
+    private static FleetSettings fleet(ConfigFile.Fleet f, boolean upstream) {
+        FleetSettings d = FleetSettings.DISABLED;
+        if (f == null) {
+            return d;
+        }
+        long heartbeat = or(f.heartbeatIntervalMS(), d.heartbeatIntervalMS());
+        boolean enabled = Boolean.TRUE.equals(f.enabled());
+        if (enabled && !upstream) {
+            throw new ConfigException("fleet.enabled: true needs an upstream (the embedded backend is private to one Sluice)");
+        }
+        return new FleetSettings(enabled, f.advertiseHttp(), heartbeat,
+                or(f.instanceTimeoutMS(), 3 * heartbeat), or(f.peerTimeoutMS(), d.peerTimeoutMS()),
+                or(f.maxPeerReplyBytes(), d.maxPeerReplyBytes()), or(f.maxInstances(), d.maxInstances()),
+                or(f.connectionBudget(), d.connectionBudget()));
     }
 
     /** {@code security.userSource} (the flag wins), the cluster users cache's bounds, maxConnectionsPerHost. */

@@ -43,6 +43,8 @@ final class ApiRoutes {
     private final HistorySampler history;
     private final StaticResources resources;
     private final int maxPageSize;
+    private volatile java.util.function.Supplier<dev.sluice.server.fleet.FleetAdmin> fleet = () -> null;
+    private volatile int maxAdminIds = 100_000;
 
     ApiRoutes(ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics, HistorySampler history,
               StaticResources resources) {
@@ -58,6 +60,38 @@ final class ApiRoutes {
         this.metrics = metrics;
         this.history = history;
         this.resources = resources;
+    }
+
+    void fleet(java.util.function.Supplier<dev.sluice.server.fleet.FleetAdmin> supplier) {
+        this.fleet = supplier;
+    }
+
+    void maxAdminIds(int value) {
+        this.maxAdminIds = value;
+    }
+
+    /**
+     * A signed request from another Sluice of the fleet ({@code POST /api/fleet/peer}): 404 without a
+     * fleet, 401 (saying nothing more) when the signature is not valid. Never throws.
+     */
+    HttpResult peer(HttpMethod method, String signature, byte[] body) {
+        dev.sluice.server.fleet.FleetAdmin f = fleet.get();
+        if (f == null) {
+            return error(HttpResponseStatus.NOT_FOUND, "this Sluice is in no fleet (fleet.enabled, with an upstream)");
+        }
+        if (!HttpMethod.POST.equals(method)) {
+            return error(HttpResponseStatus.METHOD_NOT_ALLOWED, "POST only").withHeader("Allow", "POST");
+        }
+        try {
+            byte[] reply = f.answer(signature, body, maxAdminIds);
+            if (reply == null) {
+                log.warn("[http] refused a fleet request with a missing or invalid signature");
+                return error(HttpResponseStatus.UNAUTHORIZED, "invalid fleet signature");
+            }
+            return HttpResult.json(HttpResponseStatus.OK, reply);
+        } catch (IOException | RuntimeException e) {
+            return error(HttpResponseStatus.BAD_REQUEST, "bad fleet request: " + e.getMessage());
+        }
     }
 
     /** Answers one request; never throws. HEAD is answered as GET without the body (same headers and length). */
@@ -103,6 +137,13 @@ final class ApiRoutes {
             case "/api/history":
                 requireMethod(method, path, HttpMethod.GET);
                 return ok(history());
+            case "/api/fleet":
+                requireMethod(method, path, HttpMethod.GET);
+                dev.sluice.server.fleet.FleetAdmin f = fleet.get();
+                if (f == null) {
+                    return error(HttpResponseStatus.NOT_FOUND, "this Sluice is in no fleet (fleet.enabled, with an upstream)");
+                }
+                return ok(f.instances());
             case "/metrics":
                 requireMethod(method, path, HttpMethod.GET);
                 return HttpResult.text(HttpResponseStatus.OK, PROMETHEUS_TEXT, metrics.refreshed(meters::scrape));

@@ -155,6 +155,15 @@ public final class HttpConnector implements AutoCloseable {
     }
 
     /**
+     * The fleet this Sluice belongs to (it joins after the HTTP connector starts): serves
+     * {@code GET /api/fleet} and the signed requests of the other instances on {@code /api/fleet/peer}.
+     */
+    public void fleet(java.util.function.Supplier<dev.sluice.server.fleet.FleetAdmin> fleet, int maxAdminIds) {
+        routes.fleet(fleet);
+        routes.maxAdminIds(maxAdminIds);
+    }
+
+    /**
      * Binds and starts accepting. Blocks until bound.
      *
      * @return the address actually bound (the chosen port when {@code bind} has port 0)

@@ -117,6 +117,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         String path = uri.path();
         java.util.Map<String, java.util.List<String>> params = uri.parameters();
         byte[] body = ByteBufUtil.getBytes(request.content());
+        if (dev.sluice.server.fleet.PeerClient.PATH.equals(path)) {
+            // another Sluice of the fleet: authenticated by the fleet's signature, not by a user
+            write(ctx, version, keepAlive, routes.peer(method,
+                    request.headers().get(dev.sluice.server.fleet.PeerSignature.HEADER), body));
+            return;
+        }
         entry.operationStarted(method.toString(), path, System.nanoTime());
         entry.addBytesIn(body.length);
         Supplier<HttpResult> route = fleet.handles(path) ? () -> fleet.handle(method, entry)

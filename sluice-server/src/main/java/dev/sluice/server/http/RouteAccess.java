@@ -13,7 +13,8 @@ import dev.sluice.server.security.authz.ActionType;
  *       {@code /api/connections}, {@code /api/connections/kill}, {@code DELETE /api/connections/{id}},
  *       {@code /api/session}, and any unknown path (so that its 404 says nothing to strangers);</li>
  *   <li>{@code dropConnections}: {@code /api/dropConnections}; {@code connPoolStats}:
- *       {@code /api/pools} and {@code /api/topology}; {@code shutdown}: {@code /api/drain}; {@code serverStatus}: {@code /api/history} and {@code /metrics}
+ *       {@code /api/pools}, {@code /api/topology} and {@code /api/fleet}; {@code shutdown}: {@code /api/drain};
+ *       {@code serverStatus}: {@code /api/history} and {@code /metrics}
  *       (the latter needs nothing with {@code httpMetricsWithoutAuth}).</li>
  * </ul>
  *
@@ -44,6 +45,7 @@ record RouteAccess(Kind kind, ActionType action) {
                 return new RouteAccess(Kind.ACTION, ActionType.DROP_CONNECTIONS);
             case "/api/pools":
             case "/api/topology":
+            case "/api/fleet":
                 return new RouteAccess(Kind.ACTION, ActionType.CONN_POOL_STATS);
             case FleetRoutes.DRAIN:
                 return new RouteAccess(Kind.ACTION, ActionType.SHUTDOWN);

@@ -12,6 +12,8 @@ import dev.sluice.server.topology.TopologyDescription;
 public final class Readiness {
     public static final String DRAINING = "draining";
     public static final String NO_UPSTREAM = "no-upstream";
+    /** A fleet's connection budget leaves this instance less than its minimum yet (docs/fleet.md). */
+    public static final String NO_BUDGET = "no-budget";
 
     private Readiness() {
     }

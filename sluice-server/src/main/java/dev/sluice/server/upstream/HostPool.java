@@ -267,6 +267,14 @@ public final class HostPool implements AutoCloseable {
         return sum;
     }
 
+    /**
+     * Sets the host's maximum at runtime, split across the lanes as at creation (each lane at least one).
+     * Lanes shrink without interrupting anyone: surplus idle connections close now, busy ones at check-in.
+     */
+    void resize(int maxPoolSize) {
+        service.resize(maxPoolSize);
+    }
+
     /** How many lanes (event-loop pools) the host's connections are split into. */
     public int laneCount() {
         return service.laneCount();

@@ -66,6 +66,14 @@ final class PoolLanes {
         return lanes[0].generation();
     }
 
+    /** Sets the identity's maximum at runtime, split across the lanes as at creation (each lane at least one). */
+    void resize(int maxPoolSize) {
+        int total = Math.max(maxPoolSize, lanes.length);
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i].resize(LaneSettings.share(total, lanes.length, i));
+        }
+    }
+
     int laneCount() {
         return lanes.length;
     }

@@ -57,6 +57,8 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private final PoolListener listener;
     private final ScheduledExecutorService scheduler;
     private final List<PoolSettings> laneSettings;
+    // the host pools' maximum after resizePools (a fleet budget); 0: as configured
+    private volatile int resizedMaxPoolSize;
     private final LongSupplier nanoTime = System::nanoTime;
     private final AtomicInteger monitorLoops = new AtomicInteger();
     /** Every open backend channel, whatever holds it (pool, monitor, a drained request), for shutdown. */
@@ -143,7 +145,28 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
                     login -> lanes(address, login.anonymous() ? null : new UpstreamAuthenticator(login), budget, services),
                     identities.maxUserPools());
         }
+        int resized = resizedMaxPoolSize;
+        if (resized > 0) {
+            pool.resize(resized);
+        }
         return pool;
+    }
+
+    /**
+     * Sets every host pool's maximum, now and for hosts discovered later (a fleet's connection budget).
+     * At least {@link #lanesPerHost()}: each event-loop lane keeps at least one connection.
+     */
+    public void resizePools(int maxPoolSize) {
+        int max = Math.max(maxPoolSize, lanesPerHost());
+        resizedMaxPoolSize = max;
+        for (HostPool pool : topology.pools()) {
+            pool.resize(max);
+        }
+    }
+
+    /** How many lanes (event-loop pools) each host's connections are split into. */
+    public int lanesPerHost() {
+        return laneSettings.size();
     }
 
     /** The lanes of one pool of a host, logging in with {@code auth} (or not, when null). */

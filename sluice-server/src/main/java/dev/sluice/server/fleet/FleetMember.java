@@ -1,0 +1,219 @@
+package dev.sluice.server.fleet;
+
+import dev.sluice.server.config.FleetSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * This Sluice's membership of the fleet: at each heartbeat it writes its own document in the
+ * cluster, re-reads the live instances and, under a connection budget, resizes its pools to its share
+ * ({@link BudgetShare}). Runs on its own thread ({@code sluice-fleet}): its calls to the cluster block
+ * for up to fleet.peerTimeoutMS and must delay nothing else. A failed heartbeat is logged once per
+ * change of cause and retried at the next interval; the pools keep their last size.
+ */
+public final class FleetMember implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FleetMember.class);
+
+    private final FleetSettings settings;
+    private final FleetStore store;
+    private final String id;
+    private final String mongodb;
+    private final String http;
+    private final String version;
+    private final LocalInstance local;
+    private final LongSupplier wallMillis;
+    private final long startedAt;
+    private final ScheduledExecutorService thread;
+
+    private volatile List<InstanceRecord> live = List.of();
+    private volatile InstanceRecord self;
+    private volatile PeerSignature signature;
+    private volatile String lastError;
+    private volatile int applied = -1;
+    private volatile boolean budgetReady = true;
+    private volatile int share = -1;
+    private volatile long lastWrittenMillis;
+    private volatile boolean closing;
+
+    public FleetMember(FleetSettings settings, FleetStore store, String id, String mongodb, String http, String version,
+                       LocalInstance local, LongSupplier wallMillis) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.store = Objects.requireNonNull(store, "store");
+        this.id = Objects.requireNonNull(id, "id");
+        this.mongodb = mongodb;
+        this.http = http;
+        this.version = version;
+        this.local = local;
+        this.wallMillis = wallMillis;
+        this.startedAt = wallMillis.getAsLong();
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-fleet");
+            t.setDaemon(true);
+            return t;
+        });
+        if (settings.connectionBudget() > 0) {
+            // start at the smallest size: the first heartbeat grows the pools to this instance's share
+            budgetReady = false;
+            applied = local.minPooledPerHost();
+            local.resizePools(applied);
+        }
+    }
+
+    /** Starts the heartbeats (the first at once). */
+    public void start() {
+        thread.execute(() -> {
+            try {
+                store.ensureIndex();
+            } catch (RuntimeException e) {
+                LOG.warn("[fleet] cannot create the TTL index on sluice.fleet ({}); dead instances' documents will stay "
+                        + "until removed by hand (they are ignored once older than fleet.instanceTimeoutMS)", e.getMessage());
+            }
+        });
+        thread.scheduleWithFixedDelay(this::heartbeat, 0, settings.heartbeatIntervalMS(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One heartbeat: write, read, resize. Public for tests that drive it by hand. */
+    public void heartbeat() {
+        try {
+            if (signature == null) {
+                signature = new PeerSignature(store.secret(new SecureRandom()));
+            }
+            long now = wallMillis.getAsLong();
+            int holding = Math.max(Math.max(applied, 0), local.maxOpenPerHost());
+            InstanceRecord me = new InstanceRecord(id, mongodb, http, startedAt, now, local.draining(), local.clients(),
+                    local.backendConnections(), holding, version);
+            store.heartbeat(me, now + settings.instanceTimeoutMS());
+            lastWrittenMillis = now;
+            self = me;
+            List<InstanceRecord> seen = store.live(now - settings.instanceTimeoutMS(), settings.maxInstances());
+            if (seen.size() >= settings.maxInstances()) {
+                LOG.warn("[fleet] {} live instances read: fleet.maxInstances = {} reached; the budget counts only those",
+                        seen.size(), settings.maxInstances());
+            }
+            live = seen;
+            if (settings.connectionBudget() > 0) {
+                applyBudget(seen);
+            }
+            if (lastError != null) {
+                LOG.info("[fleet] heartbeats work again: {} live instance(s)", seen.size());
+                lastError = null;
+            }
+        } catch (RuntimeException e) {
+            if (closing) {
+                return; // interrupted by close(): nothing to report
+            }
+            String cause = e.getMessage();
+            if (!Objects.equals(cause, lastError)) {
+                LOG.warn("[fleet] heartbeat failed: {}; retrying every {} ms", cause, settings.heartbeatIntervalMS());
+            }
+            lastError = cause;
+            failSafe();
+        }
+    }
+
+    /**
+     * Without heartbeats for half of fleet.instanceTimeoutMS, the others will soon count this instance
+     * as gone and grow into its share: shrink to the minimum first, so the budget still holds.
+     */
+    private void failSafe() {
+        if (settings.connectionBudget() <= 0 || applied == local.minPooledPerHost()) {
+            return;
+        }
+        long silent = wallMillis.getAsLong() - Math.max(lastWrittenMillis, startedAt);
+        if (silent >= settings.instanceTimeoutMS() / 2) {
+            LOG.warn("[fleet] no heartbeat written for {} ms: shrinking this instance's pools to {} per host until "
+                    + "heartbeats work again, so that the fleet stays within fleet.connectionBudget", silent,
+                    local.minPooledPerHost());
+            applied = local.minPooledPerHost();
+            local.resizePools(applied);
+            budgetReady = false;
+        }
+    }
+
+    private void applyBudget(List<InstanceRecord> seen) {
+        int min = local.minPooledPerHost();
+        int fair = BudgetShare.share(settings.connectionBudget(), local.monitorsPerHost(), min, seen, id);
+        int configured = local.configuredMaxPoolSize();
+        int target = Math.max(min, configured > 0 ? Math.min(configured, fair) : fair);
+        boolean ready = fair >= min;
+        if (target != applied) {
+            LOG.info("[fleet] {} live instance(s), fleet.connectionBudget {} per host: this instance's pools {} -> {} "
+                            + "connections per host{}", seen.size(), settings.connectionBudget(), applied, target,
+                    ready ? "" : " (waiting for the others to shrink; not ready until then)");
+            local.resizePools(target);
+            applied = target;
+        }
+        if (ready != budgetReady && !ready && share >= 0) {
+            LOG.warn("[fleet] fleet.connectionBudget {} leaves this instance fewer than {} connections per host with {} "
+                    + "instances live", settings.connectionBudget(), min, seen.size());
+        }
+        share = fair;
+        budgetReady = ready;
+    }
+
+    /** This instance's id. */
+    public String id() {
+        return id;
+    }
+
+    /** The live instances at the last heartbeat, by id (this one included once it wrote). */
+    public List<InstanceRecord> live() {
+        return live;
+    }
+
+    /** This instance as last written; null before the first heartbeat. */
+    public InstanceRecord self() {
+        return self;
+    }
+
+    /** The key signing requests between instances; null until the first heartbeat read it. */
+    public PeerSignature signature() {
+        return signature;
+    }
+
+    /** The last heartbeat's error; null when it worked. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** False while a connection budget leaves this instance less than its minimum (readiness). */
+    public boolean budgetReady() {
+        return budgetReady;
+    }
+
+    /** The pool maximum per host applied under the budget; -1 without a budget. */
+    public int appliedPoolSize() {
+        return settings.connectionBudget() > 0 ? applied : -1;
+    }
+
+    /** The settings. */
+    public FleetSettings settings() {
+        return settings;
+    }
+
+    /** Stops the heartbeats and removes this instance's document (best effort, bounded). */
+    @Override
+    public void close() {
+        closing = true;
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(settings.peerTimeoutMS(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            store.remove(id);
+        } catch (RuntimeException e) {
+            LOG.info("[fleet] could not remove this instance's document ({}); it expires after fleet.instanceTimeoutMS",
+                    e.getMessage());
+        }
+    }
+}
