@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * One pool of one host for one identity, split in lanes: one CMAP pool per event loop, each opening its
- * connections on its own loop. A client whose lane is exhausted borrows an idle connection from another lane
- * before it waits.
+ * connections on its own loop. A client whose lane is exhausted borrows an idle connection from another lane,
+ * or opens one in a lane with room, before it waits.
  */
 final class PoolLanes {
     private final ConnectionPool<BackendConnection>[] lanes;
@@ -29,12 +29,22 @@ final class PoolLanes {
         int own = loopLanes.laneOf(caller, lanes.length);
         ConnectionPool<BackendConnection> pool = lanes[own];
         if (lanes.length > 1 && !pool.hasAvailableConnection() && isFull(pool)) {
-            for (int i = 1; i < lanes.length; i++) {
+            // own lane exhausted: an idle connection of another lane, else a lane with room to open one,
+            // so that the host's maxPoolSize is usable whatever the loops its clients landed on
+            ConnectionPool<BackendConnection> roomy = null;
+            ConnectionPool<BackendConnection> idle = null;
+            for (int i = 1; i < lanes.length && idle == null; i++) {
                 ConnectionPool<BackendConnection> other = lanes[(own + i) % lanes.length];
                 if (other.hasAvailableConnection()) {
-                    pool = other;
-                    break;
+                    idle = other;
+                } else if (roomy == null && !isFull(other)) {
+                    roomy = other;
                 }
+            }
+            if (idle != null) {
+                pool = idle;
+            } else if (roomy != null) {
+                pool = roomy;
             }
         }
         pool.checkOutAsync(callback);
