@@ -168,6 +168,8 @@ public final class SluiceServer implements AutoCloseable {
             }
         }
         fitDescriptors(upstream);
+        configuredMaxPoolSize = upstream.pool().maxPoolSize();
+        running = new SluiceConfig(settings, config.upstreamUri(), config.dns(), config.users(), config.fleet());
         warnAboutExposure();
         tlsProvider = chooseTlsProvider(upstream.tls());
         for (String warning : upstream.warnings()) {
@@ -247,6 +249,94 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     private volatile dev.sluice.server.fleet.FleetAdmin fleetAdmin;
+    /** The upstream's maxPoolSize as configured now (a reload may change it). */
+    private volatile int configuredMaxPoolSize;
+    /** The configuration as it runs now (a reload replaces it). */
+    private volatile SluiceConfig running;
+    /** Re-reads the configuration file with the same flags (null: started without --config). */
+    private volatile java.util.function.Supplier<SluiceConfig> configSource;
+
+    /**
+     * SIGHUP: the certificates are read again (with TLS configured) and the configuration file (when Sluice
+     * was started with --config); each failure is logged and changes nothing.
+     */
+    public void hangUp() {
+        ServerTls loaded = tls;
+        if (loaded != null) {
+            try {
+                loaded.reload("SIGHUP");
+            } catch (RuntimeException e) {
+                LOG.error("[tls] certificate reload on SIGHUP failed: {}", e.getMessage());
+            }
+        }
+        if (configSource != null) {
+            try {
+                reloadConfig("SIGHUP");
+            } catch (RuntimeException e) {
+                LOG.error("[sluice] configuration reload on SIGHUP failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Where a reload ({@code reloadConfig}, SIGHUP) reads the configuration: the --config file, merged with
+     * the command line's flags again. Without one, a reload is refused.
+     */
+    public void configSource(java.util.function.Supplier<SluiceConfig> source) {
+        this.configSource = source;
+    }
+
+    /**
+     * Re-reads the configuration and applies what may change at runtime (the upstream's maxPoolSize,
+     * maxIncomingConnections, fleet.connectionBudget). A change to anything else refuses the whole reload,
+     * naming each key, and applies nothing.
+     *
+     * @param requestedBy who asked, for the log
+     * @return what changed
+     * @throws ConfigException when the file is invalid, absent, or changes what needs a restart
+     */
+    public synchronized dev.sluice.server.config.ConfigChanges reloadConfig(String requestedBy) {
+        java.util.function.Supplier<SluiceConfig> source = configSource;
+        if (source == null) {
+            throw new ConfigException("Sluice was started without --config: there is no configuration file to reload");
+        }
+        SluiceConfig next = source.get();
+        dev.sluice.server.config.ConfigChanges changes = dev.sluice.server.config.ConfigChanges.between(running, next);
+        if (!changes.needRestart().isEmpty()) {
+            LOG.warn("[sluice] configuration reload by {} refused, nothing applied: {} cannot change at runtime "
+                    + "(restart Sluice to change them)", requestedBy, changes.needRestart());
+            throw new ConfigException("reload refused, nothing applied: " + String.join(", ", changes.needRestart())
+                    + (changes.needRestart().size() == 1 ? " cannot" : " cannot") + " change at runtime; restart Sluice "
+                    + "to change " + (changes.needRestart().size() == 1 ? "it" : "them") + " (runtime: the upstream's "
+                    + "maxPoolSize, maxIncomingConnections, fleet.connectionBudget)");
+        }
+        List<String> applied = new ArrayList<>();
+        if (changes.maxPoolSize() != null) {
+            applied.add("maxPoolSize " + configuredMaxPoolSize + " -> " + changes.maxPoolSize());
+            configuredMaxPoolSize = changes.maxPoolSize();
+            if (fleetMember == null || running.fleet().connectionBudget() == 0 && changes.connectionBudget() == null) {
+                cluster.resizePools(changes.maxPoolSize());
+            }
+        }
+        if (changes.maxIncomingConnections() != null) {
+            applied.add("maxIncomingConnections " + settings.maxIncomingConnections() + " -> "
+                    + changes.maxIncomingConnections());
+            settings = settings.withMaxIncomingConnections(changes.maxIncomingConnections());
+            mongoConnector.maxIncomingConnections(changes.maxIncomingConnections());
+            if (loadBalancedConnector != null) {
+                loadBalancedConnector.maxIncomingConnections(changes.maxIncomingConnections());
+            }
+        }
+        if (changes.connectionBudget() != null && fleetMember != null) {
+            applied.add("fleet.connectionBudget " + running.fleet().connectionBudget() + " -> " + changes.connectionBudget());
+            fleetMember.connectionBudget(changes.connectionBudget());
+        } else if (changes.maxPoolSize() != null && fleetMember != null) {
+            fleetMember.connectionBudget(running.fleet().connectionBudget()); // recomputes with the new maximum
+        }
+        running = new SluiceConfig(settings, next.upstreamUri(), next.dns(), next.users(), next.fleet());
+        LOG.info("[sluice] configuration reloaded by {}: {}", requestedBy, applied.isEmpty() ? "no change" : applied);
+        return changes;
+    }
     private dev.sluice.server.fleet.FleetMember fleetMember;
 
     /**
@@ -287,7 +377,7 @@ public final class SluiceServer implements AutoCloseable {
                 return n;
             }
             @Override public boolean draining() { return SluiceServer.this.draining(); }
-            @Override public int configuredMaxPoolSize() { return upstream.pool().maxPoolSize(); }
+            @Override public int configuredMaxPoolSize() { return configuredMaxPoolSize; }
             @Override public int minPooledPerHost() { return c.lanesPerHost(); }
             @Override public int monitorsPerHost() { return monitors; }
             @Override public void resizePools(int maxPoolSize) { c.resizePools(maxPoolSize); }
@@ -344,7 +434,7 @@ public final class SluiceServer implements AutoCloseable {
             return null;
         }
         ServerTls loaded = ServerTls.load(settings.tls(), tlsProvider, clock);
-        ReloadSignal.install(() -> loaded.reload("SIGHUP"));
+        ReloadSignal.install(this::hangUp);
         return loaded;
     }
 
@@ -580,7 +670,8 @@ public final class SluiceServer implements AutoCloseable {
                 return admin.handles(commandName, command, database)
                         || (userAdmin != null && userAdmin.handles(commandName))
                         || RotateCertificatesCommand.NAME.equals(commandName)
-                        || DrainCommand.NAME.equals(commandName);
+                        || DrainCommand.NAME.equals(commandName)
+                        || dev.sluice.server.config.ReloadConfigCommand.NAME.equals(commandName);
             }
 
             @Override
@@ -592,6 +683,14 @@ public final class SluiceServer implements AutoCloseable {
                             : " as " + caller.subject().user());
                     return java.util.concurrent.CompletableFuture.completedFuture(new Reply(reply,
                             DrainCommand.accepted(reply) ? () -> drain(who) : () -> { }));
+                }
+                if (dev.sluice.server.config.ReloadConfigCommand.NAME.equals(commandName)) {
+                    String who = dev.sluice.server.config.ReloadConfigCommand.NAME + " on " + caller
+                            + (caller.subject() == null ? "" : " as " + caller.subject().user());
+                    return executor.submit(commandName, () -> new AdminReply(
+                                    dev.sluice.server.config.ReloadConfigCommand.execute(database, () -> reloadConfig(who)),
+                                    () -> { }))
+                            .thenApply(r -> new Reply(r.reply(), r.afterReply()));
                 }
                 if (RotateCertificatesCommand.NAME.equals(commandName)) {
                     // tls is loaded after the local commands are built; read it when the command comes

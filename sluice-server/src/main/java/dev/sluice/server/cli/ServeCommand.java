@@ -118,6 +118,14 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         TerminateSignal.install(() -> server.drain("SIGTERM"));
+        if (config != null) {
+            // SIGHUP and reloadConfig re-read the file, with the same flags over it
+            ConfigFile.Tls reloadTls = new ConfigFile.Tls(tlsMode, tlsCertificateKeyFile, tlsCertificateKeyFilePassword,
+                    tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates, tlsProvider);
+            server.configSource(() -> SluiceConfig.merge(ConfigFile.read(config), new SluiceConfig.Flags(listen, http,
+                    https, upstream, allowUnauthenticatedRemoteAccess, auth, reloadTls, loadBalancedPort, userSource)));
+            dev.sluice.server.security.tls.ReloadSignal.install(server::hangUp);
+        }
         System.out.println(server.readyLine());
         System.out.flush();
         // a drain (SIGTERM, sluiceDrain, POST /api/drain) ends here with status 0; SIGINT through the hook

@@ -34,7 +34,7 @@ public final class MongoConnector implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelClass;
     private final SessionServices services;
-    private final int maxIncomingConnections;
+    private volatile int maxIncomingConnections;
     /** Client connections open, shared with the other mongodb connector (one maxIncomingConnections for both). */
     private final AtomicInteger open;
     private final ClientFace face;
@@ -173,6 +173,14 @@ public final class MongoConnector implements AutoCloseable {
         services.registry().recordLimitClose(face.connector(), "frameTimeoutMS");
         LOG.info("[mongodb] closing {}: a message started {} ms ago is still incomplete ({} bytes in; frameTimeoutMS={})",
                 ctx.channel().remoteAddress(), timeoutMS, heldBytes, timeoutMS);
+    }
+
+    /**
+     * A new maxIncomingConnections (a configuration reload): connections over it are not closed, new ones are
+     * refused until the count is under it.
+     */
+    public void maxIncomingConnections(int value) {
+        this.maxIncomingConnections = value;
     }
 
     /** Stops accepting; existing connections stay. */

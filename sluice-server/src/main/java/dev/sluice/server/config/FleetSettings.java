@@ -60,6 +60,12 @@ public record FleetSettings(boolean enabled, String advertiseHttp, long heartbea
                 maxPeerReplyBytes, maxInstances, connectionBudget);
     }
 
+    /** The same settings with another connection budget (a configuration reload). */
+    public FleetSettings withConnectionBudget(int budget) {
+        return new FleetSettings(enabled, advertiseHttp, heartbeatIntervalMS, instanceTimeoutMS, peerTimeoutMS,
+                maxPeerReplyBytes, maxInstances, budget);
+    }
+
     /** The same settings with another advertised HTTP address. */
     public FleetSettings withAdvertiseHttp(String url) {
         return new FleetSettings(enabled, url, heartbeatIntervalMS, instanceTimeoutMS, peerTimeoutMS,

@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
 public final class FleetMember implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetMember.class);
 
-    private final FleetSettings settings;
+    private volatile FleetSettings settings;
     private final FleetStore store;
     private final String id;
     private final String mongodb;
@@ -157,6 +157,23 @@ public final class FleetMember implements AutoCloseable {
         }
         share = fair;
         budgetReady = ready;
+    }
+
+    /**
+     * A new fleet.connectionBudget (a configuration reload), applied at the next heartbeat; 0 ends the budget
+     * and gives the pools back their configured size at once.
+     */
+    public void connectionBudget(int budget) {
+        FleetSettings before = settings;
+        settings = before.withConnectionBudget(budget);
+        LOG.info("[fleet] fleet.connectionBudget {} -> {} per host", before.connectionBudget(), budget);
+        if (budget == 0 && before.connectionBudget() > 0) {
+            applied = -1;
+            budgetReady = true;
+            local.resizePools(local.configuredMaxPoolSize());
+        } else if (budget > 0) {
+            thread.execute(this::heartbeat);
+        }
     }
 
     /** This instance's id. */

@@ -76,8 +76,17 @@ final class PoolLanes {
         return lanes[0].generation();
     }
 
-    /** Sets the identity's maximum at runtime, split across the lanes as at creation (each lane at least one). */
+    /**
+     * Sets the identity's maximum at runtime, split across the lanes as at creation (each lane at least one);
+     * 0 is unbounded, as in the settings.
+     */
     void resize(int maxPoolSize) {
+        if (maxPoolSize == 0) {
+            for (ConnectionPool<BackendConnection> lane : lanes) {
+                lane.resize(0);
+            }
+            return;
+        }
         int total = Math.max(maxPoolSize, lanes.length);
         for (int i = 0; i < lanes.length; i++) {
             lanes[i].resize(LaneSettings.share(total, lanes.length, i));

@@ -57,8 +57,8 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private final PoolListener listener;
     private final ScheduledExecutorService scheduler;
     private final List<PoolSettings> laneSettings;
-    // the host pools' maximum after resizePools (a fleet budget); 0: as configured
-    private volatile int resizedMaxPoolSize;
+    // the host pools' maximum after resizePools (a fleet budget, a reload; 0 unbounded); -1: as configured
+    private volatile int resizedMaxPoolSize = -1;
     private final LongSupplier nanoTime = System::nanoTime;
     private final AtomicInteger monitorLoops = new AtomicInteger();
     /** Every open backend channel, whatever holds it (pool, monitor, a drained request), for shutdown. */
@@ -146,18 +146,19 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
                     identities.maxUserPools());
         }
         int resized = resizedMaxPoolSize;
-        if (resized > 0) {
+        if (resized >= 0) {
             pool.resize(resized);
         }
         return pool;
     }
 
     /**
-     * Sets every host pool's maximum, now and for hosts discovered later (a fleet's connection budget).
-     * At least {@link #lanesPerHost()}: each event-loop lane keeps at least one connection.
+     * Sets every host pool's maximum, now and for hosts discovered later (a fleet's connection budget, a
+     * configuration reload). At least {@link #lanesPerHost()}: each event-loop lane keeps at least one
+     * connection; 0 is unbounded.
      */
     public void resizePools(int maxPoolSize) {
-        int max = Math.max(maxPoolSize, lanesPerHost());
+        int max = maxPoolSize == 0 ? 0 : Math.max(maxPoolSize, lanesPerHost());
         resizedMaxPoolSize = max;
         for (HostPool pool : topology.pools()) {
             pool.resize(max);

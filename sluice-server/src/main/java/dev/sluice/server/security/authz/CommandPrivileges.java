@@ -53,6 +53,7 @@ public final class CommandPrivileges {
             Map.entry("top", TOP),
             Map.entry("shutdown", SHUTDOWN),
             Map.entry("sluiceDrain", SHUTDOWN), // Sluice's own: a drain ends in a shutdown
+            Map.entry("reloadConfig", SET_PARAMETER), // Sluice's own: settings changed at runtime, as setParameter
             Map.entry("fsync", FSYNC),
             Map.entry("fsyncUnlock", UNLOCK),
             Map.entry("netstat", NETSTAT),
@@ -102,7 +103,7 @@ public final class CommandPrivileges {
             "getDefaultRWConcern", "setDefaultRWConcern", "setFeatureCompatibilityVersion", "getClusterParameter",
             "setClusterParameter", "rotateCertificates", "invalidateUserCache", "flushRouterConfig", "getShardMap",
             "shardingState", "currentOp", "killOp", "bulkWrite", "listConnections", "killConnection",
-            "killConnections", "sluiceDrain");
+            "killConnections", "sluiceDrain", "reloadConfig");
 
     private CommandPrivileges() {
     }
