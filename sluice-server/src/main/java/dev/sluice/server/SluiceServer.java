@@ -398,9 +398,19 @@ public final class SluiceServer implements AutoCloseable {
         return fleetAdmin;
     }
 
-    /** A bound address as other machines can reach it: the host name when bound to every interface. */
+    /**
+     * A bound address as other machines can reach it: this host's address when bound to every interface (in
+     * a container, the pod's IP, which other pods reach without a DNS name).
+     */
     private static String advertisedHost(InetSocketAddress bound) {
-        return bound.getAddress() != null && bound.getAddress().isAnyLocalAddress() ? hostName() : bound.getHostString();
+        if (bound.getAddress() == null || !bound.getAddress().isAnyLocalAddress()) {
+            return bound.getHostString();
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (java.io.IOException e) {
+            return hostName();
+        }
     }
 
     private FrameBudget frameBudget;
@@ -1026,6 +1036,28 @@ public final class SluiceServer implements AutoCloseable {
             Router r = router;
             return new DrainFigures(registry.currentCount("mongodb") + registry.currentCount("mongodb-lb"), running(),
                     r == null ? 0 : r.cursors().size(), r == null ? 0 : r.transactions().size());
+        }
+
+        /**
+         * Behind a load balancer drivers keep their connections: close each load-balanced client connection as
+         * soon as nothing runs on it and it holds no cursor nor transaction, so that its driver (which clears
+         * this serviceId's connections on the error and retries a retryable operation) reconnects through the
+         * balancer to an instance still in rotation. Connections with open work stay until it ends.
+         */
+        @Override
+        public void moveIdleClients() {
+            Router r = router;
+            if (loadBalancedConnector == null || r == null) {
+                return;
+            }
+            java.util.Set<Object> busy = r.cursors().owners();
+            busy.addAll(r.transactions().owners());
+            for (var e : registry.snapshot()) {
+                if ("mongodb-lb".equals(e.connector()) && e.status() != dev.sluice.server.registry.ConnectionStatus.RUNNING
+                        && !busy.contains(e.owner())) {
+                    e.kill("draining: idle load-balanced connection closed so that its client reconnects elsewhere");
+                }
+            }
         }
 
         @Override

@@ -41,6 +41,13 @@ public final class Drain {
         /** Awaitable hellos not answered yet. */
         int waitingHellos();
 
+        /**
+         * Called at each check while waiting: closes client connections that can move to another instance now
+         * (behind a load balancer, those with nothing running, no open cursor and no open transaction).
+         */
+        default void moveIdleClients() {
+        }
+
         /** Names the operations still running when the grace period has ended. */
         void logRunning();
     }
@@ -104,7 +111,10 @@ public final class Drain {
         LOG.info("[sluice] draining: readiness withdrawn (/readyz 503), no new connections; running operations, "
                 + "cursors and transactions get up to shutdownTimeoutMS={} ms", graceMS);
         target.stopAccepting();
-        DrainFigures left = new DrainWait(nanoTime, pause, target::figures).await(graceMS);
+        DrainFigures left = new DrainWait(nanoTime, pause, () -> {
+            target.moveIdleClients();
+            return target.figures();
+        }).await(graceMS);
         if (!left.idle()) {
             target.logRunning();
         }

@@ -52,6 +52,9 @@ public final class ConnectionEntry {
         void kill(String reason);
     }
 
+    /** The session behind this connection (what owns its cursors and transactions upstream). */
+    public Object owner() { return killer; }
+
     public String connectionId() { return connector + "-" + sequence; }
     /** The numeric part of the id; unique across connectors and never reused in a process. */
     public long sequence() { return sequence; }

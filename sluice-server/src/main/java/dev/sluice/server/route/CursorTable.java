@@ -43,6 +43,15 @@ public final class CursorTable {
         return owned;
     }
 
+    /** The client connections that own at least one entry now (a drain leaves them open). */
+    public java.util.Set<Object> owners() {
+        java.util.Set<Object> owners = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (var e : cursors.values()) {
+            owners.add(e.owner());
+        }
+        return owners;
+    }
+
     public int size() {
         return cursors.size();
     }

@@ -44,6 +44,15 @@ public final class TransactionTable {
         return owned;
     }
 
+    /** The client connections that own at least one entry now (a drain leaves them open). */
+    public java.util.Set<Object> owners() {
+        java.util.Set<Object> owners = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (var e : open.values()) {
+            owners.add(e.owner());
+        }
+        return owners;
+    }
+
     public int size() {
         return open.size();
     }
