@@ -25,6 +25,10 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
         if (!nio && Epoll.isAvailable()) {
             return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
         }
+        if (!nio) {
+            org.slf4j.LoggerFactory.getLogger(Transport.class).info("[sluice] transport nio: Netty's epoll transport "
+                    + "is not available here ({})", String.valueOf(Epoll.unavailabilityCause()));
+        }
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }
 
