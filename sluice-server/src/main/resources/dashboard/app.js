@@ -197,6 +197,26 @@
     $('#topology-empty').hidden = topology.servers.length > 0;
   }
 
+  // every Sluice registered in the cluster (fleet.enabled), from GET /api/fleet
+  function renderFleet(fleet) {
+    $('#fleet-summary').textContent = '(' + fleet.instances.length + ' live' +
+      (fleet.connectionBudget > 0 ? ' · budget ' + fleet.connectionBudget + ' per host' : '') +
+      (fleet.error ? ' · heartbeat failing: ' + fleet.error : '') + ')';
+    var fresh = document.createDocumentFragment();
+    fleet.instances.forEach(function (i) {
+      var tr = el('tr', { 'data-instance': i.id });
+      tr.appendChild(el('td', { 'class': 'mono' }, i.id + (i.id === fleet.self ? ' (this one)' : '')));
+      tr.appendChild(el('td', { 'class': 'mono' }, i.mongodb));
+      tr.appendChild(el('td', { 'class': 'num' }, String(i.clients)));
+      tr.appendChild(el('td', { 'class': 'num' }, String(i.backendConnections)));
+      tr.appendChild(el('td', { 'class': 'num' }, String(i.holding)));
+      tr.appendChild(el('td', {}, i.draining ? 'draining' : 'serving'));
+      tr.appendChild(el('td', { 'class': 'mono' }, i.heartbeatAt));
+      fresh.appendChild(tr);
+    });
+    $('#fleet tbody').replaceChildren(fresh);
+  }
+
   function renderHistory(history) {
     var canvas = $('#history');
     var ctx = canvas.getContext('2d');
@@ -246,7 +266,9 @@
       may('connPoolStats') ? getJson('api/pools') : null,
       may('serverStatus') ? getJson('api/history') : null,
       may('connPoolStats') ? getJson('api/topology') : null,
-      getWithHeaders('api/connections?connector=mongodb&limit=1')])
+      getWithHeaders('api/connections?connector=mongodb&limit=1'),
+      // 404 without a fleet: the section stays hidden
+      may('connPoolStats') ? getJson('api/fleet').catch(function () { return null; }) : null])
       .then(function (all) {
         state.rows = all[0].body;
         state.total = Number(all[0].headers.get('X-Total-Count') || state.rows.length);
@@ -260,6 +282,8 @@
         if (all[2]) renderHistory(all[2]);
         if (all[3]) renderTopology(all[3]);
         $('#topology-section').hidden = !all[3];
+        if (all[5]) renderFleet(all[5]);
+        $('#fleet-section').hidden = !all[5];
         $('#history-section').hidden = !all[2];
         var clients = Number(all[4].headers.get('X-Total-Count') || 0);
         $('#summary').textContent = clients + ' client connections' + (all[1] ? ' · backend ' + all[1].totalInUse +
