@@ -1034,8 +1034,9 @@ public final class SluiceServer implements AutoCloseable {
         @Override
         public DrainFigures figures() {
             Router r = router;
-            return new DrainFigures(registry.currentCount("mongodb") + registry.currentCount("mongodb-lb"), running(),
-                    r == null ? 0 : r.cursors().size(), r == null ? 0 : r.transactions().size());
+            int behindBalancer = loadBalancedConnector == null ? 0 : registry.currentCount("mongodb-lb");
+            return new DrainFigures(registry.currentCount("mongodb") + behindBalancer, running(),
+                    r == null ? 0 : r.cursors().size(), r == null ? 0 : r.transactions().size(), behindBalancer);
         }
 
         /**

@@ -43,7 +43,7 @@ public final class ConnectionStorm {
     static final String USAGE = "ConnectionStorm [--clients 10000] [--max-pool-size 100] [--concurrency 500] "
             + "[--source-ips 1] [--timeout-ms 300000] [--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
             + "[--sluice-jvm-opts '-XX:+UseSerialGC -Xss512k -XX:NativeMemoryTracking=summary'] "
-            + "[--logs target/bench-logs] [--out target/storm.md]";
+            + "[--logs target/bench-logs] [--out target/storm.md] [--admin 1 (time listConnections, /api/connections, /metrics)]";
 
     private ConnectionStorm() {
     }
@@ -55,6 +55,7 @@ public final class ConnectionStorm {
         int maxPoolSize = a.integer("max-pool-size", 100);
         int concurrency = a.integer("concurrency", 500);
         int sourceIps = a.integer("source-ips", 1);
+        boolean admin = a.integer("admin", 0) != 0;
         long timeoutMillis = a.integer("timeout-ms", 300_000);
         String jvmOpts = a.string("sluice-jvm-opts", "-XX:+UseSerialGC -Xss512k -XX:NativeMemoryTracking=summary");
         Path logs = Path.of(a.string("logs", "target/bench-logs"));
@@ -170,6 +171,9 @@ public final class ConnectionStorm {
                     + k1.tcpMemPages() * 4 + " KB");
             row(md, "kernel: slab per socket (Slab delta / sockets delta, system-wide)",
                     perConnection(k1.slabBytes() - k0.slabBytes(), Math.max(1, k1.tcpAlloc() - k0.tcpAlloc())));
+            if (admin) {
+                AdminAtScale.measure(sluice, 10, md);
+            }
             md.append("\nLargest live-heap growth in Sluice during the storm (class histogram after minus before, "
                     + "divided by the idle connections):\n\n| class | objects per connection | bytes per connection |\n"
                     + "|---|---:|---:|\n");

@@ -109,9 +109,11 @@ class LoadBalancedFleetIT {
                         load.execute(() -> {
                             long n = 0;
                             while (running.get()) {
+                                String step = "find";
                                 try {
                                     int read = 0;
                                     try (MongoCursor<Document> cursor = docs.find().batchSize(2).iterator()) {
+                                        step = "getMore";
                                         while (cursor.hasNext()) {
                                             cursor.next();
                                             read++;
@@ -119,11 +121,12 @@ class LoadBalancedFleetIT {
                                     }
                                     assertThat(read).isEqualTo(DOCS);
                                     cursorsRead.incrementAndGet();
+                                    step = "insert";
                                     log.insertOne(new Document("thread", thread).append("n", n++));
                                     writes.incrementAndGet();
                                 } catch (Throwable e) {
                                     errors.incrementAndGet();
-                                    firstError.compareAndSet(null, e);
+                                    firstError.compareAndSet(null, new AssertionError("in " + step + ": " + e, e));
                                 }
                             }
                         });

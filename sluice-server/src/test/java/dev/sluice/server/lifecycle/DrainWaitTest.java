@@ -41,6 +41,8 @@ class DrainWaitTest {
         assertThat(new DrainFigures(0, 0, 3, 1).idle()).isTrue();
         assertThat(new DrainFigures(1, 0, 3, 0).idle()).isFalse();
         assertThat(new DrainFigures(0, 1, 0, 0).idle()).isFalse();
+        // a load-balanced client not closed yet (it is, once idle with no cursor): not idle
+        assertThat(new DrainFigures(1, 0, 0, 0, 1).idle()).isFalse();
         assertThat(over(List.of(new DrainFigures(0, 0, 3, 0))).await(10_000).idle()).isTrue();
         assertThat(now.get()).isZero();
     }

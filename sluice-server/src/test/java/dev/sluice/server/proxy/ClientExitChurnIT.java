@@ -70,8 +70,9 @@ class ClientExitChurnIT {
             }
             await().until(() -> stats(sluice).inUse() == 0);
             assertThat(errorCloses(sluice)).as("backend connections closed with an error").isZero();
-            // 40 clients leaving at once: a few requests overlap, each on its own connection, all kept
-            assertThat(stats(sluice).created() - createdBefore).as("backend connections opened").isLessThanOrEqualTo(10);
+            // 40 clients leaving at once: a few requests overlap, each on its own connection, all kept (far fewer
+            // than one per client; how many overlap depends on the machine's scheduling)
+            assertThat(stats(sluice).created() - createdBefore).as("backend connections opened").isLessThanOrEqualTo(20);
             assertThat(stats(sluice).closed()).as("backend connections closed").isZero();
         }
     }
