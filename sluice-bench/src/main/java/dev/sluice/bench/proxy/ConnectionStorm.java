@@ -49,7 +49,7 @@ public final class ConnectionStorm {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args a = new Args(argv, USAGE, "clients", "max-pool-size", "concurrency", "source-ips", "timeout-ms",
+        Args a = new Args(argv, USAGE, "clients", "admin", "max-pool-size", "concurrency", "source-ips", "timeout-ms",
                 "sluice-jar", "sluice-jvm-opts", "logs", "out");
         int clients = a.integer("clients", 10_000);
         int maxPoolSize = a.integer("max-pool-size", 100);
