@@ -55,7 +55,8 @@ class DrainAuthorizationIT {
             HttpResponse<String> accepted = drain(sluice, "ops:opspw");
             assertThat(accepted.statusCode()).isEqualTo(202);
             assertThat(accepted.body()).contains("\"draining\":true").contains("\"shutdownTimeoutMS\":15000");
-            assertThat(sluice.server().draining()).isTrue();
+            // the drain starts once the reply is written
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sluice.server().draining());
             sluice.server().stopped().get(20, TimeUnit.SECONDS);
         }
     }
