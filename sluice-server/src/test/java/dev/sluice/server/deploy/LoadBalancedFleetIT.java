@@ -192,35 +192,13 @@ class LoadBalancedFleetIT {
         }
     }
 
-    /** The shipped file with the frontend on {@code front} and one server line per Sluice's load-balanced face. */
+    /** The shipped file in front of {@code sluices}. */
     private static String configFor(int front, List<SluiceHarness> sluices) throws Exception {
-        String shipped = Files.readString(RepositoryFiles.root().resolve("deploy/haproxy/haproxy.cfg"));
-        List<String> out = new ArrayList<>();
-        boolean serversWritten = false;
-        for (String line : shipped.split("\n", -1)) {
-            String t = line.trim();
-            if (t.startsWith("bind ")) {
-                out.add("    bind 127.0.0.1:" + front);
-            } else if (t.startsWith("server ")) {
-                if (!serversWritten) {
-                    for (int i = 0; i < sluices.size(); i++) {
-                        var s = sluices.get(i).server();
-                        out.add("    server sluice" + i + " 127.0.0.1:" + s.loadBalancedAddress().getPort()
-                                + " check port " + s.httpAddress().getPort());
-                    }
-                    serversWritten = true;
-                }
-            } else if (t.startsWith("maxconn ")) {
-                out.add("    maxconn 1000"); // within this machine's open-file limit, without root
-            } else if (t.startsWith("default-server ")) {
-                out.add("    default-server inter 200ms fall 1 rise 2"); // faster than shipped, for the test
-            } else if (t.startsWith("log ")) {
-                continue; // quiet
-            } else {
-                out.add(line);
-            }
+        List<Haproxy.Backend> backends = new ArrayList<>();
+        for (SluiceHarness sluice : sluices) {
+            var s = sluice.server();
+            backends.add(new Haproxy.Backend(s.loadBalancedAddress().getPort(), s.httpAddress().getPort()));
         }
-        assertThat(serversWritten).isTrue();
-        return String.join("\n", out) + "\n";
+        return Haproxy.config(front, backends);
     }
 }
