@@ -92,10 +92,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SluiceConfig cfg;
         try {
-            ConfigFile.Tls tlsFlags = new ConfigFile.Tls(tlsMode, tlsCertificateKeyFile, tlsCertificateKeyFilePassword,
-                    tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates, tlsProvider);
-            cfg = SluiceConfig.merge(config == null ? null : ConfigFile.read(config), new SluiceConfig.Flags(listen, http,
-                    https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags, loadBalancedPort, userSource));
+            cfg = readConfig();
         } catch (ConfigException e) {
             System.err.println("sluice: invalid configuration: " + e.getMessage());
             return 2;
@@ -120,10 +117,7 @@ public final class ServeCommand implements Callable<Integer> {
         TerminateSignal.install(() -> server.drain("SIGTERM"));
         if (config != null) {
             // SIGHUP and reloadConfig re-read the file, with the same flags over it
-            ConfigFile.Tls reloadTls = new ConfigFile.Tls(tlsMode, tlsCertificateKeyFile, tlsCertificateKeyFilePassword,
-                    tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates, tlsProvider);
-            server.configSource(() -> SluiceConfig.merge(ConfigFile.read(config), new SluiceConfig.Flags(listen, http,
-                    https, upstream, allowUnauthenticatedRemoteAccess, auth, reloadTls, loadBalancedPort, userSource)));
+            server.configSource(this::readConfig);
             dev.sluice.server.security.tls.ReloadSignal.install(server::hangUp);
         }
         System.out.println(server.readyLine());
@@ -132,5 +126,13 @@ public final class ServeCommand implements Callable<Integer> {
         server.stopped().whenComplete((ok, error) -> stopped.countDown());
         stopped.await();
         return 0;
+    }
+
+    /** The --config file (if any) with the command line's flags over it; at start and at each reload. */
+    private SluiceConfig readConfig() {
+        ConfigFile.Tls tlsFlags = new ConfigFile.Tls(tlsMode, tlsCertificateKeyFile, tlsCertificateKeyFilePassword,
+                tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates, tlsProvider);
+        return SluiceConfig.merge(config == null ? null : ConfigFile.read(config), new SluiceConfig.Flags(listen, http,
+                https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags, loadBalancedPort, userSource));
     }
 }
