@@ -44,6 +44,9 @@ final class ApiRoutes {
     private final StaticResources resources;
     private final int maxPageSize;
     private volatile java.util.function.Supplier<dev.sluice.server.fleet.FleetAdmin> fleet = () -> null;
+    /** Forged fleet requests are logged at most once per 10 s (a flood of them must not flood the log). */
+    private final dev.sluice.server.client.RateLimitedLog forgedPeers =
+            new dev.sluice.server.client.RateLimitedLog(log, 10_000, System::nanoTime);
     private volatile int maxAdminIds = 100_000;
 
     ApiRoutes(ConnectionAdmin admin, PrometheusMeterRegistry meters, SluiceMetrics metrics, HistorySampler history,
@@ -85,7 +88,7 @@ final class ApiRoutes {
         try {
             byte[] reply = f.answer(signature, body, maxAdminIds);
             if (reply == null) {
-                log.warn("[http] refused a fleet request with a missing or invalid signature");
+                forgedPeers.warn("[http] refused a fleet request with a missing or invalid signature");
                 return error(HttpResponseStatus.UNAUTHORIZED, "invalid fleet signature");
             }
             return HttpResult.json(HttpResponseStatus.OK, reply);

@@ -71,4 +71,31 @@ class ConfigReloadIT {
             assertThat(refused.getErrorMessage()).contains("started without --config");
         }
     }
+
+    @Test
+    void aUserWithoutTheSetParameterActionIsRefused(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sluice.yaml");
+        Files.writeString(file, "security: {authorization: enabled}\n");
+        try (SluiceHarness sluice = SluiceHarness.start(null, ConfigFile.read(file))) {
+            sluice.server().configSource(() -> SluiceConfig.merge(ConfigFile.read(file), "127.0.0.1:0", "127.0.0.1:0",
+                    null));
+            try (MongoClient anonymous = MongoClients.create(sluice.uri())) {
+                // the localhost exception: the first user
+                anonymous.getDatabase("admin").runCommand(new Document("createUser", "root").append("pwd", "rootpw")
+                        .append("roles", java.util.List.of(new Document("role", "root").append("db", "admin"))));
+            }
+            String base = sluice.uri("authSource=admin");
+            try (MongoClient root = MongoClients.create(base.replace("mongodb://", "mongodb://root:rootpw@"))) {
+                root.getDatabase("admin").runCommand(Document.parse(
+                        "{createUser: 'watcher', pwd: 'watcherpw', roles: ['clusterMonitor']}"));
+                Document reply = root.getDatabase("admin").runCommand(new Document("reloadConfig", 1));
+                assertThat(reply.getList("changed", String.class)).isEmpty();
+            }
+            try (MongoClient watcher = MongoClients.create(base.replace("mongodb://", "mongodb://watcher:watcherpw@"))) {
+                MongoCommandException refused = catchThrowableOfType(() -> watcher.getDatabase("admin")
+                        .runCommand(new Document("reloadConfig", 1)), MongoCommandException.class);
+                assertThat(refused.getErrorCode()).isEqualTo(13);
+            }
+        }
+    }
 }
