@@ -31,7 +31,8 @@ import java.util.ArrayDeque;
  * state lives on the channel's event loop; callbacks from other threads hop back onto it.
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter
-        implements ConnectionEntry.Killer, dev.sluice.server.upstream.UpstreamLogin.Holder {
+        implements ConnectionEntry.Killer, dev.sluice.server.upstream.UpstreamLogin.Holder,
+        dev.sluice.server.wire.ClientCompression.Traffic {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     static final String CONNECTOR = "mongodb";
     private static final int MAX_QUEUED_FRAMES = 32;
@@ -86,6 +87,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                     java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelActive();
+    }
+
+    /** Counts a frame in, as on the socket, on this connection's registry entry (once registered). */
+    @Override
+    public void bytesIn(int bytes) {
+        if (entry != null) {
+            entry.addBytesIn(bytes);
+        }
+    }
+
+    /** Counts a frame out, as on the socket (compressed ones as sent). */
+    @Override
+    public void bytesOut(int bytes) {
+        if (entry != null) {
+            entry.addBytesOut(bytes);
+        }
     }
 
     public ConnectionEntry entry() {

@@ -12,7 +12,7 @@ import org.bson.BsonValue;
 /**
  * Writes replies to one client in the form its request used (OP_MSG, or OP_REPLY for OP_QUERY).
  * Frames go out plain: the pipeline compresses them ({@link dev.sluice.server.wire.ClientCompression})
- * and counts their bytes ({@link TrafficCounter}). Event-loop confined.
+ * and counts their bytes as on the socket. Event-loop confined.
  */
 final class ReplyWriter {
     private final ChannelHandlerContext ctx;

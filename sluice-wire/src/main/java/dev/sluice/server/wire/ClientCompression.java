@@ -22,28 +22,59 @@ import java.util.Map;
  * moreToCome (an exhaust stream) passes the compressor on to the next reply, which answers it.
  * Replies to OP_QUERY (OP_REPLY) and to uncompressed requests go out plain.
  *
+ * <p>It also tells a {@link Traffic} the size of every frame as it is on the socket (compressed ones
+ * as sent), so that one handler per connection does both: an idle client costs one pipeline context,
+ * and nothing else until it sends a compressed request (the table of remembered requests is created
+ * then).
+ *
  * <p>Event-loop confined, one instance per connection.
  */
 public final class ClientCompression extends ChannelDuplexHandler {
     /** Compressed requests remembered at most (a session holds a few dozen pipelined requests before it closes). */
     static final int MAX_REMEMBERED = 256;
 
+    /** Told the size of each whole frame in and out, as on the socket. Called on the event loop. */
+    public interface Traffic {
+        /** Counts nothing. */
+        Traffic NONE = new Traffic() {
+            @Override
+            public void bytesIn(int bytes) {
+            }
+
+            @Override
+            public void bytesOut(int bytes) {
+            }
+        };
+
+        void bytesIn(int bytes);
+
+        void bytesOut(int bytes);
+    }
+
     private final int maxMessageSizeBytes;
-    /** requestId of a compressed request (or of an exhaust reply) -> the compressor its reply uses. */
-    private final Map<Integer, Compressor> replyCompressors = new LinkedHashMap<>(4, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Compressor> eldest) {
-            return size() > MAX_REMEMBERED;
-        }
-    };
+    private final Traffic traffic;
+    /** requestId of a compressed request (or of an exhaust reply) -> the compressor its reply uses; null until one. */
+    private Map<Integer, Compressor> replyCompressors;
 
     /** @param maxMessageSizeBytes the largest request accepted once decompressed (maxMessageSizeBytes) */
     public ClientCompression(int maxMessageSizeBytes) {
+        this(maxMessageSizeBytes, Traffic.NONE);
+    }
+
+    /**
+     * @param maxMessageSizeBytes the largest request accepted once decompressed (maxMessageSizeBytes)
+     * @param traffic             told each frame's size in and out
+     */
+    public ClientCompression(int maxMessageSizeBytes, Traffic traffic) {
         this.maxMessageSizeBytes = maxMessageSizeBytes;
+        this.traffic = traffic;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf counted) {
+            traffic.bytesIn(counted.readableBytes());
+        }
         if (!(msg instanceof ByteBuf frame) || frame.readableBytes() < MessageHeader.LENGTH
                 || MessageHeader.opCodeOf(frame) != OpCode.OP_COMPRESSED.code()) {
             ctx.fireChannelRead(msg);
@@ -67,18 +98,34 @@ public final class ClientCompression extends ChannelDuplexHandler {
                 || !OpCompressed.isCompressible(CommandName.of(plain))) {
             return;
         }
-        replyCompressors.put(MessageHeader.requestIdOf(plain), compressor);
+        remembered().put(MessageHeader.requestIdOf(plain), compressor);
+    }
+
+    private Map<Integer, Compressor> remembered() {
+        if (replyCompressors == null) {
+            replyCompressors = new LinkedHashMap<>(4, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, Compressor> eldest) {
+                    return size() > MAX_REMEMBERED;
+                }
+            };
+        }
+        return replyCompressors;
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (replyCompressors.isEmpty() || !(msg instanceof ByteBuf frame) || frame.readableBytes() < OpMsg.MIN_LENGTH
-                || MessageHeader.opCodeOf(frame) != OpCode.OP_MSG.code()) {
+        if (replyCompressors == null || replyCompressors.isEmpty() || !(msg instanceof ByteBuf frame)
+                || frame.readableBytes() < OpMsg.MIN_LENGTH || MessageHeader.opCodeOf(frame) != OpCode.OP_MSG.code()) {
+            if (msg instanceof ByteBuf plain) {
+                traffic.bytesOut(plain.readableBytes());
+            }
             ctx.write(msg, promise);
             return;
         }
         Compressor compressor = replyCompressors.remove(MessageHeader.responseToOf(frame));
         if (compressor == null) {
+            traffic.bytesOut(frame.readableBytes());
             ctx.write(msg, promise);
             return;
         }
@@ -91,6 +138,7 @@ public final class ClientCompression extends ChannelDuplexHandler {
         } finally {
             frame.release();
         }
+        traffic.bytesOut(compressed.readableBytes());
         ctx.write(compressed, promise);
     }
 }
