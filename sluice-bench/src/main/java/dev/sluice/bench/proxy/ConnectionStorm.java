@@ -43,126 +43,113 @@ public final class ConnectionStorm {
     static final String USAGE = "ConnectionStorm [--clients 10000] [--max-pool-size 100] [--concurrency 500] "
             + "[--source-ips 1] [--timeout-ms 300000] [--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
             + "[--sluice-jvm-opts '-XX:+UseSerialGC -Xss512k -XX:NativeMemoryTracking=summary'] "
-            + "[--logs target/bench-logs] [--out target/storm.md] [--admin 1 (time listConnections, /api/connections, /metrics)]";
+            + "[--logs target/bench-logs] [--out target/storm.md] [--admin 1 (time listConnections, /api/connections, /metrics)] "
+            + "[--target sluice|floor (IdleFloor: a bare Netty server, the floor under Sluice's figures)] "
+            + "[--auth 1 (Sluice with --auth; each client logs in with SCRAM-SHA-256)] [--warmup-clients 1000]";
 
     private ConnectionStorm() {
     }
 
+    /** What one wave of clients did; its channels stay open until closed. */
+    private record Wave(long served, long failed, String firstFailure, double seconds, Histogram perClient,
+                        List<Channel> channels) {
+        void close() {
+            for (Channel ch : channels) {
+                ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, USAGE, "clients", "admin", "max-pool-size", "concurrency", "source-ips", "timeout-ms",
-                "sluice-jar", "sluice-jvm-opts", "logs", "out");
+                "sluice-jar", "sluice-jvm-opts", "logs", "out", "target", "auth", "warmup-clients");
         int clients = a.integer("clients", 10_000);
         int maxPoolSize = a.integer("max-pool-size", 100);
         int concurrency = a.integer("concurrency", 500);
         int sourceIps = a.integer("source-ips", 1);
+        int warmupClients = a.integer("warmup-clients", 1_000);
         boolean admin = a.integer("admin", 0) != 0;
+        boolean auth = a.integer("auth", 0) != 0;
+        boolean floor = a.string("target", "sluice").equals("floor");
+        if (!floor && !a.string("target", "sluice").equals("sluice")) {
+            throw new IllegalArgumentException("--target is sluice or floor\n" + USAGE);
+        }
         long timeoutMillis = a.integer("timeout-ms", 300_000);
         String jvmOpts = a.string("sluice-jvm-opts", "-XX:+UseSerialGC -Xss512k -XX:NativeMemoryTracking=summary");
         Path logs = Path.of(a.string("logs", "target/bench-logs"));
+        Path jar = Path.of(a.string("sluice-jar", "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar"));
         StringBuilder md = new StringBuilder();
+        String what = floor ? "IdleFloor (a bare Netty server: frame decoder + one shared responder)"
+                : auth ? "Sluice with --auth (embedded backend; each client logs in with SCRAM-SHA-256, the first step in its hello)"
+                : "Sluice";
         try (FastMongod mongod = FakeMongod.fast("127.0.0.1", 0, 1);
-             Launch.Sluice sluice = Launch.sluice(Path.of(a.string("sluice-jar",
-                             "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar")),
-                     "mongodb://127.0.0.1:" + mongod.port() + "/?maxPoolSize=" + maxPoolSize,
-                     ChildProcess.options(jvmOpts), logs.resolve("sluice-storm.log"))) {
-            JvmProbe jvm = new JvmProbe(sluice.process().pid());
+             Launch.Sluice sluice = floor ? null : auth
+                     ? Launch.sluice(jar, null, List.of("--auth"), ChildProcess.options(jvmOpts), logs.resolve("sluice-storm.log"))
+                     : Launch.sluice(jar, "mongodb://127.0.0.1:" + mongod.port() + "/?maxPoolSize=" + maxPoolSize,
+                     ChildProcess.options(jvmOpts), logs.resolve("sluice-storm.log"));
+             ChildProcess floorServer = floor ? Launch.floor(ChildProcess.options(jvmOpts), logs.resolve("floor-storm.log")) : null) {
+            InetSocketAddress target = floor ? Launch.hostPort(floorServer) : sluice.mongo();
+            long pid = floor ? floorServer.pid() : sluice.process().pid();
+            if (auth) {
+                createUser(target);
+            }
+            JvmProbe jvm = new JvmProbe(pid);
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+            if (warmupClients > 0) { // the same path once, so that JIT code, buffer pools and the young generation are in the baseline
+                Wave warm = wave(group, target, warmupClients, concurrency, sourceIps, timeoutMillis, auth);
+                System.err.printf("[storm] warm-up: %d served, %d failed in %.2f s%n", warm.served(), warm.failed(), warm.seconds());
+                warm.close();
+            }
             Thread.sleep(2000);
             long heap0 = jvm.heapAfterFullGc();
+            long rss0 = jvm.residentBytes();
             long[] nmt0 = jvm.nativeMemory();
             Map<String, long[]> histo0 = jvm.classHistogram();
             KernelProbe k0 = KernelProbe.read();
             int fds0 = jvm.openFiles();
-            System.err.printf("[storm] Sluice %s (pid %d): idle heap %d KB, NMT %d KB (Other %d KB); opening %d clients%n",
-                    sluice.mongo(), sluice.process().pid(), heap0 >> 10, nmt0[0] >> 10, nmt0[1] >> 10, clients);
+            System.err.printf("[storm] %s (pid %d): idle heap %d KB, RSS %d KB, NMT %d KB (Other %d KB); opening %d clients%n",
+                    target, pid, heap0 >> 10, rss0 >> 10, nmt0[0] >> 10, nmt0[1] >> 10, clients);
 
-            EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-            Histogram perClient = new ConcurrentHistogram(3);
-            AtomicLong failed = new AtomicLong();
-            AtomicReference<String> firstFailure = new AtomicReference<>();
-            CountDownLatch done = new CountDownLatch(clients);
-            Semaphore setup = new Semaphore(concurrency);
-            List<Channel> channels = new ArrayList<>(clients);
-            Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
-            long start = System.nanoTime();
-            long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            int launched = 0;
-            for (; launched < clients; launched++) {
-                if (!setup.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    System.err.println("[storm] setup timed out after " + launched + " connections");
-                    break;
-                }
-                StormClient.Outcome outcome = new StormClient.Outcome() {
-                    @Override
-                    public void served(long nanos) {
-                        perClient.recordValue(nanos);
-                        setup.release();
-                        done.countDown();
-                    }
-
-                    @Override
-                    public void failed(Throwable cause) {
-                        failed.incrementAndGet();
-                        firstFailure.compareAndSet(null, cause.toString());
-                        setup.release();
-                        done.countDown();
-                    }
-                };
-                StormClient handler = new StormClient(outcome, System.nanoTime());
-                Bootstrap cb = b.clone().handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(), handler);
-                    }
-                });
-                ChannelFuture f = sourceIps > 1
-                        ? cb.connect(sluice.mongo(), new InetSocketAddress("127.0.0." + (1 + launched % sourceIps), 0))
-                        : cb.connect(sluice.mongo());
-                f.addListener(c -> {
-                    if (!c.isSuccess()) {
-                        handler.report(c.cause());
-                    }
-                });
-                channels.add(f.channel());
-            }
-            for (int i = launched; i < clients; i++) {
-                done.countDown();
-            }
-            done.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long served = perClient.getTotalCount();
-            System.err.printf("[storm] %d served, %d failed in %.2f s%n", served, failed.get(), seconds);
+            Wave w = wave(group, target, clients, concurrency, sourceIps, timeoutMillis, auth);
+            System.err.printf("[storm] %d served, %d failed in %.2f s%n", w.served(), w.failed(), w.seconds());
             Thread.sleep(2000);
             long heap1 = jvm.heapAfterFullGc();
+            long rss1 = jvm.residentBytes();
             long[] nmt1 = jvm.nativeMemory();
             Map<String, long[]> histo1 = jvm.classHistogram();
             KernelProbe k1 = KernelProbe.read();
             int fds1 = jvm.openFiles();
-            String pools = sluice.get("/api/pools");
-            FastMongod.Counters backend = mongod.counters();
-            long idle = served;
+            long idle = w.served();
 
-            md.append(String.format(Locale.ROOT, "Storm of %d clients (hello + find, then idle) through Sluice "
-                    + "(upstream maxPoolSize=%d; Sluice JVM `%s`), %d at once in setup, %d source address(es); %s%n%n",
-                    clients, maxPoolSize, jvmOpts, concurrency, sourceIps, Report.machine()));
+            md.append(String.format(Locale.ROOT, "Storm of %d clients (hello%s + find, then idle) against %s "
+                    + "(upstream maxPoolSize=%d; JVM `%s`), %d at once in setup, %d source address(es), after a warm-up wave "
+                    + "of %d clients (opened, served, closed); %s%n%n",
+                    clients, auth ? " with SCRAM login" : "", what, maxPoolSize, jvmOpts, concurrency, sourceIps,
+                    warmupClients, Report.machine()));
             md.append("| figure | value |\n|---|---:|\n");
-            row(md, "clients served (hello + find ok)", served + " of " + clients);
-            row(md, "failed", failed.get() + (firstFailure.get() == null ? "" : " (first: " + firstFailure.get() + ")"));
-            row(md, "time to serve all", String.format(Locale.ROOT, "%.2f s (%.0f clients/s)", seconds, served / seconds));
+            row(md, "clients served (hello + find ok)", w.served() + " of " + clients);
+            row(md, "failed", w.failed() + (w.firstFailure() == null ? "" : " (first: " + w.firstFailure() + ")"));
+            row(md, "time to serve all", String.format(Locale.ROOT, "%.2f s (%.0f clients/s)", w.seconds(),
+                    w.served() / w.seconds()));
             row(md, "per client, connect to find reply: p50 / p99 / max", String.format(Locale.ROOT,
-                    "%.1f / %.1f / %.1f ms", perClient.getValueAtPercentile(50) / 1e6,
-                    perClient.getValueAtPercentile(99) / 1e6, perClient.getMaxValue() / 1e6));
-            row(md, "Sluice backend connections created (`/api/pools` totalCreated)",
-                    Launch.jsonNumber(pools, "totalCreated") + " (maxPoolSize " + maxPoolSize + ")");
-            row(md, "FastMongod connections: total opened / peak at once / open now", backend.totalOpened() + " / "
-                    + backend.peak() + " / " + backend.current() + " (Sluice's pool plus its monitor)");
-            row(md, "Sluice open file descriptors before / after", fds0 + " / " + fds1);
-            row(md, "Sluice live heap after full GC, before / after", kb(heap0) + " / " + kb(heap1));
+                    "%.1f / %.1f / %.1f ms", w.perClient().getValueAtPercentile(50) / 1e6,
+                    w.perClient().getValueAtPercentile(99) / 1e6, w.perClient().getMaxValue() / 1e6));
+            if (!floor && !auth) {
+                String pools = sluice.get("/api/pools");
+                FastMongod.Counters backend = mongod.counters();
+                row(md, "Sluice backend connections created (`/api/pools` totalCreated)",
+                        Launch.jsonNumber(pools, "totalCreated") + " (maxPoolSize " + maxPoolSize + ")");
+                row(md, "FastMongod connections: total opened / peak at once / open now", backend.totalOpened() + " / "
+                        + backend.peak() + " / " + backend.current() + " (Sluice's pool plus its monitor)");
+            }
+            row(md, "open file descriptors before / after", fds0 + " / " + fds1);
+            row(md, "live heap after full GC, before / after", kb(heap0) + " / " + kb(heap1));
             row(md, "**heap per idle client connection**", perConnection(heap1 - heap0, idle));
             row(md, "same from the class histogram totals", perConnection(
                     histo1.get("TOTAL")[1] - histo0.get("TOTAL")[1], idle));
-            row(md, "Sluice NMT committed, before / after", kb(nmt0[0]) + " / " + kb(nmt1[0]));
+            row(md, "resident set (VmRSS), before / after", kb(rss0) + " / " + kb(rss1));
+            row(md, "**RSS growth per idle client connection**", perConnection(rss1 - rss0, idle));
+            row(md, "NMT committed, before / after", kb(nmt0[0]) + " / " + kb(nmt1[0]));
             row(md, "NMT Other (direct buffers, Netty's included), before / after", kb(nmt0[1]) + " / " + kb(nmt1[1]));
             row(md, "direct memory per idle client connection", perConnection(nmt1[1] - nmt0[1], idle));
             row(md, "kernel: TCP sockets in use before / after (both ends of each connection)",
@@ -171,19 +158,17 @@ public final class ConnectionStorm {
                     + k1.tcpMemPages() * 4 + " KB");
             row(md, "kernel: slab per socket (Slab delta / sockets delta, system-wide)",
                     perConnection(k1.slabBytes() - k0.slabBytes(), Math.max(1, k1.tcpAlloc() - k0.tcpAlloc())));
-            if (admin) {
+            if (admin && !floor) {
                 AdminAtScale.measure(sluice, 10, md);
             }
-            md.append("\nLargest live-heap growth in Sluice during the storm (class histogram after minus before, "
+            md.append("\nLargest live-heap growth during the storm (class histogram after minus before, "
                     + "divided by the idle connections):\n\n| class | objects per connection | bytes per connection |\n"
                     + "|---|---:|---:|\n");
             for (String line : JvmProbe.topGrowth(histo0, histo1, 50, Math.max(1, idle))) {
                 md.append(line).append('\n');
             }
             System.err.println("[storm] closing clients");
-            for (Channel ch : channels) {
-                ch.close();
-            }
+            w.close();
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         System.out.println(md);
@@ -191,6 +176,80 @@ public final class ConnectionStorm {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         System.err.println("[storm] report written to " + out.toAbsolutePath());
+    }
+
+    /** The storm's user, created through the localhost exception (no user exists yet). */
+    private static void createUser(InetSocketAddress target) {
+        try (com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create("mongodb://"
+                + target.getHostString() + ":" + target.getPort() + "/?serverSelectionTimeoutMS=10000")) {
+            client.getDatabase("admin").runCommand(new org.bson.Document("createUser", STORM_USER)
+                    .append("pwd", STORM_PASSWORD).append("roles", List.of("readWriteAnyDatabase")));
+        }
+    }
+
+    private static final String STORM_USER = "storm";
+    private static final String STORM_PASSWORD = "storm-password";
+
+    /** Opens {@code clients} connections, at most {@code concurrency} being set up at once; waits until each is served or failed. */
+    private static Wave wave(EventLoopGroup group, InetSocketAddress target, int clients, int concurrency, int sourceIps,
+                             long timeoutMillis, boolean auth) throws InterruptedException {
+        Histogram perClient = new ConcurrentHistogram(3);
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(clients);
+        Semaphore setup = new Semaphore(concurrency);
+        List<Channel> channels = new ArrayList<>(clients);
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        int launched = 0;
+        for (; launched < clients; launched++) {
+            if (!setup.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                System.err.println("[storm] setup timed out after " + launched + " connections");
+                break;
+            }
+            StormClient.Outcome outcome = new StormClient.Outcome() {
+                @Override
+                public void served(long nanos) {
+                    perClient.recordValue(nanos);
+                    setup.release();
+                    done.countDown();
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    failed.incrementAndGet();
+                    firstFailure.compareAndSet(null, cause.toString());
+                    setup.release();
+                    done.countDown();
+                }
+            };
+            StormClient handler = new StormClient(outcome, System.nanoTime(),
+                    auth ? new StormLogin(STORM_USER, STORM_PASSWORD) : null);
+            Bootstrap cb = b.clone().handler(new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new FrameDecoder(), handler);
+                }
+            });
+            ChannelFuture f = sourceIps > 1
+                    ? cb.connect(target, new InetSocketAddress("127.0.0." + (1 + launched % sourceIps), 0))
+                    : cb.connect(target);
+            f.addListener(c -> {
+                if (!c.isSuccess()) {
+                    handler.report(c.cause());
+                }
+            });
+            channels.add(f.channel());
+        }
+        for (int i = launched; i < clients; i++) {
+            done.countDown();
+        }
+        done.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Wave(perClient.getTotalCount(), failed.get(), firstFailure.get(), seconds, perClient, channels);
     }
 
     private static void row(StringBuilder md, String name, String value) {

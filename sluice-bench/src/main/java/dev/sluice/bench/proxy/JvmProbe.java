@@ -88,6 +88,20 @@ final class JvmProbe {
     }
 
     /** Open file descriptors of the process. */
+    /** The process's resident set (VmRSS of /proc/PID/status), bytes; -1 when unreadable. */
+    long residentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     int openFiles() {
         String[] fds = Path.of("/proc", Long.toString(pid), "fd").toFile().list();
         return fds == null ? -1 : fds.length;

@@ -69,6 +69,16 @@ final class WireFrames {
         return ok != null && ok.isNumber() && ok.asNumber().doubleValue() == 1.0;
     }
 
+    /** The body document of an OP_MSG reply (a copy), or null when the frame is not one. */
+    static RawBsonDocument body(ByteBuf frame) {
+        byte[] b = new byte[frame.readableBytes()];
+        frame.getBytes(frame.readerIndex(), b);
+        if (b.length < HEADER + 5 || intLE(b, 12) != 2013 || b[HEADER + 4] != 0) {
+            return null;
+        }
+        return new RawBsonDocument(b, HEADER + 5, b.length - HEADER - 5);
+    }
+
     static boolean isOk(ByteBuf frame) {
         byte[] b = new byte[frame.readableBytes()];
         frame.getBytes(frame.readerIndex(), b);
