@@ -18,6 +18,35 @@ record CellResult(String target, ClientKind kind, int clients, long ops, double 
                 errors, firstError, -1, -1);
     }
 
+    /**
+     * The cell that stands for several rounds of the same cell: each figure is the median of the rounds'
+     * (operations and errors summed). Rounds are interleaved with the other targets', so a noisy moment of a
+     * shared machine moves one round of each rather than every round of one.
+     */
+    static CellResult median(java.util.List<CellResult> rounds) {
+        if (rounds.size() == 1) {
+            return rounds.get(0);
+        }
+        CellResult first = rounds.get(0);
+        long ops = 0;
+        long errors = 0;
+        String firstError = null;
+        for (CellResult r : rounds) {
+            ops += r.ops;
+            errors += r.errors;
+            firstError = firstError == null ? r.firstError : firstError;
+        }
+        return new CellResult(first.target, first.kind, first.clients, ops,
+                median(rounds, CellResult::opsPerSec), median(rounds, CellResult::p50us), median(rounds, CellResult::p99us),
+                median(rounds, CellResult::p999us), errors, firstError, median(rounds, CellResult::targetCpuUsPerOp),
+                median(rounds, CellResult::targetSysUsPerOp));
+    }
+
+    private static double median(java.util.List<CellResult> rounds, java.util.function.ToDoubleFunction<CellResult> f) {
+        double[] v = rounds.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
     CellResult withTargetCpu(double usPerOp, double sysUsPerOp) {
         return new CellResult(target, kind, clients, ops, opsPerSec, p50us, p99us, p999us, errors, firstError, usPerOp,
                 sysUsPerOp);

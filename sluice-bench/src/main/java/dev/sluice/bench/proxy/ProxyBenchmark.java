@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 public final class ProxyBenchmark {
     static final String USAGE = "ProxyBenchmark [--clients 1,16,64,256] [--kinds raw,driver,nio] "
             + "[--driver-clients 1,16] [--warmup-ms 3000] [--duration-ms 10000] [--pause-ms 1000] "
-            + "[--prewarm-ms 5000] [--targets direct,relay,haproxy,sluice] [--max-pool-size 100] [--backend-threads 1] "
+            + "[--prewarm-ms 5000] [--rounds 1 (cycles of the targets per cell; medians reported)] [--targets direct,relay,haproxy,sluice] [--max-pool-size 100] [--backend-threads 1] "
             + "[--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
             + "[--proxy-jvm-opts '-XX:+UseSerialGC -Xss512k'] [--sluice-extra-opts ''] [--logs target/bench-logs] "
             + "[--out target/proxy-bench.md]";
@@ -40,7 +40,8 @@ public final class ProxyBenchmark {
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, USAGE, "clients", "kinds", "driver-clients", "warmup-ms", "duration-ms", "pause-ms",
                 "targets", "max-pool-size", "backend-threads", "sluice-jar", "proxy-jvm-opts", "sluice-extra-opts",
-                "logs", "out", "prewarm-ms");
+                "logs", "out", "prewarm-ms", "rounds");
+        int rounds = a.integer("rounds", 1);
         List<Integer> clients = a.integers("clients", "1,16,64,256");
         List<Integer> driverClients = a.integers("driver-clients", "1,16");
         // HAProxy joins by default when it is installed (Debian's haproxy package)
@@ -58,7 +59,8 @@ public final class ProxyBenchmark {
         for (String k : a.strings("kinds", "raw,driver")) {
             kinds.add(ClientKind.parse(k));
         }
-        Report report = new Report(a.string("proxy-jvm-opts", "-XX:+UseSerialGC -Xss512k"), warmup, duration, maxPoolSize);
+        Report report = new Report(a.string("proxy-jvm-opts", "-XX:+UseSerialGC -Xss512k")
+                + (rounds > 1 ? "; " + rounds + " rounds per cell, targets interleaved, medians" : ""), warmup, duration, maxPoolSize);
         try (FastMongod mongod = FakeMongod.fast("127.0.0.1", 0, a.integer("backend-threads", 1));
              ChildProcess relay = Launch.relay(mongod.address(), jvm, logs.resolve("relay.log"));
              Launch.Sluice sluice = Launch.sluice(Path.of(a.string("sluice-jar",
@@ -92,22 +94,28 @@ public final class ProxyBenchmark {
             try {
                 for (ClientKind kind : kinds) {
                     for (int n : kind == ClientKind.DRIVER ? driverClients : clients) {
-                        for (String target : targets) {
-                            AtomicLongArray cpu = new AtomicLongArray(4);
-                            long pid = pids.get(target);
-                            Consumer<Window> onOpen = w -> sampleCpu(sampler, pid, w, cpu);
-                            CellResult r = LoadGenerator.run(target, addresses.get(target), kind, n, warmup, duration,
-                                    onOpen);
-                            for (int i = 0; i < 200 && cpu.get(2) == 0; i++) {
-                                Thread.sleep(10);
+                        Map<String, List<CellResult>> byTarget = new LinkedHashMap<>();
+                        for (int round = 0; round < rounds; round++) {
+                            for (String target : targets) {
+                                AtomicLongArray cpu = new AtomicLongArray(4);
+                                long pid = pids.get(target);
+                                Consumer<Window> onOpen = w -> sampleCpu(sampler, pid, w, cpu);
+                                CellResult r = LoadGenerator.run(target, addresses.get(target), kind, n, warmup, duration,
+                                        onOpen);
+                                for (int i = 0; i < 200 && cpu.get(2) == 0; i++) {
+                                    Thread.sleep(10);
+                                }
+                                if (!"direct".equals(target) && cpu.get(0) >= 0 && cpu.get(2) > 0 && r.ops() > 0) {
+                                    r = r.withTargetCpu((cpu.get(2) - cpu.get(0)) * 1000.0 / r.ops(),
+                                            (cpu.get(3) - cpu.get(1)) * 1000.0 / r.ops());
+                                }
+                                System.err.println("[bench] " + (rounds > 1 ? "round " + (round + 1) + " " : "") + r);
+                                byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(r);
+                                Thread.sleep(pause);
                             }
-                            if (!"direct".equals(target) && cpu.get(0) >= 0 && cpu.get(2) > 0 && r.ops() > 0) {
-                                r = r.withTargetCpu((cpu.get(2) - cpu.get(0)) * 1000.0 / r.ops(),
-                                        (cpu.get(3) - cpu.get(1)) * 1000.0 / r.ops());
-                            }
-                            System.err.println("[bench] " + r);
-                            report.add(r);
-                            Thread.sleep(pause);
+                        }
+                        for (List<CellResult> cells : byTarget.values()) {
+                            report.add(CellResult.median(cells));
                         }
                     }
                 }
