@@ -45,7 +45,7 @@ public final class ConnectionStorm {
             + "[--sluice-jvm-opts '-XX:+UseSerialGC -Xss512k -XX:NativeMemoryTracking=summary'] "
             + "[--logs target/bench-logs] [--out target/storm.md] [--admin 1 (time listConnections, /api/connections, /metrics)] "
             + "[--target sluice|floor (IdleFloor: a bare Netty server, the floor under Sluice's figures)] "
-            + "[--auth 1 (Sluice with --auth; each client logs in with SCRAM-SHA-256)] [--warmup-clients 1000]";
+            + "[--auth 1 (Sluice with --auth; each client logs in with SCRAM-SHA-256)] [--warmup-clients 1000] [--hold-ms 0]";
 
     private ConnectionStorm() {
     }
@@ -62,7 +62,7 @@ public final class ConnectionStorm {
 
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, USAGE, "clients", "admin", "max-pool-size", "concurrency", "source-ips", "timeout-ms",
-                "sluice-jar", "sluice-jvm-opts", "logs", "out", "target", "auth", "warmup-clients");
+                "sluice-jar", "sluice-jvm-opts", "logs", "out", "target", "auth", "warmup-clients", "hold-ms");
         int clients = a.integer("clients", 10_000);
         int maxPoolSize = a.integer("max-pool-size", 100);
         int concurrency = a.integer("concurrency", 500);
@@ -166,6 +166,12 @@ public final class ConnectionStorm {
                     + "|---|---:|---:|\n");
             for (String line : JvmProbe.topGrowth(histo0, histo1, 50, Math.max(1, idle))) {
                 md.append(line).append('\n');
+            }
+            long hold = a.integer("hold-ms", 0);
+            if (hold > 0) { // time to look at the process by hand (jcmd, curl /metrics) while the clients are idle
+                System.err.printf("[storm] holding %d idle clients for %d ms (pid %d, %s)%n", idle, hold, pid,
+                        floor ? target : sluice.http());
+                Thread.sleep(hold);
             }
             System.err.println("[storm] closing clients");
             w.close();

@@ -46,8 +46,10 @@ public final class ConnectionRegistry {
                                 ConnectionEntry.Killer killer) {
         ConnectionEntry entry = new ConnectionEntry(sequence.incrementAndGet(), connector, clock.millis(),
                 serverAddress, clientAddress, killer);
+        ConnectorCounters counted = countersOf(connector);
+        counted.current.incrementAndGet();
         entries.put(entry, entry);
-        countersOf(connector).accepted.incrementAndGet();
+        counted.accepted.incrementAndGet();
         for (RegistryListener listener : listeners) {
             listener.registered(entry);
         }
@@ -57,6 +59,7 @@ public final class ConnectionRegistry {
     /** Removes a closed connection. Idempotent. */
     public void unregister(ConnectionEntry entry) {
         if (entries.remove(entry, entry)) {
+            countersOf(entry.connector()).current.decrementAndGet();
             for (RegistryListener listener : listeners) {
                 listener.unregistered(entry);
             }
@@ -127,15 +130,13 @@ public final class ConnectionRegistry {
         return java.util.Collections.unmodifiableCollection(entries.values());
     }
 
-    /** Current connections of one connector. */
+    /**
+     * Current connections of one connector: a counter kept with registration (the health checks, the
+     * history sampler and serverStatus read it every second, whatever the number of connections).
+     */
     public int currentCount(String connector) {
-        int n = 0;
-        for (ConnectionEntry entry : entries.values()) {
-            if (entry.connector().equals(connector)) {
-                n++;
-            }
-        }
-        return n;
+        ConnectorCounters c = counters.get(connector);
+        return c == null ? 0 : c.current.get();
     }
 
     /** Connections ever accepted by one connector. */
@@ -181,5 +182,6 @@ public final class ConnectionRegistry {
     private static final class ConnectorCounters {
         final AtomicLong accepted = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicInteger current = new java.util.concurrent.atomic.AtomicInteger();
     }
 }
