@@ -74,7 +74,7 @@ final class Forwarding implements SelectionCallback {
         CommandFacts facts = request.facts();
         this.kind = facts.inTransaction() || facts.startTransaction() ? OperationKind.WRITE
                 : OperationClass.of(request.commandName(), request.body());
-        org.bson.BsonValue asked = request.body().get(ReadPreferenceArgument.FIELD);
+        org.bson.BsonValue asked = facts.hasReadPreference() ? request.body().get(ReadPreferenceArgument.FIELD) : null;
         this.explicitReadPreference = asked != null;
         ReadPreference rp;
         try {
