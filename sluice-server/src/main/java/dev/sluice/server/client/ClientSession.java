@@ -201,6 +201,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                 new ForwardCallback() {
                     @Override
                     public void onReply(ByteBuf reply, boolean more) {
+                        if (ctx.executor().inEventLoop()) { // as onLoop, without a task object per reply
+                            if (closed) {
+                                reply.release();
+                            } else {
+                                forwardedReply(request, reply, more);
+                            }
+                            return;
+                        }
                         onLoop(() -> forwardedReply(request, reply, more), reply);
                     }
 

@@ -51,7 +51,8 @@ final class Forwarding implements SelectionCallback {
     private final boolean explicitReadPreference;
     private final boolean replayable;
     private final long startNanos;
-    private final List<ServerAddress> deprioritized = new ArrayList<>(1);
+    /** Servers to avoid (where an attempt failed); null until there is one. */
+    private List<ServerAddress> deprioritized;
     private ByteBuf frame;
     private boolean readPreferenceAdded;
     private int sends;
@@ -253,6 +254,9 @@ final class Forwarding implements SelectionCallback {
     private void deprioritize(String host) {
         try {
             ServerAddress a = ServerAddress.parse(host);
+            if (deprioritized == null) {
+                deprioritized = new ArrayList<>(1);
+            }
             if (!deprioritized.contains(a)) {
                 deprioritized.add(a);
             }
