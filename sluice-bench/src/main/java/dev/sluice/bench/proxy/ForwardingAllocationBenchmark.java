@@ -48,8 +48,9 @@ import java.util.concurrent.TimeUnit;
  * requestId is patched per send), the reply is read into one reused direct buffer and checked by its
  * {@code responseTo}. FastMongod answers find and insert from bytes encoded once.
  *
- * <p>Cross-check: at the end of each iteration the bytes allocated by the threads Sluice started (its event loops,
- * by {@code com.sun.management.ThreadMXBean.getThreadAllocatedBytes}) are printed per operation.
+ * <p>Cross-check: at the end of each iteration the bytes allocated by the threads Sluice started (its event loops)
+ * and by the client's own thread, by {@code com.sun.management.ThreadMXBean.getThreadAllocatedBytes}, are printed
+ * per operation.
  *
  * <pre>
  * java -Xss512k -jar sluice-bench/target/benchmarks.jar ForwardingAllocationBenchmark -prof gc \
@@ -79,6 +80,7 @@ public class ForwardingAllocationBenchmark {
     private long[] sluiceThreads = new long[0];
     private long sluiceAllocatedAtStart;
     private long opsAtStart;
+    private long clientAllocatedAtStart;
 
     @Setup(Level.Trial)
     public void start() throws Exception {
@@ -121,10 +123,16 @@ public class ForwardingAllocationBenchmark {
     public void markIteration() {
         sluiceAllocatedAtStart = sluiceAllocated();
         opsAtStart = ops;
+        clientAllocatedAtStart = threads().getCurrentThreadAllocatedBytes(); // iteration set-up runs on the client's thread
     }
 
     @TearDown(Level.Iteration)
     public void reportIteration() {
+        long client = threads().getCurrentThreadAllocatedBytes() - clientAllocatedAtStart;
+        if (ops > opsAtStart) {
+            System.out.printf(Locale.ROOT, "%n[cross-check] the client's thread allocated %.1f B/op over %d ops%n",
+                    (double) client / (ops - opsAtStart), ops - opsAtStart);
+        }
         if (sluiceThreads.length > 0 && ops > opsAtStart) {
             System.out.printf(Locale.ROOT, "%n[cross-check] Sluice's %d threads allocated %.1f B/op over %d ops%n",
                     sluiceThreads.length, (double) (sluiceAllocated() - sluiceAllocatedAtStart) / (ops - opsAtStart),
@@ -193,10 +201,13 @@ public class ForwardingAllocationBenchmark {
         }
     }
 
+    private static com.sun.management.ThreadMXBean threads() {
+        return (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    }
+
     private long sluiceAllocated() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long sum = 0;
-        for (long bytes : threads.getThreadAllocatedBytes(sluiceThreads)) {
+        for (long bytes : threads().getThreadAllocatedBytes(sluiceThreads)) {
             sum += Math.max(0, bytes);
         }
         return sum;
