@@ -166,7 +166,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
 
     private void handleMsg(ByteBuf frame, OpMsg msg) {
         BsonDocument body = msg.body();
-        CommandFacts facts = CommandFacts.of(body);
+        CommandFacts facts = CommandFacts.ofFrame(frame);
         String name = facts.name();
         String db = facts.database();
         Request request = Request.msg(msg.requestId(), name, msg.isExhaustAllowed());
@@ -218,6 +218,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                 new ForwardCallback() {
                     @Override
                     public void onReply(ByteBuf reply, boolean more) {
+                        if (ctx.executor().inEventLoop()) { // as onLoop, without a task object per reply
+                            if (closed) {
+                                reply.release();
+                            } else {
+                                forwardedReply(request, reply, more);
+                            }
+                            return;
+                        }
                         onLoop(() -> forwardedReply(request, reply, more), reply);
                     }
 

@@ -1,5 +1,7 @@
 package dev.sluice.server.route;
 
+import dev.sluice.pool.CheckOutCallback;
+import dev.sluice.pool.PoolException;
 import dev.sluice.pool.PooledConnection;
 import dev.sluice.server.upstream.BackendConnection;
 import dev.sluice.server.upstream.HostPool;
@@ -15,7 +17,7 @@ import io.netty.buffer.ByteBuf;
  * a retryable one before anything reached the client goes back to the operation, which may replay it elsewhere.
  * It is the reply listener of its own send; an unacknowledged request is sent by {@link UnacknowledgedSend}.
  */
-final class Forwarder implements ReplyListener {
+final class Forwarder implements ReplyListener, CheckOutCallback<BackendConnection> {
     /** Dead idle connections skipped per check-out before the request fails on one. */
     private static final int MAX_DEAD_CONNECTIONS_SKIPPED = 8;
 
@@ -24,6 +26,8 @@ final class Forwarder implements ReplyListener {
     /** The pool's generation when the check-out began (errors before the handshake are judged by it). */
     private final int generation;
     private PooledConnection<BackendConnection> pooled;
+    /** Dead idle connections skipped so far by this attempt's check-out. */
+    private int skipped;
     /** This attempt is over (its last reply came, or it was given up): later failures are not its business. */
     private boolean ended;
     /** A reply of an exhaust stream reached the client: the operation can no longer be replayed. */
@@ -36,36 +40,37 @@ final class Forwarder implements ReplyListener {
     }
 
     void checkOut() {
-        checkOut(0);
+        operation.pins.connections().checkOut(pool, operation.request, this);
     }
 
-    private void checkOut(int skipped) {
-        operation.pins.connections().checkOut(pool, operation.request, (connection, error) -> {
-            if (error != null) {
-                pool.operationEnded();
-                operation.noConnection(pool, generation,
-                        UpstreamErrors.checkOutFailed(pool, error, operation.pins.connections()));
-                return;
-            }
-            if (!connection.connection().isUsable() && skipped < MAX_DEAD_CONNECTIONS_SKIPPED) {
-                connection.discard();
-                checkOut(skipped + 1);
-                return;
-            }
-            if (!operation.inFlight.attach(connection)) {
-                pool.operationEnded(); // its client went away: nothing is sent
-                operation.releaseFrame();
-                operation.writeFailed();
-                return;
-            }
-            if (operation.request.moreToCome()) {
-                new UnacknowledgedSend(operation, pool, connection).send(operation.takeFrame());
-            } else {
-                pooled = connection;
-                ByteBuf frame = operation.frameToSend();
-                connection.connection().send(frame, operation.request.commandName(), this, null);
-            }
-        });
+    /** The check-out ended (this attempt is its own callback: no object per check-out). */
+    @Override
+    public void completed(PooledConnection<BackendConnection> connection, PoolException error) {
+        if (error != null) {
+            pool.operationEnded();
+            operation.noConnection(pool, generation,
+                    UpstreamErrors.checkOutFailed(pool, error, operation.pins.connections()));
+            return;
+        }
+        if (!connection.connection().isUsable() && skipped < MAX_DEAD_CONNECTIONS_SKIPPED) {
+            connection.discard();
+            skipped++;
+            checkOut();
+            return;
+        }
+        if (!operation.inFlight.attach(connection)) {
+            pool.operationEnded(); // its client went away: nothing is sent
+            operation.releaseFrame();
+            operation.writeFailed();
+            return;
+        }
+        if (operation.request.moreToCome()) {
+            new UnacknowledgedSend(operation, pool, connection).send(operation.takeFrame());
+        } else {
+            pooled = connection;
+            ByteBuf frame = operation.frameToSend();
+            connection.connection().send(frame, operation.request.commandName(), this, null);
+        }
     }
 
     @Override

@@ -51,7 +51,8 @@ final class Forwarding implements SelectionCallback {
     private final boolean explicitReadPreference;
     private final boolean replayable;
     private final long startNanos;
-    private final List<ServerAddress> deprioritized = new ArrayList<>(1);
+    /** Servers to avoid (where an attempt failed); null until there is one. */
+    private List<ServerAddress> deprioritized;
     private ByteBuf frame;
     private boolean readPreferenceAdded;
     private int sends;
@@ -74,7 +75,7 @@ final class Forwarding implements SelectionCallback {
         CommandFacts facts = request.facts();
         this.kind = facts.inTransaction() || facts.startTransaction() ? OperationKind.WRITE
                 : OperationClass.of(request.commandName(), request.body());
-        org.bson.BsonValue asked = request.body().get(ReadPreferenceArgument.FIELD);
+        org.bson.BsonValue asked = facts.hasReadPreference() ? request.body().get(ReadPreferenceArgument.FIELD) : null;
         this.explicitReadPreference = asked != null;
         ReadPreference rp;
         try {
@@ -253,6 +254,9 @@ final class Forwarding implements SelectionCallback {
     private void deprioritize(String host) {
         try {
             ServerAddress a = ServerAddress.parse(host);
+            if (deprioritized == null) {
+                deprioritized = new ArrayList<>(1);
+            }
             if (!deprioritized.contains(a)) {
                 deprioritized.add(a);
             }

@@ -94,6 +94,9 @@ public final class Router {
 
     /** The error mongos answers for an invalid {@code $readPreference}, or null when it is valid or absent. */
     private static BsonDocument badReadPreference(ForwardRequest request) {
+        if (!request.facts().hasReadPreference()) {
+            return null; // the common case, known without scanning the body again
+        }
         BsonValue rp = request.body().get(ReadPreferenceArgument.FIELD);
         if (rp == null) {
             return null;

@@ -30,8 +30,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         try {
-            MessageHeader header = MessageHeader.read(frame, frame.readerIndex());
-            boolean moreToCome = header.opCode() == OpCode.OP_MSG.code()
+            if (frame.readableBytes() < MessageHeader.LENGTH) {
+                MessageHeader.read(frame, frame.readerIndex()); // throws, naming the header's size
+            }
+            boolean moreToCome = MessageHeader.opCodeOf(frame) == OpCode.OP_MSG.code() // read in place: no header object
                     && (OpMsg.flags(frame) & OpMsg.MORE_TO_COME) != 0;
             ByteBuf delivered = frame;
             frame = null;

@@ -33,7 +33,9 @@ final class ReplyFrameDecoder extends LengthFieldBasedFrameDecoder {
 
     @Override
     protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
-        lastDeclaredLength = super.getUnadjustedFrameLength(buf, offset, length, order);
+        // messageLength read as little-endian in place: the superclass would wrap the buffer (buf.order(LE)), an
+        // object per frame
+        lastDeclaredLength = buf.getUnsignedIntLE(offset);
         return lastDeclaredLength;
     }
 }

@@ -65,6 +65,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("sluice-backend", GlobalEventExecutor.INSTANCE);
     private final SelectionWaiters waiters = new SelectionWaiters();
     private final ServerSelector selector;
+    private final SelectionShortcut shortcut;
     private final ClusterTopology topology;
     private volatile int maxWireVersion;
     /** TLS of every backend connection, or null. */
@@ -121,6 +122,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         this.authenticator = settings.credential() == null ? null : new UpstreamAuthenticator(settings.credential());
         this.laneSettings = LaneSettings.split(settings.pool(), loops.size());
         this.selector = new ServerSelector(settings.selectionSettings());
+        this.shortcut = new SelectionShortcut(selector);
         TopologyLog log = new TopologyLog();
         this.topology = new ClusterTopology(new Topology(settings.topologySettings(), event -> {
             log.onEvent(event);
@@ -291,8 +293,20 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
      */
     public void select(OperationKind kind, ReadPreference readPreference, Collection<ServerAddress> deprioritized,
                        long startNanos, Executor executor, SelectionCallback callback) {
-        long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(settings.serverSelectionTimeoutMS());
         SelectionListener observer = selectionListener;
+        if (topology.isOpen()) { // one possible answer, known for this description: no selection objects
+            long began = nanoTime.getAsLong();
+            ServerDescription sole = shortcut.sole(topology.description(), kind, readPreference, deprioritized);
+            HostPool pool = sole == null ? null : topology.pool(sole.address());
+            if (pool != null) {
+                if (observer != SelectionListener.NOOP) {
+                    observer.selectionEnded(SelectionListener.Outcome.SELECTED, nanoTime.getAsLong() - began);
+                }
+                callback.selected(pool, sole);
+                return;
+            }
+        }
+        long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(settings.serverSelectionTimeoutMS());
         new ServerSelection(topology, selector, waiters, kind, readPreference, deprioritized, deadline,
                 settings.serverSelectionTimeoutMS(), executor == null ? scheduler : executor, scheduler, nanoTime,
                 observer == SelectionListener.NOOP ? callback : observed(callback, observer)).run();

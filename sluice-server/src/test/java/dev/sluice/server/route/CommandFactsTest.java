@@ -45,4 +45,35 @@ class CommandFactsTest {
         assertThat(CommandFacts.of(BsonDocument.parse("{find: 'c', lsid: {id: 1}, txnNumber: 3, $db: 'd'}"))
                 .isRetryableWrite()).isFalse();
     }
+
+    @Test
+    void readsTheFactsOfAnOpMsgFrameInPlaceAsOfItsBody() {
+        for (String json : new String[] {
+                "{find: 'c', filter: {a: {$gt: 1}}, $readPreference: {mode: 'secondary'}, $db: 'shop'}",
+                "{insert: 'c', documents: [{a: 1}], lsid: {id: 1}, txnNumber: {$numberLong: '7'}, autocommit: false,"
+                        + " startTransaction: true, $db: 'shop'}",
+                "{getMore: {$numberLong: '42'}, collection: 'c', $db: 'd'}",
+                "{ping: 1, $db: 5}", "{}"}) {
+            BsonDocument body = BsonDocument.parse(json);
+            io.netty.buffer.ByteBuf frame = dev.sluice.server.wire.OpMsg.encode(
+                    io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, 1, 0, 0, body);
+            try {
+                assertThat(CommandFacts.ofFrame(frame)).as(json).isEqualTo(CommandFacts.of(body));
+            } finally {
+                frame.release();
+            }
+        }
+        assertThat(CommandFacts.of(BsonDocument.parse("{find: 'c', $readPreference: {mode: 'nearest'}, $db: 'd'}"))
+                .hasReadPreference()).isTrue();
+        assertThat(CommandFacts.of(BsonDocument.parse("{find: 'c', $db: 'd'}")).hasReadPreference()).isFalse();
+    }
+
+    @Test
+    void aNameSeenBeforeIsTheSameString() {
+        CommandFacts first = CommandFacts.of(BsonDocument.parse("{find: 'c', $db: 'inventory'}"));
+        CommandFacts second = CommandFacts.of(BsonDocument.parse("{find: 'd', $db: 'inventory'}"));
+        assertThat(second.name()).isSameAs(first.name()).isEqualTo("find");
+        assertThat(second.database()).isSameAs(first.database()).isEqualTo("inventory");
+        assertThat(CommandFacts.of(BsonDocument.parse("{find: 'c', $db: 'caf\u00e9'}")).database()).isEqualTo("caf\u00e9");
+    }
 }

@@ -7,17 +7,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import org.bson.BsonDocument;
-import org.bson.BsonDouble;
-import org.bson.BsonInt32;
 import org.bson.BsonValue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Answers one frame at a time from {@link FastMongodReplies}. The hot path (find, hello, ping) reads only
- * the command name from the frame; other commands are parsed (insert counts its documents).
+ * Answers one frame at a time from {@link FastMongodReplies}. The hot path (find, insert, hello, ping) reads
+ * the command name (and an insert's document count) in place ({@link FastMongodScan}) and writes a reply encoded
+ * once, with the channel's void promise: nothing is allocated on the heap per request but pooled buffers.
  * Replies are written as they come and flushed once per read batch.
  */
 @ChannelHandler.Sharable
@@ -59,12 +56,12 @@ final class FastMongodHandler extends ChannelInboundHandlerAdapter {
                 if ((flags & MORE_TO_COME) != 0) {
                     reply.release();
                 } else {
-                    ctx.write(reply);
+                    ctx.write(reply, ctx.voidPromise());
                 }
             } else if (opCode == FastMongodReplies.OP_QUERY) {
                 String name = OpQuery.parse(frame).commandName();
                 byte[] doc = "isMaster".equalsIgnoreCase(name) || "hello".equals(name) ? replies.isMaster : replies.ok;
-                ctx.write(FastMongodReplies.opReply(ctx.alloc(), nextId(), requestId, doc));
+                ctx.write(FastMongodReplies.opReply(ctx.alloc(), nextId(), requestId, doc), ctx.voidPromise());
             } else {
                 ctx.close();
             }
@@ -83,8 +80,25 @@ final class FastMongodHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /** The reply body; the common shape (body first) is matched in place, without a String or a parse. */
     private byte[] answer(ByteBuf frame) {
-        String name = commandName(frame);
+        if (FastMongodScan.bodyFirst(frame)) {
+            if (FastMongodScan.commandIs(frame, "find")) {
+                return replies.find;
+            }
+            if (FastMongodScan.commandIs(frame, "insert")) {
+                int n = FastMongodScan.insertedCount(frame);
+                return replies.inserted(n >= 0 ? n : insertedCount(frame));
+            }
+            if (FastMongodScan.commandIs(frame, "hello")) {
+                return replies.hello;
+            }
+            if (FastMongodScan.commandIs(frame, "isMaster") || FastMongodScan.commandIs(frame, "ismaster")) {
+                return replies.isMaster;
+            }
+            return replies.ok; // ping, endSessions and anything else
+        }
+        String name = OpMsg.parse(frame).commandName();
         if (name == null) {
             return replies.ok;
         }
@@ -92,22 +106,9 @@ final class FastMongodHandler extends ChannelInboundHandlerAdapter {
             case "find" -> replies.find;
             case "hello" -> replies.hello;
             case "isMaster", "ismaster" -> replies.isMaster;
-            case "insert" -> FastMongodReplies.bytes(new BsonDocument("n", new BsonInt32(insertedCount(frame)))
-                    .append("ok", new BsonDouble(1)));
-            default -> replies.ok; // ping, endSessions and anything else
+            case "insert" -> replies.inserted(insertedCount(frame));
+            default -> replies.ok;
         };
-    }
-
-    /** The first key of the body when the first section is the body (as drivers and Sluice send it). */
-    private static String commandName(ByteBuf frame) {
-        int start = frame.readerIndex();
-        int end = frame.writerIndex();
-        if (frame.getByte(start + 20) != 0) {
-            return OpMsg.parse(frame).commandName();
-        }
-        int nameStart = start + 21 + 4 + 1;
-        int nul = frame.indexOf(nameStart, end, (byte) 0);
-        return nul < 0 ? null : frame.toString(nameStart, nul - nameStart, StandardCharsets.UTF_8);
     }
 
     private static int insertedCount(ByteBuf frame) {

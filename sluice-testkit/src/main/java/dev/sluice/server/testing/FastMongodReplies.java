@@ -27,6 +27,8 @@ final class FastMongodReplies {
     final byte[] isMaster;
     final byte[] find;
     final byte[] ok;
+    /** {@code {n: i, ok: 1}} for i below 64, encoded once. */
+    private final byte[][] inserted = new byte[64][];
 
     FastMongodReplies(int maxWireVersion) {
         hello = bytes(handshake("isWritablePrimary", maxWireVersion));
@@ -37,6 +39,18 @@ final class FastMongodReplies {
                 .append("id", new BsonInt64(0)).append("ns", new BsonString("bench.items")))
                 .append("ok", new BsonDouble(1)));
         ok = bytes(okDocument());
+        for (int i = 0; i < inserted.length; i++) {
+            inserted[i] = insertReply(i);
+        }
+    }
+
+    /** An insert's reply body, {@code {n: count, ok: 1}}. */
+    byte[] inserted(int count) {
+        return count >= 0 && count < inserted.length ? inserted[count] : insertReply(count);
+    }
+
+    private static byte[] insertReply(int count) {
+        return bytes(new BsonDocument("n", new BsonInt32(count)).append("ok", new BsonDouble(1)));
     }
 
     static BsonDocument okDocument() {

@@ -84,20 +84,35 @@ public record MessageHeader(int messageLength, int requestId, int responseTo, in
      * {@code minLength} bytes long.
      */
     static MessageHeader readFrame(ByteBuf frame, OpCode expected, int minLength) {
-        MessageHeader header = read(frame, frame.readerIndex());
-        int requestId = header.requestId();
-        if (header.opCode() != expected.code()) {
-            throw WireProtocolException.fatal(requestId, "opCode: " + OpCode.describe(header.opCode())
+        checkFrame(frame, expected, minLength);
+        return read(frame, frame.readerIndex());
+    }
+
+    /**
+     * The checks of {@link #readFrame}, reading the header in place (no object): then the frame's messageLength is
+     * its readable bytes, and its requestId {@link #requestIdOf}.
+     */
+    static void checkFrame(ByteBuf frame, OpCode expected, int minLength) {
+        int index = frame.readerIndex();
+        int available = frame.writerIndex() - index;
+        if (available < LENGTH) {
+            throw WireProtocolException.fatal(
+                    "message header: " + Math.max(available, 0) + " bytes (expected: >= " + LENGTH + ")");
+        }
+        int messageLength = frame.getIntLE(index);
+        int requestId = frame.getIntLE(index + REQUEST_ID_OFFSET);
+        int opCode = frame.getIntLE(index + OP_CODE_OFFSET);
+        if (opCode != expected.code()) {
+            throw WireProtocolException.fatal(requestId, "opCode: " + OpCode.describe(opCode)
                     + " (expected: " + OpCode.describe(expected.code()) + ")");
         }
-        if (header.messageLength() != frame.readableBytes()) {
-            throw WireProtocolException.fatal(requestId, "messageLength: " + header.messageLength()
+        if (messageLength != frame.readableBytes()) {
+            throw WireProtocolException.fatal(requestId, "messageLength: " + messageLength
                     + " (expected: " + frame.readableBytes() + ", the size of the " + expected + " frame)");
         }
-        if (header.messageLength() < minLength) {
+        if (messageLength < minLength) {
             throw WireProtocolException.fatal(requestId, expected + " messageLength: "
-                    + header.messageLength() + " (expected: >= " + minLength + ")");
+                    + messageLength + " (expected: >= " + minLength + ")");
         }
-        return header;
     }
 }

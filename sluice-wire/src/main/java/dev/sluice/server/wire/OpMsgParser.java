@@ -14,8 +14,9 @@ final class OpMsgParser {
     }
 
     static OpMsg parse(ByteBuf frame) {
-        MessageHeader header = MessageHeader.readFrame(frame, OpCode.OP_MSG, OpMsg.MIN_LENGTH);
-        int requestId = header.requestId();
+        MessageHeader.checkFrame(frame, OpCode.OP_MSG, OpMsg.MIN_LENGTH); // in place: no header object
+        int requestId = MessageHeader.requestIdOf(frame);
+        int messageLength = frame.readableBytes();
         int start = frame.readerIndex();
         int flags = frame.getIntLE(start + OpMsg.FLAGS_OFFSET);
         int unknownRequired = flags & OpMsg.REQUIRED_BITS & ~OpMsg.KNOWN_REQUIRED_BITS;
@@ -24,10 +25,10 @@ final class OpMsgParser {
                     "flagBits: 0x%08x (unknown required bits 0x%04x set; expected among bits 0-15 only"
                             + " checksumPresent(0) and moreToCome(1))", flags, unknownRequired));
         }
-        int end = start + header.messageLength();
+        int end = start + messageLength;
         if ((flags & OpMsg.CHECKSUM_PRESENT) != 0) {
             end -= 4;
-            checkChecksum(frame, start, end, header);
+            checkChecksum(frame, start, end, messageLength, requestId);
         }
         RawBsonDocument body = null;
         List<DocumentSequence> sequences = List.of();
@@ -55,18 +56,18 @@ final class OpMsgParser {
         if (body == null) {
             throw WireProtocolException.fatal(requestId, "OP_MSG has no body section (kind 0)");
         }
-        return new OpMsg(requestId, header.responseTo(), flags, body, sequences);
+        return new OpMsg(requestId, MessageHeader.responseToOf(frame), flags, body, sequences);
     }
 
-    private static void checkChecksum(ByteBuf frame, int start, int end, MessageHeader header) {
-        if (header.messageLength() < OpMsg.MIN_LENGTH + 4) {
-            throw WireProtocolException.fatal(header.requestId(), "OP_MSG messageLength: "
-                    + header.messageLength() + " (expected: >= " + (OpMsg.MIN_LENGTH + 4) + " with checksumPresent)");
+    private static void checkChecksum(ByteBuf frame, int start, int end, int messageLength, int requestId) {
+        if (messageLength < OpMsg.MIN_LENGTH + 4) {
+            throw WireProtocolException.fatal(requestId, "OP_MSG messageLength: "
+                    + messageLength + " (expected: >= " + (OpMsg.MIN_LENGTH + 4) + " with checksumPresent)");
         }
         int expected = frame.getIntLE(end);
         int actual = OpMsgChecksum.compute(frame, start, end - start);
         if (actual != expected) {
-            throw WireProtocolException.fatal(header.requestId(), String.format(
+            throw WireProtocolException.fatal(requestId, String.format(
                     "checksum: 0x%08x (expected: 0x%08x, the CRC-32C of the message)", expected, actual));
         }
     }

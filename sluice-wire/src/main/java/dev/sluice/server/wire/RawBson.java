@@ -1,0 +1,87 @@
+package dev.sluice.server.wire;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Walks the elements of a BSON document in place, in a {@link ByteBuf}, for the readers on the request path that
+ * look at a few top-level fields (the command's facts, a reply's {@code ok} and cursor): no reader, no key
+ * Strings, no copy. A walk goes
+ * <pre>
+ * int end = doc + buf.getIntLE(doc) - 1;
+ * for (int at = doc + 4; at < end; ) {
+ *     byte type = buf.getByte(at);
+ *     int value = RawBson.keyEnd(buf, at + 1, end);
+ *     ... RawBson.keyIs(buf, at + 1, "ok") ...
+ *     at = value + RawBson.valueSize(buf, type, value, end);
+ * }
+ * </pre>
+ * Every size is checked against {@code end}: a malformed document throws {@link IllegalArgumentException} (or
+ * Netty's {@link IndexOutOfBoundsException}), never reads past the buffer.
+ */
+public final class RawBson {
+    private RawBson() {
+    }
+
+    /** The index just past the NUL of the key (C string) at {@code at}, which must end before {@code end}. */
+    public static int keyEnd(ByteBuf buf, int at, int end) {
+        int nul = buf.indexOf(at, end, (byte) 0);
+        if (nul < 0) {
+            throw new IllegalArgumentException("key at byte " + at + " has no NUL before byte " + end);
+        }
+        return nul + 1;
+    }
+
+    /** Whether the NUL-terminated key at {@code at} is {@code ascii} (an ASCII name). */
+    public static boolean keyIs(ByteBuf buf, int at, String ascii) {
+        int n = ascii.length();
+        if (at + n >= buf.writerIndex()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (buf.getByte(at + i) != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return buf.getByte(at + n) == 0;
+    }
+
+    /** The bytes of the value of {@code type} at {@code value}, checked to end by {@code end}. */
+    public static int valueSize(ByteBuf buf, byte type, int value, int end) {
+        int size = switch (type) {
+            case 0x01, 0x09, 0x11, 0x12 -> 8; // double, date, timestamp, int64
+            case 0x02, 0x0D, 0x0E -> 4 + checked(buf.getIntLE(value), 1); // string, JavaScript, symbol
+            case 0x03, 0x04, 0x0F -> checked(buf.getIntLE(value), 5); // document, array, code with scope
+            case 0x05 -> 5 + checked(buf.getIntLE(value), 0); // binary
+            case 0x06, 0x0A, (byte) 0xFF, 0x7F -> 0; // undefined, null, min key, max key
+            case 0x07 -> 12; // ObjectId
+            case 0x08 -> 1; // boolean
+            case 0x10 -> 4; // int32
+            case 0x13 -> 16; // decimal128
+            case 0x0B -> keyEnd(buf, keyEnd(buf, value, end), end) - value; // regex: two C strings
+            case 0x0C -> 4 + checked(buf.getIntLE(value), 1) + 12; // DBPointer
+            default -> throw new IllegalArgumentException("unknown BSON type " + type + " at byte " + (value - 1));
+        };
+        if (size > end - value) {
+            throw new IllegalArgumentException("value at byte " + value + " of " + size + " bytes ends past byte " + end);
+        }
+        return size;
+    }
+
+    private static int checked(int size, int min) {
+        if (size < min) {
+            throw new IllegalArgumentException("size " + size + " (expected: >= " + min + ")");
+        }
+        return size;
+    }
+
+    /** An int32, int64 or double value as a double; NaN for another type (a boolean counts as 0 or 1). */
+    public static double number(ByteBuf buf, byte type, int value) {
+        return switch (type) {
+            case 0x10 -> buf.getIntLE(value);
+            case 0x12 -> buf.getLongLE(value);
+            case 0x01 -> Double.longBitsToDouble(buf.getLongLE(value));
+            case 0x08 -> buf.getByte(value) != 0 ? 1 : 0;
+            default -> Double.NaN;
+        };
+    }
+}
