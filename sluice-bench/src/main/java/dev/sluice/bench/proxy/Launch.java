@@ -39,6 +39,15 @@ final class Launch {
 
     static Sluice sluice(Path jar, String upstreamUri, List<String> jvmOptions, Path log)
             throws IOException, InterruptedException {
+        return sluice(jar, upstreamUri, List.of(), jvmOptions, log);
+    }
+
+    /**
+     * A Sluice with {@code serveArgs} added to its {@code serve} command line (TLS, --auth...); with a null
+     * {@code upstreamUri} it runs its embedded in-memory backend.
+     */
+    static Sluice sluice(Path jar, String upstreamUri, List<String> serveArgs, List<String> jvmOptions, Path log)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("Sluice's fat jar is missing: " + jar.toAbsolutePath()
                     + " (build it: ./mvnw -B -q -DskipTests install, or pass --sluice-jar)");
@@ -46,8 +55,11 @@ final class Launch {
         List<String> cmd = new ArrayList<>();
         cmd.add(ChildProcess.java());
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-jar", jar.toString(), "serve", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0",
-                "--upstream", upstreamUri));
+        cmd.addAll(List.of("-jar", jar.toString(), "serve", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0"));
+        if (upstreamUri != null) {
+            cmd.addAll(List.of("--upstream", upstreamUri));
+        }
+        cmd.addAll(serveArgs);
         ChildProcess p = ChildProcess.start("sluice", cmd, SLUICE_READY, log, READY_TIMEOUT_MILLIS);
         return new Sluice(p, new InetSocketAddress(p.group(1), Integer.parseInt(p.group(2))),
                 "http://" + p.group(3) + ":" + p.group(4));
