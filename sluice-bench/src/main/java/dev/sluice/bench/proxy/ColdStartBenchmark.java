@@ -74,6 +74,7 @@ public final class ColdStartBenchmark {
                     String load = String.format(Locale.ROOT, "%.2f, %.2f", loadStart, loadAverage());
                     row(report, f.mode(), rtt, "direct", d, null, load);
                     row(report, f.mode(), rtt, "through Sluice", s, d, load);
+                    details.append(poolFigures(f, rtt));
                     System.out.println("[bench] " + mode + " " + rtt + " ms done");
                     if (breakdown && f.secured()) {
                         details.append(ColdStartBreakdown.measure(f, rtt, samples));
@@ -115,6 +116,22 @@ public final class ColdStartBenchmark {
                 throw new IllegalStateException("no document from " + uri);
             }
             return (t1 - t0) / 1e6;
+        }
+    }
+
+    /** Sluice's pools after the samples ({@code created} shows whether the clients' operations found them warm). */
+    private static String poolFigures(ColdStartFixture f, double rtt) {
+        try (MongoClient admin = MongoClients.create(settings(f, f.admin()))) {
+            Document stats = admin.getDatabase("admin").runCommand(new Document("connPoolStats", 1));
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%n%s, %.0f ms: Sluice's pools after the run: "
+                    + "totalCreated %s", f.mode(), rtt, stats.get("totalCreated")));
+            for (Document u : stats.getList("users", Document.class, List.of())) {
+                Document pool = u.get("pool", Document.class);
+                b.append(String.format(Locale.ROOT, "; user %s's pool: created %s, available %s, inUse %s", u.get("user"),
+                        pool == null ? "?" : pool.get("created"), pool == null ? "?" : pool.get("available"),
+                        pool == null ? "?" : pool.get("inUse")));
+            }
+            return b.append('\n').toString();
         }
     }
 

@@ -28,9 +28,9 @@ final class PlainColdStart {
             started.add(sluice);
             String direct = "mongodb://127.0.0.1:" + cluster.address().getPort() + "/";
             String through = "mongodb://" + sluice.mongo().getHostString() + ":" + sluice.mongo().getPort() + "/";
-            return new ColdStartFixture("plain", direct, through, null, started);
+            return new ColdStartFixture("plain", direct, through, null, through, started);
         } catch (Exception | Error e) {
-            new ColdStartFixture("plain", null, null, null, started).close();
+            new ColdStartFixture("plain", null, null, null, null, started).close();
             throw e;
         }
     }

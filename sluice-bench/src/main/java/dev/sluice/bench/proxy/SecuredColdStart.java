@@ -56,9 +56,10 @@ final class SecuredColdStart {
             String options = "/?tls=true&authSource=admin";
             return new ColdStartFixture("TLS + SCRAM-SHA-256", credentials + relayed + options,
                     credentials + "127.0.0.1:" + front.mongo().getPort() + options,
-                    () -> certs.clientContext(null), started);
+                    () -> certs.clientContext(null), "mongodb://svc:" + SVC_PW + "@127.0.0.1:" + front.mongo().getPort()
+                    + options, started);
         } catch (Exception | Error e) {
-            new ColdStartFixture("secured", null, null, null, started).close();
+            new ColdStartFixture("secured", null, null, null, null, started).close();
             throw e;
         }
     }
