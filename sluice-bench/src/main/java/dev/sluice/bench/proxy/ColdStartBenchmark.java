@@ -20,12 +20,14 @@ import java.util.Locale;
  * directly against a cluster {@code --rtt-ms} away ({@link DelayRelay}) and through a local Sluice whose pool to
  * that cluster is warm ({@code minPoolSize}). Each sample creates a client, runs one {@code find().first()} and
  * closes it. Modes: {@code plain} (FastMongod, no TLS nor authentication: {@link PlainColdStart}) and
- * {@code secure} (TLS and SCRAM-SHA-256 on both paths: {@link SecuredColdStart}); each mode and round trip gets
+ * {@code secure} (TLS and SCRAM-SHA-256 on both paths: {@link SecuredColdStart}, a fresh driver SSLContext per
+ * client as in a new process) and {@code secure-shared} (the same with one SSLContext for all clients, as a warm
+ * FaaS container that creates a client per invocation: TLS sessions can be resumed); each mode and round trip gets
  * its own set-up, and the report puts them side by side.
  *
  * <pre>
  * java -cp sluice-bench/target/benchmarks.jar dev.sluice.bench.proxy.ColdStartBenchmark \
- *   --sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar [--modes plain,secure] \
+ *   --sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar [--modes plain,secure,secure-shared] \
  *   [--rtt-ms 0,2] [--samples 150] [--warmup 50] [--breakdown] [--out FILE]
  * </pre>
  */
@@ -59,18 +61,25 @@ public final class ColdStartBenchmark {
                 double loadStart = loadAverage();
                 try (ColdStartFixture f = switch (mode) {
                     case "plain" -> PlainColdStart.start(jar, rtt, logs);
-                    case "secure" -> SecuredColdStart.start(jar, rtt, logs);
-                    default -> throw new IllegalArgumentException("--modes: " + mode + " (expected plain or secure)");
+                    case "secure" -> SecuredColdStart.start(jar, rtt, logs, false);
+                    case "secure-shared" -> SecuredColdStart.start(jar, rtt, logs, true);
+                    default -> throw new IllegalArgumentException("--modes: " + mode
+                            + " (expected plain, secure or secure-shared)");
                 }) {
                     // JIT warm-up of both paths (and Sluice's pool fills to minPoolSize meanwhile)
                     sample(f, f.direct(), warmup);
                     sample(f, f.through(), warmup);
                     List<Double> d = new ArrayList<>();
                     List<Double> s = new ArrayList<>();
+                    CpuLedger dCpu = new CpuLedger(f.processes());
+                    CpuLedger sCpu = new CpuLedger(f.processes());
                     for (int i = 0; i < samples; i++) { // interleaved, so that both see the same machine
-                        d.add(once(f, f.direct()));
-                        s.add(once(f, f.through()));
+                        d.add(dCpu.sample(() -> once(f, f.direct())));
+                        s.add(sCpu.sample(() -> once(f, f.through())));
                     }
+                    details.append(String.format(Locale.ROOT, "%n%s, %.0f ms: CPU ms per cold start (wall p50 direct "
+                            + "%.1f, through %.1f): direct: %s; through Sluice: %s%n", f.mode(), rtt, pct(d, 50),
+                            pct(s, 50), dCpu.perSample(), sCpu.perSample()));
                     String load = String.format(Locale.ROOT, "%.2f, %.2f", loadStart, loadAverage());
                     row(report, f.mode(), rtt, "direct", d, null, load);
                     row(report, f.mode(), rtt, "through Sluice", s, d, load);

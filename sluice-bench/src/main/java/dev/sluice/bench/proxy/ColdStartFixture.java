@@ -7,10 +7,10 @@ import java.util.function.Supplier;
 /**
  * One cold-start set-up: the URI a new client uses directly (to the cluster behind {@link DelayRelay}) and through
  * Sluice, and, when the cluster and Sluice speak TLS, a fresh driver {@link SSLContext} per client (a new process has
- * no TLS session to resume), and {@code admin}, a URI of Sluice for an operator (its pool figures). Closing it stops what it started, last started first.
+ * no TLS session to resume), and {@code admin}, a URI of Sluice for an operator (its pool figures), and the child processes whose CPU time is counted. Closing it stops what it started, last started first.
  */
 record ColdStartFixture(String mode, String direct, String through, Supplier<SSLContext> tls, String admin,
-                        List<AutoCloseable> started) implements AutoCloseable {
+                        java.util.Map<String, Long> processes, List<AutoCloseable> started) implements AutoCloseable {
 
     boolean secured() {
         return tls != null;

@@ -28,9 +28,10 @@ final class PlainColdStart {
             started.add(sluice);
             String direct = "mongodb://127.0.0.1:" + cluster.address().getPort() + "/";
             String through = "mongodb://" + sluice.mongo().getHostString() + ":" + sluice.mongo().getPort() + "/";
-            return new ColdStartFixture("plain", direct, through, null, through, started);
+            return new ColdStartFixture("plain", direct, through, null, through,
+                    java.util.Map.of("Sluice", sluice.process().pid()), started);
         } catch (Exception | Error e) {
-            new ColdStartFixture("plain", null, null, null, null, started).close();
+            new ColdStartFixture("plain", null, null, null, null, java.util.Map.of(), started).close();
             throw e;
         }
     }

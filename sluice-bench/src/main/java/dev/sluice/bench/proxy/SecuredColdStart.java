@@ -33,6 +33,14 @@ final class SecuredColdStart {
     }
 
     static ColdStartFixture start(Path jar, double rttMs, Path logs) throws Exception {
+        return start(jar, rttMs, logs, false);
+    }
+
+    /**
+     * @param sharedTls one driver SSLContext for every client (a warm FaaS container creating a client per
+     *                  invocation: its TLS sessions can be resumed), instead of a fresh one per client (a new process)
+     */
+    static ColdStartFixture start(Path jar, double rttMs, Path logs, boolean sharedTls) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             TestCertificates certs = TestCertificates.create(Files.createTempDirectory("sluice-cold-start-tls"));
@@ -54,12 +62,13 @@ final class SecuredColdStart {
             started.add(front);
             String credentials = "mongodb://" + USER + ":" + APP_PW + "@";
             String options = "/?tls=true&authSource=admin";
-            return new ColdStartFixture("TLS + SCRAM-SHA-256", credentials + relayed + options,
-                    credentials + "127.0.0.1:" + front.mongo().getPort() + options,
-                    () -> certs.clientContext(null), "mongodb://svc:" + SVC_PW + "@127.0.0.1:" + front.mongo().getPort()
-                    + options, started);
+            SSLContext shared = certs.clientContext(null);
+            return new ColdStartFixture(sharedTls ? "TLS + SCRAM-SHA-256, one SSLContext" : "TLS + SCRAM-SHA-256",
+                    credentials + relayed + options, credentials + "127.0.0.1:" + front.mongo().getPort() + options,
+                    sharedTls ? () -> shared : () -> certs.clientContext(null), "mongodb://svc:" + SVC_PW + "@127.0.0.1:" + front.mongo().getPort()
+                    + options, processes(cluster, front), started);
         } catch (Exception | Error e) {
-            new ColdStartFixture("secured", null, null, null, null, started).close();
+            new ColdStartFixture("secured", null, null, null, null, java.util.Map.of(), started).close();
             throw e;
         }
     }
@@ -77,6 +86,23 @@ final class SecuredColdStart {
                     .append("roles", List.of(new Document("role", "readWrite").append("db", "bench"))));
             svc.getDatabase("bench").getCollection("items").insertOne(new Document("_id", 1).append("item", "tea"));
         }
+    }
+
+    /** user:password of the service user (diagnostics: Sluice's HTTP API with Basic authentication). */
+    static String svcBasic() {
+        return "svc:" + SVC_PW;
+    }
+
+    /** The HTTP base URLs of the cluster and the front (diagnostics). */
+    static String[] httpOf(ColdStartFixture f) {
+        return new String[] {((Launch.Sluice) f.started().get(0)).http(), ((Launch.Sluice) f.started().get(2)).http()};
+    }
+
+    private static java.util.Map<String, Long> processes(Launch.Sluice cluster, Launch.Sluice front) {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("cluster Sluice", cluster.process().pid());
+        m.put("front Sluice", front.process().pid());
+        return m;
     }
 
     private static MongoClient client(String uri, SSLContext context) {
