@@ -7,6 +7,8 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -36,9 +38,15 @@ final class ColdStartBreakdown {
         });
         List<Double> direct = new ArrayList<>();
         List<Double> through = new ArrayList<>();
+        List<Double> directCpu = new ArrayList<>();
+        List<Double> throughCpu = new ArrayList<>();
         for (int i = 0; i < samples; i++) { // interleaved
-            direct.add(handshake(f, f.direct()));
-            through.add(handshake(f, f.through()));
+            double[] d = handshake(f, f.direct());
+            double[] t = handshake(f, f.through());
+            direct.add(d[0]);
+            directCpu.add(d[1]);
+            through.add(t[0]);
+            throughCpu.add(t[1]);
         }
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%nClient-side pieces, %s, cluster %.0f ms away, %d samples each "
@@ -48,6 +56,8 @@ final class ColdStartBreakdown {
         line(b, "a fresh SSLContext trusting the test CA", context);
         line(b, "TCP connect + TLS handshake, direct (through the relay)", direct);
         line(b, "TCP connect + TLS handshake, front Sluice", through);
+        line(b, "the client's CPU in that handshake, direct (JDK TLS on the calling thread)", directCpu);
+        line(b, "the client's CPU in that handshake, front Sluice", throughCpu);
         return b.toString();
     }
 
@@ -74,18 +84,23 @@ final class ColdStartBreakdown {
         }
     }
 
-    /** Connect and handshake with a fresh SSLContext, as the driver's first connection to {@code uri}'s host. */
-    private static double handshake(ColdStartFixture f, String uri) {
+    /**
+     * Connect and handshake with the fixture's SSLContext, as the driver's first connection to {@code uri}'s host:
+     * {wall ms, this thread's CPU ms} (the JDK's SSLSocket handshakes on the calling thread).
+     */
+    private static double[] handshake(ColdStartFixture f, String uri) {
         String host = new ConnectionString(uri).getHosts().get(0);
         int colon = host.lastIndexOf(':');
         SSLContext context = f.tls().get();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(host.substring(0, colon),
                 Integer.parseInt(host.substring(colon + 1)))) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(10_000);
             socket.startHandshake();
-            return (System.nanoTime() - t0) / 1e6;
+            return new double[] {(System.nanoTime() - t0) / 1e6, (threads.getCurrentThreadCpuTime() - c0) / 1e6};
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
