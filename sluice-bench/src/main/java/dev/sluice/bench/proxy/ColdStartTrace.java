@@ -6,12 +6,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Diagnostic: commands the secured cluster serves per through-Sluice cold start (its /metrics, before and after). */
+/**
+ * Diagnostic of the secured cold start ({@link SecuredColdStart}): N cold starts through Sluice, then N direct
+ * (not interleaved), each phase with the cluster's and the front's {@code /metrics} counters per cold start
+ * (commands served, connections accepted, authentications, process CPU; the scrape itself counts 1/N), then N
+ * more per path, interleaved, with the p50 time of each step from the driver's events ({@link ColdStartPhases}).
+ *
+ * <pre>
+ * java -cp sluice-bench/target/benchmarks.jar dev.sluice.bench.proxy.ColdStartTrace SLUICE_JAR RTT_MS N WARMUP
+ * </pre>
+ */
 public final class ColdStartTrace {
+    private ColdStartTrace() {
+    }
+
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
         double rtt = Double.parseDouble(args[1]);
@@ -37,6 +51,16 @@ public final class ColdStartTrace {
                 diff("cluster", c0, counts(urls[0]), n);
                 diff("front", f0, counts(urls[1]), n);
             }
+            List<double[]> through = new ArrayList<>();
+            List<double[]> direct = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                through.add(ColdStartPhases.once(f, f.through()));
+                direct.add(ColdStartPhases.once(f, f.direct()));
+            }
+            System.out.println("== p50 ms after MongoClients.create, " + n + " interleaved samples per path, cluster "
+                    + rtt + " ms away\n| path | " + String.join(" | ", ColdStartPhases.NAMES) + " |\n|---|---:|---:|---:|---:|---:|");
+            System.out.print(ColdStartPhases.p50s("through Sluice", through));
+            System.out.print(ColdStartPhases.p50s("direct", direct));
         }
     }
 
