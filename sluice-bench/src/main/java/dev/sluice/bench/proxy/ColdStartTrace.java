@@ -46,7 +46,7 @@ public final class ColdStartTrace {
                     times.append(String.format(java.util.Locale.ROOT, "%.1f ",
                             ColdStartBenchmark.once(f, path.equals("through") ? f.through() : f.direct())));
                 }
-                Thread.sleep(500);
+                Thread.sleep(500); // the last client's close (endSessions, connections) reaches both counters
                 System.out.println("== " + path + " x" + n + ": " + times);
                 diff("cluster", c0, counts(urls[0]), n);
                 diff("front", f0, counts(urls[1]), n);
@@ -58,7 +58,8 @@ public final class ColdStartTrace {
                 direct.add(ColdStartPhases.once(f, f.direct()));
             }
             System.out.println("== p50 ms after MongoClients.create, " + n + " interleaved samples per path, cluster "
-                    + rtt + " ms away\n| path | " + String.join(" | ", ColdStartPhases.NAMES) + " |\n|---|---:|---:|---:|---:|---:|");
+                    + rtt + " ms away\n| path | " + String.join(" | ", ColdStartPhases.NAMES)
+                    + " |\n|---|---:|---:|---:|---:|---:|");
             System.out.print(ColdStartPhases.p50s("through Sluice", through));
             System.out.print(ColdStartPhases.p50s("direct", direct));
         }

@@ -62,11 +62,12 @@ final class SecuredColdStart {
             started.add(front);
             String credentials = "mongodb://" + USER + ":" + APP_PW + "@";
             String options = "/?tls=true&authSource=admin";
+            String atFront = "127.0.0.1:" + front.mongo().getPort() + options;
             SSLContext shared = certs.clientContext(null);
             return new ColdStartFixture(sharedTls ? "TLS + SCRAM-SHA-256, one SSLContext" : "TLS + SCRAM-SHA-256",
-                    credentials + relayed + options, credentials + "127.0.0.1:" + front.mongo().getPort() + options,
-                    sharedTls ? () -> shared : () -> certs.clientContext(null), "mongodb://svc:" + SVC_PW + "@127.0.0.1:" + front.mongo().getPort()
-                    + options, processes(cluster, front), started);
+                    credentials + relayed + options, credentials + atFront,
+                    sharedTls ? () -> shared : () -> certs.clientContext(null), "mongodb://svc:" + SVC_PW + "@" + atFront,
+                    processes(cluster, front), started);
         } catch (Exception | Error e) {
             new ColdStartFixture("secured", null, null, null, null, java.util.Map.of(), started).close();
             throw e;
