@@ -4,10 +4,9 @@ import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import dev.sluice.server.testing.FakeMongod;
-import dev.sluice.server.testing.FastMongod;
 import org.bson.Document;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,17 +14,21 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Seed 002's serverless case: a new client's time from {@code MongoClient} creation to its first result,
- * directly against a cluster {@code --rtt-ms} away ({@link DelayRelay} in front of FastMongod) and through a
- * local Sluice whose pool to that cluster is warm ({@code minPoolSize}). Each sample creates a client, runs
- * one {@code find().first()} and closes it. Without TLS and authentication (both paths alike).
+ * directly against a cluster {@code --rtt-ms} away ({@link DelayRelay}) and through a local Sluice whose pool to
+ * that cluster is warm ({@code minPoolSize}). Each sample creates a client, runs one {@code find().first()} and
+ * closes it. Modes: {@code plain} (FastMongod, no TLS nor authentication: {@link PlainColdStart}) and
+ * {@code secure} (TLS and SCRAM-SHA-256 on both paths: {@link SecuredColdStart}, a fresh driver SSLContext per
+ * client as in a new process) and {@code secure-shared} (the same with one SSLContext for all clients, as a warm
+ * FaaS container that creates a client per invocation: TLS sessions can be resumed); each mode and round trip gets
+ * its own set-up, and the report puts them side by side.
  *
  * <pre>
  * java -cp sluice-bench/target/benchmarks.jar dev.sluice.bench.proxy.ColdStartBenchmark \
- *   --sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar [--rtt-ms 2] [--samples 200] [--out FILE]
+ *   --sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar [--modes plain,secure,secure-shared] \
+ *   [--rtt-ms 0,2] [--samples 150] [--warmup 50] [--breakdown] [--out FILE]
  * </pre>
  */
 public final class ColdStartBenchmark {
@@ -34,48 +37,88 @@ public final class ColdStartBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(arg(args, "--sluice-jar", "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar"));
-        double rttMs = Double.parseDouble(arg(args, "--rtt-ms", "2"));
+        List<String> modes = List.of(arg(args, "--modes", "plain").split(","));
+        List<Double> rtts = new ArrayList<>();
+        for (String r : arg(args, "--rtt-ms", "2").split(",")) {
+            rtts.add(Double.parseDouble(r));
+        }
         int samples = Integer.parseInt(arg(args, "--samples", "200"));
+        int warmup = Integer.parseInt(arg(args, "--warmup", "50"));
+        boolean breakdown = List.of(args).contains("--breakdown");
         Path out = Path.of(arg(args, "--out", "target/proxy-bench/cold-start.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Path logs = Path.of("target/bench-logs");
         Files.createDirectories(logs);
-        double[] load = loadAverage();
-        try (FastMongod mongod = FakeMongod.fast("127.0.0.1", 0, 1);
-             DelayRelay cluster = DelayRelay.start(mongod.address(), (long) (rttMs * 1000));
-             Launch.Sluice sluice = Launch.sluice(jar, "mongodb://127.0.0.1:" + cluster.address().getPort()
-                     + "/?minPoolSize=4&maxPoolSize=20", List.of("-XX:+UseSerialGC", "-Xss512k"),
-                     logs.resolve("sluice-cold-start.log"))) {
-            String direct = "mongodb://127.0.0.1:" + cluster.address().getPort() + "/";
-            String through = "mongodb://" + sluice.mongo().getHostString() + ":" + sluice.mongo().getPort() + "/";
-            // JIT warm-up of both paths (and Sluice's pool fills to minPoolSize meanwhile)
-            sample(direct, 50);
-            sample(through, 50);
-            List<Double> d = new ArrayList<>();
-            List<Double> s = new ArrayList<>();
-            for (int i = 0; i < samples; i++) { // interleaved, so that both see the same machine
-                d.add(once(direct));
-                s.add(once(through));
+        StringBuilder report = new StringBuilder();
+        report.append(String.format(Locale.ROOT, "Cold start, %d samples per path (interleaved) after %d warm-up "
+                        + "samples each, Java driver %s, serverMonitoringMode=poll; %d CPUs.%n%n", samples, warmup,
+                com.mongodb.internal.build.MongoDriverVersion.VERSION, Runtime.getRuntime().availableProcessors()));
+        report.append("| mode | cluster round trip | path | p50 ms | p90 ms | p99 ms | mean ms | Sluice / direct "
+                + "(p50, p90, mean) | load average (start, end) |\n|---|---:|---|---:|---:|---:|---:|---:|---|\n");
+        StringBuilder details = new StringBuilder();
+        for (String mode : modes) {
+            for (double rtt : rtts) {
+                double loadStart = loadAverage();
+                try (ColdStartFixture f = switch (mode) {
+                    case "plain" -> PlainColdStart.start(jar, rtt, logs);
+                    case "secure" -> SecuredColdStart.start(jar, rtt, logs, false);
+                    case "secure-shared" -> SecuredColdStart.start(jar, rtt, logs, true);
+                    default -> throw new IllegalArgumentException("--modes: " + mode
+                            + " (expected plain, secure or secure-shared)");
+                }) {
+                    // JIT warm-up of both paths (and Sluice's pool fills to minPoolSize meanwhile)
+                    sample(f, f.direct(), warmup);
+                    sample(f, f.through(), warmup);
+                    List<Double> d = new ArrayList<>();
+                    List<Double> s = new ArrayList<>();
+                    CpuLedger dCpu = new CpuLedger(f.processes());
+                    CpuLedger sCpu = new CpuLedger(f.processes());
+                    for (int i = 0; i < samples; i++) { // interleaved, so that both see the same machine
+                        d.add(dCpu.sample(() -> once(f, f.direct())));
+                        s.add(sCpu.sample(() -> once(f, f.through())));
+                    }
+                    details.append(String.format(Locale.ROOT, "%n%s, %.0f ms: CPU ms per cold start (wall p50 direct "
+                            + "%.1f, through %.1f): direct: %s; through Sluice: %s%n", f.mode(), rtt, pct(d, 50),
+                            pct(s, 50), dCpu.perSample(), sCpu.perSample()));
+                    String load = String.format(Locale.ROOT, "%.2f, %.2f", loadStart, loadAverage());
+                    row(report, f.mode(), rtt, "direct", d, null, load);
+                    row(report, f.mode(), rtt, "through Sluice", s, d, load);
+                    details.append(poolFigures(f, rtt));
+                    System.out.println("[bench] " + mode + " " + rtt + " ms done");
+                    if (breakdown && f.secured()) {
+                        details.append(ColdStartBreakdown.measure(f, rtt, samples));
+                    }
+                }
             }
-            String report = report(rttMs, samples, load, loadAverage(), d, s);
-            Files.writeString(out, report);
-            System.out.println(report);
-            System.out.println("[bench] report written to " + out.toAbsolutePath());
         }
+        report.append("\nTarget: Sluice / direct <= 0.4x.\n").append(details);
+        Files.writeString(out, report);
+        System.out.println(report);
+        System.out.println("[bench] report written to " + out.toAbsolutePath());
     }
 
-    private static void sample(String uri, int n) {
+    private static void sample(ColdStartFixture f, String uri, int n) {
         for (int i = 0; i < n; i++) {
-            once(uri);
+            once(f, uri);
         }
     }
 
-    /** One cold start: create, first find, close; milliseconds to the first result. */
-    private static double once(String uri) {
+    /** The settings of a new client of {@code uri}, with a fresh SSLContext when the fixture speaks TLS. */
+    static MongoClientSettings settings(ColdStartFixture f, String uri) {
+        MongoClientSettings.Builder b = MongoClientSettings.builder().applyConnectionString(new ConnectionString(uri
+                + (uri.contains("?") ? "&" : "?") + "appName=cold-start&serverSelectionTimeoutMS=10000&serverMonitoringMode=poll"));
+        if (f.secured()) {
+            SSLContext context = f.tls().get();
+            b.applyToSslSettings(s -> s.enabled(true).context(context));
+        }
+        return b.build();
+    }
+
+    /** One cold start: create, first find, close; milliseconds to the first result (settings built before). */
+    static double once(ColdStartFixture f, String uri) {
+        MongoClientSettings settings = settings(f, uri);
         long t0 = System.nanoTime();
-        try (MongoClient client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(uri + "?appName=cold-start&serverSelectionTimeoutMS=10000&serverMonitoringMode=poll"))
-                .build())) {
+        try (MongoClient client = MongoClients.create(settings)) {
             Document first = client.getDatabase("bench").getCollection("items").find().first();
             long t1 = System.nanoTime();
             if (first == null) {
@@ -85,43 +128,46 @@ public final class ColdStartBenchmark {
         }
     }
 
-    private static String report(double rttMs, int samples, double[] loadStart, double[] loadEnd, List<Double> direct,
-                                 List<Double> sluice) {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Cold start, %d samples per path (interleaved), cluster %.1f ms away "
-                        + "(DelayRelay), Java driver %s; load average %.2f at the start, %.2f at the end; %d CPUs.%n%n",
-                samples, rttMs, com.mongodb.internal.build.MongoDriverVersion.VERSION, loadStart[0], loadEnd[0],
-                Runtime.getRuntime().availableProcessors()));
-        b.append("| path | p50 ms | p90 ms | p99 ms | mean ms |\n|---|---:|---:|---:|---:|\n");
-        row(b, "direct (driver to the cluster)", direct);
-        row(b, "through Sluice (local, warm pool)", sluice);
-        b.append(String.format(Locale.ROOT, "%nSluice / direct: p50 %.2fx, p90 %.2fx, mean %.2fx (target <= 0.4x)%n",
-                pct(sluice, 50) / pct(direct, 50), pct(sluice, 90) / pct(direct, 90), mean(sluice) / mean(direct)));
-        return b.toString();
+    /** Sluice's pools after the samples ({@code created} shows whether the clients' operations found them warm). */
+    private static String poolFigures(ColdStartFixture f, double rtt) {
+        try (MongoClient admin = MongoClients.create(settings(f, f.admin()))) {
+            Document stats = admin.getDatabase("admin").runCommand(new Document("connPoolStats", 1));
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%n%s, %.0f ms: Sluice's pools after the run: "
+                    + "totalCreated %s", f.mode(), rtt, stats.get("totalCreated")));
+            for (Document u : stats.getList("users", Document.class, List.of())) {
+                Document pool = u.get("pool", Document.class);
+                b.append(String.format(Locale.ROOT, "; user %s's pool: created %s, available %s, inUse %s", u.get("user"),
+                        pool == null ? "?" : pool.get("created"), pool == null ? "?" : pool.get("available"),
+                        pool == null ? "?" : pool.get("inUse")));
+            }
+            return b.append('\n').toString();
+        }
     }
 
-    private static void row(StringBuilder b, String name, List<Double> v) {
-        b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f |%n", name, pct(v, 50), pct(v, 90),
-                pct(v, 99), mean(v)));
+    private static void row(StringBuilder b, String mode, double rtt, String path, List<Double> v, List<Double> direct,
+                            String load) {
+        String ratio = direct == null ? "" : String.format(Locale.ROOT, "%.2fx, %.2fx, %.2fx", pct(v, 50) / pct(direct, 50),
+                pct(v, 90) / pct(direct, 90), mean(v) / mean(direct));
+        b.append(String.format(Locale.ROOT, "| %s | %.0f ms | %s | %.2f | %.2f | %.2f | %.2f | %s | %s |%n", mode, rtt,
+                path, pct(v, 50), pct(v, 90), pct(v, 99), mean(v), ratio, load));
     }
 
-    private static double pct(List<Double> values, double p) {
+    static double pct(List<Double> values, double p) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         int i = (int) Math.ceil(p / 100 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 
-    private static double mean(List<Double> values) {
+    static double mean(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
-    private static double[] loadAverage() {
+    private static double loadAverage() {
         try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return new double[] {Double.parseDouble(f[0])};
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
-            return new double[] {Double.NaN};
+            return Double.NaN;
         }
     }
 

@@ -43,8 +43,8 @@ final class Launch {
     }
 
     /**
-     * Sluice with more {@code serve} arguments ({@code --auth}); without an upstream (null) it runs its embedded
-     * in-memory backend.
+     * A Sluice with {@code serveArgs} added to its {@code serve} command line (TLS, --auth...); with a null
+     * {@code upstreamUri} it runs its embedded in-memory backend.
      */
     static Sluice sluice(Path jar, String upstreamUri, List<String> serveArgs, List<String> jvmOptions, Path log)
             throws IOException, InterruptedException {
