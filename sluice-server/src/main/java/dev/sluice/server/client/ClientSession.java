@@ -255,9 +255,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         if (request.form() == Request.Form.QUERY) {
             ByteBuf converted = LegacyReplies.toOpReply(reply, ctx.alloc());
             reply.release();
-            replies.write(converted);
+            replies.writeForwarded(converted);
         } else {
-            replies.write(reply);
+            replies.writeForwarded(reply);
         }
         if (!moreToCome) {
             finishOperation();

@@ -44,6 +44,14 @@ final class ReplyWriter {
         return ctx.writeAndFlush(frame);
     }
 
+    /**
+     * Writes a forwarded reply with no future to listen to (nothing is allocated per reply for it): a write that
+     * fails reaches the session's {@code exceptionCaught}, which closes the connection, as for any I/O error.
+     */
+    void writeForwarded(ByteBuf frame) {
+        ctx.writeAndFlush(frame, ctx.voidPromise());
+    }
+
     private ByteBuf encode(Request request, int id, BsonDocument doc, int flags) {
         if (request.form() == Request.Form.QUERY) {
             return LegacyReplies.opReply(ctx.alloc(), id, request.requestId(), doc);

@@ -175,6 +175,12 @@ public final class BackendConnection {
         if (listener != null) {
             armTimeout();
         }
+        if (onWritten == null) {
+            // no future per request: a failed write reaches BackendHandler.exceptionCaught, which fails this
+            // connection (and the request in flight) as a network error, as the listener below does
+            channel.writeAndFlush(frame, channel.voidPromise());
+            return;
+        }
         channel.writeAndFlush(frame).addListener(f -> {
             if (!f.isSuccess()) {
                 fail(new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, host,
