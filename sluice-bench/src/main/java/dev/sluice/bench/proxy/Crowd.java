@@ -96,6 +96,15 @@ final class Crowd {
         return summarize(clients, all, histograms, window, setupSeconds, stopped);
     }
 
+    /** The values at indexes {@code from}, {@code from + 2}, ... */
+    private static long[] every(long[] values, int from) {
+        long[] out = new long[Math.max(0, (values.length - from + 1) / 2)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[from + 2 * i];
+        }
+        return out;
+    }
+
     private static CrowdCell summarize(int clients, NioClient[] all, Histogram[] histograms, Window window,
                                        double setupSeconds, boolean stopped) {
         Histogram total = new Histogram(3);
@@ -122,6 +131,7 @@ final class Crowd {
         return new CrowdCell(clients, ready, setupSeconds, total.getTotalCount(),
                 total.getTotalCount() / window.seconds(), total.getValueAtPercentile(50) / 1e3,
                 total.getValueAtPercentile(99) / 1e3, total.getValueAtPercentile(99.9) / 1e3, total.getMaxValue() / 1e3,
-                worst / 1e3, OpsSpread.of(ops), errors, firstError, stopped, 0);
+                worst / 1e3, OpsSpread.of(ops), OpsSpread.of(every(ops, 0)), OpsSpread.of(every(ops, 1)), errors,
+                firstError, stopped, 0);
     }
 }

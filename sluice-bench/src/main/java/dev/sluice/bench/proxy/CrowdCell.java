@@ -6,15 +6,17 @@ import java.util.Locale;
  * The figures of one client count of a {@link CrowdBenchmark}: connections opened and the time it took, operations
  * and latencies in the measured window (microseconds; max is the longest operation inside the window, worst also
  * counts operations started in the window that ended after it or never did), how the operations were spread over
- * the clients, errors, and the wait-queue timeouts Sluice counted during the cell.
+ * the clients (all of them, and apart those opened in even and odd order: Sluice's server socket hands accepted
+ * connections to its event loops round-robin, so with two loops each half lands on one loop, and so on one lane of
+ * its pool), errors, and the wait-queue timeouts Sluice counted during the cell.
  */
 record CrowdCell(int clients, int ready, double setupSeconds, long ops, double opsPerSec, double p50us, double p99us,
-                 double p999us, double maxUs, double worstUs, OpsSpread spread, long errors, String firstError,
-                 boolean allStopped, long waitQueueTimeouts) {
+                 double p999us, double maxUs, double worstUs, OpsSpread spread, OpsSpread even, OpsSpread odd,
+                 long errors, String firstError, boolean allStopped, long waitQueueTimeouts) {
 
     CrowdCell withWaitQueueTimeouts(long timeouts) {
         return new CrowdCell(clients, ready, setupSeconds, ops, opsPerSec, p50us, p99us, p999us, maxUs, worstUs, spread,
-                errors, firstError, allStopped, timeouts);
+                even, odd, errors, firstError, allStopped, timeouts);
     }
 
     @Override

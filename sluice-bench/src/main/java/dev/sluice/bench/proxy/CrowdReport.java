@@ -65,6 +65,16 @@ final class CrowdReport {
                     s.min() == 0 ? "inf" : String.format(Locale.ROOT, "%.2f", (double) s.max() / s.min()), s.jain(),
                     s.zero()));
         }
+        b.append("\nOperations per client, clients opened in even / odd order apart (Sluice's accept hands connections "
+                + "to its event loops round-robin: with 2 loops each half is one loop's, one lane's)\n\n");
+        b.append("| clients | even: mean, min, p50, max | odd: mean, min, p50, max | mean even / odd |\n");
+        b.append("|---:|---|---|---:|\n");
+        for (CrowdCell c : cells) {
+            OpsSpread e = c.even();
+            OpsSpread o = c.odd();
+            b.append(String.format(Locale.ROOT, "| %d | %.1f, %d, %d, %d | %.1f, %d, %d, %d | %.2f |%n", c.clients(),
+                    e.mean(), e.min(), e.p50(), e.max(), o.mean(), o.min(), o.p50(), o.max(), e.mean() / o.mean()));
+        }
         ratios(b);
         b.append('\n').append(upstream);
         b.append("Machine at the end: ").append(Report.machine()).append('\n');
