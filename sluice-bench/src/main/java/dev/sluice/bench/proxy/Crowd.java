@@ -31,8 +31,8 @@ final class Crowd {
     private Crowd() {
     }
 
-    static CrowdCell run(InetSocketAddress target, int clients, int loops, int concurrency, long warmupMillis,
-                         long durationMillis, long setupTimeoutMillis) throws InterruptedException {
+    static CrowdCell run(InetSocketAddress target, long targetPid, int clients, int loops, int concurrency,
+                         long warmupMillis, long durationMillis, long setupTimeoutMillis) throws InterruptedException {
         Phases phases = new Phases(clients, warmupMillis, durationMillis);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, NioIoHandler.newFactory());
         List<EventLoop> loopList = new ArrayList<>();
@@ -81,6 +81,13 @@ final class Crowd {
             NioClient c = all[i];
             channels[i].eventLoop().execute(() -> c.begin(window));
         }
+        sleepUntil(window.start());
+        long self = ProcessHandle.current().pid();
+        long sluice0 = ProcCpu.millis(targetPid);
+        long self0 = ProcCpu.millis(self);
+        sleepUntil(window.end());
+        long sluiceCpu = ProcCpu.millis(targetPid) - sluice0;
+        long selfCpu = ProcCpu.millis(self) - self0;
         long wait = TimeUnit.NANOSECONDS.toMillis(window.end() - System.nanoTime()) + STRAGGLER_MILLIS;
         boolean stopped = phases.awaitDone(wait);
         long now = System.nanoTime();
@@ -93,7 +100,15 @@ final class Crowd {
             });
         }
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-        return summarize(clients, all, histograms, window, setupSeconds, stopped);
+        return summarize(clients, all, histograms, window, setupSeconds, stopped)
+                .withCpu(sluiceCpu / window.seconds() / 1000, selfCpu / window.seconds() / 1000);
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left = nanoTime - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
     }
 
     /** The values at indexes {@code from}, {@code from + 2}, ... */
@@ -132,6 +147,6 @@ final class Crowd {
                 total.getTotalCount() / window.seconds(), total.getValueAtPercentile(50) / 1e3,
                 total.getValueAtPercentile(99) / 1e3, total.getValueAtPercentile(99.9) / 1e3, total.getMaxValue() / 1e3,
                 worst / 1e3, OpsSpread.of(ops), OpsSpread.of(every(ops, 0)), OpsSpread.of(every(ops, 1)), errors,
-                firstError, stopped, 0);
+                firstError, stopped, 0, 0, 0);
     }
 }

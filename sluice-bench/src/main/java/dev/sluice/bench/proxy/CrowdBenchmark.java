@@ -54,11 +54,11 @@ public final class CrowdBenchmark {
             long prewarm = a.integer("prewarm-ms", 5000);
             if (prewarm > 0) {
                 System.err.println("[crowd] pre-warming Sluice for " + prewarm + " ms (64 nio clients)");
-                Crowd.run(sluice.mongo(), 64, loops, concurrency, 0, prewarm, setupTimeout);
+                Crowd.run(sluice.mongo(), sluice.process().pid(), 64, loops, concurrency, 0, prewarm, setupTimeout);
             }
             for (int n : counts) {
                 long timeouts0 = Launch.jsonNumber(sluice.get("/api/pools"), "waitQueueTimeouts");
-                CrowdCell cell = Crowd.run(sluice.mongo(), n, loops, concurrency, warmup, duration, setupTimeout);
+                CrowdCell cell = Crowd.run(sluice.mongo(), sluice.process().pid(), n, loops, concurrency, warmup, duration, setupTimeout);
                 long timeouts1 = Launch.jsonNumber(sluice.get("/api/pools"), "waitQueueTimeouts");
                 cell = cell.withWaitQueueTimeouts(timeouts1 - timeouts0);
                 System.err.println("[crowd] " + cell);

@@ -30,7 +30,8 @@ final class CrowdReport {
                         + "upstream FastMongod (in the generator's JVM) with `maxPoolSize=%d`; clients: nio (one find "
                         + "in flight each) on %d event loop(s), connections opened at most %d at a time. Latency in "
                         + "microseconds; max = longest operation inside the window, worst = also counting operations "
-                        + "started in the window that ended after it.%n%n", warmupMillis, durationMillis, jvmOptions,
+                        + "started in the window that ended after it; CPU in cores (CPU s per s of window) of Sluice's "
+                        + "process and of the generator's (clients and FastMongod).%n%n", warmupMillis, durationMillis, jvmOptions,
                 maxPoolSize, loops, concurrency);
     }
 
@@ -47,12 +48,14 @@ final class CrowdReport {
     String markdown() {
         StringBuilder b = new StringBuilder();
         b.append("Run of ").append(started).append(": ").append(machineAtStart).append("\n\n").append(header);
-        b.append("| clients | set-up s | ops/s | p50 | p99 | p99.9 | max | worst | p99/p50 | max/p50 | errors "
-                + "| wait-queue timeouts |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("| clients | set-up s | ops/s | p50 | p99 | p99.9 | max | worst | p99/p50 | max/p50 | Sluice CPU "
+                + "| generator CPU | errors | wait-queue timeouts |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (CrowdCell c : cells) {
             b.append(String.format(Locale.ROOT, "| %d | %.1f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %.1f "
-                            + "| %d%s | %d |%n", c.clients(), c.setupSeconds(), c.opsPerSec(), c.p50us(), c.p99us(),
-                    c.p999us(), c.maxUs(), c.worstUs(), c.p99us() / c.p50us(), c.maxUs() / c.p50us(), c.errors(),
+                            + "| %.2f | %.2f | %d%s | %d |%n", c.clients(), c.setupSeconds(), c.opsPerSec(), c.p50us(),
+                    c.p99us(), c.p999us(), c.maxUs(), c.worstUs(), c.p99us() / c.p50us(), c.maxUs() / c.p50us(),
+                    c.sluiceCores(), c.generatorCores(), c.errors(),
                     c.firstError() == null ? "" : " (" + c.firstError() + ")", c.waitQueueTimeouts()));
         }
         b.append("\nOperations per client in the window (Jain's index: 1 = all equal)\n\n");
