@@ -159,17 +159,6 @@ public final class ConnectionPool<C> implements AutoCloseable {
         return core.hasAvailable();
     }
 
-    /**
-     * How long the longest-waiting check-out has been queued, in nanoseconds of the pool's ticker; 0 when nobody
-     * waits. Lock-free and allocation-free, for callers choosing between pools on a hot path; it may be momentarily
-     * stale.
-     *
-     * @return nanoseconds, at least 0
-     */
-    public long longestWaitNanos() {
-        return core.longestWaitNanos();
-    }
-
     /** @return the pool's generation, incremented by each {@link #clear()} */
     public int generation() {
         return core.generation();

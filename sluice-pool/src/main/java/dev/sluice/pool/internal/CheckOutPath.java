@@ -83,7 +83,6 @@ final class CheckOutPath<C> {
 
     private void submit(CheckOutRequest<C> r) {
         PoolState refusedBy = null;
-        r.queuedNanos = pool.ticker.nanoTime();
         pool.lock.lock();
         try {
             PoolState s = pool.state;

@@ -32,8 +32,6 @@ final class CheckOutRequest<C> implements Runnable {
 
     /** Guarded by the pool's lock. */
     int phase = WAITING;
-    /** When it joined the wait queue (the pool's ticker); set before it is queued, published by the queue. */
-    long queuedNanos;
 
     private volatile boolean delivered;
     private PoolEntry<C> result;

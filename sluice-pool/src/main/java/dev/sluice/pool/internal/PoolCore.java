@@ -417,12 +417,6 @@ public final class PoolCore<C> {
         return generation;
     }
 
-    /** How long the longest-waiting check-out has waited so far, 0 when none waits; lock-free, allocation-free. */
-    public long longestWaitNanos() {
-        CheckOutRequest<C> head = queue.head();
-        return head == null ? 0 : Math.max(0, ticker.nanoTime() - head.queuedNanos);
-    }
-
     /** @return a snapshot of the figures, taken without the lock */
     public PoolStatistics statistics() {
         long checkOutCount = retiredCheckOuts;

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * One pool of one host for one identity, split in lanes: one CMAP pool per event loop, each opening its
  * connections on its own loop. A client whose lane is exhausted borrows an idle connection from another lane,
- * or opens one in a lane with room, before it waits; it waits in the lane whose queue moves fastest ({@link LaneQueues}),
+ * or opens one in a lane with room, before it waits; it waits in the lane with the shortest queue ({@link LaneQueues}),
  * so that clients of a slower loop are not served less often than the others.
  */
 final class PoolLanes {
@@ -47,21 +47,21 @@ final class PoolLanes {
             } else if (roomy != null) {
                 pool = roomy;
             } else {
-                pool = fastestQueue(own);
+                pool = shortestQueue(own);
             }
         }
         pool.checkOutAsync(callback);
     }
 
-    /** Every lane exhausted: the lane whose queue moves fastest ({@link LaneQueues}), the own one unless clearly not. */
-    private ConnectionPool<BackendConnection> fastestQueue(int own) {
-        long best = lanes[own].longestWaitNanos();
+    /** Every lane exhausted: the lane with the fewest waiters per connection, the own lane unless clearly worse. */
+    private ConnectionPool<BackendConnection> shortestQueue(int own) {
+        PoolStatistics best = lanes[own].statistics();
         int chosen = own;
         for (int i = 1; i < lanes.length; i++) {
             int lane = (own + i) % lanes.length;
-            long wait = lanes[lane].longestWaitNanos();
-            if (LaneQueues.waitsLess(wait, best)) {
-                best = wait;
+            PoolStatistics s = lanes[lane].statistics();
+            if (LaneQueues.waitsLess(s.waitQueueSize(), s.maxPoolSize(), best.waitQueueSize(), best.maxPoolSize())) {
+                best = s;
                 chosen = lane;
             }
         }
