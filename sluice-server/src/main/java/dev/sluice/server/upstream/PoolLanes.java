@@ -9,8 +9,7 @@ import java.util.List;
 /**
  * One pool of one host for one identity, split in lanes: one CMAP pool per event loop, each opening its
  * connections on its own loop. A client whose lane is exhausted borrows an idle connection from another lane,
- * or opens one in a lane with room, before it waits; it waits in the lane with the shortest queue ({@link LaneQueues}),
- * so that clients of a slower loop are not served less often than the others.
+ * or opens one in a lane with room, before it waits.
  */
 final class PoolLanes {
     private final ConnectionPool<BackendConnection>[] lanes;
@@ -46,26 +45,9 @@ final class PoolLanes {
                 pool = idle;
             } else if (roomy != null) {
                 pool = roomy;
-            } else {
-                pool = shortestQueue(own);
             }
         }
         pool.checkOutAsync(callback);
-    }
-
-    /** Every lane exhausted: the lane with the fewest waiters per connection, the own lane unless clearly worse. */
-    private ConnectionPool<BackendConnection> shortestQueue(int own) {
-        PoolStatistics best = lanes[own].statistics();
-        int chosen = own;
-        for (int i = 1; i < lanes.length; i++) {
-            int lane = (own + i) % lanes.length;
-            PoolStatistics s = lanes[lane].statistics();
-            if (LaneQueues.waitsLess(s.waitQueueSize(), s.maxPoolSize(), best.waitQueueSize(), best.maxPoolSize())) {
-                best = s;
-                chosen = lane;
-            }
-        }
-        return lanes[chosen];
     }
 
     private static boolean isFull(ConnectionPool<BackendConnection> pool) {
