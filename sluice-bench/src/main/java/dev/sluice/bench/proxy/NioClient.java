@@ -125,9 +125,9 @@ final class NioClient extends Client {
         leave();
     }
 
-    /** Called once the client is gone: an operation still unanswered counts with its age so far. */
+    /** Called when the clients are cut off: an operation still unanswered counts with its age so far. */
     void outstandingAt(long now) {
-        if (window != null && sentAt >= window.start() && now > sentAt) {
+        if (!left && window != null && sentAt >= window.start() && now > sentAt) {
             longestNanos = Math.max(longestNanos, now - sentAt);
         }
     }
