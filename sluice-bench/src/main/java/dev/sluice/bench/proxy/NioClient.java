@@ -3,14 +3,17 @@ package dev.sluice.bench.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.HdrHistogram.Histogram;
 
 /**
  * One connection of the event-loop client: hello on connect, then (once the window is open) one
  * find in flight at a time, the next sent from the previous reply's callback, until the window ends.
- * Runs on its channel's event loop only.
+ * Runs on its channel's event loop only. Counts its operations in the window ({@link #ops}) and the longest
+ * round trip it saw that started in the window, including one that ended after it ({@link #longestNanos}).
  */
 final class NioClient extends Client {
     private final Phases phases;
+    private final Runnable settled;
     private final byte[] hello = WireFrames.hello("nio");
     private final byte[] find = WireFrames.find();
     private ChannelHandlerContext ctx;
@@ -18,9 +21,24 @@ final class NioClient extends Client {
     private int requestIds;
     private long sentAt;
     private boolean left;
+    private boolean hasSettled;
+    /** Operations recorded in the window (read after the client left). */
+    long ops;
+    /** The longest round trip started in the window, whenever it ended (read after the client left). */
+    long longestNanos;
 
     NioClient(Phases phases) {
+        this(phases, new Histogram(3), () -> { });
+    }
+
+    /**
+     * A client that records into {@code shared} (used by its event loop only) and runs {@code settled} once, when
+     * its hello is answered or it fails before that (to pace the opening of many connections).
+     */
+    NioClient(Phases phases, Histogram shared, Runnable settled) {
+        super(shared);
         this.phases = phases;
+        this.settled = settled;
     }
 
     /** The channel handler, placed after a frame decoder. */
@@ -75,11 +93,16 @@ final class NioClient extends Client {
                 ctx.close();
                 return;
             }
+            settle();
             phases.readyNoWait();
             return;
         }
         if (window.records(sentAt, t1)) {
             latencies.recordValue(t1 - sentAt);
+            ops++;
+        }
+        if (sentAt >= window.start()) {
+            longestNanos = Math.max(longestNanos, t1 - sentAt);
         }
         if (window.over(t1)) {
             leave();
@@ -96,7 +119,28 @@ final class NioClient extends Client {
         ctx.writeAndFlush(out, ctx.voidPromise());
     }
 
+    /** The connection could not be opened (called on its event loop). */
+    void failedToConnect(Throwable cause) {
+        error(cause);
+        leave();
+    }
+
+    /** Called when the clients are cut off: an operation still unanswered counts with its age so far. */
+    void outstandingAt(long now) {
+        if (!left && window != null && sentAt >= window.start() && now > sentAt) {
+            longestNanos = Math.max(longestNanos, now - sentAt);
+        }
+    }
+
+    private void settle() {
+        if (!hasSettled) {
+            hasSettled = true;
+            settled.run();
+        }
+    }
+
     private void leave() {
+        settle();
         if (!left) {
             left = true;
             phases.leave();
