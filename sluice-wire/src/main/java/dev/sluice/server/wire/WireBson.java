@@ -94,7 +94,9 @@ final class WireBson {
         if (document instanceof RawBsonDocument raw) {
             out.writeBytes(raw.getByteBuffer().asNIO());
         } else {
-            CODEC.encode(new BsonBinaryWriter(new ByteBufBsonOutput(out)), document, ENCODER_CONTEXT);
+            ByteBufBsonOutput output = new ByteBufBsonOutput(out);
+            CODEC.encode(new BsonBinaryWriter(output), document, ENCODER_CONTEXT);
+            output.finish();
         }
     }
 
