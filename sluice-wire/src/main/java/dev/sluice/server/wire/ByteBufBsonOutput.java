@@ -70,6 +70,55 @@ final class ByteBufBsonOutput extends OutputBuffer {
         stage[staged++] = (byte) value;
     }
 
+    /** ASCII names (the usual case) go into the stage a block at a time; others take org.bson's path. */
+    @Override
+    public void writeCString(String value) {
+        if (!ascii(value)) {
+            super.writeCString(value); // UTF-8, and the refusal of a name with a null byte, are org.bson's
+            return;
+        }
+        writeAscii(value);
+        writeByte(0);
+    }
+
+    @Override
+    public void writeString(String value) {
+        if (!ascii(value)) {
+            super.writeString(value);
+            return;
+        }
+        writeInt32(value.length() + 1);
+        writeAscii(value);
+        writeByte(0);
+    }
+
+    /** True when every char is ASCII and not NUL (then a char is its one UTF-8 byte). */
+    private static boolean ascii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0 || c >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void writeAscii(String value) {
+        int at = 0;
+        int length = value.length();
+        while (at < length) {
+            if (staged == STAGE_BYTES) {
+                finish();
+            }
+            int n = Math.min(length - at, STAGE_BYTES - staged);
+            for (int i = 0; i < n; i++) {
+                stage[staged + i] = (byte) value.charAt(at + i);
+            }
+            staged += n;
+            at += n;
+        }
+    }
+
     @Override
     public void writeInt32(int value) {
         room(4);

@@ -55,6 +55,15 @@ class ByteBufBsonOutputTest {
         out.release();
     }
 
+    @Test
+    void aNameWithANullByteIsRefusedAsOrgBsonRefusesIt() {
+        BsonDocument doc = new BsonDocument("bad\u0000name", new BsonInt32(1));
+        ByteBuf out = Unpooled.buffer();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WireBson.writeDocument(out, doc))
+                .isInstanceOf(org.bson.BsonSerializationException.class);
+        out.release();
+    }
+
     private static byte[] bytes(RawBsonDocument raw) {
         byte[] b = new byte[raw.getByteBuffer().remaining()];
         raw.getByteBuffer().get(b);
@@ -65,12 +74,13 @@ class ByteBufBsonOutputTest {
         BsonDocument doc = new BsonDocument();
         int fields = random.nextInt(12);
         for (int i = 0; i < fields; i++) {
-            String name = "f" + i + "x".repeat(random.nextInt(depth == 0 ? 400 : 20));
+            String name = "f" + i + "x".repeat(random.nextInt(depth == 0 ? 1_500 : 20)) + (random.nextInt(5) == 0 ? "ü" : "");
             switch (random.nextInt(depth < 3 ? 11 : 9)) {
                 case 0 -> doc.append(name, new BsonInt32(random.nextInt()));
                 case 1 -> doc.append(name, new BsonInt64(random.nextLong()));
                 case 2 -> doc.append(name, new BsonDouble(random.nextDouble()));
-                case 3 -> doc.append(name, new BsonString("é€" + "s".repeat(random.nextInt(2_000))));
+                case 3 -> doc.append(name, new BsonString((random.nextBoolean() ? "é€" : "") + "s".repeat(random.nextInt(2_000))
+                        + (random.nextInt(4) == 0 ? "\u0000inside" : "")));
                 case 4 -> doc.append(name, BsonBoolean.valueOf(random.nextBoolean()));
                 case 5 -> doc.append(name, BsonNull.VALUE);
                 case 6 -> {
