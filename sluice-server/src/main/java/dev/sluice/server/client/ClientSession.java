@@ -552,9 +552,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                 return;
             }
             ClientMetadata metadata = ClientMetadata.from(body);
-            entry.userAgent(metadata.userAgent());
-            entry.appName(metadata.appName());
-            entry.driver(metadata.driver());
+            services.registry().describe(entry, metadata.userAgent(), metadata.appName(), metadata.driver());
         }
         if (!handshake.done() && services.authenticator() != null) {
             helloExtras = authenticationInHello(body);

@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +39,9 @@ public final class SluiceMetrics {
     private final BoundedLabels appNames;
     private final BoundedLabels drivers;
     private final Map<String, AtomicInteger> perConnector = new ConcurrentHashMap<>();
+    /** Connections per appName / driver label, kept by the registry's events (a scrape reads them, walks nothing). */
+    private final Map<String, AtomicInteger> perApp = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> perDriver = new ConcurrentHashMap<>();
     private final Map<String, HostMeters> perHost = new ConcurrentHashMap<>();
     private final MultiGauge byApp;
     private final MultiGauge byDriver;
@@ -81,6 +83,8 @@ public final class SluiceMetrics {
         registry.operationListener(commands);
         for (ConnectionEntry entry : registry.snapshot()) {
             connectorCount(entry.connector()).incrementAndGet();
+            count(perApp, appNames.label(entry.appName()), 1);
+            count(perDriver, drivers.label(entry.driver()), 1);
         }
         registry.addListener(new Listener());
         refresh();
@@ -96,19 +100,13 @@ public final class SluiceMetrics {
     }
 
     /**
-     * Recomputes the breakdowns that have no events of their own (appName, driver, pool figures, topology).
-     * One pass over the live connections (no copy, no sort), so its cost is a count per connection and its
-     * series are per appName/driver label (capped), never per connection.
+     * Recomputes the breakdowns that have no events of their own (pool figures, topology) and publishes the
+     * counts by appName and driver label (capped), which the registry's events keep: nothing here walks the
+     * connections, so a scrape costs the same with 20,000 clients as with 20.
      */
     public synchronized void refresh() {
-        Map<String, Integer> apps = new HashMap<>();
-        Map<String, Integer> driverCounts = new HashMap<>();
-        for (ConnectionEntry entry : registry.entries()) {
-            apps.merge(appNames.label(entry.appName()), 1, Integer::sum);
-            driverCounts.merge(drivers.label(entry.driver()), 1, Integer::sum);
-        }
-        byApp.register(rows("app", apps), true);
-        byDriver.register(rows("driver", driverCounts), true);
+        byApp.register(rows("app", perApp), true);
+        byDriver.register(rows("driver", perDriver), true);
 
         List<MultiGauge.Row<?>> connections = new ArrayList<>();
         List<MultiGauge.Row<?>> waiting = new ArrayList<>();
@@ -199,10 +197,17 @@ public final class SluiceMetrics {
         });
     }
 
-    private static List<MultiGauge.Row<?>> rows(String tag, Map<String, Integer> counts) {
+    private static void count(Map<String, AtomicInteger> counts, String label, int delta) {
+        counts.computeIfAbsent(label, l -> new AtomicInteger()).addAndGet(delta);
+    }
+
+    private static List<MultiGauge.Row<?>> rows(String tag, Map<String, AtomicInteger> counts) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>(counts.size());
-        for (Map.Entry<String, Integer> e : counts.entrySet()) {
-            rows.add(MultiGauge.Row.of(Tags.of(tag, e.getKey()), e.getValue()));
+        for (Map.Entry<String, AtomicInteger> e : counts.entrySet()) {
+            int n = e.getValue().get();
+            if (n > 0) { // a label whose connections all left has no row, as before
+                rows.add(MultiGauge.Row.of(Tags.of(tag, e.getKey()), n));
+            }
         }
         return rows;
     }
@@ -211,6 +216,8 @@ public final class SluiceMetrics {
         @Override
         public void registered(ConnectionEntry entry) {
             connectorCount(entry.connector()).incrementAndGet();
+            count(perApp, appNames.label(entry.appName()), 1);
+            count(perDriver, drivers.label(entry.driver()), 1);
             Counter.builder("sluice.client.connections.accepted").description("Client connections accepted")
                     .tag("connector", entry.connector()).register(meters).increment();
         }
@@ -218,6 +225,17 @@ public final class SluiceMetrics {
         @Override
         public void unregistered(ConnectionEntry entry) {
             connectorCount(entry.connector()).decrementAndGet();
+            count(perApp, appNames.label(entry.appName()), -1);
+            count(perDriver, drivers.label(entry.driver()), -1);
+        }
+
+        @Override
+        public void described(ConnectionEntry entry, String previousAppName, String previousDriver) {
+            // labels are stable (BoundedLabels admits a value for good), so the row left is the row once joined
+            count(perApp, appNames.label(previousAppName), -1);
+            count(perApp, appNames.label(entry.appName()), 1);
+            count(perDriver, drivers.label(previousDriver), -1);
+            count(perDriver, drivers.label(entry.driver()), 1);
         }
 
         @Override

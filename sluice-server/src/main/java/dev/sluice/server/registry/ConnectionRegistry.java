@@ -66,6 +66,23 @@ public final class ConnectionRegistry {
         }
     }
 
+    /**
+     * Records what a connection's handshake said of its client (userAgent, appName, driver), and tells the
+     * listeners, so that breakdowns by appName and driver are kept as counts instead of walking every connection.
+     */
+    public void describe(ConnectionEntry entry, String userAgent, String appName, String driver) {
+        String previousApp = entry.appName();
+        String previousDriver = entry.driver();
+        entry.userAgent(userAgent);
+        entry.appName(appName);
+        entry.driver(driver);
+        if (entries.containsKey(entry)) {
+            for (RegistryListener listener : listeners) {
+                listener.described(entry, previousApp, previousDriver);
+            }
+        }
+    }
+
     /** Counts a connection refused before registration (e.g. past maxIncomingConnections). */
     public void recordRejected(String connector) {
         countersOf(connector).rejected.incrementAndGet();

@@ -47,8 +47,7 @@ class SluiceMetricsTest {
         SluiceMetrics metrics = new SluiceMetrics(meters, registry, pools, 2);
         for (String app : new String[] {"billing", "billing", "search", "reports", "etl"}) {
             ConnectionEntry e = fakes.add("mongodb", "c");
-            e.appName(app);
-            e.driver("java-sync");
+            registry.describe(e, null, app, "java-sync");
         }
         fakes.add("mongodb", "c");
 
@@ -103,9 +102,31 @@ class SluiceMetricsTest {
     }
 
     @Test
+    void countsByAppFollowHandshakesAndDepartures() {
+        SluiceMetrics metrics = new SluiceMetrics(meters, registry, pools);
+        ConnectionEntry a = fakes.add("mongodb", "c:1");
+        ConnectionEntry b = fakes.add("mongodb", "c:2");
+        registry.describe(a, null, "billing", "java-sync");
+        registry.describe(b, null, "billing", "java-sync");
+        metrics.refresh();
+        assertThat(meters.get("sluice.client.connections.by.app").tag("app", "billing").gauge().value()).isEqualTo(2);
+        assertThat(meters.find("sluice.client.connections.by.app").tag("app", "unknown").gauge()).isNull();
+
+        registry.unregister(a);
+        metrics.refresh();
+        assertThat(meters.get("sluice.client.connections.by.app").tag("app", "billing").gauge().value()).isEqualTo(1);
+        assertThat(meters.get("sluice.client.connections.by.driver").tag("driver", "java-sync").gauge().value())
+                .isEqualTo(1);
+
+        registry.unregister(b);
+        metrics.refresh();
+        assertThat(meters.find("sluice.client.connections.by.app").tag("app", "billing").gauge()).isNull();
+    }
+
+    @Test
     void prometheusScrapeUsesSnakeCaseNames() {
         SluiceMetrics metrics = new SluiceMetrics(meters, registry, pools);
-        fakes.add("mongodb", "c:1").appName("billing");
+        registry.describe(fakes.add("mongodb", "c:1"), null, "billing", null);
         new ConnectionAlerts(meters, registry, pools, AlertSettings.defaults(100)).check();
         pools.host("db1:27017", 1, 2, 0, 100, 0);
         metrics.checkedOut("db1:27017", 1000);
