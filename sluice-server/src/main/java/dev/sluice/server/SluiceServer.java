@@ -100,6 +100,7 @@ public final class SluiceServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService scheduler;
+    private final JvmMetrics jvmMetrics;
     private EmbeddedBackend embedded;
     private UpstreamCluster cluster;
     private MongoConnector mongoConnector;
@@ -138,7 +139,8 @@ public final class SluiceServer implements AutoCloseable {
         this.clock = clock;
         this.registry = new ConnectionRegistry(clock);
         this.metrics = new SluiceMetrics(meters, registry, pools);
-        extras.add(new JvmMetrics(meters));
+        this.jvmMetrics = new JvmMetrics(meters);
+        extras.add(jvmMetrics);
         this.startTime = clock.instant();
         this.drain = new Drain(settings.shutdownTimeoutMS(), System::nanoTime, Thread::sleep);
         this.transport = Transport.detect();
@@ -734,6 +736,7 @@ public final class SluiceServer implements AutoCloseable {
         ConnectionAlerts alerts = new ConnectionAlerts(meters, registry, pools, new AlertSettings(
                 settings.maxIncomingConnections(), settings.alertThresholdPercent(), settings.alertHysteresisPercent()));
         scheduler.scheduleWithFixedDelay(() -> guarded(metrics::refresh), 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> guarded(jvmMetrics::sampleOpenFiles), 5, 5, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> guarded(alerts::check), 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(() -> guarded(history::sample), 0, 2, TimeUnit.SECONDS);
         InetSocketAddress http = settings.http() == null ? null : startWebConnector(settings.http(), history, null);

@@ -94,6 +94,9 @@ public final class ConnectionStorm {
                 createUser(target);
             }
             JvmProbe jvm = new JvmProbe(pid);
+            if (admin && !floor) {
+                AdminAtScale.scrapeOnce(sluice); // Prometheus scrapes from the start: the scrape path is warm before the crowd
+            }
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
             if (warmupClients > 0) { // the same path once, so that JIT code, buffer pools and the young generation are in the baseline
                 Wave warm = wave(group, target, warmupClients, concurrency, sourceIps, timeoutMillis, auth);
