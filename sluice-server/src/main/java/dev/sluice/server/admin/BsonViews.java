@@ -3,12 +3,15 @@ package dev.sluice.server.admin;
 import dev.sluice.server.topology.TopologyDescription;
 import dev.sluice.server.upstream.HostPoolStats;
 import org.bson.BsonArray;
+import org.bson.BsonBinaryWriter;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.io.BasicOutputBuffer;
 
 import java.util.List;
 
@@ -39,6 +42,47 @@ final class BsonViews {
             row.append("instance", new BsonString(view.instance()));
         }
         return row;
+    }
+
+    /**
+     * The same row as {@link #connection}, written straight to BSON (same fields, same order, same types): no
+     * {@code BsonDocument}, map or value object per field and no codec lookup per value, for batches of thousands
+     * of rows. The reply's encoder copies its bytes as they are.
+     */
+    static RawBsonDocument connectionRaw(ConnectionView view) {
+        BasicOutputBuffer out = new BasicOutputBuffer((int) Math.min(maxEncodedSize(view), 4096));
+        try (BsonBinaryWriter w = new BsonBinaryWriter(out)) {
+            w.writeStartDocument();
+            w.writeString("connectionId", view.connectionId());
+            w.writeString("connectTime", view.connectTime());
+            w.writeString("connector", view.connector());
+            string(w, "username", view.username());
+            string(w, "userAgent", view.userAgent());
+            string(w, "serverAddress", view.serverAddress());
+            string(w, "clientAddress", view.clientAddress());
+            w.writeString("status", view.status());
+            string(w, "appName", view.appName());
+            string(w, "driver", view.driver());
+            w.writeInt64("opCount", view.opCount());
+            w.writeInt64("bytesIn", view.bytesIn());
+            w.writeInt64("bytesOut", view.bytesOut());
+            string(w, "currentOp", view.currentOp());
+            w.writeInt64("currentOpRunningMillis", view.currentOpRunningMillis());
+            string(w, "pinnedHost", view.pinnedHost());
+            if (view.instance() != null) {
+                w.writeString("instance", view.instance());
+            }
+            w.writeEndDocument();
+        }
+        return new RawBsonDocument(out.getInternalBuffer(), 0, out.getPosition());
+    }
+
+    private static void string(BsonBinaryWriter w, String name, String value) {
+        if (value == null) {
+            w.writeNull(name);
+        } else {
+            w.writeString(name, value);
+        }
     }
 
     /**

@@ -146,7 +146,7 @@ final class ListConnections {
             if (bytes > MAX_BATCH_BYTES && i > from) {
                 break;
             }
-            batch.add(BsonViews.connection(view));
+            batch.add(BsonViews.connectionRaw(view));
             i++;
         }
         return i;
