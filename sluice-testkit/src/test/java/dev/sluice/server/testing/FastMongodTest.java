@@ -24,6 +24,12 @@ class FastMongodTest {
             assertThat(first).isNotNull();
             assertThat(first.getString("name")).isEqualTo("tea");
             items.insertMany(List.of(new Document("a", 1), new Document("a", 2)));
+            // n counts the documents: a document sequence (the driver's bulk write) and a body array
+            assertThat(items.bulkWrite(List.of(new com.mongodb.client.model.InsertOneModel<>(new Document("a", 3)),
+                    new com.mongodb.client.model.InsertOneModel<>(new Document("a", 4)))).getInsertedCount()).isEqualTo(2);
+            Document reply = client.getDatabase("bench").runCommand(new Document("insert", "items").append("documents",
+                    List.of(new Document("a", 5), new Document("b", new Document("c", List.of(1, 2))), new Document())));
+            assertThat(reply.get("n", Number.class).intValue()).isEqualTo(3);
 
             // one pooled connection and the driver's monitoring connection (no topologyVersion: polling)
             assertThat(mongod.counters().totalOpened()).isEqualTo(2);
