@@ -166,7 +166,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
 
     private void handleMsg(ByteBuf frame, OpMsg msg) {
         BsonDocument body = msg.body();
-        CommandFacts facts = CommandFacts.ofFrame(frame);
+        CommandFacts facts = CommandFacts.ofBody(msg.bodyBytes());
         String name = facts.name();
         String db = facts.database();
         Request request = Request.msg(msg.requestId(), name, msg.isExhaustAllowed());

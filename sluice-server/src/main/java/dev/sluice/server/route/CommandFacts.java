@@ -1,15 +1,13 @@
 package dev.sluice.server.route;
 
 import dev.sluice.server.wire.AsciiStrings;
-import dev.sluice.server.wire.OpMsgBody;
+import dev.sluice.server.wire.OpMsg;
 import dev.sluice.server.wire.RawBson;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.bson.BsonDocument;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.BsonDocumentCodec;
 
-import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
 
 /**
  * What routing needs to know about a command, read in one pass over its raw bytes in place ({@link RawBson}: a
@@ -41,19 +39,19 @@ public record CommandFacts(String name, String database, long cursorId, boolean 
 
     /** Reads the facts of a document; a malformed document (already validated by the codec) gives what was read. */
     public static CommandFacts of(RawBsonDocument body) {
-        return read(Unpooled.wrappedBuffer(body.getByteBuffer().asNIO().duplicate().order(ByteOrder.BIG_ENDIAN)), 0);
+        ByteBuffer nio = body.getByteBuffer().asNIO();
+        return read(nio.array(), nio.arrayOffset() + nio.position());
     }
 
     /**
-     * Reads the facts of the body of the OP_MSG frame held by {@code frame}'s readable bytes, in place (the request
-     * path: nothing allocated once the names were seen), as {@link #of(RawBsonDocument)} of that body.
+     * Reads the facts of a request's body, its bytes as the parser copied them ({@link OpMsg#bodyBytes()}), in
+     * place (the request path: nothing allocated once the names were seen), as {@link #of(RawBsonDocument)}.
      */
-    public static CommandFacts ofFrame(ByteBuf frame) {
-        int body = OpMsgBody.indexOf(frame);
-        return body < 0 ? new CommandFacts("", null, 0, false, -1, false, false, false) : read(frame, body);
+    public static CommandFacts ofBody(byte[] body) {
+        return read(body, 0);
     }
 
-    private static CommandFacts read(ByteBuf buf, int doc) {
+    private static CommandFacts read(byte[] buf, int doc) {
         String name = "";
         String database = null;
         long cursorId = 0;
@@ -63,43 +61,53 @@ public record CommandFacts(String name, String database, long cursorId, boolean 
         boolean start = false;
         boolean readPreference = false;
         try {
-            int end = doc + buf.getIntLE(doc) - 1;
+            int end = doc + RawBson.intLE(buf, doc) - 1;
+            if (end >= buf.length) {
+                throw new IllegalArgumentException("document length past the array");
+            }
             boolean first = true;
             for (int at = doc + 4; at < end; ) {
-                byte type = buf.getByte(at);
+                byte type = buf[at];
                 int key = at + 1;
                 int value = RawBson.keyEnd(buf, key, end);
                 if (first) {
                     name = AsciiStrings.of(buf, key, value - 1 - key);
                     first = false;
-                    if (RawBson.keyIs(buf, key, "getMore") && (type == INT64 || type == INT32)) {
-                        cursorId = type == INT64 ? buf.getLongLE(value) : buf.getIntLE(value);
+                    if (type == INT64 || type == INT32) {
+                        if (RawBson.keyIs(buf, key, "getMore")) {
+                            RawBson.valueSize(buf, type, value, end);
+                            cursorId = type == INT64 ? RawBson.longLE(buf, value) : RawBson.intLE(buf, value);
+                        }
                     }
-                } else if (RawBson.keyIs(buf, key, "$db")) {
-                    if (type == STRING) {
-                        int size = buf.getIntLE(value);
-                        RawBson.valueSize(buf, type, value, end);
-                        database = AsciiStrings.of(buf, value + 4, size - 1);
+                }
+                if (buf[key] == '$') {
+                    if (RawBson.keyIs(buf, key, "$db")) {
+                        if (type == STRING) {
+                            RawBson.valueSize(buf, type, value, end);
+                            database = AsciiStrings.of(buf, value + 4, RawBson.intLE(buf, value) - 1);
+                        }
+                    } else if (RawBson.keyIs(buf, key, "$readPreference")) {
+                        readPreference = true;
                     }
                 } else if (RawBson.keyIs(buf, key, "lsid")) {
                     lsid = type == DOCUMENT;
                 } else if (RawBson.keyIs(buf, key, "txnNumber")) {
                     if (type == INT64 || type == INT32) {
-                        txnNumber = type == INT64 ? buf.getLongLE(value) : buf.getIntLE(value);
+                        RawBson.valueSize(buf, type, value, end);
+                        txnNumber = type == INT64 ? RawBson.longLE(buf, value) : RawBson.intLE(buf, value);
                     }
                 } else if (RawBson.keyIs(buf, key, "autocommit")) {
                     autocommit = true;
                 } else if (RawBson.keyIs(buf, key, "startTransaction")) {
                     if (type == BOOLEAN) {
-                        start = buf.getByte(value) != 0;
+                        RawBson.valueSize(buf, type, value, end);
+                        start = buf[value] != 0;
                     }
-                } else if (RawBson.keyIs(buf, key, "$readPreference")) {
-                    readPreference = true;
                 }
                 at = value + RawBson.valueSize(buf, type, value, end);
             }
         } catch (RuntimeException e) {
-            // keep what was read: the codec validated the document, so this is not expected
+            // keep what was read: the parser validated the document, so this is not expected
         }
         return new CommandFacts(name, database, cursorId, lsid, txnNumber, autocommit, start, readPreference);
     }

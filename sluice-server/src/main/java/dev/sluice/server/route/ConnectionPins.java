@@ -4,7 +4,6 @@ import dev.sluice.pool.CheckOutCallback;
 import dev.sluice.pool.PooledConnection;
 import dev.sluice.server.upstream.BackendConnection;
 import dev.sluice.server.upstream.HostPool;
-import io.netty.buffer.ByteBuf;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -73,7 +72,7 @@ final class ConnectionPins {
      * cursor pins it, a transaction's first statement pins the transaction; an exhausted or killed cursor, a
      * commitTransaction or abortTransaction releases theirs.
      */
-    void afterReply(ForwardRequest request, PooledConnection<BackendConnection> used, ByteBuf reply) {
+    void afterReply(ForwardRequest request, PooledConnection<BackendConnection> used, ReplyInspector.Facts reply) {
         if (!(used instanceof PinnedConnection pin)) {
             return;
         }
@@ -81,7 +80,7 @@ final class ConnectionPins {
         String name = request.commandName();
         BsonDocument body = request.body();
         if ("getMore".equals(name)) {
-            if (ReplyInspector.inspect(reply).cursorId() == 0) {
+            if (reply.cursorId() == 0) {
                 unpin(cursors.remove(facts.cursorId()));
             }
         } else if ("killCursors".equals(name)) {
@@ -100,10 +99,9 @@ final class ConnectionPins {
                 pin.release();
             }
         } else {
-            ReplyInspector.CursorInfo info = ReplyInspector.inspect(reply);
-            if (info.ok() && info.cursorId() != 0) {
+            if (reply.ok() && reply.cursorId() != 0) {
                 pin.hold();
-                unpin(cursors.put(info.cursorId(), pin));
+                unpin(cursors.put(reply.cursorId(), pin));
             }
             if (facts.startTransaction() && body.get("lsid") instanceof BsonDocument lsid) {
                 pin.hold();

@@ -76,7 +76,7 @@ final class Forwarder implements ReplyListener, CheckOutCallback<BackendConnecti
     @Override
     public void onReply(ByteBuf reply, boolean moreToCome) {
         InFlight inFlight = operation.inFlight;
-        if (moreToCome && (inFlight.isCancelled() || !ReplyInspector.inspect(reply).ok())) {
+        if (moreToCome && (inFlight.isCancelled() || !ReplyInspector.read(reply).ok())) {
             endStream(reply);
             return;
         }
@@ -86,7 +86,7 @@ final class Forwarder implements ReplyListener, CheckOutCallback<BackendConnecti
             return;
         }
         ended = true;
-        ReplyInspector.Codes codes = ReplyInspector.codes(reply);
+        ReplyInspector.Facts codes = ReplyInspector.read(reply);
         if (!codes.ok() || codes.writeConcernCode() != null) {
             UpstreamErrors.command(operation.cluster, pool.host(), pooled, reply, codes);
         }
@@ -97,8 +97,8 @@ final class Forwarder implements ReplyListener, CheckOutCallback<BackendConnecti
             operation.replay(pool, true, "code " + codes.code());
             return;
         }
-        operation.pins.connections().afterReply(operation.request, pooled, reply);
-        operation.pins.afterReply(operation.request, pool.host(), reply);
+        operation.pins.connections().afterReply(operation.request, pooled, codes);
+        operation.pins.afterReply(operation.request, pool.host(), codes);
         pool.operationEnded();
         inFlight.finish();
         operation.replied(reply);

@@ -112,7 +112,7 @@ public final class OwnerCleanup {
                 CommandFacts.of(command)), new ForwardCallback() {
             @Override
             public void onReply(ByteBuf reply, boolean moreToCome) {
-                if (LOG.isDebugEnabled() && !ReplyInspector.inspect(reply).ok()) {
+                if (LOG.isDebugEnabled() && !ReplyInspector.read(reply).ok()) {
                     LOG.debug("[route] cleanup {} refused upstream (ignored)", name);
                 }
                 reply.release();

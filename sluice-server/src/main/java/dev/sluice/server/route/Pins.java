@@ -2,7 +2,6 @@ package dev.sluice.server.route;
 
 import dev.sluice.server.upstream.HostPool;
 import dev.sluice.server.upstream.UpstreamCluster;
-import io.netty.buffer.ByteBuf;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
@@ -87,13 +86,12 @@ final class Pins {
         transactions.started(request.body().getDocument("lsid"), request.facts().txnNumber(), host, request.owner());
     }
 
-    /** Updates the cursor and transaction tables from a final reply. */
-    void afterReply(ForwardRequest request, String host, ByteBuf reply) {
+    /** Updates the cursor and transaction tables from what a final reply says. */
+    void afterReply(ForwardRequest request, String host, ReplyInspector.Facts reply) {
         String name = request.commandName();
         BsonDocument body = request.body();
         if ("getMore".equals(name)) {
-            ReplyInspector.CursorInfo info = ReplyInspector.inspect(reply);
-            if (info.cursorId() == 0) {
+            if (reply.cursorId() == 0) {
                 cursors.closed(request.facts().cursorId());
             }
         } else if ("killCursors".equals(name)) {
@@ -104,9 +102,8 @@ final class Pins {
                 }
             }
         } else if (CURSOR_COMMANDS.contains(name)) {
-            ReplyInspector.CursorInfo info = ReplyInspector.inspect(reply);
-            if (info.ok() && info.cursorId() != 0) {
-                cursors.opened(info.cursorId(), host, info.namespace(), request.owner());
+            if (reply.ok() && reply.cursorId() != 0) {
+                cursors.opened(reply.cursorId(), host, reply.namespace(), request.owner());
             }
         } else if (("commitTransaction".equals(name) || "abortTransaction".equals(name)) && request.facts().hasLsid()) {
             BsonValue lsid = body.get("lsid");

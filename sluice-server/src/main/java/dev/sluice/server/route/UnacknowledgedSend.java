@@ -36,7 +36,7 @@ final class UnacknowledgedSend implements ReplyListener {
 
     @Override
     public void onReply(ByteBuf reply, boolean moreToCome) {
-        if (LOG.isDebugEnabled() && !ReplyInspector.inspect(reply).ok()) {
+        if (LOG.isDebugEnabled() && !ReplyInspector.read(reply).ok()) {
             LOG.debug("[route] unacknowledged {} got an error reply upstream (the client asked for none)",
                     operation.request.commandName());
         }

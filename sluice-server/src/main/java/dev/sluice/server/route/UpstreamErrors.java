@@ -115,7 +115,7 @@ final class UpstreamErrors {
 
     /** A reply with a state change code (or write concern error): the body is read only then. */
     static void command(UpstreamCluster cluster, String host, PooledConnection<BackendConnection> pooled, ByteBuf reply,
-                        ReplyInspector.Codes codes) {
+                        ReplyInspector.Facts codes) {
         if (!codes.ok()) {
             cluster.errorReply(host, codes.code() == null ? 0 : codes.code());
         }

@@ -47,18 +47,21 @@ class CommandFactsTest {
     }
 
     @Test
-    void readsTheFactsOfAnOpMsgFrameInPlaceAsOfItsBody() {
+    void readsTheFactsOfAParsedBodyInPlaceAsTheDocumentApiSeesThem() {
         for (String json : new String[] {
                 "{find: 'c', filter: {a: {$gt: 1}}, $readPreference: {mode: 'secondary'}, $db: 'shop'}",
                 "{insert: 'c', documents: [{a: 1}], lsid: {id: 1}, txnNumber: {$numberLong: '7'}, autocommit: false,"
                         + " startTransaction: true, $db: 'shop'}",
                 "{getMore: {$numberLong: '42'}, collection: 'c', $db: 'd'}",
-                "{ping: 1, $db: 5}", "{}"}) {
+                "{getMore: 42, collection: 'c', $db: 'd', txnNumber: 3, lsid: 'not a document'}",
+                "{ping: 1, $db: 5}", "{}", "{$db: 'first'}", "{find: 'c', $dbx: 'x', $db: 'y', $readPreferenceX: 1}"}) {
             BsonDocument body = BsonDocument.parse(json);
             io.netty.buffer.ByteBuf frame = dev.sluice.server.wire.OpMsg.encode(
                     io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, 1, 0, 0, body);
             try {
-                assertThat(CommandFacts.ofFrame(frame)).as(json).isEqualTo(CommandFacts.of(body));
+                byte[] bytes = dev.sluice.server.wire.OpMsg.parse(frame).bodyBytes();
+                assertThat(CommandFacts.ofBody(bytes)).as(json).isEqualTo(reference(body));
+                assertThat(CommandFacts.of(body)).as(json).isEqualTo(reference(body));
             } finally {
                 frame.release();
             }
@@ -66,6 +69,37 @@ class CommandFactsTest {
         assertThat(CommandFacts.of(BsonDocument.parse("{find: 'c', $readPreference: {mode: 'nearest'}, $db: 'd'}"))
                 .hasReadPreference()).isTrue();
         assertThat(CommandFacts.of(BsonDocument.parse("{find: 'c', $db: 'd'}")).hasReadPreference()).isFalse();
+    }
+
+    @Test
+    void aMalformedBodyGivesWhatWasReadAndNeverThrows() {
+        byte[] good = new org.bson.RawBsonDocument(BsonDocument.parse(
+                "{getMore: {$numberLong: '42'}, collection: 'c', lsid: {id: 1}, txnNumber: 3, $db: 'd'}"),
+                new org.bson.codecs.BsonDocumentCodec()).getByteBuffer().array();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bad = java.util.Arrays.copyOf(good, 1 + random.nextInt(good.length + 8));
+            for (int flips = random.nextInt(4); flips >= 0; flips--) {
+                bad[random.nextInt(bad.length)] = (byte) random.nextInt(256);
+            }
+            CommandFacts facts = CommandFacts.ofBody(bad);
+            assertThat(facts.name()).isNotNull();
+        }
+    }
+
+    /** The facts as read through org.bson's document API: what the in-place walk must agree with. */
+    private static CommandFacts reference(BsonDocument body) {
+        String name = body.isEmpty() ? "" : body.getFirstKey();
+        org.bson.BsonValue db = body.get("$db");
+        org.bson.BsonValue getMore = body.get("getMore");
+        org.bson.BsonValue txn = body.get("txnNumber");
+        org.bson.BsonValue start = body.get("startTransaction");
+        return new CommandFacts(name, db != null && db.isString() ? db.asString().getValue() : null,
+                "getMore".equals(name) && (getMore.isInt32() || getMore.isInt64()) ? getMore.asNumber().longValue() : 0,
+                body.get("lsid") instanceof BsonDocument,
+                txn != null && (txn.isInt32() || txn.isInt64()) ? txn.asNumber().longValue() : -1,
+                body.containsKey("autocommit"), start != null && start.isBoolean() && start.asBoolean().getValue(),
+                body.containsKey("$readPreference"));
     }
 
     @Test

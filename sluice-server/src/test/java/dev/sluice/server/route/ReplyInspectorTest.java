@@ -10,10 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ReplyInspectorTest {
 
-    private static ReplyInspector.CursorInfo inspect(String json) {
+    private static ReplyInspector.Facts inspect(String json) {
         ByteBuf frame = OpMsg.encode(UnpooledByteBufAllocator.DEFAULT, 1, 2, 0, BsonDocument.parse(json));
         try {
-            return ReplyInspector.inspect(frame);
+            return ReplyInspector.read(frame);
         } finally {
             frame.release();
         }
@@ -21,7 +21,7 @@ class ReplyInspectorTest {
 
     @Test
     void readsCursorIdAndNamespaceExactly() {
-        ReplyInspector.CursorInfo info = inspect("{cursor: {firstBatch: [{a: 1}], id: {$numberLong: '9007199254740993'}, ns: 'db.c'}, ok: 1}");
+        ReplyInspector.Facts info = inspect("{cursor: {firstBatch: [{a: 1}], id: {$numberLong: '9007199254740993'}, ns: 'db.c'}, ok: 1}");
         assertThat(info.ok()).isTrue();
         assertThat(info.cursorId()).isEqualTo(9_007_199_254_740_993L);
         assertThat(info.namespace()).isEqualTo("db.c");
@@ -33,31 +33,41 @@ class ReplyInspectorTest {
         assertThat(inspect("{ok: 0, errmsg: 'x'}").ok()).isFalse();
     }
 
-    private static ReplyInspector.Codes codes(String json) {
-        ByteBuf frame = OpMsg.encode(UnpooledByteBufAllocator.DEFAULT, 1, 2, 0, BsonDocument.parse(json));
-        try {
-            return ReplyInspector.codes(frame);
-        } finally {
-            frame.release();
-        }
+    private static ReplyInspector.Facts codes(String json) {
+        return inspect(json);
     }
 
     @Test
     void readsTheCodesOfAnErrorAndOfAWriteConcernError() {
-        assertThat(codes("{n: 1, ok: 1.0}")).isEqualTo(new ReplyInspector.Codes(true, null, null));
+        assertThat(codes("{n: 1, ok: 1.0}")).isEqualTo(new ReplyInspector.Facts(true, null, null, 0, null));
         assertThat(codes("{ok: 0, errmsg: 'not primary', code: 10107, codeName: 'NotWritablePrimary'}"))
-                .isEqualTo(new ReplyInspector.Codes(false, 10107, null));
+                .isEqualTo(new ReplyInspector.Facts(false, 10107, null, 0, null));
         assertThat(codes("{n: 1, writeConcernError: {code: {$numberLong: '91'}, errmsg: 'shutting down'}, ok: 1}"))
-                .isEqualTo(new ReplyInspector.Codes(true, null, 91));
-        assertThat(codes("{ok: true, code: 'not a number'}")).isEqualTo(new ReplyInspector.Codes(true, null, null));
+                .isEqualTo(new ReplyInspector.Facts(true, null, 91, 0, null));
+        assertThat(codes("{ok: true, code: 'not a number'}")).isEqualTo(new ReplyInspector.Facts(true, null, null, 0, null));
         assertThat(codes("{ok: 'yes'}").ok()).isFalse();
     }
 
     @Test
     void anExhaustedCursorHasNoNamespaceAndNestedFieldsAreNotTakenForTopLevelOnes() {
-        ReplyInspector.CursorInfo info = inspect("{cursor: {firstBatch: [{ok: 0, id: 5}], id: 0, ns: 'db.c'}, ok: 1}");
-        assertThat(info).isEqualTo(new ReplyInspector.CursorInfo(true, 0, null));
+        ReplyInspector.Facts info = inspect("{cursor: {firstBatch: [{ok: 0, id: 5}], id: 0, ns: 'db.c'}, ok: 1}");
+        assertThat(info).isEqualTo(new ReplyInspector.Facts(true, null, null, 0, null));
         assertThat(inspect("{cursor: {nextBatch: [], id: 7, ns: 'db.c'}, ok: 1, x: {$regularExpression: "
-                + "{pattern: 'a', options: 'i'}}}")).isEqualTo(new ReplyInspector.CursorInfo(true, 7, "db.c"));
+                + "{pattern: 'a', options: 'i'}}}")).isEqualTo(new ReplyInspector.Facts(true, null, null, 7, "db.c"));
+    }
+
+    @Test
+    void oneWalkReadsTheCodesAndTheCursorTogetherAndAMalformedReplyIsNone() {
+        assertThat(inspect("{cursor: {firstBatch: [], id: 9, ns: 'db.c'}, ok: 0, code: 50, "
+                + "writeConcernError: {code: 64}}")).isEqualTo(new ReplyInspector.Facts(false, 50, 64, 9, "db.c"));
+        ByteBuf frame = OpMsg.encode(UnpooledByteBufAllocator.DEFAULT, 1, 2, 0,
+                BsonDocument.parse("{cursor: {firstBatch: [], id: 9, ns: 'db.c'}, ok: 1}"));
+        try {
+            int body = dev.sluice.server.wire.OpMsgBody.indexOf(frame);
+            frame.setIntLE(body + 4 + 1 + "cursor".length() + 1, 1000); // the cursor document ends past its parent
+            assertThat(ReplyInspector.read(frame)).isEqualTo(new ReplyInspector.Facts(false, null, null, 0, null));
+        } finally {
+            frame.release();
+        }
     }
 }

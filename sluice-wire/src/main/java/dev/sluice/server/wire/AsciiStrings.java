@@ -48,6 +48,42 @@ public final class AsciiStrings {
         return s;
     }
 
+    /** As {@link #of(ByteBuf, int, int)}, from an array. */
+    public static String of(byte[] bytes, int at, int length) {
+        if (length > MAX_LENGTH) {
+            return new String(bytes, at, length, StandardCharsets.UTF_8);
+        }
+        int hash = 0;
+        for (int i = 0; i < length; i++) {
+            byte b = bytes[at + i];
+            if (b < 0) {
+                return new String(bytes, at, length, StandardCharsets.UTF_8);
+            }
+            hash = 31 * hash + b;
+        }
+        String[] table = TABLE.get();
+        int slot = (hash ^ hash >>> 7) & (SLOTS - 1);
+        String cached = table[slot];
+        if (cached != null && same(cached, bytes, at, length)) {
+            return cached;
+        }
+        String s = new String(bytes, at, length, StandardCharsets.US_ASCII);
+        table[slot] = s;
+        return s;
+    }
+
+    private static boolean same(String s, byte[] bytes, int at, int length) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) != bytes[at + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean same(String s, ByteBuf buf, int at, int length) {
         if (s.length() != length) {
             return false;

@@ -37,14 +37,16 @@ public final class OpMsg {
     private final int requestId;
     private final int responseTo;
     private final int flags;
+    private final byte[] bodyBytes;
     private final RawBsonDocument body;
     private final List<DocumentSequence> sequences;
 
-    OpMsg(int requestId, int responseTo, int flags, RawBsonDocument body, List<DocumentSequence> sequences) {
+    OpMsg(int requestId, int responseTo, int flags, byte[] bodyBytes, List<DocumentSequence> sequences) {
         this.requestId = requestId;
         this.responseTo = responseTo;
         this.flags = flags;
-        this.body = body;
+        this.bodyBytes = bodyBytes;
+        this.body = new RawBsonDocument(bodyBytes, 0, bodyBytes.length);
         this.sequences = List.copyOf(sequences);
     }
 
@@ -87,6 +89,14 @@ public final class OpMsg {
     /** The kind-0 section: the command. */
     public RawBsonDocument body() {
         return body;
+    }
+
+    /**
+     * The bytes of the body, exactly the document (offset 0, the whole array): the array {@link #body()} wraps,
+     * for readers that walk it in place ({@link RawBson}). Read it, never write it.
+     */
+    public byte[] bodyBytes() {
+        return bodyBytes;
     }
 
     /** The kind-1 sections, in wire order (immutable, possibly empty). */

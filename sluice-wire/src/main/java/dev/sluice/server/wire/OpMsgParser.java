@@ -30,7 +30,7 @@ final class OpMsgParser {
             end -= 4;
             checkChecksum(frame, start, end, messageLength, requestId);
         }
-        RawBsonDocument body = null;
+        byte[] body = null;
         List<DocumentSequence> sequences = List.of();
         int index = start + OpMsg.SECTIONS_OFFSET;
         while (index < end) {
@@ -41,7 +41,7 @@ final class OpMsgParser {
                 }
                 int length = WireBson.documentLength(frame, index, end, requestId, "OP_MSG body document",
                         "message");
-                body = WireBson.readDocument(frame, index, length, requestId, "OP_MSG body");
+                body = WireBson.readDocumentBytes(frame, index, length, requestId, "OP_MSG body");
                 index += length;
             } else if (kind == 1) {
                 if (sequences.isEmpty()) {

@@ -2,6 +2,10 @@ package dev.sluice.server.wire;
 
 import io.netty.buffer.ByteBuf;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Walks the elements of a BSON document in place, in a {@link ByteBuf}, for the readers on the request path that
  * look at a few top-level fields (the command's facts, a reply's {@code ok} and cursor): no reader, no key
@@ -17,9 +21,74 @@ import io.netty.buffer.ByteBuf;
  * </pre>
  * Every size is checked against {@code end}: a malformed document throws {@link IllegalArgumentException} (or
  * Netty's {@link IndexOutOfBoundsException}), never reads past the buffer.
+ *
+ * <p>The same walk over a {@code byte[]} (the {@code byte[]} overloads) is for a request's body, which the parser
+ * has already copied out of the frame ({@link OpMsg#bodyBytes()}): plain array reads, where a frame's
+ * {@code getByte} is a virtual call through the slice and its checks per byte, and the call sites see several
+ * buffer classes (BENCHMARKS.md, "CPU per forwarded operation").
  */
 public final class RawBson {
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private RawBson() {
+    }
+
+    /** The little-endian int32 at {@code at} (bounds-checked by the array). */
+    public static int intLE(byte[] bytes, int at) {
+        return (int) INT_LE.get(bytes, at);
+    }
+
+    /** The little-endian int64 at {@code at} (bounds-checked by the array). */
+    public static long longLE(byte[] bytes, int at) {
+        return (long) LONG_LE.get(bytes, at);
+    }
+
+    /** As {@link #keyEnd(ByteBuf, int, int)}, in an array. */
+    public static int keyEnd(byte[] bytes, int at, int end) {
+        for (int i = at; i < end; i++) {
+            if (bytes[i] == 0) {
+                return i + 1;
+            }
+        }
+        throw new IllegalArgumentException("key at byte " + at + " has no NUL before byte " + end);
+    }
+
+    /** As {@link #keyIs(ByteBuf, int, String)}, in an array. */
+    public static boolean keyIs(byte[] bytes, int at, String ascii) {
+        int n = ascii.length();
+        if (at + n >= bytes.length) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (bytes[at + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return bytes[at + n] == 0;
+    }
+
+    /** As {@link #valueSize(ByteBuf, byte, int, int)}, in an array. */
+    public static int valueSize(byte[] bytes, byte type, int value, int end) {
+        int size = switch (type) {
+            case 0x01, 0x09, 0x11, 0x12 -> 8;
+            case 0x02, 0x0D, 0x0E -> 4 + checked(intLE(bytes, value), 1);
+            case 0x03, 0x04, 0x0F -> checked(intLE(bytes, value), 5);
+            case 0x05 -> 5 + checked(intLE(bytes, value), 0);
+            case 0x06, 0x0A, (byte) 0xFF, 0x7F -> 0;
+            case 0x07 -> 12;
+            case 0x08 -> 1;
+            case 0x10 -> 4;
+            case 0x13 -> 16;
+            case 0x0B -> keyEnd(bytes, keyEnd(bytes, value, end), end) - value;
+            case 0x0C -> 4 + checked(intLE(bytes, value), 1) + 12;
+            default -> throw new IllegalArgumentException("unknown BSON type " + type + " at byte " + (value - 1));
+        };
+        if (size > end - value) {
+            throw new IllegalArgumentException("value at byte " + value + " of " + size + " bytes ends past byte " + end);
+        }
+        return size;
     }
 
     /** The index just past the NUL of the key (C string) at {@code at}, which must end before {@code end}. */

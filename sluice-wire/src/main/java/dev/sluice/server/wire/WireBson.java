@@ -50,9 +50,14 @@ final class WireBson {
 
     /** Copies the checked document at {@code index} and validates it. */
     static RawBsonDocument readDocument(ByteBuf buf, int index, int length, int requestId, String what) {
+        return new RawBsonDocument(readDocumentBytes(buf, index, length, requestId, what), 0, length);
+    }
+
+    /** Copies the checked document at {@code index} and validates it: its bytes, exactly the document. */
+    static byte[] readDocumentBytes(ByteBuf buf, int index, int length, int requestId, String what) {
         byte[] bytes = ByteBufUtil.getBytes(buf, index, length);
         validate(bytes, 0, length, requestId, what);
-        return new RawBsonDocument(bytes, 0, length);
+        return bytes;
     }
 
     /** Index of the NUL ending the cstring starting at {@code index}, which must lie before {@code limit}. */
