@@ -569,7 +569,7 @@ public final class SluiceServer implements AutoCloseable {
                 + "connections log in as each client's user", service, ttl, config.users().cacheSize());
         return CommandGate.clusterAuthority(clusterUsers, (name, command, db) -> {
             LocalCommands l = local;
-            return l != null && l.handles(name, command, db);
+            return l != null && l.handles(name, dev.sluice.server.wire.CommandBody.of(command), db);
         });
     }
 
@@ -678,7 +678,7 @@ public final class SluiceServer implements AutoCloseable {
         extras.add(executor);
         return new LocalCommands() {
             @Override
-            public boolean handles(String commandName, BsonDocument command, String database) {
+            public boolean handles(String commandName, dev.sluice.server.wire.CommandBody command, String database) {
                 return admin.handles(commandName, command, database)
                         || (userAdmin != null && userAdmin.handles(commandName))
                         || RotateCertificatesCommand.NAME.equals(commandName)

@@ -86,6 +86,12 @@ public final class AdminCommands {
         return handles(commandName) || ListConnections.isCursorCommand(commandName, command, database);
     }
 
+    /** As {@link #handles(String, BsonDocument, String)}, decoding the command only for a getMore or killCursors. */
+    public boolean handles(String commandName, dev.sluice.server.wire.CommandBody command, String database) {
+        return handles(commandName) || ("getMore".equals(commandName) || "killCursors".equals(commandName))
+                && ListConnections.isCursorCommand(commandName, command.document(), database);
+    }
+
     /**
      * Runs a command. Never throws for bad input: errors come back as {@code {ok: 0, ...}} replies.
      *

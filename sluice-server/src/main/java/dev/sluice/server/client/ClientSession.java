@@ -9,6 +9,7 @@ import dev.sluice.server.security.auth.AuthState;
 import dev.sluice.server.security.auth.Authenticator;
 import dev.sluice.server.security.auth.CommandGate;
 import dev.sluice.server.upstream.UpstreamException;
+import dev.sluice.server.wire.CommandBody;
 import dev.sluice.server.wire.MessageHeader;
 import dev.sluice.server.wire.OpCode;
 import dev.sluice.server.wire.OpMsg;
@@ -165,7 +166,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     }
 
     private void handleMsg(ByteBuf frame, OpMsg msg) {
-        BsonDocument body = msg.body();
+        // the body is decoded (msg.body()) only where a document is needed: a forwarded find or insert never is
         CommandFacts facts = CommandFacts.ofBody(msg.bodyBytes());
         String name = facts.name();
         String db = facts.database();
@@ -177,14 +178,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
         if (HelloResponder.isHello(name)) {
             frame.release();
-            hello(request, body);
+            hello(request, msg.body());
             return;
         }
-        if (authCommand(request, name, body, db)) {
+        if (isAuthCommand(name)) {
             frame.release();
+            authCommand(request, name, msg.body(), db);
             return;
         }
-        BsonDocument denied = denied(name, msg.sequences().isEmpty() ? body : withSequences(body, msg), db);
+        BsonDocument denied = services.gate().enabled()
+                ? denied(name, msg.sequences().isEmpty() ? msg.body() : withSequences(msg.body(), msg), db) : null;
         if (denied != null) {
             frame.release();
             if (!msg.isMoreToCome()) {
@@ -192,13 +195,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             }
             return;
         }
-        if (services.localCommands().handles(name, body, db)) {
+        if (services.localCommands().handles(name, msg, db)) {
             frame.release();
-            local(request, body, db, msg.isMoreToCome());
+            local(request, msg.body(), db, msg.isMoreToCome());
             return;
         }
         if (msg.isMoreToCome()) {
-            forward(frame, request, body, facts, true);
+            forward(frame, request, msg, facts, true);
             return;
         }
         switch (name) {
@@ -206,11 +209,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                 frame.release();
                 replies.reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
             }
-            default -> forward(frame, request, body, facts, false);
+            default -> forward(frame, request, msg, facts, false);
         }
     }
 
-    private void forward(ByteBuf frame, Request request, BsonDocument body, CommandFacts facts, boolean moreToCome) {
+    private void forward(ByteBuf frame, Request request, CommandBody body, CommandFacts facts, boolean moreToCome) {
         busy = true;
         String db = facts.database();
         entry.operationStarted(request.commandName(), db, services.ticker().getAsLong());
@@ -232,7 +235,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                     @Override
                     public void onFailure(UpstreamException cause) {
                         onLoop(() -> {
-                            replies.reply(request, ErrorReplies.upstreamFailure(cause, request.commandName(), body), 0);
+                            replies.reply(request, ErrorReplies.upstreamFailure(cause, request.commandName(),
+                                    body.document()), 0);
                             finishOperation();
                         }, null);
                     }
@@ -277,7 +281,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             hello(request, command);
             return;
         }
-        if (authCommand(request, name, command, query.database())) {
+        if (isAuthCommand(name)) {
+            authCommand(request, name, command, query.database());
             return;
         }
         BsonDocument denied = denied(name, command, query.database());
@@ -285,19 +290,28 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             replies.reply(request, denied, 0);
             return;
         }
-        if (services.localCommands().handles(name, command, query.database())) {
+        if (services.localCommands().handles(name, CommandBody.of(command), query.database())) {
             local(request, command, query.database(), false);
             return;
         }
         ByteBuf frame = LegacyReplies.toOpMsg(query, ctx.alloc());
-        forward(frame, request, command, CommandFacts.of(LegacyReplies.withDatabase(command, query.database())), false);
+        forward(frame, request, CommandBody.of(command),
+                CommandFacts.of(LegacyReplies.withDatabase(command, query.database())), false);
     }
 
     // --- authentication and authorization ----------------------------------------------------
 
+    /** The commands {@link #authCommand} answers. */
+    private static boolean isAuthCommand(String name) {
+        return switch (name) {
+            case "saslStart", "saslContinue", "logout", "authenticate", "getnonce" -> true;
+            default -> false;
+        };
+    }
+
     /**
      * The authentication commands: saslStart / saslContinue (SCRAM-SHA-1, SCRAM-SHA-256), logout,
-     * authenticate, getnonce. True when {@code name} was one of them (and is answered).
+     * authenticate, getnonce ({@link #isAuthCommand}). True when {@code name} was one of them (and is answered).
      */
     private boolean authCommand(Request request, String name, BsonDocument body, String db) {
         switch (name) {

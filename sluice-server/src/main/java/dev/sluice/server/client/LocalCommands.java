@@ -1,6 +1,7 @@
 package dev.sluice.server.client;
 
 import dev.sluice.server.registry.ConnectionEntry;
+import dev.sluice.server.wire.CommandBody;
 import org.bson.BsonDocument;
 
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,7 @@ public interface LocalCommands {
 
     LocalCommands NONE = new LocalCommands() {
         @Override
-        public boolean handles(String commandName, BsonDocument command, String database) {
+        public boolean handles(String commandName, CommandBody command, String database) {
             return false;
         }
 
@@ -31,9 +32,10 @@ public interface LocalCommands {
 
     /**
      * Whether Sluice answers this command itself. The body and {@code $db} matter: a getMore is local
-     * only for listConnections' cursors ({@code collection: "$cmd.listConnections"} on admin).
+     * only for listConnections' cursors ({@code collection: "$cmd.listConnections"} on admin). Decode the
+     * body only for the names that need it: most commands are forwarded without it.
      */
-    boolean handles(String commandName, BsonDocument command, String database);
+    boolean handles(String commandName, CommandBody command, String database);
 
     /**
      * Runs the command, on any thread; the stage completes with its reply (an error reply for bad

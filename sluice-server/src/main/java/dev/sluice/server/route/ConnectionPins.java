@@ -78,13 +78,12 @@ final class ConnectionPins {
         }
         CommandFacts facts = request.facts();
         String name = request.commandName();
-        BsonDocument body = request.body();
         if ("getMore".equals(name)) {
             if (reply.cursorId() == 0) {
                 unpin(cursors.remove(facts.cursorId()));
             }
         } else if ("killCursors".equals(name)) {
-            BsonValue ids = body.get("cursors");
+            BsonValue ids = request.body().get("cursors");
             if (ids != null && ids.isArray()) {
                 for (BsonValue id : ids.asArray()) {
                     long cursorId = Pins.longOf(id);
@@ -94,7 +93,7 @@ final class ConnectionPins {
                 }
             }
         } else if (("commitTransaction".equals(name) || "abortTransaction".equals(name)) && facts.hasLsid()) {
-            BsonValue lsid = body.get("lsid");
+            BsonValue lsid = request.body().get("lsid");
             if (lsid != null && lsid.isDocument() && transactions.remove(lsid.asDocument(), pin)) {
                 pin.release();
             }
@@ -103,7 +102,7 @@ final class ConnectionPins {
                 pin.hold();
                 unpin(cursors.put(reply.cursorId(), pin));
             }
-            if (facts.startTransaction() && body.get("lsid") instanceof BsonDocument lsid) {
+            if (facts.startTransaction() && request.body().get("lsid") instanceof BsonDocument lsid) {
                 pin.hold();
                 unpin(transactions.put(lsid, pin));
             }

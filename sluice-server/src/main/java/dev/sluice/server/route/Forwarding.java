@@ -74,7 +74,7 @@ final class Forwarding implements SelectionCallback {
         this.frame = request.frame();
         CommandFacts facts = request.facts();
         this.kind = facts.inTransaction() || facts.startTransaction() ? OperationKind.WRITE
-                : OperationClass.of(request.commandName(), request.body());
+                : OperationClass.of(request.commandName(), request.command());
         org.bson.BsonValue asked = facts.hasReadPreference() ? request.body().get(ReadPreferenceArgument.FIELD) : null;
         this.explicitReadPreference = asked != null;
         ReadPreference rp;
@@ -135,7 +135,7 @@ final class Forwarding implements SelectionCallback {
 
     /** The request with the frame this operation holds now (it may carry an added $readPreference). */
     private ForwardRequest withFrame() {
-        return new ForwardRequest(frame, request.commandName(), request.database(), request.body(),
+        return new ForwardRequest(frame, request.commandName(), request.database(), request.command(),
                 request.moreToCome(), request.owner(), request.caller(), request.facts());
     }
 

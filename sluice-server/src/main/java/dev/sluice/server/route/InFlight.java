@@ -2,7 +2,9 @@ package dev.sluice.server.route;
 
 import dev.sluice.pool.PooledConnection;
 import dev.sluice.server.upstream.BackendConnection;
+import dev.sluice.server.wire.CommandBody;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,8 @@ import java.util.List;
 public final class InFlight {
     private static final Logger LOG = LoggerFactory.getLogger(InFlight.class);
 
-    private final BsonDocument lsid;
+    /** The command whose lsid a client's departure kills upstream (decoded only then), or null. */
+    private final CommandBody session;
     private final boolean unacknowledged;
     private final boolean runsToCompletion;
     private PooledConnection<BackendConnection> connection;
@@ -32,11 +35,11 @@ public final class InFlight {
     private List<Runnable> whenEnded;
 
     /**
-     * @param lsid           the session of an acknowledged request (its work can be killed upstream), or null
+     * @param session        an acknowledged request that has an lsid (its work can be killed upstream), or null
      * @param unacknowledged the client expects no reply (moreToCome): it runs even if the client leaves
      */
-    InFlight(BsonDocument lsid, boolean unacknowledged) {
-        this(lsid, unacknowledged, false);
+    InFlight(CommandBody session, boolean unacknowledged) {
+        this(session, unacknowledged, false);
     }
 
     /** An operation with no session to kill, that a client's departure does not stop. */
@@ -49,8 +52,8 @@ public final class InFlight {
         this(null, false, runsToCompletion);
     }
 
-    private InFlight(BsonDocument lsid, boolean unacknowledged, boolean runsToCompletion) {
-        this.lsid = lsid;
+    private InFlight(CommandBody session, boolean unacknowledged, boolean runsToCompletion) {
+        this.session = session;
         this.unacknowledged = unacknowledged;
         this.runsToCompletion = runsToCompletion;
     }
@@ -155,9 +158,13 @@ public final class InFlight {
         return cancelled;
     }
 
-    /** The session of the request (acknowledged requests only), or null. */
+    /** The session of the request (acknowledged requests only), or null: read from the command when asked. */
     public BsonDocument lsid() {
-        return lsid;
+        if (session == null) {
+            return null;
+        }
+        BsonValue lsid = session.document().get("lsid");
+        return lsid != null && lsid.isDocument() ? lsid.asDocument() : null;
     }
 
     /** The host of the connection the request runs on, or null while it has none (or has ended). */

@@ -21,10 +21,21 @@ final class OperationClass {
     }
 
     /**
-     * @param name the command's name
-     * @param body the command, for aggregate's pipeline and explain's inner command
+     * @param name    the command's name
+     * @param command the command, decoded only for aggregate's pipeline and explain's inner command
      * @return READ for a command that only reads, WRITE (the primary) otherwise
      */
+    static OperationKind of(String name, dev.sluice.server.wire.CommandBody command) {
+        if (READS.contains(name)) {
+            return OperationKind.READ;
+        }
+        if (!"aggregate".equals(name) && !"explain".equals(name)) {
+            return OperationKind.WRITE; // known by name: the document is not decoded
+        }
+        return of(name, command.document());
+    }
+
+    /** As {@link #of(String, dev.sluice.server.wire.CommandBody)}, with the document at hand. */
     static OperationKind of(String name, BsonDocument body) {
         if (READS.contains(name)) {
             return OperationKind.READ;

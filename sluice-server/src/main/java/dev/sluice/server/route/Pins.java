@@ -89,13 +89,12 @@ final class Pins {
     /** Updates the cursor and transaction tables from what a final reply says. */
     void afterReply(ForwardRequest request, String host, ReplyInspector.Facts reply) {
         String name = request.commandName();
-        BsonDocument body = request.body();
         if ("getMore".equals(name)) {
             if (reply.cursorId() == 0) {
                 cursors.closed(request.facts().cursorId());
             }
         } else if ("killCursors".equals(name)) {
-            BsonValue ids = body.get("cursors");
+            BsonValue ids = request.body().get("cursors");
             if (ids != null && ids.isArray()) {
                 for (BsonValue id : ids.asArray()) {
                     cursors.closed(longOf(id));
@@ -106,7 +105,7 @@ final class Pins {
                 cursors.opened(reply.cursorId(), host, reply.namespace(), request.owner());
             }
         } else if (("commitTransaction".equals(name) || "abortTransaction".equals(name)) && request.facts().hasLsid()) {
-            BsonValue lsid = body.get("lsid");
+            BsonValue lsid = request.body().get("lsid");
             if (lsid != null && lsid.isDocument()) {
                 transactions.ended(lsid.asDocument());
             }

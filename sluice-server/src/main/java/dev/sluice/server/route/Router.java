@@ -111,7 +111,8 @@ public final class Router {
 
     /** An acknowledged request's session can be killed upstream if its client leaves; an unacknowledged one runs anyway. */
     private static InFlight newInFlight(ForwardRequest request) {
-        return new InFlight(request.moreToCome() ? null : lsidOf(request), request.moreToCome());
+        return new InFlight(request.moreToCome() || !request.facts().hasLsid() ? null : request.command(),
+                request.moreToCome());
     }
 
     /** The lsids of an endSessions command. */
@@ -128,12 +129,4 @@ public final class Router {
         return lsids;
     }
 
-    /** The lsid document of a request, or null. */
-    private static BsonDocument lsidOf(ForwardRequest request) {
-        if (!request.facts().hasLsid()) {
-            return null;
-        }
-        BsonValue lsid = request.body().get("lsid");
-        return lsid != null && lsid.isDocument() ? lsid.asDocument() : null;
-    }
 }

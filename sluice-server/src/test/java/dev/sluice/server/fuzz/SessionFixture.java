@@ -49,7 +49,7 @@ final class SessionFixture {
                 new AdminSettings(100, "7.0.0-sluice", "fuzz:27016", NOW), clock);
         LocalCommands local = new LocalCommands() {
             @Override
-            public boolean handles(String commandName, BsonDocument command, String database) {
+            public boolean handles(String commandName, dev.sluice.server.wire.CommandBody command, String database) {
                 return admin.handles(commandName, command, database);
             }
 

@@ -12,11 +12,11 @@ import java.util.List;
  * An OP_MSG (opcode 2013): flag bits, one body document, any number of document sequences and an
  * optional CRC-32C checksum.
  *
- * <p>Instances are immutable and hold copies of the documents' bytes, never the frame: after
+ * <p>Instances hold copies of the documents' bytes, never the frame: after
  * {@link #parse} the caller still owns the frame and may release it. The static helpers
  * ({@link #setRequestId}, {@link #stripChecksum}...) rewrite a frame in place for forwarding.
  */
-public final class OpMsg {
+public final class OpMsg implements CommandBody {
 
     /** Flag bit 0: the message ends with a CRC-32C checksum. */
     public static final int CHECKSUM_PRESENT = 1;
@@ -38,7 +38,8 @@ public final class OpMsg {
     private final int responseTo;
     private final int flags;
     private final byte[] bodyBytes;
-    private final RawBsonDocument body;
+    /** Built from {@link #bodyBytes} on first use; a race builds two equal immutable documents, no harm. */
+    private RawBsonDocument body;
     private final List<DocumentSequence> sequences;
 
     OpMsg(int requestId, int responseTo, int flags, byte[] bodyBytes, List<DocumentSequence> sequences) {
@@ -46,7 +47,6 @@ public final class OpMsg {
         this.responseTo = responseTo;
         this.flags = flags;
         this.bodyBytes = bodyBytes;
-        this.body = new RawBsonDocument(bodyBytes, 0, bodyBytes.length);
         this.sequences = List.copyOf(sequences);
     }
 
@@ -86,9 +86,20 @@ public final class OpMsg {
         return (flags & EXHAUST_ALLOWED) != 0;
     }
 
-    /** The kind-0 section: the command. */
+    /** The kind-0 section: the command (built on the first call, from the body's bytes). */
     public RawBsonDocument body() {
-        return body;
+        RawBsonDocument b = body;
+        if (b == null) {
+            b = new RawBsonDocument(bodyBytes, 0, bodyBytes.length);
+            body = b;
+        }
+        return b;
+    }
+
+    /** {@link #body()}. */
+    @Override
+    public BsonDocument document() {
+        return body();
     }
 
     /**
@@ -116,12 +127,12 @@ public final class OpMsg {
 
     /** The first key of the body (the command's name), or {@code null} when the body is empty. */
     public String commandName() {
-        return body.isEmpty() ? null : body.getFirstKey();
+        return body().isEmpty() ? null : body().getFirstKey();
     }
 
     /** The body's {@code $db} string, or {@code null} when absent or not a string. */
     public String database() {
-        BsonValue db = body.get("$db");
+        BsonValue db = body().get("$db");
         return db != null && db.isString() ? db.asString().getValue() : null;
     }
 

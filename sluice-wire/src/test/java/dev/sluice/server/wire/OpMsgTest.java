@@ -59,6 +59,17 @@ class OpMsgTest extends WireTestBase {
     }
 
     @Test
+    void theBodyIsDecodedOnFirstUseFromItsBytesOnceTheFrameIsGone() {
+        BsonDocument body = doc("{find: 'c', filter: {a: {$gt: 1}}, lsid: {id: 1}, $db: 'x'}");
+        OpMsg msg = parse(drain(OpMsg.encode(alloc, 1, 0, 0, body))); // the frame is released by parse(byte[])
+        assertThat(msg.bodyBytes()).isEqualTo(bsonBytes(body));
+        RawBsonDocument first = msg.body();
+        assertThat(first).isEqualTo(body);
+        assertThat(msg.body()).isSameAs(first);
+        assertThat(msg.document()).isSameAs(first);
+    }
+
+    @Test
     void acceptsSequencesBeforeTheBody() {
         byte[] frame = RawFrame.opMsg(1, 0).sequence("documents", doc("{a: 1}")).u8(0)
                 .doc(doc("{insert: 'c', $db: 'd'}")).build();
