@@ -34,6 +34,63 @@ class FastPathAllocationTest {
         }
     }
 
+    @Test
+    void aListenerOfCheckOutsOnlyGetsNoCheckOutStartedNorCheckedInEventObjects() {
+        java.util.List<Object> seen = new java.util.ArrayList<>();
+        PoolListener checkOutsOnly = new PoolListener() {
+            @Override
+            public void connectionCheckedOut(ConnectionCheckedOutEvent e) {
+                seen.add(e);
+            }
+        };
+        PoolListener checkIns = new PoolListener() {
+            @Override
+            public void connectionCheckedIn(ConnectionCheckedInEvent e) {
+                seen.add(e);
+            }
+        };
+        assertThat(runOnce(checkOutsOnly, seen)).as("check-outs only").containsExactly(ConnectionCheckedOutEvent.class);
+        assertThat(runOnce(PoolListener.of(checkOutsOnly, checkIns), seen)).as("a composite with a check-in listener")
+                .containsExactly(ConnectionCheckedOutEvent.class, ConnectionCheckedInEvent.class);
+        assertThat(runOnce(new RecordingListener(), seen)).as("a listener of everything: its own record").isEmpty();
+    }
+
+    @Test
+    void withAListenerOfPoolEventsOnlyTheFastPathStillAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported(), "thread allocation counters unsupported");
+        threads.setThreadAllocatedMemoryEnabled(true);
+        PoolListener clearsOnly = new PoolListener() {
+            @Override
+            public void poolCleared(PoolClearedEvent e) {
+            }
+        };
+        try (ConnectionPool<ManualFactory.Conn> pool = ConnectionPool.builder(new ManualFactory(true))
+                .address("db1:27017").listener(clearsOnly)
+                .settings(PoolSettings.builder().maintenanceIntervalMS(0).build()).build()) {
+            pool.ready();
+            for (int round = 0; round < 10; round++) {
+                cycle(pool);
+            }
+            long tid = Thread.currentThread().getId();
+            long before = threads.getThreadAllocatedBytes(tid);
+            cycle(pool);
+            assertThat(threads.getThreadAllocatedBytes(tid) - before).isLessThan(CYCLES / 10);
+        }
+    }
+
+    /** The event classes {@code seen} got from one check-out and check-in with {@code listener}. */
+    private static java.util.List<Class<?>> runOnce(PoolListener listener, java.util.List<Object> seen) {
+        seen.clear();
+        try (ConnectionPool<ManualFactory.Conn> pool = ConnectionPool.builder(new ManualFactory(true))
+                .address("db1:27017").listener(listener)
+                .settings(PoolSettings.builder().maintenanceIntervalMS(0).build()).build()) {
+            pool.ready();
+            pool.checkOut().checkIn();
+        }
+        return seen.stream().<Class<?>>map(Object::getClass).toList();
+    }
+
     private static void cycle(ConnectionPool<ManualFactory.Conn> pool) {
         for (int i = 0; i < CYCLES; i++) {
             pool.checkOut().checkIn();

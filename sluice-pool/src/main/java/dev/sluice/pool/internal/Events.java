@@ -20,7 +20,9 @@ import java.time.Duration;
 
 /**
  * Builds and delivers a pool's events. With the no-op listener nothing is built and the clock is not read: every
- * method returns at its first line. A listener's exception is logged, never propagated into the pool.
+ * method returns at its first line; the same for the events of every operation (check-out started, checked out, checked in)
+ * when the listener does not override their methods. A listener's exception is logged, never propagated into the
+ * pool.
  */
 final class Events {
 
@@ -30,12 +32,22 @@ final class Events {
     private final String address;
     private final Ticker ticker;
     final boolean enabled;
+    /** The listener handles the events of every operation it is given ({@link ListenerInterest}). */
+    private final boolean checkOutStartedWanted;
+    private final boolean checkedInWanted;
+    private final boolean checkedOutWanted;
 
     Events(PoolListener listener, String address, Ticker ticker) {
         this.listener = listener;
         this.address = address;
         this.ticker = ticker;
         this.enabled = listener != PoolListener.noop();
+        this.checkOutStartedWanted = enabled && ListenerInterest.handles(listener, "connectionCheckOutStarted",
+                ConnectionCheckOutStartedEvent.class);
+        this.checkedInWanted = enabled && ListenerInterest.handles(listener, "connectionCheckedIn",
+                ConnectionCheckedInEvent.class);
+        this.checkedOutWanted = enabled && ListenerInterest.handles(listener, "connectionCheckedOut",
+                ConnectionCheckedOutEvent.class);
     }
 
     /** @return the clock when events need durations, else 0 */
@@ -125,7 +137,7 @@ final class Events {
     }
 
     void checkOutStarted() {
-        if (!enabled) {
+        if (!checkOutStartedWanted) {
             return;
         }
         try {
@@ -147,18 +159,19 @@ final class Events {
     }
 
     void checkedOut(long id, long startNanos) {
-        if (!enabled) {
+        if (!checkedOutWanted) {
             return;
         }
         try {
-            listener.connectionCheckedOut(new ConnectionCheckedOutEvent(address, id, since(startNanos)));
+            listener.connectionCheckedOut(new ConnectionCheckedOutEvent(address, id,
+                    Math.max(0L, ticker.nanoTime() - startNanos)));
         } catch (RuntimeException e) {
             failed("connectionCheckedOut", e);
         }
     }
 
     void checkedIn(long id) {
-        if (!enabled) {
+        if (!checkedInWanted) {
             return;
         }
         try {

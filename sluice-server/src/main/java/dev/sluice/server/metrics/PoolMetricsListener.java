@@ -19,7 +19,7 @@ public final class PoolMetricsListener implements PoolListener {
 
     @Override
     public void connectionCheckedOut(ConnectionCheckedOutEvent e) {
-        metrics.checkedOut(e.address(), e.duration().toNanos());
+        metrics.checkedOut(e.address(), e.durationNanos());
     }
 
     @Override
