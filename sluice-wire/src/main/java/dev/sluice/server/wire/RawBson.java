@@ -2,10 +2,6 @@ package dev.sluice.server.wire;
 
 import io.netty.buffer.ByteBuf;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * Walks the elements of a BSON document in place, in a {@link ByteBuf}, for the readers on the request path that
  * look at a few top-level fields (the command's facts, a reply's {@code ok} and cursor): no reader, no key
@@ -28,21 +24,17 @@ import java.nio.ByteOrder;
  * buffer classes (BENCHMARKS.md, "CPU per forwarded operation").
  */
 public final class RawBson {
-    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG_LE =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     private RawBson() {
     }
 
     /** The little-endian int32 at {@code at} (bounds-checked by the array). */
     public static int intLE(byte[] bytes, int at) {
-        return (int) INT_LE.get(bytes, at);
+        return bytes[at] & 0xFF | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF) << 16 | bytes[at + 3] << 24;
     }
 
     /** The little-endian int64 at {@code at} (bounds-checked by the array). */
     public static long longLE(byte[] bytes, int at) {
-        return (long) LONG_LE.get(bytes, at);
+        return intLE(bytes, at) & 0xFFFFFFFFL | (long) intLE(bytes, at + 4) << 32;
     }
 
     /** As {@link #keyEnd(ByteBuf, int, int)}, in an array. */
