@@ -143,8 +143,7 @@ public final class SluiceMetrics {
     /** A request got a backend connection after waiting {@code waitNanos}. Hot path: no allocation once warm. */
     public void checkedOut(String host, long waitNanos) {
         HostMeters m = host(host);
-        m.checkouts.increment();
-        m.checkoutWait.record(waitNanos, TimeUnit.NANOSECONDS);
+        m.checkoutWait.record(waitNanos, TimeUnit.NANOSECONDS); // the checkouts counter reads its count
     }
 
     /** A request could not get a backend connection ({@code reason}: the pool's failure reason). */
@@ -246,17 +245,17 @@ public final class SluiceMetrics {
 
     /** The per-host meters of the hot path, looked up once per host. */
     private static final class HostMeters {
-        final Counter checkouts;
         final Timer checkoutWait;
         final Counter waitQueueTimeouts;
         final Counter clears;
         final Counter created;
 
         HostMeters(MeterRegistry meters, String host) {
-            checkouts = Counter.builder("sluice.backend.checkouts").description("Backend connections checked out")
-                    .tag("host", host).register(meters);
             checkoutWait = LatencyBuckets.apply(Timer.builder("sluice.backend.checkout.wait")
                     .description("Time waited for a backend connection").tag("host", host)).register(meters);
+            // the same count as the wait histogram's: read from it, not kept twice per operation
+            io.micrometer.core.instrument.FunctionCounter.builder("sluice.backend.checkouts", checkoutWait, Timer::count)
+                    .description("Backend connections checked out").tag("host", host).register(meters);
             waitQueueTimeouts = Counter.builder("sluice.backend.wait.queue.timeouts")
                     .description("Requests that timed out waiting for a backend connection")
                     .tag("host", host).register(meters);

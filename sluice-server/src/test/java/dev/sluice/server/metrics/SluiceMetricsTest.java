@@ -89,7 +89,7 @@ class SluiceMetricsTest {
         metrics.connectionCreated("db1:27017");
         metrics.connectionClosed("db1:27017", "stale");
 
-        assertThat(meters.get("sluice.backend.checkouts").tag("host", "db1:27017").counter().count()).isEqualTo(2);
+        assertThat(meters.get("sluice.backend.checkouts").tag("host", "db1:27017").functionCounter().count()).isEqualTo(2);
         assertThat(meters.get("sluice.backend.checkout.wait").tag("host", "db1:27017").timer()
                 .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(8);
         assertThat(meters.get("sluice.backend.checkout.failures").tags("host", "db1:27017", "reason", "timeout")
@@ -180,8 +180,8 @@ class SluiceMetricsTest {
         metrics.selections().selectionEnded(SelectionListener.Outcome.SELECTED, 3_000_000);
         metrics.selections().selectionEnded(SelectionListener.Outcome.NO_SUITABLE_SERVER, 2_000_000_000L);
 
-        assertThat(meters.get("sluice.upstream.selections").tag("outcome", "selected").counter().count()).isEqualTo(2);
-        assertThat(meters.get("sluice.upstream.selections").tag("outcome", "no_suitable_server").counter().count())
+        assertThat(meters.get("sluice.upstream.selections").tag("outcome", "selected").functionCounter().count()).isEqualTo(2);
+        assertThat(meters.get("sluice.upstream.selections").tag("outcome", "no_suitable_server").functionCounter().count())
                 .isEqualTo(1);
         assertThat(meters.get("sluice.upstream.selection.wait").tag("outcome", "no_suitable_server").timer()
                 .totalTime(TimeUnit.SECONDS)).isEqualTo(2.0);
