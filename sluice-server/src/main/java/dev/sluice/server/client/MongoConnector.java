@@ -120,6 +120,7 @@ public final class MongoConnector implements AutoCloseable {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 // one allocator for every client channel (each channel keeps only its own small handle)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_ALLOCATOR)
+                .childOption(ChannelOption.ALLOCATOR, dev.sluice.server.wire.FrameAllocator.INSTANCE)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

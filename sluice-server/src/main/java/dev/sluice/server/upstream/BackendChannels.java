@@ -51,6 +51,7 @@ final class BackendChannels {
         this.bootstrap = new Bootstrap().group(loop).channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.ALLOCATOR, dev.sluice.server.wire.FrameAllocator.INSTANCE)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout))
                 .handler(new ChannelInitializer<>() {
                     @Override
