@@ -103,6 +103,14 @@ class CommandFactsTest {
     }
 
     @Test
+    void nonAsciiAndLongNamesAreDecodedAsUtf8() {
+        String longName = "x".repeat(100);
+        assertThat(CommandFacts.of(BsonDocument.parse("{'caf\u00e9': 1, $db: 'd\u00e9j\u00e0'}")))
+                .extracting(CommandFacts::name, CommandFacts::database).containsExactly("caf\u00e9", "d\u00e9j\u00e0");
+        assertThat(CommandFacts.of(BsonDocument.parse("{" + longName + ": 1, $db: 'd'}")).name()).isEqualTo(longName);
+    }
+
+    @Test
     void aNameSeenBeforeIsTheSameString() {
         CommandFacts first = CommandFacts.of(BsonDocument.parse("{find: 'c', $db: 'inventory'}"));
         CommandFacts second = CommandFacts.of(BsonDocument.parse("{find: 'd', $db: 'inventory'}"));

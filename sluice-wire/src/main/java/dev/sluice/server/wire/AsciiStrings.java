@@ -1,6 +1,5 @@
 package dev.sluice.server.wire;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
@@ -25,30 +24,6 @@ public final class AsciiStrings {
     }
 
     /** The {@code length} bytes at {@code at} as a String (UTF-8), the same instance as before when cached. */
-    public static String of(ByteBuf buf, int at, int length) {
-        if (length > MAX_LENGTH) {
-            return buf.toString(at, length, StandardCharsets.UTF_8);
-        }
-        int hash = 0;
-        for (int i = 0; i < length; i++) {
-            byte b = buf.getByte(at + i);
-            if (b < 0) {
-                return buf.toString(at, length, StandardCharsets.UTF_8);
-            }
-            hash = 31 * hash + b;
-        }
-        String[] table = TABLE.get();
-        int slot = (hash ^ hash >>> 7) & (SLOTS - 1);
-        String cached = table[slot];
-        if (cached != null && same(cached, buf, at, length)) {
-            return cached;
-        }
-        String s = buf.toString(at, length, StandardCharsets.US_ASCII);
-        table[slot] = s;
-        return s;
-    }
-
-    /** As {@link #of(ByteBuf, int, int)}, from an array. */
     public static String of(byte[] bytes, int at, int length) {
         if (length > MAX_LENGTH) {
             return new String(bytes, at, length, StandardCharsets.UTF_8);
@@ -78,18 +53,6 @@ public final class AsciiStrings {
         }
         for (int i = 0; i < length; i++) {
             if (s.charAt(i) != bytes[at + i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean same(String s, ByteBuf buf, int at, int length) {
-        if (s.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (s.charAt(i) != buf.getByte(at + i)) {
                 return false;
             }
         }
