@@ -78,7 +78,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.handshake = new HandshakeState(services.compressors());
+        this.handshake = HandshakeState.start(services.compressors());
         this.entry = services.registry().register(face.connector(), ctx.channel().localAddress(),
                 ctx.channel().remoteAddress(), this);
         this.replies = new ReplyWriter(ctx, entry, services.registry());
@@ -575,7 +575,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             helloExtras = helloExtras == null ? face.firstHelloExtras() : helloExtras.append("serviceId",
                     face.firstHelloExtras().get("serviceId"));
         }
-        handshake.negotiate(body);
+        handshake = handshake.negotiate(body);
         if (loginTimer != null) {
             loginTimer.cancel(false);
             loginTimer = null;
