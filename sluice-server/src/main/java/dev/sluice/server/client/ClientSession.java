@@ -44,7 +44,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private ArrayDeque<ByteBuf> queued;
     private ChannelHandlerContext ctx;
     private ConnectionEntry entry;
-    private ReplyWriter replies;
+    /** The requestId of the last reply Sluice wrote itself (forwarded replies keep the upstream's). */
+    private int replyIds;
     private HandshakeState handshake;
     private boolean busy;
     private boolean closed;
@@ -81,7 +82,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         this.handshake = HandshakeState.start(services.compressors());
         this.entry = services.registry().register(face.connector(), ctx.channel().localAddress(),
                 ctx.channel().remoteAddress(), this);
-        this.replies = new ReplyWriter(ctx, entry, services.registry());
         LOG.debug("[client {}] accepted from {}", entry.connectionId(), entry.clientAddress());
         if (services.loginTimeoutMS() > 0) {
             loginTimer = ctx.executor().schedule(this::loginDue, services.loginTimeoutMS(),
@@ -146,7 +146,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             } else {
                 frame.release();
                 OpCode known = OpCode.fromCode(opCode);
-                replies.reply(Request.msg(requestId, "?", false), ErrorReplies.error(352, "UnsupportedOpQueryCommand",
+                reply(Request.msg(requestId, "?", false), ErrorReplies.error(352, "UnsupportedOpQueryCommand",
                         "Unsupported opcode " + opCode + (known == null ? "" : " (" + known + ")")
                                 + ": Sluice speaks OP_MSG (and OP_QUERY for handshakes); closing the connection"), 0);
                 closeAfterFlush();
@@ -157,7 +157,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             }
             if (!e.isFatal()) {
                 // the frame was well delimited: answer with an error and keep the connection
-                replies.reply(Request.msg(e.requestId().orElse(requestId), "?", false),
+                reply(Request.msg(e.requestId().orElse(requestId), "?", false),
                         ErrorReplies.error(9, "FailedToParse", "invalid message: " + e.getMessage()), 0);
                 return;
             }
@@ -173,7 +173,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         Request request = Request.msg(msg.requestId(), name, msg.isExhaustAllowed());
         if (db == null) {
             frame.release();
-            replies.reply(request, ErrorReplies.error(40571, "Location40571", "OP_MSG requests require a $db argument"), 0);
+            reply(request, ErrorReplies.error(40571, "Location40571", "OP_MSG requests require a $db argument"), 0);
             return;
         }
         if (HelloResponder.isHello(name)) {
@@ -191,7 +191,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         if (denied != null) {
             frame.release();
             if (!msg.isMoreToCome()) {
-                replies.reply(request, denied, 0);
+                reply(request, denied, 0);
             }
             return;
         }
@@ -207,7 +207,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         switch (name) {
             case "ping" -> {
                 frame.release();
-                replies.reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
+                reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
             }
             default -> forward(frame, request, msg, facts, false);
         }
@@ -235,7 +235,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                     @Override
                     public void onFailure(UpstreamException cause) {
                         onLoop(() -> {
-                            replies.reply(request, ErrorReplies.upstreamFailure(cause, request.commandName(),
+                            reply(request, ErrorReplies.upstreamFailure(cause, request.commandName(),
                                     body.document()), 0);
                             finishOperation();
                         }, null);
@@ -259,9 +259,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         if (request.form() == Request.Form.QUERY) {
             ByteBuf converted = LegacyReplies.toOpReply(reply, ctx.alloc());
             reply.release();
-            replies.writeForwarded(converted);
+            writeForwarded(converted);
         } else {
-            replies.writeForwarded(reply);
+            writeForwarded(reply);
         }
         if (!moreToCome) {
             finishOperation();
@@ -271,7 +271,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private void handleQuery(OpQuery query) {
         Request request = Request.query(query.requestId(), query.isCommand() && query.commandName() != null ? query.commandName() : query.isCommand() ? "" : "find");
         if (!query.isCommand()) {
-            replies.reply(request, ErrorReplies.error(352, "UnsupportedOpQueryCommand", "Unsupported OP_QUERY on "
+            reply(request, ErrorReplies.error(352, "UnsupportedOpQueryCommand", "Unsupported OP_QUERY on "
                     + query.fullCollectionName() + ": only commands ($cmd) are accepted over OP_QUERY; use OP_MSG"), 0);
             return;
         }
@@ -287,7 +287,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
         BsonDocument denied = denied(name, command, query.database());
         if (denied != null) {
-            replies.reply(request, denied, 0);
+            reply(request, denied, 0);
             return;
         }
         if (services.localCommands().handles(name, CommandBody.of(command), query.database())) {
@@ -318,7 +318,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             case "saslStart", "saslContinue" -> {
                 Authenticator authenticator = services.authenticator();
                 if (authenticator == null) {
-                    replies.reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Authentication is not enabled "
+                    reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Authentication is not enabled "
                             + "on this Sluice: connect without credentials, or start Sluice with --auth"), 0);
                     return true;
                 }
@@ -338,7 +338,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                         if (step.delayMS() > 0) {
                             replyLater(request, step.reply(), step.delayMS());
                         } else {
-                            replies.reply(request, step.reply(), 0);
+                            reply(request, step.reply(), 0);
                             finishOperation();
                         }
                     }, null));
@@ -354,13 +354,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             case "logout" -> {
                 entry.subject(null);
                 login = null;
-                replies.reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
+                reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
                 return true;
             }
             case "authenticate" -> {
                 Authenticator authenticator = services.authenticator();
                 if (authenticator == null) {
-                    replies.reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Authentication is not enabled "
+                    reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Authentication is not enabled "
                             + "on this Sluice: connect without credentials, or start Sluice with --auth"), 0);
                     return true;
                 }
@@ -372,7 +372,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                 return true;
             }
             case "getnonce" -> {
-                replies.reply(request, ErrorReplies.error(59, "CommandNotFound", "no such command: 'getnonce'"), 0);
+                reply(request, ErrorReplies.error(59, "CommandNotFound", "no such command: 'getnonce'"), 0);
                 return true;
             }
             default -> {
@@ -393,13 +393,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     /** Replies now, or after {@code delayMS} (a throttled failure), keeping the connection's order. */
     private void replyLater(Request request, BsonDocument reply, long delayMS) {
         if (delayMS <= 0) {
-            replies.reply(request, reply, 0);
+            reply(request, reply, 0);
             return;
         }
         busy = true;
         ctx.executor().schedule(() -> {
             if (!closed) {
-                replies.reply(request, reply, 0);
+                reply(request, reply, 0);
                 finishOperation();
             }
         }, delayMS, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -537,13 +537,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         if (failure != null) {
             LOG.warn("[client {}] {} failed: {}", entry.connectionId(), request.commandName(), failure.toString());
             if (!moreToCome) {
-                replies.reply(request, ErrorReplies.error(1, "InternalError",
+                reply(request, ErrorReplies.error(1, "InternalError",
                         request.commandName() + " failed: " + failure), 0);
             }
         } else if (moreToCome) {
             reply.afterReply().run();
         } else {
-            replies.reply(request, reply.document(), 0).addListener(f -> reply.afterReply().run());
+            reply(request, reply.document(), 0).addListener(f -> reply.afterReply().run());
         }
         finishOperation();
     }
@@ -555,14 +555,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             BsonDocument mismatch = face.refusal(body);
             if (mismatch != null) {
                 LOG.info("[client {}] handshake refused: {}", entry.connectionId(), mismatch.getString("errmsg").getValue());
-                replies.reply(request, mismatch, 0);
+                reply(request, mismatch, 0);
                 closeAfterFlush(); // mongos closes it too (a CloseConnectionError)
                 return;
             }
             ClientMetadataCheck.Refusal refusal = ClientMetadataCheck.check(body);
             if (refusal != null) {
                 LOG.info("[client {}] handshake refused: {}", entry.connectionId(), refusal.message());
-                replies.reply(request, ErrorReplies.error(refusal.code(), refusal.codeName(), refusal.message()), 0);
+                reply(request, ErrorReplies.error(refusal.code(), refusal.codeName(), refusal.message()), 0);
                 return;
             }
             ClientMetadata metadata = ClientMetadata.from(body);
@@ -647,7 +647,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         // kept only for an exhaust stream's next wait: an idle client holds no topologyVersion document
         sentTopologyVersion = moreToCome ? doc.get("topologyVersion") : null;
         Request target = responseTo == 0 ? request : request.withRequestId(responseTo);
-        return replies.replyWithId(target, doc, moreToCome ? OpMsg.MORE_TO_COME : 0);
+        return replyWithId(target, doc, moreToCome ? OpMsg.MORE_TO_COME : 0);
     }
 
     private void finishOperation() {
@@ -686,12 +686,35 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
     }
 
+    // --- replies ---------------------------------------------------------------------------
+
+    /** Encodes and writes a reply document (an error reply, {@code ok: 0}, is counted by its code). */
+    private io.netty.channel.ChannelFuture reply(Request request, BsonDocument doc, int flags) {
+        return ReplyWriter.reply(ctx, services.registry(), entry.connector(), request, nextReplyId(), doc, flags);
+    }
+
+    /** As {@link #reply}, returning the reply's requestId (exhaust streams answer to it). */
+    private int replyWithId(Request request, BsonDocument doc, int flags) {
+        int id = nextReplyId();
+        ReplyWriter.reply(ctx, services.registry(), entry.connector(), request, id, doc, flags);
+        return id;
+    }
+
+    private void writeForwarded(ByteBuf frame) {
+        ReplyWriter.writeForwarded(ctx, frame);
+    }
+
+    private int nextReplyId() {
+        replyIds = (replyIds + 1) & Integer.MAX_VALUE;
+        return replyIds;
+    }
+
     // --- errors and closing ------------------------------------------------------------------
 
     private void protocolError(WireProtocolException e, int fallbackRequestId) {
         LOG.info("[client {}] closing after a protocol error: {}", entry.connectionId(), e.getMessage());
         if (!closed && ctx.channel().isActive()) {
-            replies.reply(Request.msg(e.requestId().orElse(fallbackRequestId), "?", false),
+            reply(Request.msg(e.requestId().orElse(fallbackRequestId), "?", false),
                     ErrorReplies.error(9, "FailedToParse", "invalid message: " + e.getMessage()), 0);
         }
         closeAfterFlush();
