@@ -9,6 +9,7 @@ import dev.sluice.server.security.auth.AuthState;
 import dev.sluice.server.security.auth.Authenticator;
 import dev.sluice.server.security.auth.CommandGate;
 import dev.sluice.server.upstream.UpstreamException;
+import dev.sluice.server.wire.ClientCompression;
 import dev.sluice.server.wire.CommandBody;
 import dev.sluice.server.wire.MessageHeader;
 import dev.sluice.server.wire.OpCode;
@@ -46,6 +47,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private ConnectionEntry entry;
     /** The requestId of the last reply Sluice wrote itself (forwarded replies keep the upstream's). */
     private int replyIds;
+    /** Its client sent a compressed request: the compression handler is in the pipeline and counts the bytes. */
+    private boolean compressing;
     private HandshakeState handshake;
     private boolean busy;
     private boolean closed;
@@ -117,6 +120,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             frame.release();
             return;
         }
+        if (!compressing && !isCompressed(frame)) {
+            bytesIn(frame.readableBytes()); // a compressed one is counted by the compression handler
+        }
         if (busy) {
             if (queued == null) {
                 queued = new ArrayDeque<>(4);
@@ -132,7 +138,32 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         handle(frame);
     }
 
+    private static boolean isCompressed(ByteBuf frame) {
+        return frame.readableBytes() >= MessageHeader.LENGTH && MessageHeader.opCodeOf(frame) == OpCode.OP_COMPRESSED.code();
+    }
+
+    /**
+     * A compressed request that did not come through the compression handler (the client's first, or one queued
+     * behind a request before the handler was there): puts the handler between the frame decoder and this session
+     * if it is not there yet (an idle client that never compresses holds none), and passes the frame through it,
+     * which decodes it and hands the plain request back to {@link #channelRead}.
+     */
+    private void decompress(ByteBuf frame) {
+        if (!compressing) {
+            compressing = true;
+            ctx.pipeline().addBefore(ctx.name(), ClientPipeline.COMPRESSION,
+                    new ClientCompression(services.maxMessageSizeBytes(), this));
+        }
+        // fired from the frame decoder's context, so that it reaches the new handler (and its errors, Netty's
+        // exceptionCaught of this session, as any frame's)
+        ctx.pipeline().context(dev.sluice.server.wire.FrameDecoder.class).fireChannelRead(frame);
+    }
+
     private void handle(ByteBuf frame) {
+        if (isCompressed(frame)) { // requests through the handler come decompressed
+            decompress(frame);
+            return;
+        }
         int requestId = MessageHeader.requestIdOf(frame);
         try {
             int opCode = MessageHeader.opCodeOf(frame);
@@ -690,17 +721,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
 
     /** Encodes and writes a reply document (an error reply, {@code ok: 0}, is counted by its code). */
     private io.netty.channel.ChannelFuture reply(Request request, BsonDocument doc, int flags) {
-        return ReplyWriter.reply(ctx, services.registry(), entry.connector(), request, nextReplyId(), doc, flags);
+        return ReplyWriter.reply(ctx, services.registry(), entry.connector(), request, nextReplyId(), doc, flags,
+                compressing ? null : this);
     }
 
     /** As {@link #reply}, returning the reply's requestId (exhaust streams answer to it). */
     private int replyWithId(Request request, BsonDocument doc, int flags) {
         int id = nextReplyId();
-        ReplyWriter.reply(ctx, services.registry(), entry.connector(), request, id, doc, flags);
+        ReplyWriter.reply(ctx, services.registry(), entry.connector(), request, id, doc, flags,
+                compressing ? null : this);
         return id;
     }
 
+    /** Writes a reply from upstream (counted here until the compression handler counts them). */
     private void writeForwarded(ByteBuf frame) {
+        if (!compressing) {
+            bytesOut(frame.readableBytes());
+        }
         ReplyWriter.writeForwarded(ctx, frame);
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.server.client;
 
 import dev.sluice.server.registry.ConnectionRegistry;
+import dev.sluice.server.wire.ClientCompression;
 import dev.sluice.server.wire.OpMsg;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -10,7 +11,7 @@ import org.bson.BsonValue;
 
 /**
  * Writes replies to one client in the form its request used (OP_MSG, or OP_REPLY for OP_QUERY).
- * Frames go out plain: the pipeline compresses them ({@link dev.sluice.server.wire.ClientCompression})
+ * Frames go out plain: once the client compresses, the pipeline compresses them ({@link ClientCompression})
  * and counts their bytes as on the socket. Stateless (the session keeps its reply ids): an idle client
  * holds no writer of its own. Called on the connection's event loop.
  */
@@ -20,12 +21,17 @@ final class ReplyWriter {
 
     /**
      * Encodes and writes a reply document with requestId {@code id}; an error reply ({@code ok: 0}) is
-     * counted by its code for {@code connector}.
+     * counted by its code for {@code connector}, and its size told to {@code traffic} (null: the pipeline's
+     * compression handler counts it).
      */
     static ChannelFuture reply(ChannelHandlerContext ctx, ConnectionRegistry registry, String connector,
-                               Request request, int id, BsonDocument doc, int flags) {
+                               Request request, int id, BsonDocument doc, int flags, ClientCompression.Traffic traffic) {
         countError(registry, connector, doc);
-        return ctx.writeAndFlush(encode(ctx, request, id, doc, flags));
+        ByteBuf frame = encode(ctx, request, id, doc, flags);
+        if (traffic != null) {
+            traffic.bytesOut(frame.readableBytes());
+        }
+        return ctx.writeAndFlush(frame);
     }
 
     /**

@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One client connection as the mongodb connector builds it ({@link ClientPipeline}: frames, compression, session) in an
+ * One client connection as the mongodb connector builds it ({@link ClientPipeline}: frames, session; compression joins when the client compresses) in an
  * EmbeddedChannel, with real admin commands, router and registry over a given upstream cluster.
  */
 final class SessionFixture {
