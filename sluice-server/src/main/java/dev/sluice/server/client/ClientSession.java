@@ -156,7 +156,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
         // fired from the frame decoder's context, so that it reaches the new handler (and its errors, Netty's
         // exceptionCaught of this session, as any frame's)
-        ctx.pipeline().context(dev.sluice.server.wire.FrameDecoder.class).fireChannelRead(frame);
+        ChannelHandlerContext frames = ctx.pipeline().context(dev.sluice.server.wire.FrameDecoder.class);
+        if (frames == null) { // the pipeline is being torn down
+            frame.release();
+            return;
+        }
+        frames.fireChannelRead(frame);
     }
 
     private void handle(ByteBuf frame) {
