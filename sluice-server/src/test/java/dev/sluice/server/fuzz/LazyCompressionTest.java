@@ -1,9 +1,6 @@
 package dev.sluice.server.fuzz;
 
-import dev.sluice.pool.PoolListener;
-import dev.sluice.server.config.UpstreamSettings;
 import dev.sluice.server.registry.ConnectionEntry;
-import dev.sluice.server.upstream.UpstreamCluster;
 import dev.sluice.server.wire.ClientCompression;
 import dev.sluice.server.wire.Compressor;
 import dev.sluice.server.wire.MessageHeader;
@@ -13,11 +10,7 @@ import dev.sluice.server.wire.OpMsg;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,29 +27,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LazyCompressionTest {
     private static final int MAX = 48_000_000;
-    private static EventLoopGroup group;
-    private static ScheduledExecutorService scheduler;
-    private static UpstreamCluster cluster;
+    private static PausedUpstream upstream;
 
     @BeforeAll
     static void pausedUpstream() {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        scheduler = Executors.newSingleThreadScheduledExecutor();
-        cluster = new UpstreamCluster(UpstreamSettings.fromUri("mongodb://127.0.0.1:1/?connectTimeoutMS=100", false),
-                new dev.sluice.server.upstream.LoopLanes(group), NioSocketChannel.class, MAX, new PoolListener() { },
-                scheduler, 17);
+        upstream = new PausedUpstream(MAX);
     }
 
     @AfterAll
     static void stop() {
-        cluster.close();
-        scheduler.shutdownNow();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        upstream.close();
     }
 
     @Test
     void theHandlerJoinsWithTheFirstCompressedRequestAndBytesAreCountedOnce() {
-        SessionFixture fixture = new SessionFixture(cluster, MAX);
+        SessionFixture fixture = new SessionFixture(upstream.cluster(), MAX);
         EmbeddedChannel channel = fixture.channel();
         ConnectionEntry entry = fixture.session().entry();
 
