@@ -347,16 +347,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
 
     /**
      * The authentication commands: saslStart / saslContinue (SCRAM-SHA-1, SCRAM-SHA-256), logout,
-     * authenticate, getnonce ({@link #isAuthCommand}). True when {@code name} was one of them (and is answered).
+     * authenticate, getnonce ({@link #isAuthCommand}): answers {@code name}, which must be one of them.
      */
-    private boolean authCommand(Request request, String name, BsonDocument body, String db) {
+    private void authCommand(Request request, String name, BsonDocument body, String db) {
         switch (name) {
             case "saslStart", "saslContinue" -> {
                 Authenticator authenticator = services.authenticator();
                 if (authenticator == null) {
                     reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Authentication is not enabled "
                             + "on this Sluice: connect without credentials, or start Sluice with --auth"), 0);
-                    return true;
+                    return;
                 }
                 if (auth == null) {
                     auth = new AuthState();
@@ -378,42 +378,40 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                             finishOperation();
                         }
                     }, null));
-                    return true;
+                    return;
                 }
                 Authenticator.Step step = "saslStart".equals(name)
                         ? authenticator.start(body, db, auth, entry.clientAddress())
                         : authenticator.next(body, auth, entry.clientAddress());
                 authenticated(step);
                 replyLater(request, step.reply(), step.delayMS());
-                return true;
+                return;
             }
             case "logout" -> {
                 entry.subject(null);
                 login = null;
                 reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
-                return true;
+                return;
             }
             case "authenticate" -> {
                 Authenticator authenticator = services.authenticator();
                 if (authenticator == null) {
                     reply(request, ErrorReplies.error(18, "AuthenticationFailed", "Authentication is not enabled "
                             + "on this Sluice: connect without credentials, or start Sluice with --auth"), 0);
-                    return true;
+                    return;
                 }
                 // MONGODB-X509: the subject of the certificate this connection's TLS handshake verified
                 Authenticator.Step step = authenticator.authenticate(body, db,
                         dev.sluice.server.security.tls.ClientCertificate.of(ctx.pipeline()), entry.clientAddress());
                 authenticated(step);
                 replyLater(request, step.reply(), step.delayMS());
-                return true;
+                return;
             }
             case "getnonce" -> {
                 reply(request, ErrorReplies.error(59, "CommandNotFound", "no such command: 'getnonce'"), 0);
-                return true;
+                return;
             }
-            default -> {
-                return false;
-            }
+            default -> throw new IllegalArgumentException("not an authentication command: " + name);
         }
     }
 
