@@ -86,19 +86,19 @@ final class Forwarder implements ReplyListener, CheckOutCallback<BackendConnecti
             return;
         }
         ended = true;
-        ReplyInspector.Facts codes = ReplyInspector.read(reply);
-        if (!codes.ok() || codes.writeConcernCode() != null) {
-            UpstreamErrors.command(operation.cluster, pool.host(), pooled, reply, codes);
+        ReplyInspector.Facts said = ReplyInspector.read(reply);
+        if (!said.ok() || said.writeConcernCode() != null) {
+            UpstreamErrors.command(operation.cluster, pool.host(), pooled, reply, said);
         }
-        if (!codes.ok() && !delivered && operation.mayReplay() && Retryability.retryableCode(codes.code())
+        if (!said.ok() && !delivered && operation.mayReplay() && Retryability.retryableCode(said.code())
                 && !inFlight.isCancelled()) {
             reply.release();
             pool.operationEnded();
-            operation.replay(pool, true, "code " + codes.code());
+            operation.replay(pool, true, "code " + said.code());
             return;
         }
-        operation.pins.connections().afterReply(operation.request, pooled, codes);
-        operation.pins.afterReply(operation.request, pool.host(), codes);
+        operation.pins.connections().afterReply(operation.request, pooled, said);
+        operation.pins.afterReply(operation.request, pool.host(), said);
         pool.operationEnded();
         inFlight.finish();
         operation.replied(reply);

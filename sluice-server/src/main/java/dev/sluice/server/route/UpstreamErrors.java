@@ -115,12 +115,12 @@ final class UpstreamErrors {
 
     /** A reply with a state change code (or write concern error): the body is read only then. */
     static void command(UpstreamCluster cluster, String host, PooledConnection<BackendConnection> pooled, ByteBuf reply,
-                        ReplyInspector.Facts codes) {
-        if (!codes.ok()) {
-            cluster.errorReply(host, codes.code() == null ? 0 : codes.code());
+                        ReplyInspector.Facts said) {
+        if (!said.ok()) {
+            cluster.errorReply(host, said.code() == null ? 0 : said.code());
         }
-        boolean stateChange = !codes.ok() && StateChangeErrors.isStateChange(codes.code(), null)
-                || codes.writeConcernCode() != null && StateChangeErrors.isStateChange(codes.writeConcernCode(), null);
+        boolean stateChange = !said.ok() && StateChangeErrors.isStateChange(said.code(), null)
+                || said.writeConcernCode() != null && StateChangeErrors.isStateChange(said.writeConcernCode(), null);
         if (!stateChange) {
             return;
         }
