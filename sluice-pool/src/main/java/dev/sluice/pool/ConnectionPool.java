@@ -159,6 +159,17 @@ public final class ConnectionPool<C> implements AutoCloseable {
         return core.hasAvailable();
     }
 
+    /**
+     * Whether the pool holds or is opening maxPoolSize connections, so that a check-out finding none available
+     * would wait (a hint, like {@link #hasAvailableConnection()}: no lock, no allocation). Always false when
+     * maxPoolSize is 0 (unbounded).
+     *
+     * @return true when no connection may be opened now for want of room
+     */
+    public boolean atMaxPoolSize() {
+        return core.atMaxPoolSize();
+    }
+
     /** @return the pool's generation, incremented by each {@link #clear()} */
     public int generation() {
         return core.generation();

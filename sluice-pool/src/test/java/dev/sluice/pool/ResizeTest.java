@@ -77,6 +77,27 @@ class ResizeTest {
     }
 
     @Test
+    void atMaxPoolSizeCountsHeldAndOpeningConnectionsAgainstTheCurrentMaximum() {
+        ManualFactory slow = new ManualFactory(false);
+        ConnectionPool<ManualFactory.Conn> p = ConnectionPool.builder(slow).address("db1:27017")
+                .settings(PoolSettings.builder().maxPoolSize(2).maintenanceIntervalMS(0).build())
+                .ticker(ticker).scheduler(scheduler).build();
+        p.ready();
+        assertThat(p.atMaxPoolSize()).isFalse();
+        p.checkOutAsync((connection, error) -> { });
+        assertThat(p.atMaxPoolSize()).as("one opening of two").isFalse();
+        p.checkOutAsync((connection, error) -> { });
+        assertThat(p.atMaxPoolSize()).as("two opening of two").isTrue();
+        slow.completeNext();
+        slow.completeNext();
+        assertThat(p.atMaxPoolSize()).as("two held of two").isTrue();
+        p.resize(3);
+        assertThat(p.atMaxPoolSize()).isFalse();
+        p.resize(0);
+        assertThat(p.atMaxPoolSize()).as("unbounded").isFalse();
+    }
+
+    @Test
     void aNegativeMaximumIsRefusedNamingTheSetting() {
         assertThatThrownBy(() -> pool.resize(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxPoolSize: -1");

@@ -23,6 +23,7 @@ public final class CrowdBenchmark {
     static final String USAGE = "CrowdBenchmark [--clients 16,64,256,1000,4000,10000] [--max-pool-size 8] "
             + "[--warmup-ms 5000] [--duration-ms 10000] [--pause-ms 2000] [--prewarm-ms 5000] [--loops 1] "
             + "[--concurrency 500] [--setup-timeout-ms 120000] [--backend-threads 1] "
+            + "[--rounds 1 (the client counts run again in order; throughput compared by medians)] "
             + "[--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
             + "[--sluice-jvm-opts '-XX:+UseSerialGC -Xss512k'] [--logs target/bench-logs] [--out target/crowd.md]";
 
@@ -32,7 +33,7 @@ public final class CrowdBenchmark {
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, USAGE, "clients", "max-pool-size", "warmup-ms", "duration-ms", "pause-ms", "prewarm-ms",
                 "loops", "concurrency", "setup-timeout-ms", "backend-threads", "sluice-jar", "sluice-jvm-opts", "logs",
-                "out");
+                "out", "rounds");
         List<Integer> counts = a.integers("clients", "16,64,256,1000,4000,10000");
         int maxPoolSize = a.integer("max-pool-size", 8);
         long warmup = a.integer("warmup-ms", 5000);
@@ -40,6 +41,10 @@ public final class CrowdBenchmark {
         long pause = a.integer("pause-ms", 2000);
         int loops = a.integer("loops", 1);
         int concurrency = a.integer("concurrency", 500);
+        int rounds = a.integer("rounds", 1);
+        if (rounds < 1 || rounds > 10) {
+            throw new IllegalArgumentException("--rounds must be 1 to 10, got " + rounds);
+        }
         long setupTimeout = a.integer("setup-timeout-ms", 120_000);
         String jvmOpts = a.string("sluice-jvm-opts", "-XX:+UseSerialGC -Xss512k");
         Path logs = Path.of(a.string("logs", "target/bench-logs"));
@@ -56,14 +61,17 @@ public final class CrowdBenchmark {
                 System.err.println("[crowd] pre-warming Sluice for " + prewarm + " ms (64 nio clients)");
                 Crowd.run(sluice.mongo(), sluice.process().pid(), 64, loops, concurrency, 0, prewarm, setupTimeout);
             }
-            for (int n : counts) {
-                long timeouts0 = Launch.jsonNumber(sluice.get("/api/pools"), "waitQueueTimeouts");
-                CrowdCell cell = Crowd.run(sluice.mongo(), sluice.process().pid(), n, loops, concurrency, warmup, duration, setupTimeout);
-                long timeouts1 = Launch.jsonNumber(sluice.get("/api/pools"), "waitQueueTimeouts");
-                cell = cell.withWaitQueueTimeouts(timeouts1 - timeouts0);
-                System.err.println("[crowd] " + cell);
-                report.add(cell);
-                Thread.sleep(pause);
+            for (int round = 1; round <= rounds; round++) {
+                for (int n : counts) {
+                    long timeouts0 = Launch.jsonNumber(sluice.get("/api/pools"), "waitQueueTimeouts");
+                    CrowdCell cell = Crowd.run(sluice.mongo(), sluice.process().pid(), n, loops, concurrency, warmup,
+                            duration, setupTimeout);
+                    long timeouts1 = Launch.jsonNumber(sluice.get("/api/pools"), "waitQueueTimeouts");
+                    cell = cell.withWaitQueueTimeouts(timeouts1 - timeouts0);
+                    System.err.println("[crowd] round " + round + "/" + rounds + ": " + cell);
+                    report.add(round, cell);
+                    Thread.sleep(pause);
+                }
             }
             report.upstream(sluice.get("/api/pools"), mongod.counters());
         }

@@ -412,6 +412,14 @@ public final class PoolCore<C> {
         return false;
     }
 
+    /**
+     * @return whether the connections held and being opened reach the maximum (as {@link #canOpenLocked} counts
+     *         them, without its maxConnecting bound); no lock, no allocation
+     */
+    public boolean atMaxPoolSize() {
+        return bag.size() + pending >= maxTotal;
+    }
+
     /** @return the current generation (incremented by each clear) */
     public int generation() {
         return generation;

@@ -51,8 +51,7 @@ final class PoolLanes {
     }
 
     private static boolean isFull(ConnectionPool<BackendConnection> pool) {
-        PoolStatistics s = pool.statistics();
-        return s.maxPoolSize() > 0 && s.inUse() + s.pending() >= s.maxPoolSize();
+        return pool.atMaxPoolSize();
     }
 
     void clear(boolean interruptInUseConnections) {
