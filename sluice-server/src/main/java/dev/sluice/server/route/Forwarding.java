@@ -32,7 +32,7 @@ import java.util.concurrent.Executor;
  * retryable writes (lsid + txnNumber, which the upstream deduplicates) only. One step runs at a time (selection,
  * check-out, send, reply), each handing the next to the thread that completes it.
  */
-final class Forwarding implements SelectionCallback {
+final class Forwarding extends InFlight implements SelectionCallback {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
     /** New selections after failing to get a connection (nothing sent), within serverSelectionTimeoutMS. */
     private static final int MAX_RESELECTIONS = 5;
@@ -59,17 +59,21 @@ final class Forwarding implements SelectionCallback {
     private int reselections;
 
     /**
-     * @param write  the retry-catalog entry of a retryable write Sluice deduplicates itself, or null
-     * @param pinned the host the request must go to (its cursor's, its transaction's), or null to select one
+     * @param write    the retry-catalog entry of a retryable write Sluice deduplicates itself, or null
+     * @param inFlight the handle of an operation that outlives this one (a deduplicated retryable write's), or null:
+     *                 this operation is its own handle
+     * @param pinned   the host the request must go to (its cursor's, its transaction's), or null to select one
      */
     Forwarding(Pins pins, UpstreamCluster cluster, ForwardRequest request, ForwardCallback callback,
                RetryCatalog.Attempt write, InFlight inFlight, HostPool pinned) {
+        super(inFlight != null || request.moreToCome() || !request.facts().hasLsid() ? null : request.command(),
+                request.moreToCome(), false);
         this.pins = pins;
         this.cluster = cluster;
         this.request = request;
         this.callback = callback;
         this.write = write;
-        this.inFlight = inFlight;
+        this.inFlight = inFlight == null ? this : inFlight;
         this.pinned = pinned;
         this.frame = request.frame();
         CommandFacts facts = request.facts();

@@ -21,8 +21,11 @@ import java.util.List;
  * (moreToCome) is sent anyway, as mongod runs a fire-and-forget write whose client left. An
  * operation that runs to completion (a retryable write Sluice records for its retries) ignores the
  * cancel altogether: it is sent, its reply recorded, and its connection ends as for any reply.
+ *
+ * <p>A {@link Forwarding} is its own InFlight (one object per forwarded operation, not two); a retryable write that
+ * Sluice deduplicates has one of its own, which outlives its attempts.
  */
-public final class InFlight {
+public class InFlight {
     private static final Logger LOG = LoggerFactory.getLogger(InFlight.class);
 
     /** The command whose lsid a client's departure kills upstream (decoded only then), or null. */
@@ -52,7 +55,7 @@ public final class InFlight {
         this(null, false, runsToCompletion);
     }
 
-    private InFlight(CommandBody session, boolean unacknowledged, boolean runsToCompletion) {
+    InFlight(CommandBody session, boolean unacknowledged, boolean runsToCompletion) {
         this.session = session;
         this.unacknowledged = unacknowledged;
         this.runsToCompletion = runsToCompletion;

@@ -74,18 +74,18 @@ public final class Router {
                 sessions.catalog().end(endedSessions(request.body()));
             }
         }
-        InFlight inFlight = newInFlight(request);
-        start(request, callback, null, inFlight);
-        return inFlight;
+        Forwarding operation = new Forwarding(pins, cluster, request, callback, null, null, pins.pinned(request));
+        operation.start();
+        return operation;
     }
 
     /** Forwards one operation to a given host (cleanup of what a client left on that host). */
     public InFlight forwardTo(String host, ForwardRequest request, ForwardCallback callback) {
         HostPool pool = cluster.pool(host);
-        InFlight inFlight = newInFlight(request);
-        new Forwarding(pins, cluster, request, callback, null, inFlight, pool != null ? pool : pins.pinned(request))
-                .start();
-        return inFlight;
+        Forwarding operation = new Forwarding(pins, cluster, request, callback, null, null,
+                pool != null ? pool : pins.pinned(request));
+        operation.start();
+        return operation;
     }
 
     private void start(ForwardRequest request, ForwardCallback callback, RetryCatalog.Attempt write, InFlight inFlight) {
@@ -107,12 +107,6 @@ public final class Router {
         } catch (ReadPreferenceException e) {
             return LocalReply.error(e.code(), e.codeName(), e.getMessage());
         }
-    }
-
-    /** An acknowledged request's session can be killed upstream if its client leaves; an unacknowledged one runs anyway. */
-    private static InFlight newInFlight(ForwardRequest request) {
-        return new InFlight(request.moreToCome() || !request.facts().hasLsid() ? null : request.command(),
-                request.moreToCome());
     }
 
     /** The lsids of an endSessions command. */
