@@ -7,7 +7,9 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.bson.BsonDocument;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Administration with many connections open (ConnectionStorm's {@code --admin}): the time of a whole
- * {@code listConnections} (first batch and every getMore), of a {@code GET /api/connections} page and of a
+ * {@code listConnections} (first batch and every getMore), read as raw BSON (Sluice's answer; the first of them on
+ * cold code) and decoded to documents by the driver, of a {@code GET /api/connections} page and of a
  * {@code /metrics} scrape, each measured {@code rounds} times; and the finds of another client meanwhile, to see
  * whether listing stalls the clients (their worst latency during the listings against before).
  */
@@ -38,6 +41,17 @@ final class AdminAtScale {
                 MongoClientSettings.builder().applyConnectionString(new ConnectionString(uri)).build())) {
             MongoCollection<Document> items = other.getDatabase("bench").getCollection("items");
             Histogram before = finds(items, 2_000, null);
+            // first as raw bytes (the time Sluice takes to answer, without the driver decoding 20,000 documents
+            // into maps), the first of them on Sluice's cold listing code; then decoded, with another client's finds
+            Histogram listRaw = new Histogram(3);
+            long firstRaw = 0;
+            for (int i = 0; i < rounds; i++) {
+                long t0 = System.nanoTime();
+                listAllRaw(admin);
+                long t = System.nanoTime() - t0;
+                firstRaw = i == 0 ? t : firstRaw;
+                listRaw.recordValue(t);
+            }
             Histogram list = new Histogram(3);
             long rows = 0;
             AtomicBoolean listing = new AtomicBoolean(true);
@@ -62,7 +76,11 @@ final class AdminAtScale {
             for (int i = 0; i < rounds * 3; i++) { // as Prometheus does: one scrape after another, nothing else
                 scrapesAlone.recordValue(timeGet(sluice.http() + "/metrics"));
             }
-            row(md, "admin: `listConnections`, every row (" + rows + ") through first batch + getMores: p50 / max",
+            row(md, "admin: `listConnections`, every row (" + rows + ") through first batch + getMores, read as raw "
+                    + "BSON: the first (cold) / p50 / max", ms(firstRaw) + " / " + ms(listRaw.getValueAtPercentile(50))
+                    + " / " + ms(listRaw.getMaxValue()));
+            row(md, "admin: `listConnections`, every row (" + rows + ") through first batch + getMores, decoded to "
+                    + "`Document`s by the driver: p50 / max",
                     ms(list.getValueAtPercentile(50)) + " / " + ms(list.getMaxValue()));
             row(md, "admin: another client's finds before the listings: p50 / p99 / max", ms(before.getValueAtPercentile(50))
                     + " / " + ms(before.getValueAtPercentile(99)) + " / " + ms(before.getMaxValue()));
@@ -114,6 +132,23 @@ final class AdminAtScale {
             List<Document> batch = c.getList("nextBatch", Document.class);
             rows += batch.size();
             id = c.get("id", Number.class).longValue();
+        }
+        return rows;
+    }
+
+    /** Reads every row of listConnections as raw BSON (the driver decodes no row); returns how many. */
+    private static long listAllRaw(MongoClient admin) {
+        RawBsonDocument reply = admin.getDatabase("admin").runCommand(new Document("listConnections", 1),
+                RawBsonDocument.class);
+        BsonDocument cursor = reply.getDocument("cursor");
+        long rows = cursor.getArray("firstBatch").size();
+        long id = cursor.getNumber("id").longValue();
+        while (id != 0) {
+            RawBsonDocument more = admin.getDatabase("admin").runCommand(new Document("getMore", id)
+                    .append("collection", "$cmd.listConnections"), RawBsonDocument.class);
+            BsonDocument c = more.getDocument("cursor");
+            rows += c.getArray("nextBatch").size();
+            id = c.getNumber("id").longValue();
         }
         return rows;
     }
