@@ -1,5 +1,6 @@
 package dev.sluice.bench.proxy;
 
+import dev.sluice.server.Transport;
 import dev.sluice.server.wire.FrameDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -7,9 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import org.HdrHistogram.Histogram;
 
@@ -27,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Crowd {
     private static final long STRAGGLER_MILLIS = 60_000;
+    /** Sluice's transport (epoll where Netty's native transport loads; {@code -Dsluice.transport=nio} for NIO). */
+    static final Transport TRANSPORT = Transport.detect();
 
     private Crowd() {
     }
@@ -34,7 +34,7 @@ final class Crowd {
     static CrowdCell run(InetSocketAddress target, long targetPid, int clients, int loops, int concurrency,
                          long warmupMillis, long durationMillis, long setupTimeoutMillis) throws InterruptedException {
         Phases phases = new Phases(clients, warmupMillis, durationMillis);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, NioIoHandler.newFactory());
+        EventLoopGroup group = TRANSPORT.newGroup(loops);
         List<EventLoop> loopList = new ArrayList<>();
         for (EventExecutor e : group) {
             loopList.add((EventLoop) e);
@@ -46,7 +46,7 @@ final class Crowd {
         NioClient[] all = new NioClient[clients];
         Channel[] channels = new Channel[clients];
         Semaphore setup = new Semaphore(concurrency);
-        Bootstrap bootstrap = new Bootstrap().channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+        Bootstrap bootstrap = new Bootstrap().channel(TRANSPORT.clientChannel()).option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(setupTimeoutMillis);

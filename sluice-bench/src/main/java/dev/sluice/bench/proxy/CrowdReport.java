@@ -33,11 +33,11 @@ final class CrowdReport {
                 int concurrency) {
         header = String.format(Locale.ROOT, "Warm-up %d ms then %d ms measured per client count; Sluice's JVM `%s`, "
                         + "upstream FastMongod (in the generator's JVM) with `maxPoolSize=%d`; clients: nio (one find "
-                        + "in flight each) on %d event loop(s), connections opened at most %d at a time. Latency in "
+                        + "in flight each) on %d event loop(s) of Netty's %s transport, connections opened at most %d at a time. Latency in "
                         + "microseconds; max = longest operation inside the window, worst = also counting operations "
                         + "started in the window that ended after it; CPU in cores (CPU s per s of window) of Sluice's "
                         + "process and of the generator's (clients and FastMongod).%n%n", warmupMillis, durationMillis, jvmOptions,
-                maxPoolSize, loops, concurrency);
+                maxPoolSize, loops, Crowd.TRANSPORT.name(), concurrency);
     }
 
     void add(int round, CrowdCell cell) {

@@ -206,20 +206,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         CommandFacts facts = CommandFacts.ofBody(msg.bodyBytes());
         String name = facts.name();
         String db = facts.database();
-        Request request = Request.msg(msg.requestId(), name, msg.isExhaustAllowed());
         if (db == null) {
             frame.release();
-            reply(request, ErrorReplies.error(40571, "Location40571", "OP_MSG requests require a $db argument"), 0);
+            reply(requestOf(msg, name), ErrorReplies.error(40571, "Location40571",
+                    "OP_MSG requests require a $db argument"), 0);
             return;
         }
         if (HelloResponder.isHello(name)) {
             frame.release();
-            hello(request, msg.body());
+            hello(requestOf(msg, name), msg.body());
             return;
         }
         if (isAuthCommand(name)) {
             frame.release();
-            authCommand(request, name, msg.body(), db);
+            authCommand(requestOf(msg, name), name, msg.body(), db);
             return;
         }
         BsonDocument denied = services.gate().enabled()
@@ -227,68 +227,100 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         if (denied != null) {
             frame.release();
             if (!msg.isMoreToCome()) {
-                reply(request, denied, 0);
+                reply(requestOf(msg, name), denied, 0);
             }
             return;
         }
         if (services.localCommands().handles(name, msg, db)) {
             frame.release();
-            local(request, msg.body(), db, msg.isMoreToCome());
+            local(requestOf(msg, name), msg.body(), db, msg.isMoreToCome());
             return;
         }
-        if (msg.isMoreToCome()) {
-            forward(frame, request, msg, facts, true);
+        if (!msg.isMoreToCome() && "ping".equals(name)) {
+            frame.release();
+            reply(requestOf(msg, name), new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
             return;
         }
-        switch (name) {
-            case "ping" -> {
-                frame.release();
-                reply(request, new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
-            }
-            default -> forward(frame, request, msg, facts, false);
-        }
+        // the forwarded request is built here and only here: it is also the reply's request and the callback
+        forward(new Forwarded(frame, msg.requestId(), Request.Form.MSG, name, db, msg, msg.isExhaustAllowed(),
+                msg.isMoreToCome(), facts));
     }
 
-    private void forward(ByteBuf frame, Request request, CommandBody body, CommandFacts facts, boolean moreToCome) {
+    /** The request a reply of Sluice's own answers. */
+    private static Request requestOf(OpMsg msg, String name) {
+        return Request.msg(msg.requestId(), name, msg.isExhaustAllowed());
+    }
+
+    private void forward(Forwarded request) {
         busy = true;
-        String db = facts.database();
-        entry.operationStarted(request.commandName(), db, services.ticker().getAsLong());
-        inFlight = services.router().forward(new ForwardRequest(frame, request.commandName(), db, body, moreToCome, this, ctx.executor(), facts),
-                new ForwardCallback() {
-                    @Override
-                    public void onReply(ByteBuf reply, boolean more) {
-                        if (ctx.executor().inEventLoop()) { // as onLoop, without a task object per reply
-                            if (closed) {
-                                reply.release();
-                            } else {
-                                forwardedReply(request, reply, more);
-                            }
-                            return;
-                        }
-                        onLoop(() -> forwardedReply(request, reply, more), reply);
-                    }
+        entry.operationStarted(request.commandName(), request.database(), services.ticker().getAsLong());
+        inFlight = services.router().forward(request, request);
+    }
 
-                    @Override
-                    public void onFailure(UpstreamException cause) {
-                        onLoop(() -> {
-                            reply(request, ErrorReplies.upstreamFailure(cause, request.commandName(),
-                                    body.document()), 0);
-                            finishOperation();
-                        }, null);
-                    }
+    /**
+     * One forwarded request of this client, in one object per operation: the router's input, the request its reply
+     * answers, and the operation's callback (so a late callback of one operation cannot reach the next one).
+     */
+    private final class Forwarded extends ForwardRequest implements Request, ForwardCallback {
+        private final int requestId;
+        private final Form form;
+        private final boolean exhaustAllowed;
 
-                    @Override
-                    public void onSent() {
-                        onLoop(ClientSession.this::finishOperation, null);
-                    }
+        Forwarded(ByteBuf frame, int requestId, Form form, String name, String db, CommandBody body,
+                  boolean exhaustAllowed, boolean moreToCome, CommandFacts facts) {
+            super(frame, name, db, body, moreToCome, ClientSession.this, ctx.executor(), facts);
+            this.requestId = requestId;
+            this.form = form;
+            this.exhaustAllowed = exhaustAllowed;
+        }
 
-                    @Override
-                    public void onRouted(String host) {
-                        entry.pinnedHost(host);
-                        inTransaction = facts.autocommit() && !"commitTransaction".equals(request.commandName())
-                                && !"abortTransaction".equals(request.commandName());
-                    }
-                });
+        @Override
+        public int requestId() {
+            return requestId;
+        }
+
+        @Override
+        public Form form() {
+            return form;
+        }
+
+        @Override
+        public boolean exhaustAllowed() {
+            return exhaustAllowed;
+        }
+
+        @Override
+        public void onReply(ByteBuf reply, boolean more) {
+            if (ctx.executor().inEventLoop()) { // as onLoop, without a task object per reply
+                if (closed) {
+                    reply.release();
+                } else {
+                    forwardedReply(this, reply, more);
+                }
+                return;
+            }
+            onLoop(() -> forwardedReply(this, reply, more), reply);
+        }
+
+        @Override
+        public void onFailure(UpstreamException cause) {
+            onLoop(() -> {
+                reply(this, ErrorReplies.upstreamFailure(cause, commandName(), body()), 0);
+                finishOperation();
+            }, null);
+        }
+
+        @Override
+        public void onSent() {
+            onLoop(ClientSession.this::finishOperation, null);
+        }
+
+        @Override
+        public void onRouted(String host) {
+            entry.pinnedHost(host);
+            inTransaction = facts().autocommit() && !"commitTransaction".equals(commandName())
+                    && !"abortTransaction".equals(commandName());
+        }
     }
 
     private void forwardedReply(Request request, ByteBuf reply, boolean moreToCome) {
@@ -331,8 +363,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             return;
         }
         ByteBuf frame = LegacyReplies.toOpMsg(query, ctx.alloc());
-        forward(frame, request, CommandBody.of(command),
-                CommandFacts.of(LegacyReplies.withDatabase(command, query.database())), false);
+        forward(new Forwarded(frame, request.requestId(), Request.Form.QUERY, name, query.database(),
+                CommandBody.of(command), false, false,
+                CommandFacts.of(LegacyReplies.withDatabase(command, query.database()))));
     }
 
     // --- authentication and authorization ----------------------------------------------------

@@ -5,23 +5,81 @@ import io.netty.buffer.ByteBuf;
 import org.bson.BsonDocument;
 
 /**
- * One client operation to forward upstream.
- *
- * @param frame       the OP_MSG frame to send, uncompressed; ownership passes to the router
- * @param commandName the command's name (first key of the body)
- * @param database    the {@code $db} of the command
- * @param command     the command document, for the routing decisions the facts do not cover (not re-encoded),
- *                    decoded only when one needs it
- * @param moreToCome  the client expects no reply (unacknowledged write)
- * @param owner       the client connection on whose behalf it runs (for cursor/transaction ownership)
- * @param caller      the event loop the request runs on (it borrows from that loop's lane), or null
- * @param facts       the routing fields of the body, read once
+ * One client operation to forward upstream. Not final: a client session's forwarded request is also what its reply
+ * needs and the operation's callback, one object per operation.
  */
-public record ForwardRequest(ByteBuf frame, String commandName, String database, CommandBody command,
-                             boolean moreToCome, Object owner, Object caller, CommandFacts facts) {
+public class ForwardRequest {
+    private final ByteBuf frame;
+    private final String commandName;
+    private final String database;
+    private final CommandBody command;
+    private final boolean moreToCome;
+    private final Object owner;
+    private final Object caller;
+    private final CommandFacts facts;
+
+    /**
+     * @param frame       the OP_MSG frame to send, uncompressed; ownership passes to the router
+     * @param commandName the command's name (first key of the body)
+     * @param database    the {@code $db} of the command
+     * @param command     the command document, for the routing decisions the facts do not cover (not re-encoded),
+     *                    decoded only when one needs it
+     * @param moreToCome  the client expects no reply (unacknowledged write)
+     * @param owner       the client connection on whose behalf it runs (for cursor/transaction ownership)
+     * @param caller      the event loop the request runs on (it borrows from that loop's lane), or null
+     * @param facts       the routing fields of the body, read once
+     */
+    public ForwardRequest(ByteBuf frame, String commandName, String database, CommandBody command, boolean moreToCome,
+                          Object owner, Object caller, CommandFacts facts) {
+        this.frame = frame;
+        this.commandName = commandName;
+        this.database = database;
+        this.command = command;
+        this.moreToCome = moreToCome;
+        this.owner = owner;
+        this.caller = caller;
+        this.facts = facts;
+    }
+
+    public ByteBuf frame() {
+        return frame;
+    }
+
+    public String commandName() {
+        return commandName;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public CommandBody command() {
+        return command;
+    }
+
+    public boolean moreToCome() {
+        return moreToCome;
+    }
+
+    public Object owner() {
+        return owner;
+    }
+
+    public Object caller() {
+        return caller;
+    }
+
+    public CommandFacts facts() {
+        return facts;
+    }
 
     /** The command document (decoded on the first call when the request came as OP_MSG). */
     public BsonDocument body() {
         return command.document();
+    }
+
+    @Override
+    public String toString() {
+        return "ForwardRequest[" + commandName + " on " + database + (moreToCome ? ", moreToCome" : "") + "]";
     }
 }

@@ -114,6 +114,34 @@ class HandshakeIT {
         }
     }
 
+    @Test
+    void legacyOpQueryCommandsAreForwardedAndAnsweredWithOpReplyEach() throws Exception {
+        var address = sluice.server().mongoAddress();
+        try (RawWire raw = new RawWire(address.getHostString(), address.getPort())) {
+            for (int requestId : new int[] {7, 8}) {
+                raw.send(opQuery(requestId, "legacydb.$cmd", new org.bson.BsonDocument("count",
+                        new org.bson.BsonString("items"))));
+                byte[] reply = raw.readFrame();
+                assertThat(RawWire.opCode(reply)).as("OP_REPLY").isEqualTo(1);
+                assertThat(RawWire.responseTo(reply)).isEqualTo(requestId);
+                // OP_REPLY: header 16, flags 4, cursorId 8, startingFrom 4, numberReturned 4, then the document
+                org.bson.RawBsonDocument doc = new org.bson.RawBsonDocument(reply, 36, reply.length - 36);
+                assertThat(doc.getNumber("ok").intValue()).isEqualTo(1);
+                assertThat(doc.getNumber("n").intValue()).isZero();
+            }
+        }
+    }
+
+    private static byte[] opQuery(int requestId, String namespace, org.bson.BsonDocument command) {
+        org.bson.RawBsonDocument raw = new org.bson.RawBsonDocument(command, new org.bson.codecs.BsonDocumentCodec());
+        byte[] doc = java.util.Arrays.copyOf(raw.getByteBuffer().array(), raw.getByteBuffer().remaining());
+        byte[] ns = (namespace + "\0").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(16 + 4 + ns.length + 8 + doc.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(b.capacity()).putInt(requestId).putInt(0).putInt(2004).putInt(0).put(ns).putInt(0).putInt(-1);
+        b.put(doc);
+        return b.array();
+    }
+
     private static byte[] opQueryIsMaster(int requestId) {
         ByteBuffer doc = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         doc.putInt(0).put((byte) 0x10).put("isMaster".getBytes(StandardCharsets.UTF_8)).put((byte) 0).putInt(1).put((byte) 0);
