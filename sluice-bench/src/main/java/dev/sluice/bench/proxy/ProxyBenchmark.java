@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 public final class ProxyBenchmark {
     static final String USAGE = "ProxyBenchmark [--clients 1,16,64,256] [--kinds raw,driver,nio] "
             + "[--driver-clients 1,16] [--warmup-ms 3000] [--duration-ms 10000] [--pause-ms 1000] "
-            + "[--prewarm-ms 5000] [--rounds 1 (cycles of the targets per cell; medians reported)] [--targets direct,relay,haproxy,sluice] [--max-pool-size 100] [--backend-threads 1] "
+            + "[--prewarm-ms 20000] [--rounds 1 (cycles of the targets per cell; medians reported)] [--targets direct,relay,haproxy,sluice] [--max-pool-size 100] [--backend-threads 1] "
             + "[--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
             + "[--proxy-jvm-opts '-XX:+UseSerialGC -Xss512k'] [--sluice-extra-opts ''] [--logs target/bench-logs] "
             + "[--out target/proxy-bench.md]";
@@ -83,7 +83,7 @@ public final class ProxyBenchmark {
             }
             System.err.printf("[bench] fastmongod %s, relay %s (pid %d), sluice %s (pid %d)%n", mongod.address(),
                     addresses.get("relay"), relay.pid(), sluice.mongo(), sluice.process().pid());
-            long prewarm = a.integer("prewarm-ms", 5000);
+            long prewarm = a.integer("prewarm-ms", 20_000); // past the JIT's tail: Sluice's C2 was still compiling 13 s into a load
             for (String target : targets) {
                 if (prewarm > 0 && !"direct".equals(target)) {
                     System.err.println("[bench] pre-warming " + target + " for " + prewarm + " ms (16 raw clients)");
