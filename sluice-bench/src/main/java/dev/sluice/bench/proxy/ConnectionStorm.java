@@ -45,7 +45,9 @@ public final class ConnectionStorm {
             + "[--sluice-jvm-opts '-XX:+UseSerialGC -Xss512k -XX:NativeMemoryTracking=summary'] "
             + "[--logs target/bench-logs] [--out target/storm.md] [--admin 1 (time listConnections, /api/connections, /metrics)] "
             + "[--target sluice|floor (IdleFloor: a bare Netty server, the floor under Sluice's figures)] "
-            + "[--auth 1 (Sluice with --auth; each client logs in with SCRAM-SHA-256)] [--warmup-clients 1000] [--hold-ms 0]";
+            + "[--auth 1 (Sluice with --auth; each client logs in with SCRAM-SHA-256)] [--warmup-clients 1000] "
+            + "[--warmup-ms 0 (16 raw clients doing finds for this long before the baseline, so that the young generation "
+            + "has been used once, as in a process that has served traffic; not with --auth)] [--hold-ms 0]";
 
     private ConnectionStorm() {
     }
@@ -62,12 +64,13 @@ public final class ConnectionStorm {
 
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, USAGE, "clients", "admin", "max-pool-size", "concurrency", "source-ips", "timeout-ms",
-                "sluice-jar", "sluice-jvm-opts", "logs", "out", "target", "auth", "warmup-clients", "hold-ms");
+                "sluice-jar", "sluice-jvm-opts", "logs", "out", "target", "auth", "warmup-clients", "warmup-ms", "hold-ms");
         int clients = a.integer("clients", 10_000);
         int maxPoolSize = a.integer("max-pool-size", 100);
         int concurrency = a.integer("concurrency", 500);
         int sourceIps = a.integer("source-ips", 1);
         int warmupClients = a.integer("warmup-clients", 1_000);
+        long warmupTrafficMillis = a.integer("warmup-ms", 0);
         boolean admin = a.integer("admin", 0) != 0;
         boolean auth = a.integer("auth", 0) != 0;
         boolean floor = a.string("target", "sluice").equals("floor");
@@ -103,6 +106,10 @@ public final class ConnectionStorm {
                 System.err.printf("[storm] warm-up: %d served, %d failed in %.2f s%n", warm.served(), warm.failed(), warm.seconds());
                 warm.close();
             }
+            if (warmupTrafficMillis > 0 && !auth) { // touches the young generation once: a one-off, not per client
+                CellResult r = LoadGenerator.run("warm-up", target, ClientKind.RAW, 16, 0, warmupTrafficMillis);
+                System.err.printf("[storm] warm-up traffic: %d finds in %d ms%n", r.ops(), warmupTrafficMillis);
+            }
             Thread.sleep(2000);
             long heap0 = jvm.heapAfterFullGc();
             long rss0 = jvm.residentBytes();
@@ -126,9 +133,11 @@ public final class ConnectionStorm {
 
             md.append(String.format(Locale.ROOT, "Storm of %d clients (hello%s + find, then idle) against %s "
                     + "(upstream maxPoolSize=%d; JVM `%s`), %d at once in setup, %d source address(es), after a warm-up wave "
-                    + "of %d clients (opened, served, closed); %s%n%n",
+                    + "of %d clients (opened, served, closed)%s; %s%n%n",
                     clients, auth ? " with SCRAM login" : "", what, maxPoolSize, jvmOpts, concurrency, sourceIps,
-                    warmupClients, Report.machine()));
+                    warmupClients, warmupTrafficMillis > 0 && !auth ? " and " + warmupTrafficMillis
+                            + " ms of finds by 16 clients (the young generation used once before the baseline)" : "",
+                    Report.machine()));
             md.append("| figure | value |\n|---|---:|\n");
             row(md, "clients served (hello + find ok)", w.served() + " of " + clients);
             row(md, "failed", w.failed() + (w.firstFailure() == null ? "" : " (first: " + w.firstFailure() + ")"));
