@@ -47,7 +47,9 @@ public final class ConnectionStorm {
             + "[--target sluice|floor (IdleFloor: a bare Netty server, the floor under Sluice's figures)] "
             + "[--auth 1 (Sluice with --auth; each client logs in with SCRAM-SHA-256)] [--warmup-clients 1000] "
             + "[--warmup-ms 0 (16 raw clients doing finds for this long before the baseline, so that the young generation "
-            + "has been used once, as in a process that has served traffic; not with --auth)] [--hold-ms 0]";
+            + "has been used once, as in a process that has served traffic; not with --auth)] "
+            + "[--baseline-clients 0 (clients opened and kept idle before the baseline: the figures are then those of "
+            + "the next --clients in a process that already holds these)] [--hold-ms 0]";
 
     private ConnectionStorm() {
     }
@@ -64,13 +66,14 @@ public final class ConnectionStorm {
 
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, USAGE, "clients", "admin", "max-pool-size", "concurrency", "source-ips", "timeout-ms",
-                "sluice-jar", "sluice-jvm-opts", "logs", "out", "target", "auth", "warmup-clients", "warmup-ms", "hold-ms");
+                "sluice-jar", "sluice-jvm-opts", "logs", "out", "target", "auth", "warmup-clients", "warmup-ms", "baseline-clients", "hold-ms");
         int clients = a.integer("clients", 10_000);
         int maxPoolSize = a.integer("max-pool-size", 100);
         int concurrency = a.integer("concurrency", 500);
         int sourceIps = a.integer("source-ips", 1);
         int warmupClients = a.integer("warmup-clients", 1_000);
         long warmupTrafficMillis = a.integer("warmup-ms", 0);
+        int baselineClients = a.integer("baseline-clients", 0);
         boolean admin = a.integer("admin", 0) != 0;
         boolean auth = a.integer("auth", 0) != 0;
         boolean floor = a.string("target", "sluice").equals("floor");
@@ -110,6 +113,11 @@ public final class ConnectionStorm {
                 CellResult r = LoadGenerator.run("warm-up", target, ClientKind.RAW, 16, 0, warmupTrafficMillis);
                 System.err.printf("[storm] warm-up traffic: %d finds in %d ms%n", r.ops(), warmupTrafficMillis);
             }
+            Wave held = null;
+            if (baselineClients > 0) { // kept open: the storm's figures are then those of the clients after these
+                held = wave(group, target, baselineClients, concurrency, sourceIps, timeoutMillis, auth);
+                System.err.printf("[storm] baseline: %d clients held idle (%d failed)%n", held.served(), held.failed());
+            }
             Thread.sleep(2000);
             long heap0 = jvm.heapAfterFullGc();
             long rss0 = jvm.residentBytes();
@@ -138,6 +146,11 @@ public final class ConnectionStorm {
                     warmupClients, warmupTrafficMillis > 0 && !auth ? " and " + warmupTrafficMillis
                             + " ms of finds by 16 clients (the young generation used once before the baseline)" : "",
                     Report.machine()));
+            if (held != null) {
+                md.append(String.format(Locale.ROOT, "Baseline taken with %d earlier clients held idle (hello + find "
+                        + "each): the figures per client below are those of the %d clients opened after them.%n%n",
+                        held.served(), clients));
+            }
             md.append("| figure | value |\n|---|---:|\n");
             row(md, "clients served (hello + find ok)", w.served() + " of " + clients);
             row(md, "failed", w.failed() + (w.firstFailure() == null ? "" : " (first: " + w.firstFailure() + ")"));
@@ -187,6 +200,9 @@ public final class ConnectionStorm {
             }
             System.err.println("[storm] closing clients");
             w.close();
+            if (held != null) {
+                held.close();
+            }
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         System.out.println(md);
