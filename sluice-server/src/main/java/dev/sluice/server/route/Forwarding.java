@@ -66,6 +66,8 @@ final class Forwarding extends InFlight implements SelectionCallback {
      */
     Forwarding(Pins pins, UpstreamCluster cluster, ForwardRequest request, ForwardCallback callback,
                RetryCatalog.Attempt write, InFlight inFlight, HostPool pinned) {
+        // its own handle: an acknowledged request's session is killed upstream if its client leaves (so the lsid is
+        // kept, read only then); an unacknowledged one runs anyway
         super(inFlight != null || request.moreToCome() || !request.facts().hasLsid() ? null : request.command(),
                 request.moreToCome(), false);
         this.pins = pins;

@@ -37,14 +37,6 @@ public class InFlight {
     private boolean finished;
     private List<Runnable> whenEnded;
 
-    /**
-     * @param session        an acknowledged request that has an lsid (its work can be killed upstream), or null
-     * @param unacknowledged the client expects no reply (moreToCome): it runs even if the client leaves
-     */
-    InFlight(CommandBody session, boolean unacknowledged) {
-        this(session, unacknowledged, false);
-    }
-
     /** An operation with no session to kill, that a client's departure does not stop. */
     public InFlight() {
         this(null, false, false);
@@ -55,6 +47,11 @@ public class InFlight {
         this(null, false, runsToCompletion);
     }
 
+    /**
+     * @param session          an acknowledged request that has an lsid (its work can be killed upstream), or null
+     * @param unacknowledged   the client expects no reply (moreToCome): it runs even if the client leaves
+     * @param runsToCompletion a cancel neither stops it from being sent nor closes its connection
+     */
     InFlight(CommandBody session, boolean unacknowledged, boolean runsToCompletion) {
         this.session = session;
         this.unacknowledged = unacknowledged;

@@ -28,7 +28,7 @@ final class PoolLanes {
     void checkOut(Object caller, CheckOutCallback<BackendConnection> callback) {
         int own = loopLanes.laneOf(caller, lanes.length);
         ConnectionPool<BackendConnection> pool = lanes[own];
-        if (lanes.length > 1 && !pool.hasAvailableConnection() && isFull(pool)) {
+        if (lanes.length > 1 && !pool.hasAvailableConnection() && pool.atMaxPoolSize()) {
             // own lane exhausted: an idle connection of another lane, else a lane with room to open one,
             // so that the host's maxPoolSize is usable whatever the loops its clients landed on
             ConnectionPool<BackendConnection> roomy = null;
@@ -37,7 +37,7 @@ final class PoolLanes {
                 ConnectionPool<BackendConnection> other = lanes[(own + i) % lanes.length];
                 if (other.hasAvailableConnection()) {
                     idle = other;
-                } else if (roomy == null && !isFull(other)) {
+                } else if (roomy == null && !other.atMaxPoolSize()) {
                     roomy = other;
                 }
             }
@@ -48,10 +48,6 @@ final class PoolLanes {
             }
         }
         pool.checkOutAsync(callback);
-    }
-
-    private static boolean isFull(ConnectionPool<BackendConnection> pool) {
-        return pool.atMaxPoolSize();
     }
 
     void clear(boolean interruptInUseConnections) {
