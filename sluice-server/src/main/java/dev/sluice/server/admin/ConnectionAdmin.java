@@ -56,9 +56,10 @@ public final class ConnectionAdmin {
         long now = nanoTime.getAsLong();
         List<ConnectionEntry> entries = registry.snapshot();
         List<ConnectionView> views = new ArrayList<>(entries.size());
+        RowFormat format = new RowFormat();
         for (ConnectionEntry entry : entries) {
             if (caller == null || access.canAccess(caller, entry)) {
-                views.add(ConnectionView.of(entry, now));
+                views.add(ConnectionView.of(entry, now, format));
             }
         }
         return views;
@@ -74,9 +75,10 @@ public final class ConnectionAdmin {
         long now = nanoTime.getAsLong();
         List<ConnectionEntry> entries = registry.snapshot();
         List<ConnectionView> views = new ArrayList<>(entries.size());
+        RowFormat format = new RowFormat();
         for (ConnectionEntry entry : entries) {
             if (scope.canSee(entry)) {
-                views.add(ConnectionView.of(entry, now));
+                views.add(ConnectionView.of(entry, now, format));
             }
         }
         return views;
@@ -128,8 +130,9 @@ public final class ConnectionAdmin {
         int to = (int) Math.min((long) from + query.limit(), matching.size());
         long now = nanoTime.getAsLong();
         List<ConnectionView> rows = new ArrayList<>(to - from);
+        RowFormat format = new RowFormat();
         for (int i = from; i < to; i++) {
-            rows.add(ConnectionView.of(matching.get(i).entry(), now));
+            rows.add(ConnectionView.of(matching.get(i).entry(), now, format));
         }
         boolean more = to < matching.size();
         String cursor = more && query.sort() == ConnectionSort.CONNECTION_ID && to > from

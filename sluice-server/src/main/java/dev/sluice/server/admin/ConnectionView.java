@@ -27,8 +27,13 @@ public record ConnectionView(String connectionId, String connectTime, String con
 
     /** A consistent-enough copy of a live entry; {@code nowNanos} is on the entry's nano clock. */
     public static ConnectionView of(ConnectionEntry entry, long nowNanos) {
-        return new ConnectionView(entry.connectionId(), CONNECT_TIME.format(entry.connectTime()),
-                entry.connector(), entry.username(), entry.userAgent(), entry.serverAddress(),
+        return of(entry, nowNanos, new RowFormat());
+    }
+
+    /** As {@link #of(ConnectionEntry, long)}, one row of a listing whose rows share {@code format}. */
+    static ConnectionView of(ConnectionEntry entry, long nowNanos, RowFormat format) {
+        return new ConnectionView(entry.connectionId(), format.connectTime(entry.connectTimeMillis()),
+                entry.connector(), entry.username(), entry.userAgent(), format.address(entry.serverAddressValue()),
                 entry.clientAddress(), entry.status().label(), entry.appName(), entry.driver(),
                 entry.opCount(), entry.bytesIn(), entry.bytesOut(), entry.currentOp(),
                 TimeUnit.NANOSECONDS.toMillis(entry.currentOpRunningNanos(nowNanos)), entry.pinnedHost(), null);

@@ -89,8 +89,11 @@ public final class ConnectionEntry {
     /** The numeric part of the id; unique across connectors and never reused in a process. */
     public long sequence() { return sequence; }
     public Instant connectTime() { return Instant.ofEpochMilli(connectTimeMillis); }
+    public long connectTimeMillis() { return connectTimeMillis; }
     public String connector() { return connector; }
     public String serverAddress() { return format(serverAddress); }
+    /** The listener's address as registered (a {@link SocketAddress}, or its text): {@link #serverAddress()} formats it. */
+    public Object serverAddressValue() { return serverAddress; }
     public String clientAddress() { return format(clientAddress); }
     public String username() { return username; }
     public String userAgent() { return userAgent; }
