@@ -50,31 +50,47 @@ final class BsonViews {
      * of rows. The reply's encoder copies its bytes as they are.
      */
     static RawBsonDocument connectionRaw(ConnectionView view) {
-        BasicOutputBuffer out = new BasicOutputBuffer((int) Math.min(maxEncodedSize(view), 4096));
-        try (BsonBinaryWriter w = new BsonBinaryWriter(out)) {
-            w.writeStartDocument();
-            w.writeString("connectionId", view.connectionId());
-            w.writeString("connectTime", view.connectTime());
-            w.writeString("connector", view.connector());
-            string(w, "username", view.username());
-            string(w, "userAgent", view.userAgent());
-            string(w, "serverAddress", view.serverAddress());
-            string(w, "clientAddress", view.clientAddress());
-            w.writeString("status", view.status());
-            string(w, "appName", view.appName());
-            string(w, "driver", view.driver());
-            w.writeInt64("opCount", view.opCount());
-            w.writeInt64("bytesIn", view.bytesIn());
-            w.writeInt64("bytesOut", view.bytesOut());
-            string(w, "currentOp", view.currentOp());
-            w.writeInt64("currentOpRunningMillis", view.currentOpRunningMillis());
-            string(w, "pinnedHost", view.pinnedHost());
-            if (view.instance() != null) {
-                w.writeString("instance", view.instance());
-            }
-            w.writeEndDocument();
+        return new ConnectionRows().add(view);
+    }
+
+    /**
+     * The rows of one batch, written one after another into one buffer by one writer (no buffer or writer per row):
+     * each row is a {@link RawBsonDocument} over its own bytes of that buffer, byte for byte {@link #connection}'s.
+     * A buffer that grows leaves the rows written before it on the old array, which is never written again.
+     */
+    static final class ConnectionRows {
+        private final BasicOutputBuffer out = new BasicOutputBuffer(16 * 1024);
+        private final BsonBinaryWriter writer = new BsonBinaryWriter(out);
+
+        RawBsonDocument add(ConnectionView view) {
+            int start = out.getPosition();
+            write(writer, view);
+            return new RawBsonDocument(out.getInternalBuffer(), start, out.getPosition() - start);
         }
-        return new RawBsonDocument(out.getInternalBuffer(), 0, out.getPosition());
+    }
+
+    private static void write(BsonBinaryWriter w, ConnectionView view) {
+        w.writeStartDocument();
+        w.writeString("connectionId", view.connectionId());
+        w.writeString("connectTime", view.connectTime());
+        w.writeString("connector", view.connector());
+        string(w, "username", view.username());
+        string(w, "userAgent", view.userAgent());
+        string(w, "serverAddress", view.serverAddress());
+        string(w, "clientAddress", view.clientAddress());
+        w.writeString("status", view.status());
+        string(w, "appName", view.appName());
+        string(w, "driver", view.driver());
+        w.writeInt64("opCount", view.opCount());
+        w.writeInt64("bytesIn", view.bytesIn());
+        w.writeInt64("bytesOut", view.bytesOut());
+        string(w, "currentOp", view.currentOp());
+        w.writeInt64("currentOpRunningMillis", view.currentOpRunningMillis());
+        string(w, "pinnedHost", view.pinnedHost());
+        if (view.instance() != null) {
+            w.writeString("instance", view.instance());
+        }
+        w.writeEndDocument();
     }
 
     private static void string(BsonBinaryWriter w, String name, String value) {

@@ -140,13 +140,14 @@ final class ListConnections {
     private static int fill(BsonArray batch, List<ConnectionView> rows, int from, int batchSize) {
         long bytes = 0;
         int i = from;
+        BsonViews.ConnectionRows encoded = new BsonViews.ConnectionRows();
         while (i < rows.size() && i - from < batchSize) {
             ConnectionView view = rows.get(i);
             bytes += BsonViews.maxEncodedSize(view);
             if (bytes > MAX_BATCH_BYTES && i > from) {
                 break;
             }
-            batch.add(BsonViews.connectionRaw(view));
+            batch.add(encoded.add(view));
             i++;
         }
         return i;

@@ -28,6 +28,26 @@ class BsonViewsTest {
         }
     }
 
+    @Test
+    void rowsSharingOneBufferAreEachTheirOwnDocumentAlsoAcrossTheBuffersGrowth() {
+        BsonViews.ConnectionRows rows = new BsonViews.ConnectionRows();
+        java.util.List<RawBsonDocument> written = new java.util.ArrayList<>();
+        java.util.List<ConnectionView> views = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) { // about 100 KB: the 16 KB buffer grows several times
+            ConnectionView view = new ConnectionView("mongodb-" + i, "2026-12-01T19:00:00.123Z", "mongodb",
+                    i % 3 == 0 ? null : "user" + i, "agent " + "x".repeat(i % 50), "127.0.0.1:27016",
+                    "10.0.0.9:" + (1000 + i), i % 2 == 0 ? "Idle" : "Running", "app€" + i, null, i, 2L * i,
+                    3L * i, i % 2 == 0 ? null : "find", i, null, null);
+            views.add(view);
+            written.add(rows.add(view));
+        }
+        for (int i = 0; i < views.size(); i++) { // read after all were written: none was overwritten
+            BsonDocument built = BsonViews.connection(views.get(i));
+            assertThat(written.get(i)).as("row %d", i).isEqualTo(built);
+            assertThat(bytes(written.get(i))).isEqualTo(bytes(new RawBsonDocument(built, new BsonDocumentCodec())));
+        }
+    }
+
     private static byte[] bytes(RawBsonDocument raw) {
         byte[] b = new byte[raw.getByteBuffer().remaining()];
         raw.getByteBuffer().get(b);
