@@ -45,18 +45,12 @@ final class BsonViews {
     }
 
     /**
-     * The same row as {@link #connection}, written straight to BSON (same fields, same order, same types): no
+     * The same rows as {@link #connection}, written straight to BSON (same fields, same order, same types): no
      * {@code BsonDocument}, map or value object per field and no codec lookup per value, for batches of thousands
-     * of rows. The reply's encoder copies its bytes as they are.
-     */
-    static RawBsonDocument connectionRaw(ConnectionView view) {
-        return new ConnectionRows().add(view);
-    }
-
-    /**
-     * The rows of one batch, written one after another into one buffer by one writer (no buffer or writer per row):
-     * each row is a {@link RawBsonDocument} over its own bytes of that buffer, byte for byte {@link #connection}'s.
-     * A buffer that grows leaves the rows written before it on the old array, which is never written again.
+     * of rows; the reply's encoder copies their bytes as they are. The rows of one batch are written one after
+     * another into one buffer by one writer (no buffer or writer per row): each row is a {@link RawBsonDocument}
+     * over its own bytes of that buffer. A buffer that grows leaves the rows written before it on the old array,
+     * which is never written again.
      */
     static final class ConnectionRows {
         private final BasicOutputBuffer out = new BasicOutputBuffer(16 * 1024);

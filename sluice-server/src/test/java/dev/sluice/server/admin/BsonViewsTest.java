@@ -20,7 +20,7 @@ class BsonViewsTest {
         ConnectionView fleet = new ConnectionView("mongodb-9", "2026-12-01T19:00:00.000Z", "mongodb-lb", "root",
                 null, "127.0.0.1:27018", "10.0.0.1:1", "Idle", "x", "y", 1, 2, 3, null, 0, null, "sluice-b:27016");
         for (ConnectionView view : new ConnectionView[] {full, empty, fleet}) {
-            RawBsonDocument raw = BsonViews.connectionRaw(view);
+            RawBsonDocument raw = new BsonViews.ConnectionRows().add(view);
             BsonDocument built = BsonViews.connection(view);
             assertThat(raw).isEqualTo(built);
             assertThat(bytes(raw)).isEqualTo(bytes(new RawBsonDocument(built, new BsonDocumentCodec())));
