@@ -5,6 +5,7 @@ import dev.sluice.server.config.ConfigFile;
 import dev.sluice.server.config.SluiceConfig;
 import dev.sluice.server.testing.FakeMongod;
 import dev.sluice.server.testing.FastMongod;
+import dev.sluice.server.wire.DocumentSequence;
 import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
@@ -67,13 +68,17 @@ public class ForwardingAllocationBenchmark {
     @Param({"direct", "sluice"})
     public String target;
 
-    @Param({"find", "insert"})
+    /**
+     * {@code insert}: the document inside the body; {@code insert-sequence}: the drivers' form, the documents in a
+     * kind-1 section; {@code bulk-sequence}: 1,000 documents in a kind-1 section (a driver's insertMany batch).
+     */
+    @Param({"find", "insert", "insert-sequence"})
     public String op;
 
     private FastMongod mongod;
     private SluiceServer sluice;
     private SocketChannel socket;
-    private final ByteBuffer request = ByteBuffer.allocateDirect(1024).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer request = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer reply = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private int requestIds;
     private long ops;
@@ -103,7 +108,10 @@ public class ForwardingAllocationBenchmark {
         byte[] frame = switch (op) {
             case "find" -> WireFrames.find();
             case "insert" -> insert();
-            default -> throw new IllegalArgumentException("op: " + op + " (expected: find or insert)");
+            case "insert-sequence" -> insertSequence(1);
+            case "bulk-sequence" -> insertSequence(1000);
+            default -> throw new IllegalArgumentException("op: " + op
+                    + " (expected: find, insert, insert-sequence or bulk-sequence)");
         };
         roundTrip(frame); // the first one checks the reply; the benchmark reuses the encoded request
         request.clear();
@@ -117,6 +125,17 @@ public class ForwardingAllocationBenchmark {
         return WireFrames.encode(new BsonDocument("insert", new BsonString("items"))
                 .append("documents", new BsonArray(List.of(doc))).append("ordered", BsonBoolean.TRUE)
                 .append("$db", new BsonString("bench")));
+    }
+
+    /** {@code {insert: "items", ordered: true, $db: "bench"}} and {@code count} documents as a kind-1 section. */
+    private static byte[] insertSequence(int count) {
+        List<BsonDocument> docs = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            docs.add(new BsonDocument("_id", new BsonInt32(i)).append("name", new BsonString("tea"))
+                    .append("qty", new BsonInt32(2)));
+        }
+        return WireFrames.encode(new BsonDocument("insert", new BsonString("items")).append("ordered", BsonBoolean.TRUE)
+                .append("$db", new BsonString("bench")), List.of(DocumentSequence.of("documents", docs)));
     }
 
     @Setup(Level.Iteration)

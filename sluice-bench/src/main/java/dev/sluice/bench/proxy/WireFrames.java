@@ -38,7 +38,12 @@ final class WireFrames {
     }
 
     static byte[] encode(BsonDocument body) {
-        ByteBuf frame = OpMsg.encode(UnpooledByteBufAllocator.DEFAULT, 1, 0, 0, body);
+        return encode(body, java.util.List.of());
+    }
+
+    /** An OP_MSG request with {@code body} and document sequences (kind-1 sections), as bytes. */
+    static byte[] encode(BsonDocument body, java.util.List<dev.sluice.server.wire.DocumentSequence> sequences) {
+        ByteBuf frame = OpMsg.encode(UnpooledByteBufAllocator.DEFAULT, 1, 0, 0, body, sequences);
         try {
             byte[] bytes = new byte[frame.readableBytes()];
             frame.getBytes(frame.readerIndex(), bytes);

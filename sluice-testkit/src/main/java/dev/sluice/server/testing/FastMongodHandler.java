@@ -115,7 +115,7 @@ final class FastMongodHandler extends ChannelInboundHandlerAdapter {
         OpMsg msg = OpMsg.parse(frame);
         DocumentSequence docs = msg.sequence("documents");
         if (docs != null) {
-            return docs.documents().size();
+            return docs.count();
         }
         BsonValue array = msg.body().get("documents");
         return array != null && array.isArray() ? array.asArray().size() : 0;

@@ -36,9 +36,7 @@ final class OpMsgEncoder {
                 int sizeIndex = out.writerIndex();
                 out.writeIntLE(0);
                 WireBson.writeCString(out, sequence.identifier());
-                for (RawBsonDocument document : sequence.documents()) {
-                    WireBson.writeDocument(out, document);
-                }
+                sequence.writeDocuments(out);
                 out.setIntLE(sizeIndex, out.writerIndex() - sizeIndex);
             }
             boolean checksum = (flags & OpMsg.CHECKSUM_PRESENT) != 0;
@@ -57,10 +55,7 @@ final class OpMsgEncoder {
     private static int estimateSize(BsonDocument body, List<DocumentSequence> sequences) {
         long size = OpMsg.SECTIONS_OFFSET + 1 + 4 + (body instanceof RawBsonDocument raw ? raw.getByteBuffer().remaining() : 256);
         for (DocumentSequence sequence : sequences) {
-            size += 1 + 4 + sequence.identifier().length() * 3L + 1;
-            for (RawBsonDocument document : sequence.documents()) {
-                size += document.getByteBuffer().remaining();
-            }
+            size += 1 + 4 + sequence.identifier().length() * 3L + 1 + sequence.encodedLength();
         }
         return (int) Math.min(size, Integer.MAX_VALUE - 8);
     }

@@ -2,7 +2,6 @@ package dev.sluice.server.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import org.bson.RawBsonDocument;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +71,25 @@ final class OpMsgParser {
         }
     }
 
+    /**
+     * The length of a sequence's document at {@code i} in {@code bytes}, checked against the bytes left; the error
+     * names the document ({@code OP_MSG document sequence 'documents' document #3}), built only on failure.
+     */
+    private static int documentLength(byte[] bytes, int i, int requestId, String identifier, int number) {
+        int left = bytes.length - i;
+        int length = left < 4 ? -1 : RawBson.intLE(bytes, i);
+        if (left < 4 || length < WireBson.MIN_DOCUMENT_LENGTH || length > left) {
+            String what = "OP_MSG document sequence '" + identifier + "' document #" + number;
+            throw WireProtocolException.fatal(requestId, left < 4
+                    ? what + " length: missing (" + Math.max(left, 0) + " bytes left in the section, expected: >= "
+                    + WireBson.MIN_DOCUMENT_LENGTH + ")"
+                    : length < WireBson.MIN_DOCUMENT_LENGTH
+                    ? what + " length: " + length + " (expected: >= " + WireBson.MIN_DOCUMENT_LENGTH + ")"
+                    : what + " length: " + length + " (expected: <= " + left + ", the bytes left in the section)");
+        }
+        return length;
+    }
+
     /** Reads the kind-1 section whose size field is at {@code index}; returns the index after it. */
     private static int readSequence(ByteBuf frame, int index, int end, int requestId, List<DocumentSequence> out) {
         int left = end - index;
@@ -89,29 +107,33 @@ final class OpMsgParser {
         }
         int sectionEnd = index + size;
         int nul = WireBson.cstringEnd(frame, index + 4, sectionEnd, requestId, "document sequence identifier");
-        String identifier = WireBson.readCString(frame, index + 4, nul);
+        // one copy of the identifier and the documents; the identifier is read from it (a per-thread table of names),
+        // the documents are validated in it and become objects only when asked (DocumentSequence#documents)
+        byte[] bytes = ByteBufUtil.getBytes(frame, index + 4, sectionEnd - index - 4);
+        int idLength = nul - index - 4;
+        String identifier = AsciiStrings.of(bytes, 0, idLength);
         for (DocumentSequence sequence : out) {
             if (sequence.identifier().equals(identifier)) {
                 throw WireProtocolException.fatal(requestId,
                         "document sequence identifier: '" + identifier + "' appears twice (expected: unique)");
             }
         }
-        String what = "OP_MSG document sequence '" + identifier + "'";
-        int first = nul + 1;
+        int first = idLength + 1;
         int count = 0;
-        for (int i = first; i < sectionEnd; count++) {
-            i += WireBson.documentLength(frame, i, sectionEnd, requestId, what + " document #" + count,
-                    "section");
+        for (int i = first; i < bytes.length; count++) { // the framing first: a bad length is fatal
+            i += documentLength(bytes, i, requestId, identifier, count);
         }
-        byte[] bytes = ByteBufUtil.getBytes(frame, first, sectionEnd - first);
-        List<RawBsonDocument> documents = new ArrayList<>(count);
-        for (int offset = 0; offset < bytes.length; ) {
-            int length = frame.getIntLE(first + offset);
-            WireBson.validate(bytes, offset, length, requestId, what);
-            documents.add(new RawBsonDocument(bytes, offset, length));
-            offset += length;
+        for (int i = first; i < bytes.length; ) { // then the contents: a bad document is answered with an error
+            int length = RawBson.intLE(bytes, i);
+            try {
+                BsonValidator.validate(bytes, i, length);
+            } catch (RuntimeException e) { // the message is built only for a bad document
+                throw WireProtocolException.recoverable(requestId, "invalid BSON in OP_MSG document sequence '"
+                        + identifier + "': " + e.getMessage(), e);
+            }
+            i += length;
         }
-        out.add(new DocumentSequence(identifier, documents));
+        out.add(new DocumentSequence(identifier, bytes, first, bytes.length - first, count));
         return sectionEnd;
     }
 }

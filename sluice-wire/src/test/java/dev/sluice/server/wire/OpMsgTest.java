@@ -325,6 +325,46 @@ class OpMsgTest extends WireTestBase {
         assertThat(msg.body()).isEqualTo(doc("{find: 'c', $db: 'x'}"));
     }
 
+    @Test
+    void aParsedSequenceCountsItsDocumentsAndBuildsThemOnlyWhenAskedFromItsOwnCopy() {
+        List<BsonDocument> written = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            written.add(doc("{_id: " + i + ", name: 'item " + i + "', tags: ['a', {deep: [" + i + "]}]}"));
+        }
+        ByteBuf frame = OpMsg.encode(alloc, 3, 0, 0, doc("{insert: 'c', $db: 'x'}"),
+                List.of(DocumentSequence.of("documents", written), DocumentSequence.of("extras", List.of())));
+        OpMsg msg = OpMsg.parse(frame);
+        frame.release(); // the sequence's documents live in its own copy
+        DocumentSequence documents = msg.sequence("documents");
+        assertThat(documents.count()).isEqualTo(300);
+        assertThat(msg.sequence("extras").count()).isZero();
+        List<RawBsonDocument> built = documents.documents();
+        assertThat(docs(built)).containsExactlyElementsOf(written);
+        assertThat(documents.documents()).isSameAs(built); // built once
+        assertThatThrownBy(() -> built.add(null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(documents).isEqualTo(DocumentSequence.of("documents", written));
+
+        // re-encoded from its bytes, it is the same message
+        ByteBuf again = OpMsg.encode(alloc, 3, 0, 0, msg.body(), msg.sequences());
+        try {
+            assertThat(docs(OpMsg.parse(again).sequence("documents").documents())).containsExactlyElementsOf(written);
+        } finally {
+            again.release();
+        }
+    }
+
+    @Test
+    void aBadLengthLaterInASequenceIsFatalEvenAfterADocumentWithBadContents() {
+        byte[] bad = bsonBytes(doc("{a: 1}"));
+        bad[4] = 0x33; // an unknown element type: recoverable on its own
+        byte[] frame = RawFrame.opMsg(1, 0).u8(0).doc(doc("{insert: 'c'}")).u8(1).i32(4 + 2 + bad.length + 4)
+                .cstring("d").bytes(bad).i32(99).build();
+        WireProtocolException e = parseError(frame);
+        assertThat(e.isFatal()).isTrue();
+        assertThat(e).hasMessage("OP_MSG document sequence 'd' document #1 length: 99 (expected: <= 4, the bytes left"
+                + " in the section)");
+    }
+
     private static int indexOf(byte[] bytes, byte value) {
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == value) {
