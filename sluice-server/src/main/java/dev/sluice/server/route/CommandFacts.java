@@ -13,7 +13,8 @@ import java.nio.ByteBuffer;
  * What routing needs to know about a command, read in one pass over its raw bytes in place ({@link RawBson}: a
  * {@link RawBsonDocument} re-scans itself and builds a String per key on every {@code get}): its name, {@code $db},
  * the getMore cursor id, the transaction fields and whether it carries a {@code $readPreference}. Nothing else is
- * decoded; the name and {@code $db} come from {@link AsciiStrings} (no String per request once seen).
+ * decoded; the name and {@code $db} come from {@link AsciiStrings} (no String per request once seen), and facts equal
+ * to those of a recent request on the same thread are that request's ({@link RecentFacts}: no object either).
  *
  * @param name              the command's name (first key), or "" for an empty document
  * @param database          {@code $db}, or null when absent or not a string
@@ -109,7 +110,7 @@ public record CommandFacts(String name, String database, long cursorId, boolean 
         } catch (RuntimeException e) {
             // keep what was read: the parser validated the document, so this is not expected
         }
-        return new CommandFacts(name, database, cursorId, lsid, txnNumber, autocommit, start, readPreference);
+        return RecentFacts.of(name, database, cursorId, lsid, txnNumber, autocommit, start, readPreference);
     }
 
     /**

@@ -72,6 +72,33 @@ class CommandFactsTest {
     }
 
     @Test
+    void equalFactsOfRecentRequestsAreSharedAndFactsThatDifferNeverAre() {
+        CommandFacts find = CommandFacts.of(BsonDocument.parse("{find: 'c', filter: {a: 1}, lsid: {id: 1}, $db: 'shop'}"));
+        assertThat(CommandFacts.of(BsonDocument.parse("{find: 'other', lsid: {id: 2}, $db: 'shop'}"))).isSameAs(find);
+        // every fact counts: each of these differs from the find above in one of them
+        String[] others = {"{find: 'c', $db: 'shop'}", "{find: 'c', lsid: {id: 1}, $db: 'shop2'}",
+                "{find: 'c', lsid: {id: 1}}", "{aggregate: 'c', lsid: {id: 1}, $db: 'shop'}",
+                "{find: 'c', lsid: {id: 1}, $readPreference: {mode: 'nearest'}, $db: 'shop'}",
+                "{find: 'c', lsid: {id: 1}, autocommit: false, $db: 'shop'}",
+                "{find: 'c', lsid: {id: 1}, startTransaction: true, $db: 'shop'}",
+                "{find: 'c', lsid: {id: 1}, txnNumber: -5, $db: 'shop'}",
+                "{find: 'c', lsid: {id: 1}, txnNumber: 4, $db: 'shop'}",
+                "{getMore: {$numberLong: '42'}, collection: 'c', lsid: {id: 1}, $db: 'shop'}"};
+        for (String json : others) {
+            BsonDocument body = BsonDocument.parse(json);
+            CommandFacts facts = CommandFacts.of(body);
+            assertThat(facts).as(json).isNotSameAs(find).isNotEqualTo(find).isEqualTo(reference(body));
+            assertThat(CommandFacts.of(body)).as(json).isEqualTo(reference(body)); // seen again: still right
+        }
+        // 1,000 distinct names overwrite the table's slots: every answer stays equal to a fresh reading
+        for (int i = 0; i < 1000; i++) {
+            BsonDocument body = BsonDocument.parse("{cmd" + i + ": 1, $db: 'd" + (i % 7) + "'}");
+            assertThat(CommandFacts.of(body)).isEqualTo(reference(body));
+        }
+        assertThat(CommandFacts.of(BsonDocument.parse("{find: 'c', lsid: {id: 1}, $db: 'shop'}"))).isEqualTo(find);
+    }
+
+    @Test
     void aMalformedBodyGivesWhatWasReadAndNeverThrows() {
         byte[] good = new org.bson.RawBsonDocument(BsonDocument.parse(
                 "{getMore: {$numberLong: '42'}, collection: 'c', lsid: {id: 1}, txnNumber: 3, $db: 'd'}"),
