@@ -43,10 +43,15 @@ final class OpMsgParser {
                 body = WireBson.readDocumentBytes(frame, index, length, requestId, "OP_MSG body");
                 index += length;
             } else if (kind == 1) {
+                DocumentSequence sequence = readSequence(frame, index, end, requestId, sequences);
+                index += frame.getIntLE(index); // the section's size, checked by readSequence
                 if (sequences.isEmpty()) {
-                    sequences = new ArrayList<>(2);
+                    sequences = List.of(sequence); // the common case (an insert's documents): no list to grow
+                } else {
+                    List<DocumentSequence> more = new ArrayList<>(sequences);
+                    more.add(sequence);
+                    sequences = List.copyOf(more);
                 }
-                index = readSequence(frame, index, end, requestId, sequences);
             } else {
                 throw WireProtocolException.fatal(requestId, "unknown section kind: " + kind
                         + " (expected: 0 body or 1 document sequence)");
@@ -90,8 +95,9 @@ final class OpMsgParser {
         return length;
     }
 
-    /** Reads the kind-1 section whose size field is at {@code index}; returns the index after it. */
-    private static int readSequence(ByteBuf frame, int index, int end, int requestId, List<DocumentSequence> out) {
+    /** Reads the kind-1 section whose size field is at {@code index}; {@code seen}: the sequences before it. */
+    private static DocumentSequence readSequence(ByteBuf frame, int index, int end, int requestId,
+                                                 List<DocumentSequence> seen) {
         int left = end - index;
         if (left < 4) {
             throw WireProtocolException.fatal(requestId, "document sequence size: missing (" + left
@@ -112,7 +118,7 @@ final class OpMsgParser {
         byte[] bytes = ByteBufUtil.getBytes(frame, index + 4, sectionEnd - index - 4);
         int idLength = nul - index - 4;
         String identifier = AsciiStrings.of(bytes, 0, idLength);
-        for (DocumentSequence sequence : out) {
+        for (DocumentSequence sequence : seen) {
             if (sequence.identifier().equals(identifier)) {
                 throw WireProtocolException.fatal(requestId,
                         "document sequence identifier: '" + identifier + "' appears twice (expected: unique)");
@@ -133,7 +139,6 @@ final class OpMsgParser {
             }
             i += length;
         }
-        out.add(new DocumentSequence(identifier, bytes, first, bytes.length - first, count));
-        return sectionEnd;
+        return new DocumentSequence(identifier, bytes, first, bytes.length - first, count);
     }
 }

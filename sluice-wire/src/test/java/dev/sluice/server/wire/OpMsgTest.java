@@ -343,6 +343,8 @@ class OpMsgTest extends WireTestBase {
         assertThat(documents.documents()).isSameAs(built); // built once
         assertThatThrownBy(() -> built.add(null)).isInstanceOf(UnsupportedOperationException.class);
         assertThat(documents).isEqualTo(DocumentSequence.of("documents", written));
+        assertThat(msg.sequences()).extracting(DocumentSequence::identifier).containsExactly("documents", "extras");
+        assertThatThrownBy(() -> msg.sequences().add(null)).isInstanceOf(UnsupportedOperationException.class);
 
         // re-encoded from its bytes, it is the same message
         ByteBuf again = OpMsg.encode(alloc, 3, 0, 0, msg.body(), msg.sequences());
