@@ -575,15 +575,29 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                 && a.getAddress() != null && a.getAddress().isLoopbackAddress();
     }
 
-    /** The command with its OP_MSG document sequences as arrays, as authorization must see it (upserts, ...). */
+    /**
+     * The command with its OP_MSG document sequences as arrays, as authorization must see it (an update's upserts,
+     * a bulkWrite's namespaces). An insert's {@code documents} and a delete's {@code deletes} are left out:
+     * authorization reads neither (their namespace is the command's), and a batch of 100,000 documents would
+     * otherwise become 100,000 objects per request.
+     */
     private static BsonDocument withSequences(BsonDocument body, OpMsg msg) {
-        BsonDocument merged = new BsonDocument();
-        merged.putAll(body);
+        BsonDocument merged = null;
         for (dev.sluice.server.wire.DocumentSequence sequence : msg.sequences()) {
+            if (UNREAD_BY_AUTHORIZATION.contains(sequence.identifier())) {
+                continue;
+            }
+            if (merged == null) {
+                merged = new BsonDocument();
+                merged.putAll(body);
+            }
             merged.put(sequence.identifier(), new org.bson.BsonArray(new java.util.ArrayList<>(sequence.documents())));
         }
-        return merged;
+        return merged == null ? body : merged;
     }
+
+    /** Document sequences whose contents no authorization rule reads (see {@link #withSequences}). */
+    private static final java.util.Set<String> UNREAD_BY_AUTHORIZATION = java.util.Set.of("documents", "deletes");
 
     // --- local (admin) commands --------------------------------------------------------------
 

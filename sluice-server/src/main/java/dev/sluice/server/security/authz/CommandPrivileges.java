@@ -13,9 +13,10 @@ import static dev.sluice.server.security.authz.ActionType.*;
  * What a command requires, as mongod/mongos computes it, from the command document and its
  * {@code $db}. Pure: no I/O, no state; safe from any thread.
  *
- * <p>Write commands are read from the body: merge OP_MSG document sequences ({@code documents},
- * {@code updates}, {@code deletes}) into it as arrays first, or an upsert hidden in a sequence would
- * not add {@code insert}. Commands it does not know are {@link CommandRequirement.UnknownCommand}
+ * <p>Write commands are read from the body: merge OP_MSG document sequences ({@code updates},
+ * {@code ops}, {@code nsInfo}) into it as arrays first, or an upsert hidden in a sequence would
+ * not add {@code insert}. The contents of an insert's {@code documents} and a delete's {@code deletes}
+ * are never read (their namespace is the command's). Commands it does not know are {@link CommandRequirement.UnknownCommand}
  * and denied by default.
  */
 public final class CommandPrivileges {

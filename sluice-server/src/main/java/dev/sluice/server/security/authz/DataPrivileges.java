@@ -13,8 +13,9 @@ import static dev.sluice.server.security.authz.ActionType.*;
 /**
  * Privileges of the data commands (CRUD, aggregate, cursors, indexes, collections, databases), as
  * mongod's checkAuthFor* functions compute them. Write commands are read from the command body:
- * OP_MSG document sequences ({@code documents}, {@code updates}, {@code deletes}) must be merged into
- * the body as arrays before asking, as mongod parses them.
+ * OP_MSG document sequences that are read ({@code updates}, a bulkWrite's {@code ops} and {@code nsInfo}) must be
+ * merged into the body as arrays before asking, as mongod parses them; an insert's {@code documents} and a delete's
+ * {@code deletes} are not read.
  */
 final class DataPrivileges {
     private DataPrivileges() {

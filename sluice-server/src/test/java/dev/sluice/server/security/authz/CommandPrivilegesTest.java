@@ -50,6 +50,22 @@ class CommandPrivilegesTest {
     }
 
     @Test
+    void anInsertsDocumentsAndADeletesStatementsDoNotChangeWhatTheyRequire() {
+        // the session leaves these two document sequences out of what authorization reads (ClientSession
+        // .withSequences): they must not matter, whatever they hold
+        for (String db : List.of("shop", "admin", "config", "local")) {
+            for (String coll : List.of("orders", "system.users", "system.js", "system.profile")) {
+                assertThat(of("{insert: '" + coll + "', documents: [{_id: 1, upsert: true, $db: 'x', ns: 'a.b'},"
+                        + " {a: {insert: 'other'}}], bypassDocumentValidation: true}", db))
+                        .as(db + "." + coll).isEqualTo(of("{insert: '" + coll + "', bypassDocumentValidation: true}", db));
+                assertThat(of("{delete: '" + coll + "', deletes: [{q: {}, limit: 0}, {q: {a: 1}, limit: 1,"
+                        + " upsert: true, ns: 'a.b'}]}", db))
+                        .as(db + "." + coll).isEqualTo(of("{delete: '" + coll + "'}", db));
+            }
+        }
+    }
+
+    @Test
     void aggregatePrivilegesCoverLookupAndOutTargets() {
         assertThat(privileges("{aggregate: 'orders', pipeline: [{$lookup: {from: {db: 'vault', coll: 'keys'}, "
                 + "as: 'k', pipeline: [{$match: {}}]}}, {$out: {db: 'arch', coll: 'o'}}], cursor: {}, "
