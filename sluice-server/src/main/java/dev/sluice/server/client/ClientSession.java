@@ -222,8 +222,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             authCommand(requestOf(msg, name), name, msg.body(), db);
             return;
         }
-        BsonDocument denied = services.gate().enabled()
-                ? denied(name, msg.sequences().isEmpty() ? msg.body() : withSequences(msg.body(), msg), db) : null;
+        BsonDocument oversized = oversizedSequence(msg);
+        if (oversized != null) {
+            frame.release();
+            if (!msg.isMoreToCome()) {
+                reply(requestOf(msg, name), oversized, 0);
+            }
+            return;
+        }
+        // an unauthenticated client is refused whatever its sequences hold: they are not expanded for it
+        BsonDocument denied = services.gate().enabled() ? denied(name,
+                msg.sequences().isEmpty() || entry.subject() == null ? msg.body() : withSequences(msg.body(), msg),
+                db) : null;
         if (denied != null) {
             frame.release();
             if (!msg.isMoreToCome()) {
@@ -573,6 +583,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private boolean loopbackClient() {
         return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
                 && a.getAddress() != null && a.getAddress().isLoopbackAddress();
+    }
+
+    /**
+     * mongod's refusal of a write batch of more than maxWriteBatchSize statements (as Sluice's hello advertises it),
+     * for a document sequence that holds more documents, or null. Checked before anything reads the documents: a
+     * 48 MB message of empty documents holds 9 million of them.
+     */
+    private static BsonDocument oversizedSequence(OpMsg msg) {
+        for (dev.sluice.server.wire.DocumentSequence sequence : msg.sequences()) {
+            if (sequence.count() > HelloResponder.MAX_WRITE_BATCH_SIZE) {
+                return ErrorReplies.error(16, "InvalidLength", "Write batch sizes must be between 1 and "
+                        + HelloResponder.MAX_WRITE_BATCH_SIZE + ". Got " + sequence.count() + " operations. (document"
+                        + " sequence '" + sequence.identifier() + "'; maxWriteBatchSize in hello)");
+            }
+        }
+        return null;
     }
 
     /**

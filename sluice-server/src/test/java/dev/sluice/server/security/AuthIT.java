@@ -97,6 +97,77 @@ class AuthIT {
     }
 
     @Test
+    void anUpsertInTheDriversUpdateSequenceStillNeedsInsertAndBatchesOfDocumentsGoThrough() {
+        admin.getDatabase("shop").runCommand(Document.parse("{createRole: 'updateOnly', privileges: [{resource: "
+                + "{db: 'shop', collection: 'orders'}, actions: ['find', 'update']}], roles: []}"));
+        admin.getDatabase("shop").runCommand(Document.parse("{createUser: 'updater', pwd: 'updaterpw', "
+                + "roles: ['updateOnly']}"));
+        try (MongoClient updater = as("updater", "updaterpw", "shop", "");
+             MongoClient app = as("app", "apppw", "shop", "")) {
+            var orders = updater.getDatabase("shop").getCollection("orders");
+            // the driver sends updates as a document sequence: the upsert inside it asks for insert too
+            assertThat(orders.updateOne(new Document("_id", 1), new Document("$set", new Document("seen", true)))
+                    .getMatchedCount()).isEqualTo(1);
+            assertThat(code(() -> orders.updateOne(new Document("_id", 424242), new Document("$set",
+                    new Document("seen", true)), new com.mongodb.client.model.UpdateOptions().upsert(true))))
+                    .isEqualTo(13);
+            assertThat(code(() -> orders.deleteOne(new Document("_id", 1)))).isEqualTo(13);
+            // a batch of documents (a documents sequence) from a user who may insert
+            var batch = app.getDatabase("shop").getCollection("batch");
+            List<Document> docs = new java.util.ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                docs.add(new Document("_id", i).append("n", i));
+            }
+            assertThat(batch.insertMany(docs).getInsertedIds()).hasSize(2_000);
+            assertThat(batch.countDocuments()).isEqualTo(2_000);
+            assertThat(batch.deleteMany(new Document()).getDeletedCount()).isEqualTo(2_000);
+            assertThat(code(() -> orders.insertMany(docs))).isEqualTo(13); // updater may not insert
+        }
+    }
+
+    @Test
+    void aSequenceOverMaxWriteBatchSizeIsRefusedAndAnUnauthenticatedOneIsNotExpanded() throws Exception {
+        // mongod refuses more than 100,000 statements (maxWriteBatchSize in hello) with 16 InvalidLength
+        org.bson.BsonDocument over = rawUpdate(100_001);
+        assertThat(over.getInt32("code").getValue()).isEqualTo(16);
+        assertThat(over.getString("codeName").getValue()).isEqualTo("InvalidLength");
+        assertThat(over.getString("errmsg").getValue())
+                .startsWith("Write batch sizes must be between 1 and 100000. Got 100001 operations.")
+                .contains("maxWriteBatchSize");
+        // at the limit, from a client that has not logged in: refused for that
+        assertThat(rawUpdate(100_000).getInt32("code").getValue()).isEqualTo(13);
+    }
+
+    /** An update with {@code count} empty statements in an {@code updates} sequence, sent without logging in. */
+    private static org.bson.BsonDocument rawUpdate(int count) throws Exception {
+        List<org.bson.BsonDocument> empty = java.util.Collections.nCopies(count, new org.bson.BsonDocument());
+        io.netty.buffer.ByteBuf frame = dev.sluice.server.wire.OpMsg.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT,
+                7, 0, 0, org.bson.BsonDocument.parse("{update: 'orders', $db: 'shop'}"),
+                List.of(dev.sluice.server.wire.DocumentSequence.of("updates", empty)));
+        byte[] bytes = new byte[frame.readableBytes()];
+        frame.readBytes(bytes);
+        frame.release();
+        var address = sluice.server().mongoAddress();
+        try (java.net.Socket socket = new java.net.Socket(address.getHostString(), address.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(bytes);
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            byte[] header = new byte[4];
+            in.readFully(header);
+            int length = java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            byte[] reply = new byte[length];
+            System.arraycopy(header, 0, reply, 0, 4);
+            in.readFully(reply, 4, length - 4);
+            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(reply);
+            try {
+                return dev.sluice.server.wire.OpMsg.parse(buf).body();
+            } finally {
+                buf.release();
+            }
+        }
+    }
+
+    @Test
     void wrongPasswordGets18() {
         try (MongoClient wrong = as("app", "nope", "shop", "serverSelectionTimeoutMS=3000")) {
             assertThatThrownBy(() -> wrong.getDatabase("shop").getCollection("orders").find().first())
