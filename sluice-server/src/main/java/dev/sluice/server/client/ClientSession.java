@@ -222,7 +222,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             authCommand(requestOf(msg, name), name, msg.body(), db);
             return;
         }
-        BsonDocument oversized = oversizedSequence(msg);
+        BsonDocument oversized = oversized(msg);
         if (oversized != null) {
             frame.release();
             if (!msg.isMoreToCome()) {
@@ -353,6 +353,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                     + query.fullCollectionName() + ": only commands ($cmd) are accepted over OP_QUERY; use OP_MSG"), 0);
             return;
         }
+        if (query.query().getByteBuffer().remaining() > MAX_COMMAND_DOCUMENT_BYTES) {
+            reply(request, tooLarge(query.query().getByteBuffer().remaining(), "the OP_QUERY query"), 0);
+            return;
+        }
         BsonDocument command = query.commandDocument();
         String name = request.commandName();
         if (HelloResponder.isHello(name)) {
@@ -372,10 +376,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             local(request, command, query.database(), false);
             return;
         }
-        ByteBuf frame = LegacyReplies.toOpMsg(query, ctx.alloc());
+        org.bson.RawBsonDocument body = LegacyReplies.opMsgBody(query);
+        ByteBuf frame = LegacyReplies.toOpMsg(query, body, ctx.alloc());
+        // routed as the OP_MSG it became: its $readPreference (a wrapped query's) is the operation's
         forward(new Forwarded(frame, request.requestId(), Request.Form.QUERY, name, query.database(),
-                CommandBody.of(command), false, false,
-                CommandFacts.of(LegacyReplies.withDatabase(command, query.database()))));
+                CommandBody.of(body), false, false, CommandFacts.of(body)));
     }
 
     // --- authentication and authorization ----------------------------------------------------
@@ -586,12 +591,33 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * mongod's refusal of a write batch of more than maxWriteBatchSize statements (as Sluice's hello advertises it),
+     * The largest document a command may carry, as mongod: maxBsonObjectSize (16 MiB, as Sluice's hello advertises
+     * it) and 16 KiB for the command's own fields. A larger one is refused before anything decodes it: mongod would
+     * refuse it too, and a backend that closes the connection for it would make Sluice clear the host's pool.
+     */
+    static final int MAX_COMMAND_DOCUMENT_BYTES = HelloResponder.MAX_BSON_OBJECT_SIZE + 16 * 1024;
+
+    /** mongod's BSONObjectTooLarge (10334) for a document of {@code size} bytes. */
+    private static BsonDocument tooLarge(int size, String what) {
+        return ErrorReplies.error(10334, "BSONObjectTooLarge", "BSONObj size: " + size + " is invalid. Size must be"
+                + " between 0 and " + MAX_COMMAND_DOCUMENT_BYTES + "(16MB): " + what + " (maxBsonObjectSize in hello,"
+                + " and 16 KiB for a command)");
+    }
+
+    /**
+     * mongod's refusal of a document larger than a command may carry, or of a write batch of more than
+     * maxWriteBatchSize statements (as Sluice's hello advertises it),
      * for a document sequence that holds more documents, or null. Checked before anything reads the documents: a
      * 48 MB message of empty documents holds 9 million of them.
      */
-    private static BsonDocument oversizedSequence(OpMsg msg) {
+    private static BsonDocument oversized(OpMsg msg) {
+        if (msg.bodyBytes().length > MAX_COMMAND_DOCUMENT_BYTES) {
+            return tooLarge(msg.bodyBytes().length, "the OP_MSG body");
+        }
         for (dev.sluice.server.wire.DocumentSequence sequence : msg.sequences()) {
+            if (sequence.largestDocument() > MAX_COMMAND_DOCUMENT_BYTES) {
+                return tooLarge(sequence.largestDocument(), "a document of sequence '" + sequence.identifier() + "'");
+            }
             if (sequence.count() > HelloResponder.MAX_WRITE_BATCH_SIZE) {
                 return ErrorReplies.error(16, "InvalidLength", "Write batch sizes must be between 1 and "
                         + HelloResponder.MAX_WRITE_BATCH_SIZE + ". Got " + sequence.count() + " operations. (document"

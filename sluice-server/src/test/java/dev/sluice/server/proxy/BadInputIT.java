@@ -106,6 +106,52 @@ class BadInputIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aDocumentLargerThanACommandMayCarryIsRefusedAsMongodDoesAndTheConnectionKept() throws Exception {
+        // 16 MiB + 16 KiB is the most a command document may be (mongod's maxBsonObjectSize and 16 KiB); one byte
+        // more, as an OP_MSG body or as an OP_QUERY command, is refused before anything reads it or sends it on
+        org.bson.BsonDocument command = new org.bson.BsonDocument("insert", new org.bson.BsonString("c"))
+                .append("$db", new org.bson.BsonString("test")).append("pad", new org.bson.BsonString(""));
+        int fixed = bson(command).length;
+        command.put("pad", new org.bson.BsonString("x".repeat(16 * 1024 * 1024 + 16 * 1024 - fixed + 1)));
+        byte[] body = bson(command);
+        assertThat(body.length).isEqualTo(16 * 1024 * 1024 + 16 * 1024 + 1);
+        var address = sluice.server().mongoAddress();
+        try (RawWire raw = new RawWire(address.getHostString(), address.getPort())) {
+            raw.send(RawWire.opMsg(41, 0, body));
+            byte[] reply = raw.readFrame();
+            assertThat(RawWire.responseTo(reply)).isEqualTo(41);
+            assertThat(new String(reply, StandardCharsets.ISO_8859_1)).contains("BSONObjectTooLarge")
+                    .contains("BSONObj size: 16793601 is invalid").contains("maxBsonObjectSize");
+            raw.send(withHeader(2004, 42, opQueryBody("test.$cmd", body)));
+            reply = raw.readFrame();
+            assertThat(RawWire.opCode(reply)).isEqualTo(1); // OP_REPLY for OP_QUERY
+            assertThat(RawWire.responseTo(reply)).isEqualTo(42);
+            assertThat(new String(reply, StandardCharsets.ISO_8859_1)).contains("BSONObjectTooLarge");
+            raw.send(RawWire.opMsg(43, 0, RawWire.helloDoc())); // the connection goes on
+            assertThat(RawWire.responseTo(raw.readFrame())).isEqualTo(43);
+        }
+        // the backend never saw it: its server is still known (a closed backend connection would have made it Unknown)
+        assertThat(sluice.server().cluster().description().serverDescriptions())
+                .allSatisfy(server -> assertThat(server.type()).isNotEqualTo(dev.sluice.server.topology.ServerType.UNKNOWN));
+    }
+
+    private static byte[] bson(org.bson.BsonDocument document) {
+        ByteBuffer nio = new org.bson.RawBsonDocument(document, new org.bson.codecs.BsonDocumentCodec())
+                .getByteBuffer().asNIO();
+        byte[] bytes = new byte[nio.remaining()];
+        nio.get(bytes);
+        return bytes;
+    }
+
+    /** An OP_QUERY's fields after the header: flags, namespace, skip 0, return -1, the query. */
+    private static byte[] opQueryBody(String namespace, byte[] query) {
+        byte[] ns = namespace.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(4 + ns.length + 1 + 8 + query.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0).put(ns).put((byte) 0).putInt(0).putInt(-1).put(query);
+        return b.array();
+    }
+
     private static byte[] le(int... ints) {
         ByteBuffer b = ByteBuffer.allocate(ints.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (int i : ints) {

@@ -22,6 +22,7 @@ public final class DocumentSequence {
     private final int offset;
     private final int length;
     private final int count;
+    private final int largest;
     private List<RawBsonDocument> documents;
 
     /**
@@ -35,15 +36,24 @@ public final class DocumentSequence {
         this.offset = 0;
         this.length = 0;
         this.count = this.documents.size();
+        int max = 0;
+        for (RawBsonDocument document : this.documents) {
+            max = Math.max(max, document.getByteBuffer().remaining());
+        }
+        this.largest = max;
     }
 
-    /** A parsed sequence: {@code count} validated documents back to back in {@code bytes[offset, offset+length)}. */
-    DocumentSequence(String identifier, byte[] bytes, int offset, int length, int count) {
+    /**
+     * A parsed sequence: {@code count} validated documents back to back in {@code bytes[offset, offset+length)}, the
+     * largest {@code largest} bytes long.
+     */
+    DocumentSequence(String identifier, byte[] bytes, int offset, int length, int count, int largest) {
         this.identifier = Objects.requireNonNull(identifier, "identifier");
         this.bytes = bytes;
         this.offset = offset;
         this.length = length;
         this.count = count;
+        this.largest = largest;
     }
 
     /** A sequence of any documents, encoding those that are not {@link RawBsonDocument}s yet. */
@@ -63,6 +73,11 @@ public final class DocumentSequence {
     /** How many documents the sequence holds (without building them). */
     public int count() {
         return count;
+    }
+
+    /** The length in bytes of the largest document (0 when there is none). */
+    public int largestDocument() {
+        return largest;
     }
 
     /** The documents, in wire order (immutable; built on the first call for a parsed sequence). */

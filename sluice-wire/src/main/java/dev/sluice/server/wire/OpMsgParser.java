@@ -126,8 +126,11 @@ final class OpMsgParser {
         }
         int first = idLength + 1;
         int count = 0;
+        int largest = 0;
         for (int i = first; i < bytes.length; count++) { // the framing first: a bad length is fatal
-            i += documentLength(bytes, i, requestId, identifier, count);
+            int length = documentLength(bytes, i, requestId, identifier, count);
+            largest = Math.max(largest, length);
+            i += length;
         }
         for (int i = first; i < bytes.length; ) { // then the contents: a bad document is answered with an error
             int length = RawBson.intLE(bytes, i);
@@ -139,6 +142,6 @@ final class OpMsgParser {
             }
             i += length;
         }
-        return new DocumentSequence(identifier, bytes, first, bytes.length - first, count);
+        return new DocumentSequence(identifier, bytes, first, bytes.length - first, count, largest);
     }
 }
