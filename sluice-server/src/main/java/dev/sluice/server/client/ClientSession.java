@@ -212,6 +212,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                     "OP_MSG requests require a $db argument"), 0);
             return;
         }
+        BsonDocument oversized = beforeAuthentication(name, msg.bodyBytes().length);
+        if (oversized == null) {
+            oversized = oversized(msg);
+        }
+        if (oversized != null) {
+            frame.release();
+            if (!msg.isMoreToCome()) {
+                reply(requestOf(msg, name), oversized, 0);
+            }
+            return;
+        }
         if (HelloResponder.isHello(name)) {
             frame.release();
             hello(requestOf(msg, name), msg.body());
@@ -220,14 +231,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         if (isAuthCommand(name)) {
             frame.release();
             authCommand(requestOf(msg, name), name, msg.body(), db);
-            return;
-        }
-        BsonDocument oversized = oversized(msg);
-        if (oversized != null) {
-            frame.release();
-            if (!msg.isMoreToCome()) {
-                reply(requestOf(msg, name), oversized, 0);
-            }
             return;
         }
         // an unauthenticated client is refused whatever its sequences hold: they are not expanded for it
@@ -353,8 +356,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                     + query.fullCollectionName() + ": only commands ($cmd) are accepted over OP_QUERY; use OP_MSG"), 0);
             return;
         }
-        if (query.query().getByteBuffer().remaining() > MAX_COMMAND_DOCUMENT_BYTES) {
-            reply(request, tooLarge(query.query().getByteBuffer().remaining(), "the OP_QUERY query"), 0);
+        int size = query.query().getByteBuffer().remaining();
+        BsonDocument oversized = beforeAuthentication(request.commandName(), size);
+        if (oversized == null && size > MAX_COMMAND_DOCUMENT_BYTES) {
+            oversized = tooLarge(size, "the OP_QUERY query");
+        }
+        if (oversized != null) {
+            reply(request, oversized, 0);
             return;
         }
         BsonDocument command = query.commandDocument();
@@ -588,6 +596,31 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private boolean loopbackClient() {
         return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
                 && a.getAddress() != null && a.getAddress().isLoopbackAddress();
+    }
+
+    /**
+     * The most a handshake ({@code hello}, {@code isMaster}), an authentication command or, when authentication is
+     * on, any request of a client that has not logged in may be: drivers send a few hundred bytes. These are read
+     * field by field by anyone who can connect; a 15 MB hello of two million fields held an event loop for a second.
+     */
+    static final int MAX_HANDSHAKE_BYTES = 64 * 1024;
+
+    /** The refusal of a handshake or an unauthenticated request over {@link #MAX_HANDSHAKE_BYTES}, or null. */
+    private BsonDocument beforeAuthentication(String name, int size) {
+        if (size <= MAX_HANDSHAKE_BYTES) {
+            return null;
+        }
+        if (HelloResponder.isHello(name) || isAuthCommand(name)) {
+            return ErrorReplies.error(2, "BadValue", name + " is " + size + " bytes (expected: <= "
+                    + MAX_HANDSHAKE_BYTES + ", maxHandshakeBytes: a handshake or an authentication step is a few"
+                    + " hundred bytes)");
+        }
+        if (services.gate().enabled() && entry.subject() == null) {
+            return ErrorReplies.error(13, "Unauthorized", "Command " + name + " requires authentication (and a"
+                    + " request before it is at most " + MAX_HANDSHAKE_BYTES + " bytes, maxHandshakeBytes; this one is "
+                    + size + ")");
+        }
+        return null;
     }
 
     /**

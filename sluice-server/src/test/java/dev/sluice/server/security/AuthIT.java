@@ -138,12 +138,44 @@ class AuthIT {
         assertThat(rawUpdate(100_000).getInt32("code").getValue()).isEqualTo(13);
     }
 
+    @Test
+    void aClientThatHasNotLoggedInSendsAtMostMaxHandshakeBytes() throws Exception {
+        String pad = "x".repeat(70_000);
+        org.bson.BsonDocument find = rawCommand(org.bson.BsonDocument.parse("{find: 'orders', $db: 'shop'}")
+                .append("comment", new org.bson.BsonString(pad)), List.of());
+        assertThat(find.getInt32("code").getValue()).isEqualTo(13);
+        assertThat(find.getString("errmsg").getValue()).startsWith("Command find requires authentication")
+                .contains("maxHandshakeBytes");
+        org.bson.BsonDocument hello = rawCommand(org.bson.BsonDocument.parse("{hello: 1, $db: 'admin'}")
+                .append("comment", new org.bson.BsonString(pad)), List.of());
+        assertThat(hello.getInt32("code").getValue()).isEqualTo(2);
+        assertThat(hello.getString("errmsg").getValue()).contains("maxHandshakeBytes");
+        org.bson.BsonDocument sasl = rawCommand(org.bson.BsonDocument.parse("{saslStart: 1, mechanism: 'SCRAM-SHA-256',"
+                + " $db: 'admin'}").append("payload", new org.bson.BsonBinary(new byte[70_000])), List.of());
+        assertThat(sasl.getInt32("code").getValue()).isEqualTo(2);
+        // under the bound, a hello is answered
+        org.bson.BsonDocument small = rawCommand(org.bson.BsonDocument.parse("{hello: 1, $db: 'admin'}")
+                .append("comment", new org.bson.BsonString("x".repeat(60_000))), List.of());
+        assertThat(small.getBoolean("isWritablePrimary").getValue()).isTrue();
+        // a user who logged in sends what mongod takes
+        try (MongoClient app = as("app", "apppw", "shop", "")) {
+            assertThat(app.getDatabase("shop").getCollection("orders").find().comment(pad).first()).isNotNull();
+        }
+    }
+
     /** An update with {@code count} empty statements in an {@code updates} sequence, sent without logging in. */
     private static org.bson.BsonDocument rawUpdate(int count) throws Exception {
         List<org.bson.BsonDocument> empty = java.util.Collections.nCopies(count, new org.bson.BsonDocument());
-        io.netty.buffer.ByteBuf frame = dev.sluice.server.wire.OpMsg.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT,
-                7, 0, 0, org.bson.BsonDocument.parse("{update: 'orders', $db: 'shop'}"),
+        return rawCommand(org.bson.BsonDocument.parse("{update: 'orders', $db: 'shop'}"),
                 List.of(dev.sluice.server.wire.DocumentSequence.of("updates", empty)));
+    }
+
+    /** One OP_MSG on a connection of its own that has not logged in; the reply's body. */
+    private static org.bson.BsonDocument rawCommand(org.bson.BsonDocument body,
+                                                    List<dev.sluice.server.wire.DocumentSequence> sequences)
+            throws Exception {
+        io.netty.buffer.ByteBuf frame = dev.sluice.server.wire.OpMsg.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT,
+                7, 0, 0, body, sequences);
         byte[] bytes = new byte[frame.readableBytes()];
         frame.readBytes(bytes);
         frame.release();
