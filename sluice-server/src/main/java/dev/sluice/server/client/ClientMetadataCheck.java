@@ -52,6 +52,33 @@ final class ClientMetadataCheck {
         return null;
     }
 
+    /**
+     * As {@link #check} for the size and type of {@code client} only, found in place in a document's bytes (no
+     * object per field, whatever their number): for a hello too large to be read field by field.
+     */
+    static Refusal checkInPlace(RawBsonDocument hello) {
+        java.nio.ByteBuffer nio = hello.getByteBuffer().asNIO();
+        byte[] bytes = nio.array();
+        int doc = nio.arrayOffset() + nio.position();
+        int end = doc + dev.sluice.server.wire.RawBson.intLE(bytes, doc) - 1;
+        for (int at = doc + 4; at < end; ) {
+            byte type = bytes[at];
+            int value = dev.sluice.server.wire.RawBson.keyEnd(bytes, at + 1, end);
+            int size = dev.sluice.server.wire.RawBson.valueSize(bytes, type, value, end);
+            if (dev.sluice.server.wire.RawBson.keyIs(bytes, at + 1, "client")) {
+                if (type != 0x03) {
+                    return new Refusal(14, "TypeMismatch", "The 'client' field is required to be a BSON document in "
+                            + "the client metadata document");
+                }
+                return size > MAX_DOCUMENT_BYTES ? new Refusal(185, "ClientMetadataDocumentTooLarge",
+                        "The client metadata document must be less then or equal to " + MAX_DOCUMENT_BYTES + " bytes")
+                        : null;
+            }
+            at = value + size;
+        }
+        return null;
+    }
+
     private static int sizeOf(BsonDocument document) {
         if (document instanceof RawBsonDocument raw) {
             return raw.getByteBuffer().remaining();

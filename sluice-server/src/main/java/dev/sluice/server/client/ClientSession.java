@@ -22,6 +22,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import org.bson.BsonDocument;
+import org.bson.RawBsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -212,7 +213,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                     "OP_MSG requests require a $db argument"), 0);
             return;
         }
-        BsonDocument oversized = beforeAuthentication(name, msg.bodyBytes().length);
+        BsonDocument oversized = msg.bodyBytes().length > MAX_HANDSHAKE_BYTES ? beforeAuthentication(name, msg.body())
+                : null; // the body is not wrapped in a document for the others
         if (oversized == null) {
             oversized = oversized(msg);
         }
@@ -357,7 +359,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             return;
         }
         int size = query.query().getByteBuffer().remaining();
-        BsonDocument oversized = beforeAuthentication(request.commandName(), size);
+        BsonDocument oversized = size > MAX_HANDSHAKE_BYTES && query.commandDocument() instanceof RawBsonDocument raw
+                ? beforeAuthentication(request.commandName(), raw) : null;
         if (oversized == null && size > MAX_COMMAND_DOCUMENT_BYTES) {
             oversized = tooLarge(size, "the OP_QUERY query");
         }
@@ -605,10 +608,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
      */
     static final int MAX_HANDSHAKE_BYTES = 64 * 1024;
 
-    /** The refusal of a handshake or an unauthenticated request over {@link #MAX_HANDSHAKE_BYTES}, or null. */
-    private BsonDocument beforeAuthentication(String name, int size) {
+    /** The refusal of a handshake or an unauthenticated request over {@link #MAX_HANDSHAKE_BYTES} (its caller checks the size first), or null. */
+    private BsonDocument beforeAuthentication(String name, RawBsonDocument body) {
+        int size = body.getByteBuffer().remaining();
         if (size <= MAX_HANDSHAKE_BYTES) {
             return null;
+        }
+        if (HelloResponder.isHello(name)) { // mongod's answer first when it is the client metadata that is too large
+            ClientMetadataCheck.Refusal metadata = ClientMetadataCheck.checkInPlace(body);
+            if (metadata != null) {
+                return ErrorReplies.error(metadata.code(), metadata.codeName(), metadata.message());
+            }
         }
         if (HelloResponder.isHello(name) || isAuthCommand(name)) {
             return ErrorReplies.error(2, "BadValue", name + " is " + size + " bytes (expected: <= "
