@@ -170,8 +170,9 @@ class ClientTlsIT {
 
             assertThat(presentedSerial(sluice)).isEqualTo(next.serial());
             crud(old, "rotation");
+            // (the driver may have opened one more meanwhile, its RTT monitor: what matters is that none was dropped)
             assertThat(connectionIds(old, "old")).as("the connections opened before the rotation still serve")
-                    .isEqualTo(oldConnections);
+                    .containsAll(oldConnections);
             try (MongoClient fresh = client(sluice, certs.clientContext(null), "fresh")) {
                 crud(fresh, "rotation");
             }
