@@ -213,10 +213,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
                     "OP_MSG requests require a $db argument"), 0);
             return;
         }
-        BsonDocument oversized = msg.bodyBytes().length > MAX_HANDSHAKE_BYTES ? beforeAuthentication(name, msg.body())
-                : null; // the body is not wrapped in a document for the others
+        BsonDocument oversized = msg.bodyBytes().length > RequestBounds.MAX_HANDSHAKE_BYTES // else not wrapped
+                ? RequestBounds.beforeAuthentication(name, msg.body(), isHandshake(name), mustLogIn()) : null;
         if (oversized == null) {
-            oversized = oversized(msg);
+            oversized = RequestBounds.oversized(msg);
         }
         if (oversized != null) {
             frame.release();
@@ -359,10 +359,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             return;
         }
         int size = query.query().getByteBuffer().remaining();
-        BsonDocument oversized = size > MAX_HANDSHAKE_BYTES && query.commandDocument() instanceof RawBsonDocument raw
-                ? beforeAuthentication(request.commandName(), raw) : null;
-        if (oversized == null && size > MAX_COMMAND_DOCUMENT_BYTES) {
-            oversized = tooLarge(size, "the OP_QUERY query");
+        BsonDocument oversized = size > RequestBounds.MAX_HANDSHAKE_BYTES
+                && query.commandDocument() instanceof RawBsonDocument raw ? RequestBounds.beforeAuthentication(
+                request.commandName(), raw, isHandshake(request.commandName()), mustLogIn()) : null;
+        if (oversized == null && size > RequestBounds.MAX_COMMAND_DOCUMENT_BYTES) {
+            oversized = RequestBounds.tooLarge(size, "the OP_QUERY query");
         }
         if (oversized != null) {
             reply(request, oversized, 0);
@@ -395,6 +396,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     }
 
     // --- authentication and authorization ----------------------------------------------------
+
+    /** A hello or an authentication step: what anyone who can connect may send. */
+    private static boolean isHandshake(String name) {
+        return HelloResponder.isHello(name) || isAuthCommand(name);
+    }
+
+    /** Authentication is on and this client has not logged in. */
+    private boolean mustLogIn() {
+        return services.gate().enabled() && entry.subject() == null;
+    }
 
     /** The commands {@link #authCommand} answers. */
     private static boolean isAuthCommand(String name) {
@@ -599,75 +610,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private boolean loopbackClient() {
         return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
                 && a.getAddress() != null && a.getAddress().isLoopbackAddress();
-    }
-
-    /**
-     * The most a handshake ({@code hello}, {@code isMaster}), an authentication command or, when authentication is
-     * on, any request of a client that has not logged in may be: drivers send a few hundred bytes. These are read
-     * field by field by anyone who can connect; a 15 MB hello of two million fields held an event loop for a second.
-     */
-    static final int MAX_HANDSHAKE_BYTES = 64 * 1024;
-
-    /** The refusal of a handshake or an unauthenticated request over {@link #MAX_HANDSHAKE_BYTES} (its caller checks the size first), or null. */
-    private BsonDocument beforeAuthentication(String name, RawBsonDocument body) {
-        int size = body.getByteBuffer().remaining();
-        if (size <= MAX_HANDSHAKE_BYTES) {
-            return null;
-        }
-        if (HelloResponder.isHello(name)) { // mongod's answer first when it is the client metadata that is too large
-            ClientMetadataCheck.Refusal metadata = ClientMetadataCheck.checkInPlace(body);
-            if (metadata != null) {
-                return ErrorReplies.error(metadata.code(), metadata.codeName(), metadata.message());
-            }
-        }
-        if (HelloResponder.isHello(name) || isAuthCommand(name)) {
-            return ErrorReplies.error(2, "BadValue", name + " is " + size + " bytes (expected: <= "
-                    + MAX_HANDSHAKE_BYTES + ", maxHandshakeBytes: a handshake or an authentication step is a few"
-                    + " hundred bytes)");
-        }
-        if (services.gate().enabled() && entry.subject() == null) {
-            return ErrorReplies.error(13, "Unauthorized", "Command " + name + " requires authentication (and a"
-                    + " request before it is at most " + MAX_HANDSHAKE_BYTES + " bytes, maxHandshakeBytes; this one is "
-                    + size + ")");
-        }
-        return null;
-    }
-
-    /**
-     * The largest document a command may carry, as mongod: maxBsonObjectSize (16 MiB, as Sluice's hello advertises
-     * it) and 16 KiB for the command's own fields. A larger one is refused before anything decodes it: mongod would
-     * refuse it too, and a backend that closes the connection for it would make Sluice clear the host's pool.
-     */
-    static final int MAX_COMMAND_DOCUMENT_BYTES = HelloResponder.MAX_BSON_OBJECT_SIZE + 16 * 1024;
-
-    /** mongod's BSONObjectTooLarge (10334) for a document of {@code size} bytes. */
-    private static BsonDocument tooLarge(int size, String what) {
-        return ErrorReplies.error(10334, "BSONObjectTooLarge", "BSONObj size: " + size + " is invalid. Size must be"
-                + " between 0 and " + MAX_COMMAND_DOCUMENT_BYTES + "(16MB): " + what + " (maxBsonObjectSize in hello,"
-                + " and 16 KiB for a command)");
-    }
-
-    /**
-     * mongod's refusal of a document larger than a command may carry, or of a write batch of more than
-     * maxWriteBatchSize statements (as Sluice's hello advertises it),
-     * for a document sequence that holds more documents, or null. Checked before anything reads the documents: a
-     * 48 MB message of empty documents holds 9 million of them.
-     */
-    private static BsonDocument oversized(OpMsg msg) {
-        if (msg.bodyBytes().length > MAX_COMMAND_DOCUMENT_BYTES) {
-            return tooLarge(msg.bodyBytes().length, "the OP_MSG body");
-        }
-        for (dev.sluice.server.wire.DocumentSequence sequence : msg.sequences()) {
-            if (sequence.largestDocument() > MAX_COMMAND_DOCUMENT_BYTES) {
-                return tooLarge(sequence.largestDocument(), "a document of sequence '" + sequence.identifier() + "'");
-            }
-            if (sequence.count() > HelloResponder.MAX_WRITE_BATCH_SIZE) {
-                return ErrorReplies.error(16, "InvalidLength", "Write batch sizes must be between 1 and "
-                        + HelloResponder.MAX_WRITE_BATCH_SIZE + ". Got " + sequence.count() + " operations. (document"
-                        + " sequence '" + sequence.identifier() + "'; maxWriteBatchSize in hello)");
-            }
-        }
-        return null;
     }
 
     /**
