@@ -1,5 +1,6 @@
 package dev.sluice.bench.authz;
 
+import dev.sluice.server.security.auth.CommandView;
 import dev.sluice.server.security.authz.AuthorizationDecision;
 import dev.sluice.server.security.authz.CommandAuthorizer;
 import dev.sluice.server.security.authz.CommandPrivileges;
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the authorization of one request costs a logged-in client with {@code --auth}: the command's requirement
  * ({@link CommandPrivileges#of}) checked against the user's privileges ({@link CommandAuthorizer}), on the request's
- * body as the session hands it over (a {@link RawBsonDocument} over the bytes it copied). The user holds
+ * body as the session hands it over (a {@link RawBsonDocument} over the bytes it copied: {@code authorize}), and as
+ * the gate reads it since 2026-12-02 ({@link CommandView}: {@code authorizeView}). The user holds
  * {@code readWrite} on the database. Run with {@code -prof gc} for the bytes per request.
  *
  * <pre>
@@ -73,6 +75,13 @@ public class AuthorizationBenchmark {
     @Benchmark
     public AuthorizationDecision authorize() {
         return CommandAuthorizer.authorize(CommandPrivileges.of(body, "shop"), body, "shop", Optional.of(subject));
+    }
+
+    /** As the gate does it: the body's top-level fields read once, in place ({@link CommandView}), then authorized. */
+    @Benchmark
+    public AuthorizationDecision authorizeView() {
+        BsonDocument view = CommandView.of(body);
+        return CommandAuthorizer.authorize(CommandPrivileges.of(view, "shop"), view, "shop", Optional.of(subject));
     }
 
     /**

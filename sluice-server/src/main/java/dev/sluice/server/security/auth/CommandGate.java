@@ -92,6 +92,7 @@ public final class CommandGate {
         if (!enabled) {
             return null;
         }
+        command = CommandView.of(command); // its fields read once, for the several lookups below
         Subject subject = refresh(caller);
         String name = command.isEmpty() ? "" : command.getFirstKey();
         if (clusterAuthority != null) {
