@@ -11,6 +11,7 @@ import dev.sluice.server.security.auth.CommandGate;
 import dev.sluice.server.upstream.UpstreamException;
 import dev.sluice.server.wire.ClientCompression;
 import dev.sluice.server.wire.CommandBody;
+import dev.sluice.server.wire.DocumentSequence;
 import dev.sluice.server.wire.MessageHeader;
 import dev.sluice.server.wire.OpCode;
 import dev.sluice.server.wire.OpMsg;
@@ -27,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.Set;
 
 /**
  * One client connection on the mongodb connector. Requests are handled one at a time, in order:
@@ -388,7 +390,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             local(request, command, query.database(), false);
             return;
         }
-        org.bson.RawBsonDocument body = LegacyReplies.opMsgBody(query);
+        RawBsonDocument body = LegacyReplies.opMsgBody(query);
         ByteBuf frame = LegacyReplies.toOpMsg(query, body, ctx.alloc());
         // routed as the OP_MSG it became: its $readPreference (a wrapped query's) is the operation's
         forward(new Forwarded(frame, request.requestId(), Request.Form.QUERY, name, query.database(),
@@ -620,7 +622,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
      */
     private static BsonDocument withSequences(BsonDocument body, OpMsg msg) {
         BsonDocument merged = null;
-        for (dev.sluice.server.wire.DocumentSequence sequence : msg.sequences()) {
+        for (DocumentSequence sequence : msg.sequences()) {
             if (UNREAD_BY_AUTHORIZATION.contains(sequence.identifier())) {
                 continue;
             }
@@ -634,7 +636,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     }
 
     /** Document sequences whose contents no authorization rule reads (see {@link #withSequences}). */
-    private static final java.util.Set<String> UNREAD_BY_AUTHORIZATION = java.util.Set.of("documents", "deletes");
+    private static final Set<String> UNREAD_BY_AUTHORIZATION = Set.of("documents", "deletes");
 
     // --- local (admin) commands --------------------------------------------------------------
 
