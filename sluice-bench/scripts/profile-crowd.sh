@@ -15,7 +15,7 @@ ulimit -n "$(ulimit -Hn)"
 log="$out/crowd-$clients.log"
 java -Xss512k -cp sluice-bench/target/benchmarks.jar dev.sluice.bench.proxy.CrowdBenchmark --clients "$clients" \
   --warmup-ms 5000 --duration-ms 20000 \
-  --sluice-jvm-opts '-XX:+UseSerialGC -Xss512k -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer' \
+  --sluice-jvm-opts '-XX:+UseSerialGC -Xss512k -Xmn32m -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer' \
   --out "$out/crowd-$clients.md" > "$log" 2>&1 &
 bench=$!
 pid=""

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ConnectionStorm {
     static final String USAGE = "ConnectionStorm [--clients 10000] [--max-pool-size 100] [--concurrency 500] "
             + "[--source-ips 1] [--timeout-ms 300000] [--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
-            + "[--sluice-jvm-opts '-XX:+UseSerialGC -Xss512k -XX:NativeMemoryTracking=summary'] "
+            + "[--sluice-jvm-opts '-XX:+UseSerialGC -Xss512k -Xmn32m -XX:NativeMemoryTracking=summary'] "
             + "[--logs target/bench-logs] [--out target/storm.md] [--admin 1 (time listConnections, /api/connections, /metrics)] "
             + "[--target sluice|floor (IdleFloor: a bare Netty server, the floor under Sluice's figures)] "
             + "[--auth 1 (Sluice with --auth; each client logs in with SCRAM-SHA-256)] [--warmup-clients 1000] "
@@ -81,7 +81,7 @@ public final class ConnectionStorm {
             throw new IllegalArgumentException("--target is sluice or floor\n" + USAGE);
         }
         long timeoutMillis = a.integer("timeout-ms", 300_000);
-        String jvmOpts = a.string("sluice-jvm-opts", "-XX:+UseSerialGC -Xss512k -XX:NativeMemoryTracking=summary");
+        String jvmOpts = a.string("sluice-jvm-opts", Launch.SLUICE_JVM_OPTS + " -XX:NativeMemoryTracking=summary");
         Path logs = Path.of(a.string("logs", "target/bench-logs"));
         Path jar = Path.of(a.string("sluice-jar", "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar"));
         StringBuilder md = new StringBuilder();

@@ -25,7 +25,7 @@ public final class CrowdBenchmark {
             + "[--concurrency 500] [--setup-timeout-ms 120000] [--backend-threads 1] "
             + "[--rounds 1 (the client counts run again in order; throughput compared by medians)] "
             + "[--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
-            + "[--sluice-jvm-opts '-XX:+UseSerialGC -Xss512k'] [--logs target/bench-logs] [--out target/crowd.md]";
+            + "[--sluice-jvm-opts '-XX:+UseSerialGC -Xss512k -Xmn32m'] [--logs target/bench-logs] [--out target/crowd.md]";
 
     private CrowdBenchmark() {
     }
@@ -46,7 +46,7 @@ public final class CrowdBenchmark {
             throw new IllegalArgumentException("--rounds must be 1 to 10, got " + rounds);
         }
         long setupTimeout = a.integer("setup-timeout-ms", 120_000);
-        String jvmOpts = a.string("sluice-jvm-opts", "-XX:+UseSerialGC -Xss512k");
+        String jvmOpts = a.string("sluice-jvm-opts", Launch.SLUICE_JVM_OPTS);
         Path logs = Path.of(a.string("logs", "target/bench-logs"));
         CrowdReport report = new CrowdReport(jvmOpts, warmup, duration, maxPoolSize, loops, concurrency);
         try (FastMongod mongod = FakeMongod.fast("127.0.0.1", 0, a.integer("backend-threads", 1));

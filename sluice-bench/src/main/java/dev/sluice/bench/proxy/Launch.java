@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 final class Launch {
     static final Pattern SLUICE_READY = Pattern.compile("sluice ready mongodb://([^:/]+):(\\d+)/ http://([^:/]+):(\\d+)/");
     static final Pattern RELAY_READY = Pattern.compile("relay ready ([^:\\s]+):(\\d+)");
+    /** The JVM options {@code ./sluice} starts Sluice with when {@code SLUICE_JAVA_OPTS} is not set. */
+    static final String SLUICE_JVM_OPTS = "-XX:+UseSerialGC -Xss512k -Xmn32m";
     private static final long READY_TIMEOUT_MILLIS = 60_000;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 

@@ -23,7 +23,7 @@ final class PlainColdStart {
             DelayRelay cluster = DelayRelay.start(mongod.address(), (long) (rttMs * 1000));
             started.add(cluster);
             Launch.Sluice sluice = Launch.sluice(jar, "mongodb://127.0.0.1:" + cluster.address().getPort()
-                            + "/?minPoolSize=4&maxPoolSize=20", List.of("-XX:+UseSerialGC", "-Xss512k"),
+                            + "/?minPoolSize=4&maxPoolSize=20", ChildProcess.options(Launch.SLUICE_JVM_OPTS),
                     logs.resolve("sluice-cold-start.log"));
             started.add(sluice);
             String direct = "mongodb://127.0.0.1:" + cluster.address().getPort() + "/";

@@ -31,7 +31,7 @@ public final class ProxyBenchmark {
             + "[--driver-clients 1,16] [--warmup-ms 3000] [--duration-ms 10000] [--pause-ms 1000] "
             + "[--prewarm-ms 20000] [--rounds 1 (cycles of the targets per cell; medians reported)] [--targets direct,relay,haproxy,sluice] [--max-pool-size 100] [--backend-threads 1] "
             + "[--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
-            + "[--proxy-jvm-opts '-XX:+UseSerialGC -Xss512k'] [--sluice-extra-opts ''] [--logs target/bench-logs] "
+            + "[--proxy-jvm-opts '-XX:+UseSerialGC -Xss512k -Xmn32m'] [--sluice-extra-opts ''] [--logs target/bench-logs] "
             + "[--out target/proxy-bench.md]";
 
     private ProxyBenchmark() {
@@ -52,14 +52,14 @@ public final class ProxyBenchmark {
         long pause = a.integer("pause-ms", 1000);
         int maxPoolSize = a.integer("max-pool-size", 100);
         Path logs = Path.of(a.string("logs", "target/bench-logs"));
-        List<String> jvm = ChildProcess.options(a.string("proxy-jvm-opts", "-XX:+UseSerialGC -Xss512k"));
+        List<String> jvm = ChildProcess.options(a.string("proxy-jvm-opts", Launch.SLUICE_JVM_OPTS));
         List<String> sluiceJvm = new ArrayList<>(jvm);
         sluiceJvm.addAll(ChildProcess.options(a.string("sluice-extra-opts", "")));
         List<ClientKind> kinds = new ArrayList<>();
         for (String k : a.strings("kinds", "raw,driver")) {
             kinds.add(ClientKind.parse(k));
         }
-        Report report = new Report(a.string("proxy-jvm-opts", "-XX:+UseSerialGC -Xss512k")
+        Report report = new Report(a.string("proxy-jvm-opts", Launch.SLUICE_JVM_OPTS)
                 + (rounds > 1 ? "; " + rounds + " rounds per cell, targets interleaved, medians" : ""), warmup, duration, maxPoolSize);
         try (FastMongod mongod = FakeMongod.fast("127.0.0.1", 0, a.integer("backend-threads", 1));
              ChildProcess relay = Launch.relay(mongod.address(), jvm, logs.resolve("relay.log"));
@@ -86,8 +86,12 @@ public final class ProxyBenchmark {
             long prewarm = a.integer("prewarm-ms", 20_000); // past the JIT's tail: Sluice's C2 was still compiling 13 s into a load
             for (String target : targets) {
                 if (prewarm > 0 && !"direct".equals(target)) {
-                    System.err.println("[bench] pre-warming " + target + " for " + prewarm + " ms (16 raw clients)");
+                    // then one client: the compiler's work for the one-client shape of the request path (C2 took
+                    // 5 % of Sluice's CPU in the first 10 s of one client after 16) is not the cell's
+                    System.err.println("[bench] pre-warming " + target + " for " + prewarm + " ms (16 raw clients), then "
+                            + prewarm / 2 + " ms (1 raw client)");
                     LoadGenerator.run(target, addresses.get(target), ClientKind.RAW, 16, 0, prewarm);
+                    LoadGenerator.run(target, addresses.get(target), ClientKind.RAW, 1, 0, prewarm / 2);
                 }
             }
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();

@@ -27,7 +27,7 @@ final class SecuredColdStart {
     static final String USER = "app";
     private static final String APP_PW = "cold-Start-app-1";
     private static final String SVC_PW = "cold-Start-svc-2";
-    private static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xss512k");
+    private static final List<String> JVM = ChildProcess.options(Launch.SLUICE_JVM_OPTS);
 
     private SecuredColdStart() {
     }

@@ -11,9 +11,12 @@ import org.w3c.dom.NodeList;
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,6 +87,17 @@ class ImageConfigurationTest {
         assertThat(texts(args, "arg")).containsExactly("serve", "--config", "/etc/sluice/sluice.yaml");
         assertThat(texts(jib, "port")).containsExactly("27017", "27018", "8080");
         assertThat(texts(jib, "goal")).containsExactly("buildTar");
+    }
+
+    @Test
+    void theImageStartsTheJvmAsTheLauncherDoes() throws Exception {
+        String launcher = Files.readString(RepositoryFiles.root().resolve("sluice"));
+        Matcher defaults = Pattern.compile("\\$\\{SLUICE_JAVA_OPTS:-([^}]*)}").matcher(launcher);
+        assertThat(defaults.find()).as("./sluice's default JVM options").isTrue();
+        List<String> options = List.of(defaults.group(1).trim().split("\\s+"));
+        assertThat(options).contains("-XX:+UseSerialGC", "-Xmn32m"); // the young generation measured in BENCHMARKS.md
+        Element entrypoint = (Element) jib().getElementsByTagName("entrypoint").item(0);
+        assertThat(texts(entrypoint, "arg")).containsAll(options);
     }
 
     @Test
