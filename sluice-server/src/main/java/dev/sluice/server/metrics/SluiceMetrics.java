@@ -43,11 +43,15 @@ public final class SluiceMetrics {
     private final Map<String, AtomicInteger> perApp = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> perDriver = new ConcurrentHashMap<>();
     private final Map<String, HostMeters> perHost = new ConcurrentHashMap<>();
-    private final MultiGauge byApp;
-    private final MultiGauge byDriver;
-    private final MultiGauge backendConnections;
-    private final MultiGauge waitQueue;
-    private final MultiGauge maxPoolSize;
+    private final LiveRows<String> byApp;
+    private final LiveRows<String> byDriver;
+    private final LiveRows<HostFigure> backendConnections;
+    private final LiveRows<String> waitQueue;
+    private final LiveRows<String> maxPoolSize;
+    /** Each upstream host's pool figures as of the last {@link #refresh()}, which the pool gauges read. */
+    private volatile Map<String, HostPoolStats> hostStats = Map.of();
+    private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
+    private final java.util.Set<String> limitCounters = ConcurrentHashMap.newKeySet();
     private final TopologyMetrics topology;
     private final SelectionMetrics selections;
     private final CommandMetrics commands;
@@ -62,21 +66,21 @@ public final class SluiceMetrics {
         this.pools = pools;
         this.appNames = new BoundedLabels(labelLimit);
         this.drivers = new BoundedLabels(labelLimit);
-        this.byApp = MultiGauge.builder("sluice.client.connections.by.app")
+        this.byApp = new LiveRows<>(MultiGauge.builder("sluice.client.connections.by.app")
                 .description("Client connections by the appName of their handshake (capped, then \"other\")")
-                .register(meters);
-        this.byDriver = MultiGauge.builder("sluice.client.connections.by.driver")
+                .register(meters), app -> Tags.of("app", app), app -> current(perApp, app));
+        this.byDriver = new LiveRows<>(MultiGauge.builder("sluice.client.connections.by.driver")
                 .description("Client connections by driver name (capped, then \"other\")")
-                .register(meters);
-        this.backendConnections = MultiGauge.builder("sluice.backend.connections")
+                .register(meters), driver -> Tags.of("driver", driver), driver -> current(perDriver, driver));
+        this.backendConnections = new LiveRows<>(MultiGauge.builder("sluice.backend.connections")
                 .description("Backend connections per upstream host by state (inUse, available, pending)")
-                .register(meters);
-        this.waitQueue = MultiGauge.builder("sluice.backend.wait.queue")
+                .register(meters), f -> Tags.of("host", f.host(), "state", f.state()), this::connections);
+        this.waitQueue = new LiveRows<>(MultiGauge.builder("sluice.backend.wait.queue")
                 .description("Requests waiting for a backend connection, per upstream host")
-                .register(meters);
-        this.maxPoolSize = MultiGauge.builder("sluice.backend.max.pool.size")
+                .register(meters), host -> Tags.of("host", host), host -> hostFigure(host, HostPoolStats::waitQueueSize));
+        this.maxPoolSize = new LiveRows<>(MultiGauge.builder("sluice.backend.max.pool.size")
                 .description("maxPoolSize of each upstream host's pool (0 = unbounded)")
-                .register(meters);
+                .register(meters), host -> Tags.of("host", host), host -> hostFigure(host, HostPoolStats::maxPoolSize));
         this.topology = new TopologyMetrics(meters, pools::topology);
         this.selections = new SelectionMetrics(meters);
         this.commands = new CommandMetrics(meters);
@@ -105,29 +109,51 @@ public final class SluiceMetrics {
      * connections, so a scrape costs the same with 20,000 clients as with 20.
      */
     public synchronized void refresh() {
-        byApp.register(rows("app", perApp), true);
-        byDriver.register(rows("driver", perDriver), true);
+        byApp.update(labelsInUse(perApp));
+        byDriver.update(labelsInUse(perDriver));
 
-        List<MultiGauge.Row<?>> connections = new ArrayList<>();
-        List<MultiGauge.Row<?>> waiting = new ArrayList<>();
-        List<MultiGauge.Row<?>> limits = new ArrayList<>();
+        Map<String, HostPoolStats> stats = new java.util.LinkedHashMap<>();
         for (HostPoolStats host : pools.statistics()) {
-            connections.add(MultiGauge.Row.of(Tags.of("host", host.host(), "state", "inUse"), host.inUse()));
-            connections.add(MultiGauge.Row.of(Tags.of("host", host.host(), "state", "available"), host.available()));
-            connections.add(MultiGauge.Row.of(Tags.of("host", host.host(), "state", "pending"), host.refreshing()));
-            waiting.add(MultiGauge.Row.of(Tags.of("host", host.host()), host.waitQueueSize()));
-            limits.add(MultiGauge.Row.of(Tags.of("host", host.host()), host.maxPoolSize()));
+            stats.put(host.host(), host);
         }
-        backendConnections.register(connections, true);
-        registry.limitCloses().forEach((connector, byLimit) -> byLimit.keySet().forEach(limit ->
+        hostStats = stats;
+        List<HostFigure> figures = new ArrayList<>(stats.size() * HostFigure.STATES.size());
+        for (String host : stats.keySet()) {
+            for (String state : HostFigure.STATES) {
+                figures.add(new HostFigure(host, state));
+            }
+        }
+        backendConnections.update(figures);
+        waitQueue.update(stats.keySet());
+        maxPoolSize.update(stats.keySet());
+        registry.limitCloses().forEach((connector, byLimit) -> byLimit.keySet().forEach(limit -> {
+            if (limitCounters.add(connector + "|" + limit)) {
                 io.micrometer.core.instrument.FunctionCounter.builder("sluice.connections.limit.closed", registry,
                                 r -> r.limitCloses(connector, limit))
                         .description("Client connections closed or refused because they crossed a limit (the setting's name)")
                         .tags("connector", connector, "limit", limit)
-                        .register(meters)));
-        waitQueue.register(waiting, true);
-        maxPoolSize.register(limits, true);
+                        .register(meters);
+            }
+        }));
         topology.refresh();
+    }
+
+    /** One series of {@code sluice_backend_connections}: a host's connections in one state. */
+    private record HostFigure(String host, String state) {
+        static final List<String> STATES = List.of("inUse", "available", "pending");
+    }
+
+    private double connections(HostFigure f) {
+        return switch (f.state()) {
+            case "inUse" -> hostFigure(f.host(), HostPoolStats::inUse);
+            case "available" -> hostFigure(f.host(), HostPoolStats::available);
+            default -> hostFigure(f.host(), HostPoolStats::refreshing);
+        };
+    }
+
+    private double hostFigure(String host, java.util.function.ToIntFunction<HostPoolStats> figure) {
+        HostPoolStats stats = hostStats.get(host);
+        return stats == null ? Double.NaN : figure.applyAsInt(stats);
     }
 
     /** Counts server selections by outcome and times them (give it to the upstream cluster). */
@@ -200,15 +226,20 @@ public final class SluiceMetrics {
         counts.computeIfAbsent(label, l -> new AtomicInteger()).addAndGet(delta);
     }
 
-    private static List<MultiGauge.Row<?>> rows(String tag, Map<String, AtomicInteger> counts) {
-        List<MultiGauge.Row<?>> rows = new ArrayList<>(counts.size());
-        for (Map.Entry<String, AtomicInteger> e : counts.entrySet()) {
-            int n = e.getValue().get();
-            if (n > 0) { // a label whose connections all left has no row, as before
-                rows.add(MultiGauge.Row.of(Tags.of(tag, e.getKey()), n));
+    /** The labels with connections now (a label whose connections all left has no row). */
+    private static List<String> labelsInUse(Map<String, AtomicInteger> counts) {
+        List<String> labels = new ArrayList<>(counts.size());
+        counts.forEach((label, n) -> {
+            if (n.get() > 0) {
+                labels.add(label);
             }
-        }
-        return rows;
+        });
+        return labels;
+    }
+
+    private static double current(Map<String, AtomicInteger> counts, String label) {
+        AtomicInteger n = counts.get(label);
+        return n == null ? 0 : n.get();
     }
 
     private final class Listener implements RegistryListener {
@@ -217,8 +248,8 @@ public final class SluiceMetrics {
             connectorCount(entry.connector()).incrementAndGet();
             count(perApp, appNames.label(entry.appName()), 1);
             count(perDriver, drivers.label(entry.driver()), 1);
-            Counter.builder("sluice.client.connections.accepted").description("Client connections accepted")
-                    .tag("connector", entry.connector()).register(meters).increment();
+            accepted.computeIfAbsent(entry.connector(), c -> Counter.builder("sluice.client.connections.accepted")
+                    .description("Client connections accepted").tag("connector", c).register(meters)).increment();
         }
 
         @Override

@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -21,43 +23,59 @@ import java.util.function.Supplier;
  */
 final class TopologyMetrics {
     private final Supplier<TopologyDescription> topology;
-    private final MultiGauge state;
-    private final MultiGauge rtt;
-    private final MultiGauge type;
+    private final LiveRows<HostType> state;
+    private final LiveRows<String> rtt;
+    /** The topology as of the last {@link #refresh()}, which the gauges read; its servers by address. */
+    private volatile TopologyDescription current;
+    private volatile Map<String, ServerDescription> servers = Map.of();
 
     TopologyMetrics(MeterRegistry meters, Supplier<TopologyDescription> topology) {
         this.topology = topology;
-        this.state = MultiGauge.builder("sluice.upstream.server.state")
+        this.state = new LiveRows<>(MultiGauge.builder("sluice.upstream.server.state")
                 .description("1 for each upstream server's current SDAM type (RSPrimary, RSSecondary, Mongos, "
                         + "Standalone, Unknown...), 0 for the other types")
-                .register(meters);
-        this.rtt = MultiGauge.builder("sluice.upstream.server.rtt").baseUnit("seconds")
+                .register(meters), k -> Tags.of("host", k.host(), "type", k.type().specName()), this::isType);
+        this.rtt = new LiveRows<>(MultiGauge.builder("sluice.upstream.server.rtt").baseUnit("seconds")
                 .description("Averaged hello round trip to each upstream server")
-                .register(meters);
-        this.type = MultiGauge.builder("sluice.topology.type")
+                .register(meters), host -> Tags.of("host", host), this::rttSeconds);
+        LiveRows<TopologyType> type = new LiveRows<>(MultiGauge.builder("sluice.topology.type")
                 .description("1 for the upstream's current SDAM topology type, 0 for the other types")
-                .register(meters);
+                .register(meters), t -> Tags.of("type", t.specName()), t -> current != null && current.type() == t ? 1 : 0);
+        type.update(List.of(TopologyType.values())); // the same rows for good
     }
 
     void refresh() {
         TopologyDescription d = topology.get();
-        List<MultiGauge.Row<?>> states = new ArrayList<>();
-        List<MultiGauge.Row<?>> rtts = new ArrayList<>();
+        Map<String, ServerDescription> byHost = new LinkedHashMap<>();
+        List<HostType> states = new ArrayList<>();
+        List<String> rtts = new ArrayList<>();
         for (ServerDescription s : d.serverDescriptions()) {
             String host = s.address().toString();
+            byHost.put(host, s);
             for (ServerType t : ServerType.values()) {
-                states.add(MultiGauge.Row.of(Tags.of("host", host, "type", t.specName()), s.type() == t ? 1 : 0));
+                states.add(new HostType(host, t));
             }
             if (s.averageRttMillis().isPresent()) {
-                rtts.add(MultiGauge.Row.of(Tags.of("host", host), s.averageRttMillis().getAsDouble() / 1000.0));
+                rtts.add(host);
             }
         }
-        List<MultiGauge.Row<?>> types = new ArrayList<>();
-        for (TopologyType t : TopologyType.values()) {
-            types.add(MultiGauge.Row.of(Tags.of("type", t.specName()), d.type() == t ? 1 : 0));
-        }
-        state.register(states, true);
-        rtt.register(rtts, true);
-        type.register(types, true);
+        servers = byHost;
+        current = d;
+        state.update(states);
+        rtt.update(rtts);
+    }
+
+    private double isType(HostType k) {
+        ServerDescription s = servers.get(k.host());
+        return s == null ? Double.NaN : s.type() == k.type() ? 1 : 0;
+    }
+
+    private double rttSeconds(String host) {
+        ServerDescription s = servers.get(host);
+        return s == null || s.averageRttMillis().isEmpty() ? Double.NaN : s.averageRttMillis().getAsDouble() / 1000.0;
+    }
+
+    /** One series of {@code sluice_upstream_server_state}: a host and one server type. */
+    private record HostType(String host, ServerType type) {
     }
 }

@@ -145,6 +145,38 @@ class SluiceMetricsTest {
     }
 
     @Test
+    void aRefreshThatFindsTheSameRowsRemovesAndAddsNoMeterAndTheValuesStayCurrent() {
+        SluiceMetrics metrics = new SluiceMetrics(meters, registry, pools);
+        pools.host("db1:27017", 3, 4, 1, 100, 7);
+        pools.topology(Topologies.replicaSet());
+        ConnectionEntry e = fakes.add("mongodb", "c");
+        registry.describe(e, null, "billing", "java-sync");
+        metrics.refresh();
+        java.util.List<String> added = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<String> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        meters.config().onMeterAdded(m -> added.add(m.getId().toString()));
+        meters.config().onMeterRemoved(m -> removed.add(m.getId().toString()));
+
+        pools.host("db1:27017", 5, 2, 0, 100, 9); // the same host, other figures
+        for (int i = 0; i < 3; i++) {
+            metrics.refresh();
+        }
+
+        assertThat(added).isEmpty();
+        assertThat(removed).isEmpty();
+        assertThat(meters.get("sluice.backend.connections").tags("host", "db1:27017", "state", "inUse").gauge().value())
+                .isEqualTo(5);
+        assertThat(meters.get("sluice.backend.wait.queue").tag("host", "db1:27017").gauge().value()).isEqualTo(9);
+        assertThat(meters.get("sluice.client.connections.by.app").tag("app", "billing").gauge().value()).isEqualTo(1);
+
+        // a label whose last connection left loses its row at the next refresh, and only that row
+        registry.unregister(e);
+        metrics.refresh();
+        assertThat(removed).hasSize(2).allMatch(id -> id.contains("by.app") || id.contains("by.driver"));
+        assertThat(meters.find("sluice.client.connections.by.app").tag("app", "billing").gauge()).isNull();
+    }
+
+    @Test
     void topologyGaugesGiveEachServersStateAndRoundTripAndTheTopologyType() {
         SluiceMetrics metrics = new SluiceMetrics(meters, registry, pools);
         pools.topology(Topologies.replicaSet());
