@@ -15,16 +15,21 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 
 /**
  * Sluice's metrics. Client connections per connector are live gauges fed by the registry's events;
- * the per-appName/per-driver breakdown and the backend pool gauges are recomputed by
- * {@link #refresh()}, which the server calls every second (and before each scrape). Pool events come
+ * the per-appName/per-driver breakdown and the backend pool gauges get their rows from
+ * {@link #refresh()}, which the server calls every second (and before each scrape), and read their values
+ * when scraped (the pool figures as {@code refresh()} last took them); a refresh that finds the same rows
+ * changes nothing in the registry ({@link LiveRows}). Pool events come
  * in through the {@code checkedOut}, {@code connectionCreated}, ... methods, called by the proxy's pool
  * listener. Prometheus names are the dotted names below with dots as underscores
  * ({@code sluice.backend.checkouts} becomes {@code sluice_backend_checkouts_total}).
@@ -51,7 +56,7 @@ public final class SluiceMetrics {
     /** Each upstream host's pool figures as of the last {@link #refresh()}, which the pool gauges read. */
     private volatile Map<String, HostPoolStats> hostStats = Map.of();
     private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
-    private final java.util.Set<String> limitCounters = ConcurrentHashMap.newKeySet();
+    private final Set<String> limitCounters = ConcurrentHashMap.newKeySet();
     private final TopologyMetrics topology;
     private final SelectionMetrics selections;
     private final CommandMetrics commands;
@@ -112,7 +117,7 @@ public final class SluiceMetrics {
         byApp.update(labelsInUse(perApp));
         byDriver.update(labelsInUse(perDriver));
 
-        Map<String, HostPoolStats> stats = new java.util.LinkedHashMap<>();
+        Map<String, HostPoolStats> stats = new LinkedHashMap<>();
         for (HostPoolStats host : pools.statistics()) {
             stats.put(host.host(), host);
         }
@@ -151,7 +156,7 @@ public final class SluiceMetrics {
         };
     }
 
-    private double hostFigure(String host, java.util.function.ToIntFunction<HostPoolStats> figure) {
+    private double hostFigure(String host, ToIntFunction<HostPoolStats> figure) {
         HostPoolStats stats = hostStats.get(host);
         return stats == null ? Double.NaN : figure.applyAsInt(stats);
     }
