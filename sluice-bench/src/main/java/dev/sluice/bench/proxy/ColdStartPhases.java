@@ -9,7 +9,10 @@ import com.mongodb.event.CommandSucceededEvent;
 import com.mongodb.event.ConnectionCreatedEvent;
 import com.mongodb.event.ConnectionPoolListener;
 import com.mongodb.event.ConnectionReadyEvent;
+import com.mongodb.event.ServerDescriptionChangedEvent;
+import com.mongodb.event.ServerListener;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +25,7 @@ import java.util.Locale;
  */
 final class ColdStartPhases {
     static final String[] NAMES = {"connection created", "connection ready", "find sent", "find answered",
-            "a second find's own time"};
+            "a second find's own time", "server described (monitor's hello)", "client created"};
 
     private ColdStartPhases() {
     }
@@ -44,6 +47,14 @@ final class ColdStartPhases {
                         mark(at, 1, t0[0]);
                     }
                 }))
+                .applyToServerSettings(s -> s.addServerListener(new ServerListener() {
+                    @Override
+                    public void serverDescriptionChanged(ServerDescriptionChangedEvent e) {
+                        if (e.getNewDescription().isOk()) {
+                            mark(at, 5, t0[0]);
+                        }
+                    }
+                }))
                 .addCommandListener(new CommandListener() {
                     @Override
                     public void commandStarted(CommandStartedEvent e) {
@@ -61,12 +72,44 @@ final class ColdStartPhases {
                 }).build();
         t0[0] = System.nanoTime();
         try (MongoClient client = MongoClients.create(settings)) {
+            mark(at, 6, t0[0]);
             client.getDatabase("bench").getCollection("items").find().first();
             long t1 = System.nanoTime();
             client.getDatabase("bench").getCollection("items").find().first();
             at[4] = (System.nanoTime() - t1) / 1e6;
         }
         return at;
+    }
+
+    /**
+     * The phases alone, for either fixture: {@code java -cp sluice-bench/target/benchmarks.jar
+     * dev.sluice.bench.proxy.ColdStartPhases SLUICE_JAR plain|secure RTT_MS N WARMUP [PREWARM_SLUICE]}.
+     */
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]);
+        double rtt = Double.parseDouble(args[2]);
+        int n = Integer.parseInt(args[3]);
+        Path logs = Path.of("target/bench-logs");
+        java.nio.file.Files.createDirectories(logs);
+        try (ColdStartFixture f = args[1].equals("plain") ? PlainColdStart.start(jar, rtt, logs)
+                : SecuredColdStart.start(jar, rtt, logs)) {
+            ColdStartBenchmark.prewarmSluice(f, args.length > 5 ? Integer.parseInt(args[5]) : 0);
+            for (int i = 0; i < Integer.parseInt(args[4]); i++) {
+                once(f, f.through());
+                once(f, f.direct());
+            }
+            List<double[]> through = new ArrayList<>();
+            List<double[]> direct = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                through.add(once(f, f.through()));
+                direct.add(once(f, f.direct()));
+            }
+            System.out.println("== " + args[1] + ": p50 ms after MongoClients.create, " + n
+                    + " interleaved samples per path, cluster " + rtt + " ms away\n| path | "
+                    + String.join(" | ", NAMES) + " |\n|---|---:|---:|---:|---:|---:|---:|---:|");
+            System.out.print(p50s("through Sluice", through));
+            System.out.print(p50s("direct", direct));
+        }
     }
 
     private static synchronized void mark(double[] at, int i, long t0) {

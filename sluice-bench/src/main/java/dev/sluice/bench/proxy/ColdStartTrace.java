@@ -59,7 +59,7 @@ public final class ColdStartTrace {
             }
             System.out.println("== p50 ms after MongoClients.create, " + n + " interleaved samples per path, cluster "
                     + rtt + " ms away\n| path | " + String.join(" | ", ColdStartPhases.NAMES)
-                    + " |\n|---|---:|---:|---:|---:|---:|");
+                    + " |\n|---|---:|---:|---:|---:|---:|---:|---:|");
             System.out.print(ColdStartPhases.p50s("through Sluice", through));
             System.out.print(ColdStartPhases.p50s("direct", direct));
         }
