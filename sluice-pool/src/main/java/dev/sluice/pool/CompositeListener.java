@@ -137,12 +137,19 @@ public final class CompositeListener implements PoolListener {
         rethrow(failure);
     }
 
+    /** Given as the values form, so that a listener of either form gets it. */
     @Override
     public void connectionCheckedOut(ConnectionCheckedOutEvent e) {
+        connectionCheckedOut(e.address(), e.connectionId(), e.durationNanos());
+    }
+
+    /** Each listener gets the values: one that takes events builds its own (equal) event. */
+    @Override
+    public void connectionCheckedOut(String address, long connectionId, long durationNanos) {
         RuntimeException failure = null;
         for (PoolListener l : listeners) {
             try {
-                l.connectionCheckedOut(e);
+                l.connectionCheckedOut(address, connectionId, durationNanos);
             } catch (RuntimeException ex) {
                 failure = chain(failure, ex);
             }

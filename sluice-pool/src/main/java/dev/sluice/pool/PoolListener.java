@@ -84,6 +84,20 @@ public interface PoolListener {
     default void connectionCheckedOut(ConnectionCheckedOutEvent e) {
     }
 
+    /**
+     * A check-out succeeded, as values: the form the pool calls, once per operation. By default it builds the
+     * {@link ConnectionCheckedOutEvent} and hands it to {@link #connectionCheckedOut(ConnectionCheckedOutEvent)}; a
+     * listener that overrides this method instead takes every check-out without an object per operation (Sluice's
+     * metrics do). Override one of the two.
+     *
+     * @param address       the pool's {@code host:port}
+     * @param connectionId  the connection's id
+     * @param durationNanos time from the {@link ConnectionCheckOutStartedEvent} to the check-out, in nanoseconds
+     */
+    default void connectionCheckedOut(String address, long connectionId, long durationNanos) {
+        connectionCheckedOut(new ConnectionCheckedOutEvent(address, connectionId, durationNanos));
+    }
+
     /** @param e the event */
     default void connectionCheckedIn(ConnectionCheckedInEvent e) {
     }

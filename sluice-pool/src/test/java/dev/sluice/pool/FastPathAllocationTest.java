@@ -79,6 +79,62 @@ class FastPathAllocationTest {
         }
     }
 
+    @Test
+    void aListenerOfCheckOutWaitsAsValuesGetsEveryCheckOutAndTheFastPathStillAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported(), "thread allocation counters unsupported");
+        threads.setThreadAllocatedMemoryEnabled(true);
+        long[] checkOuts = new long[1];
+        PoolListener waits = new PoolListener() {
+            @Override
+            public void connectionCheckedOut(String address, long connectionId, long durationNanos) {
+                checkOuts[0]++;
+            }
+        };
+        try (ConnectionPool<ManualFactory.Conn> pool = ConnectionPool.builder(new ManualFactory(true))
+                .address("db1:27017").listener(waits)
+                .settings(PoolSettings.builder().maintenanceIntervalMS(0).build()).build()) {
+            pool.ready();
+            for (int round = 0; round < 10; round++) {
+                cycle(pool);
+            }
+            long tid = Thread.currentThread().getId();
+            long before = threads.getThreadAllocatedBytes(tid);
+            long counted = checkOuts[0];
+            cycle(pool);
+            long allocated = threads.getThreadAllocatedBytes(tid) - before;
+
+            assertThat(checkOuts[0] - counted).as("check-outs the listener took").isEqualTo(CYCLES);
+            assertThat(allocated).as("bytes allocated by %d cycles", CYCLES).isLessThan(CYCLES / 10);
+        }
+    }
+
+    @Test
+    void aCheckOutReachesListenersOfEitherFormAloneOrTogether() {
+        java.util.List<Object> seen = new java.util.ArrayList<>();
+        PoolListener values = new PoolListener() {
+            @Override
+            public void connectionCheckedOut(String address, long connectionId, long durationNanos) {
+                seen.add(address + "#" + connectionId);
+            }
+        };
+        PoolListener events = new PoolListener() {
+            @Override
+            public void connectionCheckedOut(ConnectionCheckedOutEvent e) {
+                seen.add(e);
+            }
+        };
+        assertThat(runOnce(values, seen)).as("values alone").containsExactly(String.class);
+        assertThat(seen).containsExactly("db1:27017#1");
+        assertThat(runOnce(PoolListener.of(values, events), seen)).as("both, in order")
+                .containsExactly(String.class, ConnectionCheckedOutEvent.class);
+        assertThat(((ConnectionCheckedOutEvent) seen.get(1)).connectionId()).isEqualTo(1);
+
+        seen.clear(); // an event handed to a composite by hand reaches both forms too
+        PoolListener.of(values, events).connectionCheckedOut(new ConnectionCheckedOutEvent("db2:27017", 7, 5L));
+        assertThat(seen).containsExactly("db2:27017#7", new ConnectionCheckedOutEvent("db2:27017", 7, 5L));
+    }
+
     /** The event classes {@code seen} got from one check-out and check-in with {@code listener}. */
     private static java.util.List<Class<?>> runOnce(PoolListener listener, java.util.List<Object> seen) {
         seen.clear();

@@ -28,7 +28,7 @@ import java.util.Locale;
  * <pre>
  * java -cp sluice-bench/target/benchmarks.jar dev.sluice.bench.proxy.ColdStartBenchmark \
  *   --sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar [--modes plain,secure,secure-shared] \
- *   [--rtt-ms 0,2] [--samples 150] [--warmup 50] [--prewarm-sluice 2000] [--breakdown] [--out FILE]
+ *   [--rtt-ms 0,2] [--samples 150] [--warmup 50] [--prewarm-sluice 4000] [--breakdown] [--out FILE]
  * </pre>
  */
 public final class ColdStartBenchmark {
@@ -44,7 +44,7 @@ public final class ColdStartBenchmark {
         }
         int samples = Integer.parseInt(arg(args, "--samples", "200"));
         int warmup = Integer.parseInt(arg(args, "--warmup", "50"));
-        int prewarm = Integer.parseInt(arg(args, "--prewarm-sluice", "2000"));
+        int prewarm = Integer.parseInt(arg(args, "--prewarm-sluice", "4000"));
         boolean breakdown = List.of(args).contains("--breakdown");
         Path out = Path.of(arg(args, "--out", "target/proxy-bench/cold-start.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());

@@ -46,8 +46,10 @@ final class Events {
                 ConnectionCheckOutStartedEvent.class);
         this.checkedInWanted = enabled && ListenerInterest.handles(listener, "connectionCheckedIn",
                 ConnectionCheckedInEvent.class);
-        this.checkedOutWanted = enabled && ListenerInterest.handles(listener, "connectionCheckedOut",
-                ConnectionCheckedOutEvent.class);
+        // the pool calls the values form, whose default builds the event for a listener of events
+        this.checkedOutWanted = enabled && (ListenerInterest.handles(listener, "connectionCheckedOut",
+                ConnectionCheckedOutEvent.class) || ListenerInterest.handles(listener, "connectionCheckedOut",
+                String.class, long.class, long.class));
     }
 
     /** @return the clock when events need durations, else 0 */
@@ -163,8 +165,7 @@ final class Events {
             return;
         }
         try {
-            listener.connectionCheckedOut(new ConnectionCheckedOutEvent(address, id,
-                    Math.max(0L, ticker.nanoTime() - startNanos)));
+            listener.connectionCheckedOut(address, id, Math.max(0L, ticker.nanoTime() - startNanos));
         } catch (RuntimeException e) {
             failed("connectionCheckedOut", e);
         }

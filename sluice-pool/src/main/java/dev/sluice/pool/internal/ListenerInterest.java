@@ -13,18 +13,18 @@ final class ListenerInterest {
     private ListenerInterest() {
     }
 
-    /** True unless {@code listener} (each of a composite's) leaves {@code method(eventType)} to the default. */
-    static boolean handles(PoolListener listener, String method, Class<?> eventType) {
+    /** True unless {@code listener} (each of a composite's) leaves {@code method(parameters)} to the default. */
+    static boolean handles(PoolListener listener, String method, Class<?>... parameters) {
         if (listener instanceof CompositeListener composite) {
             for (PoolListener l : composite.listeners()) {
-                if (handles(l, method, eventType)) {
+                if (handles(l, method, parameters)) {
                     return true;
                 }
             }
             return false;
         }
         try {
-            return listener.getClass().getMethod(method, eventType).getDeclaringClass() != PoolListener.class;
+            return listener.getClass().getMethod(method, parameters).getDeclaringClass() != PoolListener.class;
         } catch (NoSuchMethodException | SecurityException e) {
             return true; // cannot tell: deliver
         }

@@ -76,7 +76,9 @@ final class RequestBounds {
         if (msg.bodyBytes().length > MAX_COMMAND_DOCUMENT_BYTES) {
             return tooLarge(msg.bodyBytes().length, "the OP_MSG body");
         }
-        for (DocumentSequence sequence : msg.sequences()) {
+        java.util.List<DocumentSequence> sequences = msg.sequences();
+        for (int i = 0; i < sequences.size(); i++) { // indexed: no iterator per request
+            DocumentSequence sequence = sequences.get(i);
             if (sequence.largestDocument() > MAX_COMMAND_DOCUMENT_BYTES) {
                 return tooLarge(sequence.largestDocument(), "a document of sequence '" + sequence.identifier() + "'");
             }

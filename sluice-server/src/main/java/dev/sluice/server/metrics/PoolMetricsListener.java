@@ -1,7 +1,6 @@
 package dev.sluice.server.metrics;
 
 import dev.sluice.pool.ConnectionCheckOutFailedEvent;
-import dev.sluice.pool.ConnectionCheckedOutEvent;
 import dev.sluice.pool.ConnectionClosedEvent;
 import dev.sluice.pool.ConnectionCreatedEvent;
 import dev.sluice.pool.PoolClearedEvent;
@@ -17,9 +16,10 @@ public final class PoolMetricsListener implements PoolListener {
         this.metrics = metrics;
     }
 
+    /** The values form: no event object per operation. */
     @Override
-    public void connectionCheckedOut(ConnectionCheckedOutEvent e) {
-        metrics.checkedOut(e.address(), e.durationNanos());
+    public void connectionCheckedOut(String address, long connectionId, long durationNanos) {
+        metrics.checkedOut(address, durationNanos);
     }
 
     @Override

@@ -118,8 +118,8 @@ final class OpMsgParser {
         byte[] bytes = ByteBufUtil.getBytes(frame, index + 4, sectionEnd - index - 4);
         int idLength = nul - index - 4;
         String identifier = AsciiStrings.of(bytes, 0, idLength);
-        for (DocumentSequence sequence : seen) {
-            if (sequence.identifier().equals(identifier)) {
+        for (int s = 0; s < seen.size(); s++) { // indexed: no iterator per section
+            if (seen.get(s).identifier().equals(identifier)) {
                 throw WireProtocolException.fatal(requestId,
                         "document sequence identifier: '" + identifier + "' appears twice (expected: unique)");
             }
