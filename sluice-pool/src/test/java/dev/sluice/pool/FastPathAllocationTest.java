@@ -14,24 +14,8 @@ class FastPathAllocationTest {
 
     @Test
     void checkOutAndCheckInOfAnIdleConnectionAllocateNothing() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(threads.isThreadAllocatedMemorySupported(), "thread allocation counters unsupported");
-        threads.setThreadAllocatedMemoryEnabled(true);
-        ManualFactory factory = new ManualFactory(true);
-        try (ConnectionPool<ManualFactory.Conn> pool = ConnectionPool.builder(factory).address("db1:27017")
-                .settings(PoolSettings.builder().maintenanceIntervalMS(0).build()).build()) {
-            pool.ready();
-            pool.checkOut().checkIn();
-            for (int round = 0; round < 10; round++) {
-                cycle(pool);
-            }
-            long tid = Thread.currentThread().getId();
-            long before = threads.getThreadAllocatedBytes(tid);
-            cycle(pool);
-            long allocated = threads.getThreadAllocatedBytes(tid) - before;
-
-            assertThat(allocated).as("bytes allocated by %d cycles", CYCLES).isLessThan(CYCLES / 10);
-        }
+        assertThat(bytesOfWarmCycles(PoolListener.noop(), () -> { })).as("bytes allocated by %d cycles", CYCLES)
+                .isLessThan(CYCLES / 10);
     }
 
     @Test
@@ -57,33 +41,16 @@ class FastPathAllocationTest {
 
     @Test
     void withAListenerOfPoolEventsOnlyTheFastPathStillAllocatesNothing() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(threads.isThreadAllocatedMemorySupported(), "thread allocation counters unsupported");
-        threads.setThreadAllocatedMemoryEnabled(true);
         PoolListener clearsOnly = new PoolListener() {
             @Override
             public void poolCleared(PoolClearedEvent e) {
             }
         };
-        try (ConnectionPool<ManualFactory.Conn> pool = ConnectionPool.builder(new ManualFactory(true))
-                .address("db1:27017").listener(clearsOnly)
-                .settings(PoolSettings.builder().maintenanceIntervalMS(0).build()).build()) {
-            pool.ready();
-            for (int round = 0; round < 10; round++) {
-                cycle(pool);
-            }
-            long tid = Thread.currentThread().getId();
-            long before = threads.getThreadAllocatedBytes(tid);
-            cycle(pool);
-            assertThat(threads.getThreadAllocatedBytes(tid) - before).isLessThan(CYCLES / 10);
-        }
+        assertThat(bytesOfWarmCycles(clearsOnly, () -> { })).isLessThan(CYCLES / 10);
     }
 
     @Test
     void aListenerOfCheckOutWaitsAsValuesGetsEveryCheckOutAndTheFastPathStillAllocatesNothing() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(threads.isThreadAllocatedMemorySupported(), "thread allocation counters unsupported");
-        threads.setThreadAllocatedMemoryEnabled(true);
         long[] checkOuts = new long[1];
         PoolListener waits = new PoolListener() {
             @Override
@@ -91,22 +58,11 @@ class FastPathAllocationTest {
                 checkOuts[0]++;
             }
         };
-        try (ConnectionPool<ManualFactory.Conn> pool = ConnectionPool.builder(new ManualFactory(true))
-                .address("db1:27017").listener(waits)
-                .settings(PoolSettings.builder().maintenanceIntervalMS(0).build()).build()) {
-            pool.ready();
-            for (int round = 0; round < 10; round++) {
-                cycle(pool);
-            }
-            long tid = Thread.currentThread().getId();
-            long before = threads.getThreadAllocatedBytes(tid);
-            long counted = checkOuts[0];
-            cycle(pool);
-            long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        long[] counted = new long[1];
+        long allocated = bytesOfWarmCycles(waits, () -> counted[0] = checkOuts[0]);
 
-            assertThat(checkOuts[0] - counted).as("check-outs the listener took").isEqualTo(CYCLES);
-            assertThat(allocated).as("bytes allocated by %d cycles", CYCLES).isLessThan(CYCLES / 10);
-        }
+        assertThat(checkOuts[0] - counted[0]).as("check-outs the listener took").isEqualTo(CYCLES);
+        assertThat(allocated).as("bytes allocated by %d cycles", CYCLES).isLessThan(CYCLES / 10);
     }
 
     @Test
@@ -145,6 +101,29 @@ class FastPathAllocationTest {
             pool.checkOut().checkIn();
         }
         return seen.stream().<Class<?>>map(Object::getClass).toList();
+    }
+
+    /**
+     * Bytes this thread allocates in {@link #CYCLES} check-out + check-in cycles of an idle connection, with
+     * {@code listener}, after ten rounds of warm-up; {@code beforeMeasuring} runs just before the measured round.
+     */
+    private static long bytesOfWarmCycles(PoolListener listener, Runnable beforeMeasuring) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported(), "thread allocation counters unsupported");
+        threads.setThreadAllocatedMemoryEnabled(true);
+        try (ConnectionPool<ManualFactory.Conn> pool = ConnectionPool.builder(new ManualFactory(true))
+                .address("db1:27017").listener(listener)
+                .settings(PoolSettings.builder().maintenanceIntervalMS(0).build()).build()) {
+            pool.ready();
+            for (int round = 0; round < 10; round++) {
+                cycle(pool);
+            }
+            beforeMeasuring.run();
+            long tid = Thread.currentThread().getId();
+            long before = threads.getThreadAllocatedBytes(tid);
+            cycle(pool);
+            return threads.getThreadAllocatedBytes(tid) - before;
+        }
     }
 
     private static void cycle(ConnectionPool<ManualFactory.Conn> pool) {

@@ -1,9 +1,6 @@
 package dev.sluice.bench.proxy;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
@@ -16,8 +13,6 @@ final class RawClient extends Client implements Runnable {
     private final Phases phases;
     private final byte[] hello = WireFrames.hello("raw");
     private final byte[] find = WireFrames.find();
-    private byte[] buffer = new byte[4096];
-    private int requestIds;
 
     RawClient(InetSocketAddress target, Phases phases) {
         this.target = target;
@@ -26,18 +21,13 @@ final class RawClient extends Client implements Runnable {
 
     @Override
     public void run() {
-        try (Socket socket = new Socket()) {
-            socket.setTcpNoDelay(true);
-            socket.connect(target, 10_000);
-            socket.setSoTimeout(30_000);
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            int length = roundTrip(in, out, hello);
-            if (!WireFrames.isOk(buffer, length)) {
+        try (Socket socket = BlockingWire.connect(target)) {
+            BlockingWire wire = new BlockingWire(socket, target);
+            if (!WireFrames.isOk(wire.reply(), wire.roundTrip(hello))) {
                 throw new IOException("hello failed");
             }
             Window window = phases.readyAndWait();
-            if (!WireFrames.isOk(buffer, roundTrip(in, out, find))) {
+            if (!WireFrames.isOk(wire.reply(), wire.roundTrip(find))) {
                 throw new IOException("find failed");
             }
             for (;;) {
@@ -45,7 +35,7 @@ final class RawClient extends Client implements Runnable {
                 if (window.over(t0)) {
                     break;
                 }
-                roundTrip(in, out, find);
+                wire.roundTrip(find);
                 long t1 = System.nanoTime();
                 if (window.records(t0, t1)) {
                     latencies.recordValue(t1 - t0);
@@ -58,31 +48,5 @@ final class RawClient extends Client implements Runnable {
         } finally {
             phases.leave();
         }
-    }
-
-    /** Sends {@code frame} with a fresh requestId and reads the whole reply into {@link #buffer}. */
-    private int roundTrip(InputStream in, OutputStream out, byte[] frame) throws IOException {
-        int id = ++requestIds;
-        WireFrames.setRequestId(frame, id);
-        out.write(frame);
-        int have = 0;
-        int length = Integer.MAX_VALUE;
-        while (have < length) {
-            int n = in.read(buffer, have, (length == Integer.MAX_VALUE ? buffer.length : length) - have);
-            if (n < 0) {
-                throw new EOFException("connection closed by " + target);
-            }
-            have += n;
-            if (length == Integer.MAX_VALUE && have >= 4) {
-                length = WireFrames.intLE(buffer, 0);
-                if (length > buffer.length) {
-                    buffer = java.util.Arrays.copyOf(buffer, length);
-                }
-            }
-        }
-        if (WireFrames.intLE(buffer, 8) != id) {
-            throw new IOException("reply to " + WireFrames.intLE(buffer, 8) + ", expected " + id);
-        }
-        return length;
     }
 }
