@@ -68,10 +68,34 @@ class BadInputIT {
                 Arguments.of("unknown opcode", withHeader(9999, 5, new byte[8]), true),
                 Arguments.of("truncated BSON", RawWire.opMsg(5, 0, truncatedBson), true),
                 Arguments.of("invalid BSON type (frame intact: error reply, connection kept)", RawWire.opMsg(6, 0, invalidType), false),
+                Arguments.of("40,000 document sequences (frame intact: error reply, connection kept)",
+                        manySequences(10, 40_000), false),
                 Arguments.of("unknown section kind", unknownSection, true),
                 Arguments.of("document length that lies", lyingDocLength, true),
                 Arguments.of("garbage bytes", garbage, true),
                 Arguments.of("plain text", "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII), true));
+    }
+
+    /**
+     * An insert whose OP_MSG carries {@code count} empty document sequences of distinct names: each used to be checked
+     * against all before it, so 40,000 of them (360 KB) held an event loop for seconds (maxDocumentSequences).
+     */
+    private static byte[] manySequences(int requestId, int count) {
+        java.io.ByteArrayOutputStream sections = new java.io.ByteArrayOutputStream();
+        sections.write(0);
+        sections.writeBytes(bson(new org.bson.BsonDocument("insert", new org.bson.BsonString("c"))
+                .append("$db", new org.bson.BsonString("test"))));
+        for (int i = 0; i < count; i++) {
+            byte[] name = ("s" + i).getBytes(StandardCharsets.US_ASCII);
+            sections.write(1);
+            sections.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(4 + name.length + 1).array());
+            sections.writeBytes(name);
+            sections.write(0);
+        }
+        byte[] body = sections.toByteArray();
+        ByteBuffer frame = ByteBuffer.allocate(16 + 4 + body.length).order(ByteOrder.LITTLE_ENDIAN);
+        frame.putInt(frame.capacity()).putInt(requestId).putInt(0).putInt(2013).putInt(0).put(body);
+        return frame.array();
     }
 
     @ParameterizedTest(name = "{0}")

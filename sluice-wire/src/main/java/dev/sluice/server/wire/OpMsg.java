@@ -25,6 +25,14 @@ public final class OpMsg implements CommandBody {
     /** Flag bit 16: the client accepts several replies (moreToCome) to this request. */
     public static final int EXHAUST_ALLOWED = 1 << 16;
 
+    /**
+     * Document sequences (kind-1 sections) one message may carry, named {@code maxDocumentSequences} in the error. The
+     * commands that use them send one or two (insert, update and delete one, bulkWrite two). Each new section is
+     * checked against those before it, so without a bound a message of a few hundred KB holding tens of thousands of
+     * tiny sections held an event loop for seconds, and a 48 MB one for hours.
+     */
+    public static final int MAX_DOCUMENT_SEQUENCES = 16;
+
     /** Bits 0-15 are "required": a receiver must fail on those it does not know. */
     static final int REQUIRED_BITS = 0xFFFF;
     static final int KNOWN_REQUIRED_BITS = CHECKSUM_PRESENT | MORE_TO_COME;

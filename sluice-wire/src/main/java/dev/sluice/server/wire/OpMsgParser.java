@@ -43,6 +43,11 @@ final class OpMsgParser {
                 body = WireBson.readDocumentBytes(frame, index, length, requestId, "OP_MSG body");
                 index += length;
             } else if (kind == 1) {
+                if (sequences.size() == OpMsg.MAX_DOCUMENT_SEQUENCES) { // before reading it: the frame is delimited
+                    throw WireProtocolException.recoverable(requestId, "OP_MSG has more than "
+                            + OpMsg.MAX_DOCUMENT_SEQUENCES + " document sequences (maxDocumentSequences; a command"
+                            + " sends one or two)", null);
+                }
                 DocumentSequence sequence = readSequence(frame, index, end, requestId, sequences);
                 index += frame.getIntLE(index); // the section's size, checked by readSequence
                 if (sequences.isEmpty()) {

@@ -298,6 +298,27 @@ class OpMsgTest extends WireTestBase {
     }
 
     @Test
+    void takesUpToMaxDocumentSequencesAndAnswersMoreWithAnErrorWithoutReadingThem() {
+        RawFrame most = RawFrame.opMsg(1, 0).u8(0).doc(doc("{bulkWrite: 1}"));
+        for (int i = 0; i < OpMsg.MAX_DOCUMENT_SEQUENCES; i++) {
+            most.sequence("s" + i, doc("{a: " + i + "}"));
+        }
+        assertThat(parse(most.build()).sequences()).hasSize(OpMsg.MAX_DOCUMENT_SEQUENCES);
+
+        // one more, and then 40,000 more (a 360 KB message once took 6 s, each section checked against the others):
+        // refused at the first one past the bound, even when what follows would not even parse
+        RawFrame tooMany = RawFrame.opMsg(1, 0).u8(0).doc(doc("{bulkWrite: 1}"));
+        for (int i = 0; i <= OpMsg.MAX_DOCUMENT_SEQUENCES + 40_000; i++) {
+            tooMany.sequence("s" + i);
+        }
+        tooMany.u8(1).i32(1_000_000);
+        WireProtocolException e = parseError(tooMany.build());
+        assertThat(e).hasMessage("OP_MSG has more than " + OpMsg.MAX_DOCUMENT_SEQUENCES
+                + " document sequences (maxDocumentSequences; a command sends one or two)");
+        assertThat(e.isFatal()).as("the frame is delimited: the connection stays").isFalse();
+    }
+
+    @Test
     void refusesInvalidBsonInASequence() {
         byte[] document = bsonBytes(doc("{a: 1}"));
         document[4] = 0x33;
