@@ -112,9 +112,9 @@ public final class ColdStartBenchmark {
             return;
         }
         if (!f.secured()) {
-            com.mongodb.ConnectionString through = new com.mongodb.ConnectionString(f.through());
-            String[] host = through.getHosts().get(0).split(":");
-            SluicePrewarm.run(new java.net.InetSocketAddress(host[0], Integer.parseInt(host[1])), n, 5);
+            com.mongodb.ServerAddress sluice = new com.mongodb.ServerAddress(
+                    new ConnectionString(f.through()).getHosts().get(0));
+            SluicePrewarm.run(new java.net.InetSocketAddress(sluice.getHost(), sluice.getPort()), n, 5);
             return;
         }
         long start = System.nanoTime();

@@ -98,18 +98,21 @@ final class ColdStartPhases {
                 once(f, f.through());
                 once(f, f.direct());
             }
-            List<double[]> through = new ArrayList<>();
-            List<double[]> direct = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                through.add(once(f, f.through()));
-                direct.add(once(f, f.direct()));
-            }
-            System.out.println("== " + args[1] + ": p50 ms after MongoClients.create, " + n
-                    + " interleaved samples per path, cluster " + rtt + " ms away\n| path | "
-                    + String.join(" | ", NAMES) + " |\n|---|---:|---:|---:|---:|---:|---:|---:|");
-            System.out.print(p50s("through Sluice", through));
-            System.out.print(p50s("direct", direct));
+            System.out.print(interleaved(f, n, args[1] + ": ", rtt));
         }
+    }
+
+    /** {@code n} cold starts per path, interleaved, and the p50 of each phase as a Markdown table. */
+    static String interleaved(ColdStartFixture f, int n, String label, double rtt) {
+        List<double[]> through = new ArrayList<>();
+        List<double[]> direct = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            through.add(once(f, f.through()));
+            direct.add(once(f, f.direct()));
+        }
+        return "== " + label + "p50 ms after MongoClients.create, " + n + " interleaved samples per path, cluster "
+                + rtt + " ms away\n| path | " + String.join(" | ", NAMES) + " |\n|---|"
+                + "---:|".repeat(NAMES.length) + "\n" + p50s("through Sluice", through) + p50s("direct", direct);
     }
 
     private static synchronized void mark(double[] at, int i, long t0) {

@@ -6,9 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -51,17 +49,7 @@ public final class ColdStartTrace {
                 diff("cluster", c0, counts(urls[0]), n);
                 diff("front", f0, counts(urls[1]), n);
             }
-            List<double[]> through = new ArrayList<>();
-            List<double[]> direct = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                through.add(ColdStartPhases.once(f, f.through()));
-                direct.add(ColdStartPhases.once(f, f.direct()));
-            }
-            System.out.println("== p50 ms after MongoClients.create, " + n + " interleaved samples per path, cluster "
-                    + rtt + " ms away\n| path | " + String.join(" | ", ColdStartPhases.NAMES)
-                    + " |\n|---|---:|---:|---:|---:|---:|---:|---:|");
-            System.out.print(ColdStartPhases.p50s("through Sluice", through));
-            System.out.print(ColdStartPhases.p50s("direct", direct));
+            System.out.print(ColdStartPhases.interleaved(f, n, "", rtt));
         }
     }
 
