@@ -38,6 +38,11 @@ public final class ErrorReplies {
             return reply;
         }
         BsonArray labels = new BsonArray();
+        if (e.systemOverloaded()) {
+            // CMAP backpressure: no connection could be established, nothing was sent; drivers back off and retry
+            labels.add(new BsonString("SystemOverloadedError"));
+            labels.add(new BsonString("RetryableError"));
+        }
         boolean inTransaction = command.containsKey("autocommit");
         if (inTransaction) {
             if (!"commitTransaction".equals(commandName)) {

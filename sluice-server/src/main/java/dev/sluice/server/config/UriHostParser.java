@@ -51,7 +51,8 @@ final class UriHostParser {
         if (host.isEmpty()) {
             throw new ConfigException("connection string: host '" + entry + "' has no host name before the port");
         }
-        if (host.endsWith(".sock")) {
+        // a socket is a path: it holds a '/' once decoded ("mongodb-27017.sock" alone is a host name)
+        if (host.endsWith(".sock") && host.indexOf('/') >= 0) {
             if (port != null) {
                 throw new ConfigException("connection string: Unix domain socket '" + host + "' cannot have a port");
             }

@@ -17,10 +17,14 @@ public enum UriOption {
     COMPRESSORS("compressors", Kind.LIST, List.of("snappy", "zlib", "zstd")),
     CONNECT_TIMEOUT_MS("connectTimeoutMS", 0, Integer.MAX_VALUE),
     DIRECT_CONNECTION("directConnection", Kind.BOOLEAN),
+    /** Client Backpressure: retry commands that fail with a retryable overload error on another server too. */
+    ENABLE_OVERLOAD_RETARGETING("enableOverloadRetargeting", Kind.BOOLEAN),
     HEARTBEAT_FREQUENCY_MS("heartbeatFrequencyMS", 500, Integer.MAX_VALUE),
     JOURNAL("journal", Kind.BOOLEAN),
     LOAD_BALANCED("loadBalanced", Kind.BOOLEAN),
     LOCAL_THRESHOLD_MS("localThresholdMS", 0, Integer.MAX_VALUE),
+    /** Client Backpressure: retries of a command after retryable overload errors (default 2). */
+    MAX_ADAPTIVE_RETRIES("maxAdaptiveRetries", 0, Integer.MAX_VALUE),
     MAX_IDLE_TIME_MS("maxIdleTimeMS", 0, Integer.MAX_VALUE),
     MAX_POOL_SIZE("maxPoolSize", 0, Integer.MAX_VALUE),
     MAX_CONNECTING("maxConnecting", 1, Integer.MAX_VALUE),

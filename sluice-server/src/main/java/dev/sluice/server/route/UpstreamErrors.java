@@ -77,13 +77,19 @@ final class UpstreamErrors {
                 "cannot reach upstream " + host + ": " + message, error);
     }
 
-    /** No connection could be opened (connect or handshake failed): an error before the handshake. */
+    /**
+     * No connection could be opened (connect, TLS, hello or authentication failed): an error before the handshake
+     * completed. With the backpressure labels (a network error or timeout before the hello was answered) the
+     * topology leaves the server and its pool alone.
+     */
     static void connectionFailed(UpstreamCluster cluster, String host, int generation, UpstreamException e) {
         switch (e.kind()) {
             case HOST_UNREACHABLE, NETWORK_ERROR, PROTOCOL_ERROR -> cluster.onApplicationError(host,
-                    ApplicationError.network(ErrorPhase.BEFORE_HANDSHAKE, generation, e.getMessage()));
+                    ApplicationError.network(ErrorPhase.BEFORE_HANDSHAKE, generation, e.getMessage())
+                            .withSystemOverloaded(e.systemOverloaded()));
             case NETWORK_TIMEOUT -> cluster.onApplicationError(host,
-                    ApplicationError.timeout(ErrorPhase.BEFORE_HANDSHAKE, generation, e.getMessage()));
+                    ApplicationError.timeout(ErrorPhase.BEFORE_HANDSHAKE, generation, e.getMessage())
+                            .withSystemOverloaded(e.systemOverloaded()));
             default -> {
                 // a pool wait-queue timeout, a cleared or closed pool: not a sign about the server
             }

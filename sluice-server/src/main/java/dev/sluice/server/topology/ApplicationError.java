@@ -73,6 +73,16 @@ public record ApplicationError(ErrorPhase phase, ErrorKind kind, int generation,
                 TopologyVersion.from(reply), hasLabel(reply, "SystemOverloadedError"));
     }
 
+    /**
+     * @param labelled whether the error carries the {@code SystemOverloadedError} label (CMAP labels network errors
+     *                 and timeouts of a connection's establishment and hello so)
+     * @return this error, labelled or not as said
+     */
+    public ApplicationError withSystemOverloaded(boolean labelled) {
+        return labelled == systemOverloaded ? this
+                : new ApplicationError(phase, kind, generation, code, message, topologyVersion, labelled);
+    }
+
     /** @return true for a "not writable primary" or "node is recovering" command error */
     public boolean isStateChange() {
         return kind == ErrorKind.COMMAND && StateChangeErrors.isStateChange(code, message);

@@ -209,7 +209,9 @@ public final class Topology {
      * topologyVersion is not newer). A "not writable primary"/"node is recovering" error makes the server Unknown
      * and requests a check, clearing the pool only for "shutting down" codes; a network error (or any error before
      * the handshake completed) makes it Unknown, clears the pool and cancels the in-progress check; a timeout after
-     * the handshake changes nothing. In LoadBalanced mode the server stays, only the pool is cleared.
+     * the handshake changes nothing, nor does an error with the {@code SystemOverloadedError} label (CMAP puts it on
+     * network errors and timeouts of a connection's establishment and hello: backpressure, not a server down). In
+     * LoadBalanced mode the server stays, only the pool is cleared.
      *
      * @param address the server
      * @param error   the error

@@ -30,6 +30,8 @@ public final class BackendConnection {
     private final boolean exhaustSupported;
     private volatile int maxWireVersion;
     private volatile boolean broken;
+    /** The upstream answered the handshake's hello (authentication, if any, comes next). */
+    private volatile boolean helloAnswered;
     /** The mongos behind a load balancer this connection reached (its handshake's serviceId), or null. */
     private volatile org.bson.types.ObjectId serviceId;
     private volatile int serviceGeneration;
@@ -69,6 +71,11 @@ public final class BackendConnection {
         return maxWireVersion;
     }
 
+    /** Whether the upstream answered this connection's hello: a later failure of its set-up is authentication's. */
+    boolean helloAnswered() {
+        return helloAnswered;
+    }
+
     /** The event loop all of this connection's work runs on. */
     io.netty.channel.EventLoop eventLoop() {
         return channel.eventLoop();
@@ -89,6 +96,7 @@ public final class BackendConnection {
 
     void handshakeDone(int maxWireVersion, Compressor compressor) {
         this.maxWireVersion = maxWireVersion;
+        this.helloAnswered = true;
         UpstreamCompression compression = channel.pipeline().get(UpstreamCompression.class);
         if (compression != null) {
             compression.use(compressor); // the pipeline compresses later requests

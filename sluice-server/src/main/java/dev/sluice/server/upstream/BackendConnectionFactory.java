@@ -71,7 +71,7 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
                         if (budget != null) {
                             budget.release();
                         }
-                        result.completeExceptionally(error);
+                        result.completeExceptionally(Backpressure.label(error, false));
                     } else {
                         if (budget != null) {
                             connection.whenClosed(budget::release);
@@ -104,7 +104,7 @@ final class BackendConnectionFactory implements ConnectionFactory<BackendConnect
                             LOG.warn("[upstream] {}", u.getMessage());
                         }
                         connection.close();
-                        result.completeExceptionally(e);
+                        result.completeExceptionally(Backpressure.label(e, connection.helloAnswered()));
                     } else {
                         learned.accept(features);
                         connection.socketTimeoutMS(settings.socketTimeoutMS());

@@ -50,11 +50,17 @@ public final class UpstreamException extends RuntimeException {
 
     private final Kind kind;
     private final String host;
+    private final boolean systemOverloaded;
 
     public UpstreamException(Kind kind, String host, String message, Throwable cause) {
+        this(kind, host, message, cause, false);
+    }
+
+    private UpstreamException(Kind kind, String host, String message, Throwable cause, boolean systemOverloaded) {
         super(message, cause);
         this.kind = kind;
         this.host = host;
+        this.systemOverloaded = systemOverloaded;
     }
 
     public UpstreamException(Kind kind, String host, String message) {
@@ -63,6 +69,21 @@ public final class UpstreamException extends RuntimeException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * Whether this failure carries the backpressure labels ({@code SystemOverloadedError}, {@code RetryableError}):
+     * a network error or timeout while a new connection was being established (TCP, TLS I/O, hello), which CMAP
+     * treats as a possible sign of an overloaded server. The topology then leaves the server as it is and its pool
+     * uncleared, and the client's error reply carries both labels (nothing was sent, so any command may be retried).
+     */
+    public boolean systemOverloaded() {
+        return systemOverloaded;
+    }
+
+    /** This failure with the backpressure labels (see {@link #systemOverloaded()}); same kind, host and message. */
+    public UpstreamException withBackpressureLabels() {
+        return systemOverloaded ? this : new UpstreamException(kind, host, getMessage(), getCause(), true);
     }
 
     public String host() {

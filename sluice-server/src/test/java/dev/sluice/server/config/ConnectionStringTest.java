@@ -138,6 +138,27 @@ class ConnectionStringTest {
     }
 
     @Test
+    void aNameEndingInSockWithoutASlashIsAHostNameNotASocket() {
+        ConnectionString cs = ConnectionString.parse("mongodb://mongodb-27017.sock,rel%2Fmongodb-27018.sock/");
+
+        assertThat(cs.hosts()).containsExactly(new UriHost(UriHost.Type.HOSTNAME, "mongodb-27017.sock", null),
+                new UriHost(UriHost.Type.UNIX, "rel/mongodb-27018.sock", null));
+    }
+
+    @Test
+    void theClientBackpressureOptionsAreParsedAndRangeChecked() {
+        ConnectionString cs = ConnectionString.parse(
+                "mongodb://h/?maxAdaptiveRetries=0&enableOverloadRetargeting=true");
+
+        assertThat(cs.options().integer(UriOption.MAX_ADAPTIVE_RETRIES, 2)).isZero();
+        assertThat(cs.options().bool(UriOption.ENABLE_OVERLOAD_RETARGETING, false)).isTrue();
+        assertThat(cs.warnings()).isEmpty();
+        ConnectionString bad = ConnectionString.parse("mongodb://h/?maxAdaptiveRetries=-5&enableOverloadRetargeting=1");
+        assertThat(bad.options().asMap()).isEmpty();
+        assertThat(bad.warnings()).hasSize(2);
+    }
+
+    @Test
     void anUnknownAuthMechanismIsAnErrorListingTheKnownOnes() {
         assertThatThrownBy(() -> ConnectionString.parse("mongodb://u:p@h/?authMechanism=MONGODB-CR"))
                 .hasMessageStartingWith("connection string: authMechanism 'MONGODB-CR' is not supported (expected one of"

@@ -71,9 +71,14 @@ final class SdamRunner {
             case "afterHandshakeCompletes" -> ErrorPhase.AFTER_HANDSHAKE;
             default -> throw new IllegalArgumentException("unknown 'when': " + e.get("when"));
         };
+        // a network error or timeout during a new connection's handshake gets CMAP's backpressure labels from the
+        // pool (BackendConnectionFactory, Backpressure), as the test README's "beforeHandshakeCompletes" describes
+        boolean labelled = phase == ErrorPhase.BEFORE_HANDSHAKE;
         ApplicationError error = switch (e.getString("type").getValue()) {
-            case "network" -> ApplicationError.network(phase, generation, "simulated network error");
-            case "timeout" -> ApplicationError.timeout(phase, generation, "simulated timeout");
+            case "network" -> ApplicationError.network(phase, generation, "simulated network error")
+                    .withSystemOverloaded(labelled);
+            case "timeout" -> ApplicationError.timeout(phase, generation, "simulated timeout")
+                    .withSystemOverloaded(labelled);
             case "command" -> ApplicationError.command(phase, generation, e.getDocument("response"));
             default -> throw new IllegalArgumentException("unknown error type: " + e.get("type"));
         };

@@ -51,6 +51,8 @@ public final class FakeMongod implements AutoCloseable {
     private final AtomicInteger replies = new AtomicInteger();
     private volatile long slowMS;
     private volatile long slowHandshakeMS;
+    /** A new connection's first hello is answered by closing the connection (connections already open work). */
+    private volatile boolean refuseNewHandshakes;
     private volatile int dropEvery;
     /** Answers its handshake as a mongos with sessions (what Sluice forwards transactions to), unless told otherwise. */
     private volatile boolean sessions = true;
@@ -147,6 +149,15 @@ public final class FakeMongod implements AutoCloseable {
         slowHandshakeMS = ms;
     }
 
+    /**
+     * While on, a connection whose first message is a hello (or isMaster) is closed instead of answered, as a server
+     * at its connection limit or a failCommand on hello with closeConnection would: connections already open (the
+     * monitor's, pooled ones) keep working.
+     */
+    public void refuseNewHandshakes(boolean on) {
+        refuseNewHandshakes = on;
+    }
+
     /** Answers its handshake as a standalone without logical sessions (no msg: isdbgrid, no logicalSessionTimeoutMinutes). */
     public FakeMongod withoutSessions() {
         sessions = false;
@@ -214,6 +225,9 @@ public final class FakeMongod implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    private static final io.netty.util.AttributeKey<Boolean> ANSWERED =
+            io.netty.util.AttributeKey.valueOf(FakeMongod.class, "answered");
+
     private final class Handler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -246,6 +260,12 @@ public final class FakeMongod implements AutoCloseable {
             BsonDocument body = request.body();
             String name = request.commandName();
             commands.add(name);
+            boolean first = !ctx.channel().hasAttr(ANSWERED) || ctx.channel().attr(ANSWERED).get() == null;
+            ctx.channel().attr(ANSWERED).set(Boolean.TRUE);
+            if (first && refuseNewHandshakes && (name.equals("hello") || name.equalsIgnoreCase("isMaster"))) {
+                ctx.close();
+                return;
+            }
             BsonDocument reply = null;
             LoadBalancedMongos lb = balanced;
             if (lb != null && !name.equals("hello") && !name.equalsIgnoreCase("isMaster")) {
