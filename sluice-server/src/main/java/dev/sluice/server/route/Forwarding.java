@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One forwarded operation, from server selection to its end: uses the pinned host or selects a server, and hands
@@ -200,17 +203,35 @@ final class Forwarding extends InFlight implements SelectionCallback {
         return replayable && sends < MAX_SENDS;
     }
 
-    /** No connection: nothing was sent, so the operation may go elsewhere (or wait for the server to be back). */
+    /**
+     * No connection: nothing was sent, so the operation may go elsewhere (or wait for the server to be back). When
+     * the failure carries the backpressure labels (the server stays selectable: it may be overloaded, not down), the
+     * operation backs off first ({@link OverloadBackoff}), within serverSelectionTimeoutMS.
+     */
     void noConnection(HostPool pool, int generation, UpstreamException e) {
         UpstreamErrors.connectionFailed(cluster, pool.host(), generation, e);
         if (pinned == null && Retryability.retryableBeforeSend(e) && reselections < MAX_RESELECTIONS
                 && !inFlight.isCancelled()) {
             reselections++;
-            LOG.debug("[route] {} found no connection to {} ({}): selecting a server again", request.commandName(),
-                    pool.host(), e.getMessage());
             deprioritize(pool.host());
-            select();
-            return;
+            if (!e.systemOverloaded()) {
+                LOG.debug("[route] {} found no connection to {} ({}): selecting a server again",
+                        request.commandName(), pool.host(), e.getMessage());
+                select();
+                return;
+            }
+            long delay = OverloadBackoff.delayMillis(reselections, ThreadLocalRandom.current().nextDouble());
+            long waited = TimeUnit.NANOSECONDS.toMillis(cluster.nanoTime() - startNanos);
+            if (waited + delay < cluster.settings().serverSelectionTimeoutMS()) {
+                LOG.debug("[route] {} found no connection to {} ({}): selecting a server again in {} ms",
+                        request.commandName(), pool.host(), e.getMessage(), delay);
+                try {
+                    cluster.schedule(this::select, delay);
+                    return;
+                } catch (RejectedExecutionException stopping) {
+                    // Sluice is stopping: the operation ends with the error it has
+                }
+            }
         }
         fail(e);
     }

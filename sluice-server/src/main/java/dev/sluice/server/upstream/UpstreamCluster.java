@@ -385,6 +385,16 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         return false;
     }
 
+    /**
+     * Runs {@code task} after {@code delayMillis} on the cluster's scheduler (an operation backing off before it
+     * selects again).
+     *
+     * @throws RejectedExecutionException when Sluice is stopping
+     */
+    public void schedule(Runnable task, long delayMillis) {
+        scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
     /** The clock of {@link #select}'s startNanos. */
     public long nanoTime() {
         return nanoTime.getAsLong();

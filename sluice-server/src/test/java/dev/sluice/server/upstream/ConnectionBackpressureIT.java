@@ -33,12 +33,15 @@ class ConnectionBackpressureIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> cluster.description().servers().values().stream()
                     .anyMatch(s -> s.type() != ServerType.UNKNOWN));
             backend.refuseNewHandshakes(true);
+            int connectionsBefore = backend.totalConnections();
 
             MongoException e = catchThrowableOfType(MongoException.class,
                     () -> client.getDatabase("test").runCommand(new Document("count", "c")));
 
             assertThat(e).isNotNull();
             assertThat(e.getErrorLabels()).contains("SystemOverloadedError", "RetryableError");
+            // one attempt and at most 5 more after backing off, within serverSelectionTimeoutMS: no storm
+            assertThat(backend.totalConnections() - connectionsBefore).isBetween(1, 6);
             assertThat(cluster.description().servers().values()).allSatisfy(s ->
                     assertThat(s.type()).isNotEqualTo(ServerType.UNKNOWN));
             assertThat(cluster.statistics().get(0).generation()).isZero();
