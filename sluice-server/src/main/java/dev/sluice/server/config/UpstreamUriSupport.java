@@ -47,10 +47,14 @@ public final class UpstreamUriSupport {
     public static void requireSupported(ConnectionString uri) {
         List<String> names = unsupported(uri);
         if (!names.isEmpty()) {
+            boolean backpressure = names.contains(UriOption.MAX_ADAPTIVE_RETRIES.key())
+                    || names.contains(UriOption.ENABLE_OVERLOAD_RETARGETING.key());
             throw new ConfigException("upstream: URI option" + (names.size() == 1 ? " " : "s ")
                     + String.join(", ", names) + (names.size() == 1 ? " is" : " are")
                     + " not supported by Sluice; remove " + (names.size() == 1 ? "it" : "them")
-                    + " from the upstream URI (Sluice honours: " + honouredKeys() + ")");
+                    + " from the upstream URI" + (backpressure ? " (Sluice passes overload errors to its clients,"
+                    + " whose drivers retry them: set maxAdaptiveRetries and enableOverloadRetargeting in the"
+                    + " clients' URIs)" : "") + " (Sluice honours: " + honouredKeys() + ")");
         }
     }
 

@@ -156,6 +156,10 @@ class ConnectionStringTest {
         ConnectionString bad = ConnectionString.parse("mongodb://h/?maxAdaptiveRetries=-5&enableOverloadRetargeting=1");
         assertThat(bad.options().asMap()).isEmpty();
         assertThat(bad.warnings()).hasSize(2);
+        // Sluice does not retry overload errors itself: the options belong to its clients, and the error says so
+        assertThatThrownBy(() -> UpstreamUriSupport.requireSupported(cs)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("enableOverloadRetargeting, maxAdaptiveRetries are not supported")
+                .hasMessageContaining("set maxAdaptiveRetries and enableOverloadRetargeting in the clients' URIs");
     }
 
     @Test
