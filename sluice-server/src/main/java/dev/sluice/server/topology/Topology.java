@@ -210,8 +210,10 @@ public final class Topology {
      * and requests a check, clearing the pool only for "shutting down" codes; a network error (or any error before
      * the handshake completed) makes it Unknown, clears the pool and cancels the in-progress check; a timeout after
      * the handshake changes nothing, nor does an error with the {@code SystemOverloadedError} label (CMAP puts it on
-     * network errors and timeouts of a connection's establishment and hello: backpressure, not a server down). In
-     * LoadBalanced mode the server stays, only the pool is cleared.
+     * network errors and timeouts of a connection's establishment and hello: backpressure, not a server down); for
+     * such a network error the monitor is asked to check at once (at most every 500 ms), so that a server that is
+     * really down is marked Unknown by its monitor without waiting for the heartbeat. In LoadBalanced mode the server
+     * stays, only the pool is cleared.
      *
      * @param address the server
      * @param error   the error
@@ -224,6 +226,12 @@ public final class Topology {
         }
         boolean networkLike = !error.systemOverloaded()
                 && (error.kind() == ErrorKind.NETWORK || error.phase() == ErrorPhase.BEFORE_HANDSHAKE);
+        if (error.systemOverloaded() && !error.isStateChange() && description.type() != TopologyType.LOAD_BALANCED
+                && (error.kind() != ErrorKind.COMMAND || error.phase() == ErrorPhase.BEFORE_HANDSHAKE)) {
+            // overloaded or down? The description stays (SDAM); the monitor's own connection tells, at once
+            return new TopologyUpdate(description, description,
+                    List.of(new TopologyAction.RequestImmediateCheck(address)));
+        }
         if (description.type() == TopologyType.LOAD_BALANCED) {
             if (error.isShutdown() || (!error.isStateChange() && networkLike)) {
                 return new TopologyUpdate(description, description, List.of(clear(address, false, error.toString())));

@@ -121,6 +121,28 @@ class TopologyTest {
     }
 
     @Test
+    void aLabelledConnectionSetUpFailureKeepsTheServerAndAsksTheMonitorToCheck() {
+        Topology t = replicaSet(A);
+        t.onHello(A, Hellos.primary("rs", "a:27017"), 3);
+        TopologyDescription before = t.description();
+
+        TopologyUpdate refused = t.onError(A, ApplicationError.network(ErrorPhase.BEFORE_HANDSHAKE, 0, "refused")
+                .withSystemOverloaded(true));
+        TopologyUpdate slowHello = t.onError(A, ApplicationError.timeout(ErrorPhase.BEFORE_HANDSHAKE, 0, "slow")
+                .withSystemOverloaded(true));
+
+        assertThat(refused.actions()).containsExactly(new TopologyAction.RequestImmediateCheck(A));
+        assertThat(slowHello.actions()).containsExactly(new TopologyAction.RequestImmediateCheck(A));
+        assertThat(t.description()).isSameAs(before);
+        assertThat(t.poolGeneration(A)).isZero();
+
+        // unlabelled (authentication's step, a DNS or certificate failure): Unknown, the pool cleared
+        TopologyUpdate auth = t.onError(A, ApplicationError.network(ErrorPhase.BEFORE_HANDSHAKE, 0, "auth reset"));
+        assertThat(auth.actions()).first().isInstanceOf(TopologyAction.ClearPool.class);
+        assertThat(t.description().server(A).type()).isEqualTo(ServerType.UNKNOWN);
+    }
+
+    @Test
     void applicationNetworkErrorsClearAndCancelTimeoutsAndOverloadDoNot() {
         Topology t = replicaSet(A);
         t.onHello(A, Hellos.primary("rs", "a:27017"), 3);
