@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
-/** Runs one CMAP unit test (cmap-format README) against a pool whose connections open at once. */
+/**
+ * Runs one CMAP test (cmap-format README) against a pool whose connections open at once, or as the test's fail point
+ * on hello says ({@link HelloFailPoint}).
+ */
 final class CmapRunner {
 
     private static final Duration THREAD_TIMEOUT = Duration.ofSeconds(10);
@@ -44,7 +46,8 @@ final class CmapRunner {
         Throwable mainError = null;
         List<ObjectNode> events;
         try {
-            pool = ConnectionPool.builder(new StubFactory()).address("localhost:27017")
+            pool = ConnectionPool.builder(new HelloFailPoint(test.path("failPoint"), scheduler))
+                    .address("localhost:27017")
                     .settings(settings(test.path("poolOptions"))).listener(recorder).scheduler(scheduler).build();
             for (JsonNode op : test.path("operations")) {
                 try {
@@ -184,18 +187,6 @@ final class CmapRunner {
             if (mismatch != null) {
                 fail(mismatch + "\nexpected: " + expected + "\nactual:   " + actual);
             }
-        }
-    }
-
-    /** Connections that open at once; closing does nothing. */
-    private static final class StubFactory implements ConnectionFactory<Object> {
-        @Override
-        public CompletableFuture<Object> open(ConnectionDescriptor descriptor) {
-            return CompletableFuture.completedFuture(descriptor);
-        }
-
-        @Override
-        public void close(Object connection, ConnectionClosedEvent.Reason reason) {
         }
     }
 }

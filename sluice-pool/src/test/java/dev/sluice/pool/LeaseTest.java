@@ -79,6 +79,34 @@ class LeaseTest {
     }
 
     @Test
+    void interruptingClearClosesConnectionsBeingOpenedAndTheFactorysLateConnectionIsClosedQuietly() {
+        ManualFactory slow = new ManualFactory(false);
+        RecordingListener seen = new RecordingListener();
+        ConnectionPool<ManualFactory.Conn> p = ConnectionPool.builder(slow).address("db2:27017")
+                .settings(PoolSettings.builder().maxPoolSize(2).maintenanceIntervalMS(0).build())
+                .ticker(ticker).scheduler(scheduler).listener(seen).build();
+        p.ready();
+        AtomicReference<PoolException> error = new AtomicReference<>();
+        p.checkOutAsync((c, e) -> error.set(e));
+        assertThat(slow.inProgress()).isEqualTo(1);
+
+        p.clear(true);
+
+        assertThat(seen.of(ConnectionClosedEvent.class)).extracting(ConnectionClosedEvent::reason)
+                .containsExactly(ConnectionClosedEvent.Reason.STALE);
+        assertThat(error.get()).isInstanceOf(PoolClearedException.class);
+        assertThat(p.statistics().pending()).as("its slot is held until the factory completes it").isEqualTo(1);
+
+        slow.completeNext();
+        assertThat(slow.closed()).extracting(ManualFactory.Close::reason)
+                .containsExactly(ConnectionClosedEvent.Reason.STALE);
+        assertThat(seen.of(ConnectionClosedEvent.class)).as("no second event").hasSize(1);
+        assertThat(seen.of(ConnectionReadyEvent.class)).isEmpty();
+        assertThat(p.statistics().pending()).isZero();
+        assertThat(p.statistics().total()).isZero();
+    }
+
+    @Test
     void clearFailsWaitersAtOnce() {
         pool.ready();
         pool.checkOut();

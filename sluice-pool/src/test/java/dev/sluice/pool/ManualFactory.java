@@ -59,6 +59,15 @@ final class ManualFactory implements ConnectionFactory<ManualFactory.Conn> {
         p.future().complete(new Conn(p.descriptor().connectionId(), p.descriptor().generation()));
     }
 
+    /** Fails the oldest open still in progress. */
+    void failNext(RuntimeException error) {
+        Pending p;
+        synchronized (this) {
+            p = opening.remove(0);
+        }
+        p.future().completeExceptionally(error);
+    }
+
     synchronized int inProgress() {
         return opening.size();
     }

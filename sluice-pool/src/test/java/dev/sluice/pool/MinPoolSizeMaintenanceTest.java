@@ -46,6 +46,47 @@ class MinPoolSizeMaintenanceTest {
     }
 
     @Test
+    void checkOutsWaitForTheConnectionsMaintenanceIsOpeningInsteadOfOpeningMore() {
+        ConnectionPool<ManualFactory.Conn> three = ConnectionPool.builder(factory).address("db2:27017")
+                .settings(PoolSettings.builder().minPoolSize(2).maxPoolSize(3).maxConnecting(2)
+                        .maintenanceIntervalMS(50).build())
+                .ticker(ticker).scheduler(scheduler).listener(events).build();
+        three.ready();
+        scheduler.runDue();
+        assertThat(factory.inProgress()).isEqualTo(2);
+        java.util.List<PooledConnection<ManualFactory.Conn>> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        three.checkOutAsync((c, e) -> got.add(c));
+        three.checkOutAsync((c, e) -> got.add(c));
+
+        factory.completeNext(); // a slot of maxConnecting frees: the second check-out still waits for the other
+        assertThat(factory.opened()).hasSize(2);
+        factory.completeNext();
+
+        assertThat(got).hasSize(2);
+        assertThat(factory.opened()).as("no third connection").hasSize(2);
+        assertThat(three.statistics().pending()).isZero();
+    }
+
+    @Test
+    void aCheckOutOpensItsOwnConnectionWhenMaintenanceFailsToOpenOne() {
+        ConnectionPool<ManualFactory.Conn> one = ConnectionPool.builder(factory).address("db3:27017")
+                .settings(PoolSettings.builder().minPoolSize(1).maxPoolSize(2).maxConnecting(2)
+                        .maintenanceIntervalMS(60_000).build())
+                .ticker(ticker).scheduler(scheduler).listener(events).build();
+        one.ready();
+        scheduler.runDue();
+        java.util.List<PooledConnection<ManualFactory.Conn>> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        one.checkOutAsync((c, e) -> got.add(c));
+        assertThat(factory.opened()).as("it waits for the connection being opened").hasSize(1);
+
+        factory.failNext(new IllegalStateException("connection refused"));
+        assertThat(factory.opened()).as("then opens its own").hasSize(2);
+        factory.completeNext();
+
+        assertThat(got).hasSize(1);
+    }
+
+    @Test
     void maintenanceCountsInUseConnectionsTowardsMinPoolSize() {
         pool.ready();
         scheduler.runDue();

@@ -223,7 +223,7 @@ final class CheckOutPath<C> {
                     } else {
                         pool.queue.claim(r);
                     }
-                } else if (pool.canOpenLocked()) {
+                } else if (pool.shouldOpenForHeadLocked()) {
                     pool.queue.startConnecting(r);
                     opening = pool.reserveLocked(r);
                 } else {

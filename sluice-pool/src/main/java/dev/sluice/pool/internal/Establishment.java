@@ -26,6 +26,8 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
     /** The check-out it was opened for, or null when maintenance opened it for minPoolSize. */
     private final CheckOutRequest<C> request;
     private long createdNanos;
+    /** clear(interruptInUseConnections) closed it (event emitted) while it was being opened; guarded by the lock. */
+    private boolean abandoned;
 
     Establishment(PoolCore<C> pool, long id, int generation, CheckOutRequest<C> request) {
         this.pool = pool;
@@ -52,6 +54,24 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
         stage.whenComplete(this);
     }
 
+    long id() {
+        return id;
+    }
+
+    /**
+     * Called under the pool's lock by an interrupting clear: this connection counts as closed from now on; when the
+     * factory completes it, it is closed (or its failure dropped) without another event.
+     *
+     * @return false if it was abandoned already
+     */
+    boolean abandonLocked() {
+        if (abandoned) {
+            return false;
+        }
+        abandoned = true;
+        return true;
+    }
+
     @Override
     public void accept(C connection, Throwable failure) {
         if (failure != null || connection == null) {
@@ -62,11 +82,23 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
         pool.checkOuts.drain();
     }
 
+    /** Gives back this opening's slot (under the lock); @return whether it had been abandoned. */
+    private boolean endLocked() {
+        pool.pending--;
+        if (request == null) {
+            pool.populating--;
+        }
+        pool.openings.remove(this);
+        return abandoned;
+    }
+
     private void failed(Throwable failure) {
         boolean claimed;
         pool.lock.lock();
         try {
-            pool.pending--;
+            if (endLocked()) {
+                return; // closed by an interrupting clear: its event was emitted then
+            }
             pool.totalClosed++;
             claimed = request != null && pool.queue.claim(request);
         } finally {
@@ -87,20 +119,27 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
         boolean claimed;
         pool.lock.lock();
         try {
-            pool.pending--;
-            if (pool.state == PoolState.CLOSED) {
-                discard = Reason.POOL_CLOSED;
-            } else if (generation != pool.generation) {
-                discard = Reason.STALE;
+            if (endLocked()) {
+                claimed = false; // closed by an interrupting clear (its event emitted then, and counted)
+            } else {
+                if (pool.state == PoolState.CLOSED) {
+                    discard = Reason.POOL_CLOSED;
+                } else if (generation != pool.generation) {
+                    discard = Reason.STALE;
+                }
+                // joins the bag even when discarded, so its slot stays counted until it is closed
+                pool.bag.add(e);
+                if (discard != null) {
+                    e.transition(PoolEntry.IN_USE, PoolEntry.REMOVED);
+                }
+                claimed = request != null && pool.queue.claim(request);
             }
-            // joins the bag even when discarded, so its slot stays counted until it is closed
-            pool.bag.add(e);
-            if (discard != null) {
-                e.transition(PoolEntry.IN_USE, PoolEntry.REMOVED);
-            }
-            claimed = request != null && pool.queue.claim(request);
         } finally {
             pool.lock.unlock();
+        }
+        if (abandoned) {
+            pool.closeQuietly(connection, Reason.STALE, id);
+            return;
         }
         if (discard != null) {
             pool.retire(e, discard);

@@ -11,6 +11,7 @@ import dev.sluice.pool.PooledConnection;
 import dev.sluice.pool.Ticker;
 
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,13 @@ public final class PoolCore<C> {
     volatile int generation;
     // written under the lock; volatile so statistics read them without it
     volatile int pending;
+    /**
+     * Of {@link #pending}, the connections maintenance is opening for minPoolSize (no check-out asked for them):
+     * they will be available soon, so that many waiting check-outs wait for them instead of opening more.
+     */
+    int populating;
+    /** The connections being opened (their {@link #pending} slots), for clear(interruptInUseConnections). */
+    final List<Establishment<C>> openings = new ArrayList<>();
     volatile long totalCreated;
     volatile long totalClosed;
     volatile long waitQueueTimeouts;
@@ -128,10 +136,23 @@ public final class PoolCore<C> {
         return bag.size() + p < maxTotal && p < settings.maxConnecting();
     }
 
+    /**
+     * Whether the head of the wait queue should open a connection: one can be opened, and the waiting check-outs
+     * outnumber the connections being opened for minPoolSize (those serve the first of them when they are ready).
+     */
+    boolean shouldOpenForHeadLocked() {
+        return canOpenLocked() && queue.size() > populating;
+    }
+
     Establishment<C> reserveLocked(CheckOutRequest<C> r) {
         pending++;
+        if (r == null) {
+            populating++;
+        }
         totalCreated++;
-        return new Establishment<>(this, nextId++, generation, r);
+        Establishment<C> opening = new Establishment<>(this, nextId++, generation, r);
+        openings.add(opening);
+        return opening;
     }
 
     private static int limitOf(int maxPoolSize) {
@@ -297,6 +318,15 @@ public final class PoolCore<C> {
     }
 
     /** Closes an entry already marked REMOVED or INTERRUPTED by the caller, then frees its slot. */
+    /** Closes a connection that never joined the pool (its event was emitted already). */
+    void closeQuietly(C connection, Reason reason, long id) {
+        try {
+            factory.close(connection, reason);
+        } catch (RuntimeException ex) {
+            LOG.log(Level.WARNING, "[pool " + address + "] closing connection " + id + " threw", ex);
+        }
+    }
+
     void retire(PoolEntry<C> e, Reason reason) {
         events.connectionClosed(e.id(), reason);
         try {
@@ -341,6 +371,7 @@ public final class PoolCore<C> {
     public void clear(boolean interruptInUseConnections) {
         List<CheckOutRequest<C>> failed;
         List<PoolEntry<C>> interrupted = List.of();
+        List<Establishment<C>> abandoned = List.of();
         lock.lock();
         try {
             if (state == PoolState.CLOSED) {
@@ -355,6 +386,7 @@ public final class PoolCore<C> {
             failed = queue.claimAll();
             if (interruptInUseConnections) {
                 interrupted = bag.transitionAll(PoolEntry.IN_USE, PoolEntry.INTERRUPTED);
+                abandoned = abandonOpeningsLocked();
             }
         } finally {
             lock.unlock();
@@ -362,10 +394,26 @@ public final class PoolCore<C> {
         for (PoolEntry<C> e : interrupted) {
             retire(e, Reason.STALE);
         }
+        // pending connections are closed too (CMAP): their slots stay counted until the factory completes them
+        for (Establishment<C> o : abandoned) {
+            events.connectionClosed(o.id(), Reason.STALE);
+        }
         for (CheckOutRequest<C> r : failed) {
             checkOuts.fail(r, messages.clearedWhileWaiting(), ConnectionCheckOutFailedEvent.Reason.CONNECTION_ERROR);
         }
         maintenance.runSoon();
+    }
+
+    /** Marks every connection being opened abandoned (closed when the factory completes it, without events). */
+    private List<Establishment<C>> abandonOpeningsLocked() {
+        List<Establishment<C>> abandoned = new ArrayList<>(openings.size());
+        for (Establishment<C> o : openings) {
+            if (o.abandonLocked()) {
+                abandoned.add(o);
+                totalClosed++;
+            }
+        }
+        return abandoned;
     }
 
     /** Closes the pool and its available connections; idempotent. */
