@@ -117,9 +117,11 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
         PoolEntry<C> e = new PoolEntry<>(pool, connection, id, generation, pool.ticker.nanoTime());
         Reason discard = null;
         boolean claimed;
+        boolean wasAbandoned;
         pool.lock.lock();
         try {
-            if (endLocked()) {
+            wasAbandoned = endLocked();
+            if (wasAbandoned) {
                 claimed = false; // closed by an interrupting clear (its event emitted then, and counted)
             } else {
                 if (pool.state == PoolState.CLOSED) {
@@ -137,7 +139,7 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
         } finally {
             pool.lock.unlock();
         }
-        if (abandoned) {
+        if (wasAbandoned) {
             pool.closeQuietly(connection, Reason.STALE, id);
             return;
         }

@@ -317,7 +317,6 @@ public final class PoolCore<C> {
         }
     }
 
-    /** Closes an entry already marked REMOVED or INTERRUPTED by the caller, then frees its slot. */
     /** Closes a connection that never joined the pool (its event was emitted already). */
     void closeQuietly(C connection, Reason reason, long id) {
         try {
@@ -327,6 +326,7 @@ public final class PoolCore<C> {
         }
     }
 
+    /** Closes an entry already marked REMOVED or INTERRUPTED by the caller, then frees its slot. */
     void retire(PoolEntry<C> e, Reason reason) {
         events.connectionClosed(e.id(), reason);
         try {
