@@ -3,6 +3,8 @@ package dev.sluice.pool;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,14 +49,9 @@ class MinPoolSizeMaintenanceTest {
 
     @Test
     void checkOutsWaitForTheConnectionsMaintenanceIsOpeningInsteadOfOpeningMore() {
-        ConnectionPool<ManualFactory.Conn> three = ConnectionPool.builder(factory).address("db2:27017")
-                .settings(PoolSettings.builder().minPoolSize(2).maxPoolSize(3).maxConnecting(2)
-                        .maintenanceIntervalMS(50).build())
-                .ticker(ticker).scheduler(scheduler).listener(events).build();
-        three.ready();
-        scheduler.runDue();
+        ConnectionPool<ManualFactory.Conn> three = readyPool(2, 3);
         assertThat(factory.inProgress()).isEqualTo(2);
-        java.util.List<PooledConnection<ManualFactory.Conn>> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<PooledConnection<ManualFactory.Conn>> got = new CopyOnWriteArrayList<>();
         three.checkOutAsync((c, e) -> got.add(c));
         three.checkOutAsync((c, e) -> got.add(c));
 
@@ -69,13 +66,8 @@ class MinPoolSizeMaintenanceTest {
 
     @Test
     void aCheckOutOpensItsOwnConnectionWhenMaintenanceFailsToOpenOne() {
-        ConnectionPool<ManualFactory.Conn> one = ConnectionPool.builder(factory).address("db3:27017")
-                .settings(PoolSettings.builder().minPoolSize(1).maxPoolSize(2).maxConnecting(2)
-                        .maintenanceIntervalMS(60_000).build())
-                .ticker(ticker).scheduler(scheduler).listener(events).build();
-        one.ready();
-        scheduler.runDue();
-        java.util.List<PooledConnection<ManualFactory.Conn>> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ConnectionPool<ManualFactory.Conn> one = readyPool(1, 2);
+        List<PooledConnection<ManualFactory.Conn>> got = new CopyOnWriteArrayList<>();
         one.checkOutAsync((c, e) -> got.add(c));
         assertThat(factory.opened()).as("it waits for the connection being opened").hasSize(1);
 
@@ -84,6 +76,17 @@ class MinPoolSizeMaintenanceTest {
         factory.completeNext();
 
         assertThat(got).hasSize(1);
+    }
+
+    /** A second pool on the same factory, ready, its first maintenance run (maxConnecting 2). */
+    private ConnectionPool<ManualFactory.Conn> readyPool(int minPoolSize, int maxPoolSize) {
+        ConnectionPool<ManualFactory.Conn> p = ConnectionPool.builder(factory).address("db2:27017")
+                .settings(PoolSettings.builder().minPoolSize(minPoolSize).maxPoolSize(maxPoolSize).maxConnecting(2)
+                        .maintenanceIntervalMS(60_000).build())
+                .ticker(ticker).scheduler(scheduler).listener(events).build();
+        p.ready();
+        scheduler.runDue();
+        return p;
     }
 
     @Test
