@@ -58,6 +58,11 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
         return id;
     }
 
+    /** Opened by maintenance for minPoolSize, not for a check-out. */
+    boolean forMaintenance() {
+        return request == null;
+    }
+
     /**
      * Called under the pool's lock by an interrupting clear: this connection counts as closed from now on; when the
      * factory completes it, it is closed (or its failure dropped) without another event.
@@ -85,9 +90,6 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
     /** Gives back this opening's slot (under the lock); @return whether it had been abandoned. */
     private boolean endLocked() {
         pool.pending--;
-        if (request == null) {
-            pool.populating--;
-        }
         pool.openings.remove(this);
         return abandoned;
     }

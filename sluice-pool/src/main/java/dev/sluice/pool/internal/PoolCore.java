@@ -56,12 +56,7 @@ public final class PoolCore<C> {
     volatile int generation;
     // written under the lock; volatile so statistics read them without it
     volatile int pending;
-    /**
-     * Of {@link #pending}, the connections maintenance is opening for minPoolSize (no check-out asked for them):
-     * they will be available soon, so that many waiting check-outs wait for them instead of opening more.
-     */
-    int populating;
-    /** The connections being opened (their {@link #pending} slots), for clear(interruptInUseConnections). */
+    /** The connections being opened (their {@link #pending} slots). */
     final List<Establishment<C>> openings = new ArrayList<>();
     volatile long totalCreated;
     volatile long totalClosed;
@@ -138,17 +133,28 @@ public final class PoolCore<C> {
 
     /**
      * Whether the head of the wait queue should open a connection: one can be opened, and the waiting check-outs
-     * outnumber the connections being opened for minPoolSize (those serve the first of them when they are ready).
+     * outnumber the connections maintenance is opening for minPoolSize (no check-out asked for those: they serve
+     * the first waiting ones when they are ready).
      */
     boolean shouldOpenForHeadLocked() {
-        return canOpenLocked() && queue.size() > populating;
+        if (!canOpenLocked()) {
+            return false;
+        }
+        int waiting = queue.size();
+        if (waiting > openings.size()) {
+            return true;
+        }
+        int populating = 0;
+        for (Establishment<C> o : openings) {
+            if (o.forMaintenance()) {
+                populating++;
+            }
+        }
+        return waiting > populating;
     }
 
     Establishment<C> reserveLocked(CheckOutRequest<C> r) {
         pending++;
-        if (r == null) {
-            populating++;
-        }
         totalCreated++;
         Establishment<C> opening = new Establishment<>(this, nextId++, generation, r);
         openings.add(opening);

@@ -224,10 +224,11 @@ public final class Topology {
         if (!acceptsEvents() || current == null || error.generation() < generations.getOrDefault(address, 0)) {
             return TopologyUpdate.unchanged(description);
         }
-        boolean networkLike = !error.systemOverloaded()
-                && (error.kind() == ErrorKind.NETWORK || error.phase() == ErrorPhase.BEFORE_HANDSHAKE);
-        if (error.systemOverloaded() && !error.isStateChange() && description.type() != TopologyType.LOAD_BALANCED
-                && (error.kind() != ErrorKind.COMMAND || error.phase() == ErrorPhase.BEFORE_HANDSHAKE)) {
+        // SDAM's "network error, or the handshake did not complete"; with the backpressure label it is ignored
+        boolean networkOrHandshake = error.kind() == ErrorKind.NETWORK || error.phase() == ErrorPhase.BEFORE_HANDSHAKE;
+        boolean networkLike = networkOrHandshake && !error.systemOverloaded();
+        if (networkOrHandshake && error.systemOverloaded() && !error.isStateChange()
+                && description.type() != TopologyType.LOAD_BALANCED) {
             // overloaded or down? The description stays (SDAM); the monitor's own connection tells, at once
             return new TopologyUpdate(description, description,
                     List.of(new TopologyAction.RequestImmediateCheck(address)));

@@ -34,7 +34,7 @@ final class Backpressure {
         return overloadLike(e) ? e.withBackpressureLabels() : e;
     }
 
-    static boolean overloadLike(UpstreamException e) {
+    private static boolean overloadLike(UpstreamException e) {
         return switch (e.kind()) {
             case NETWORK_ERROR, NETWORK_TIMEOUT -> !neverFromOverload(e.getCause());
             // connect or TLS handshake failures carry their cause; a hello answered with ok: 0 has none
@@ -44,7 +44,7 @@ final class Backpressure {
     }
 
     /** A DNS failure, a certificate or TLS protocol failure (not TLS I/O): the same on every attempt. */
-    static boolean neverFromOverload(Throwable cause) {
+    private static boolean neverFromOverload(Throwable cause) {
         int depth = 0;
         for (Throwable t = cause; t != null && depth < 16; t = t.getCause(), depth++) {
             if (t instanceof UnknownHostException || t instanceof GeneralSecurityException) {

@@ -260,8 +260,7 @@ public final class FakeMongod implements AutoCloseable {
             BsonDocument body = request.body();
             String name = request.commandName();
             commands.add(name);
-            boolean first = !ctx.channel().hasAttr(ANSWERED) || ctx.channel().attr(ANSWERED).get() == null;
-            ctx.channel().attr(ANSWERED).set(Boolean.TRUE);
+            boolean first = ctx.channel().attr(ANSWERED).getAndSet(Boolean.TRUE) == null;
             if (first && refuseNewHandshakes && (name.equals("hello") || name.equalsIgnoreCase("isMaster"))) {
                 ctx.close();
                 return;
