@@ -62,6 +62,9 @@ public final class Router {
         if (refusal == null) {
             refusal = badReadPreference(request);
         }
+        if (refusal == null && cluster.embedded()) {
+            refusal = EmbeddedLimits.refusal(request);
+        }
         if (refusal != null) {
             LocalReply.send(request, callback, refusal);
             return new InFlight();

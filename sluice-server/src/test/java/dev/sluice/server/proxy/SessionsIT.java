@@ -188,6 +188,31 @@ class SessionsIT {
     }
 
     @Test
+    void aChangeStreamIsRefusedAsOnAStandaloneWithTheEmbeddedBackend() throws Exception {
+        try (SluiceHarness sluice = SluiceHarness.embedded();
+             MongoClient client = MongoClients.create(sluice.uri())) {
+            MongoCollection<Document> c = client.getDatabase("test").getCollection("stream");
+            c.insertOne(new Document("_id", 1).append("g", 2));
+            for (Runnable watch : List.<Runnable>of(() -> c.watch().cursor().close(),
+                    () -> client.getDatabase("test").watch().cursor().close(),
+                    () -> client.watch().cursor().close())) {
+                assertThatThrownBy(watch::run)
+                        .isInstanceOf(MongoCommandException.class)
+                        .satisfies(e -> {
+                            MongoCommandException m = (MongoCommandException) e;
+                            assertThat(m.getErrorCode()).isEqualTo(40573);
+                            assertThat(m.getErrorCodeName()).isEqualTo("Location40573");
+                            assertThat(m.getErrorMessage()).contains("only supported on replica sets", "embedded");
+                        });
+            }
+            // other pipelines, and a $changeStream that is not the first stage (the backend's own error), go on
+            assertThat(c.aggregate(List.of(new Document("$match", new Document("g", 2)))).into(new ArrayList<>()))
+                    .hasSize(1);
+            assertThat(client.getDatabase("test").runCommand(new Document("ping", 1)).get("ok")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
     void sluiceAdvertisesSessionsOnlyWhenItsUpstreamOrItsOwnCatalogKeepsThem() throws Exception {
         try (SluiceHarness sluice = SluiceHarness.embedded()) {
             BsonDocument insert = sentInsert(sluice);
