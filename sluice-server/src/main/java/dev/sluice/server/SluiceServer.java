@@ -680,6 +680,7 @@ public final class SluiceServer implements AutoCloseable {
             @Override
             public boolean handles(String commandName, dev.sluice.server.wire.CommandBody command, String database) {
                 return admin.handles(commandName, command, database)
+                        || dev.sluice.server.security.users.ConnectionStatus.NAME.equals(commandName)
                         || (userAdmin != null && userAdmin.handles(commandName))
                         || RotateCertificatesCommand.NAME.equals(commandName)
                         || DrainCommand.NAME.equals(commandName)
@@ -689,6 +690,12 @@ public final class SluiceServer implements AutoCloseable {
             @Override
             public CompletionStage<Reply> execute(String commandName, BsonDocument command, String database,
                                                   ConnectionEntry caller) {
+                if (dev.sluice.server.security.users.ConnectionStatus.NAME.equals(commandName)) {
+                    // about the client's own connection to Sluice: never forwarded (upstream: Sluice's service user)
+                    return java.util.concurrent.CompletableFuture.completedFuture(new Reply(
+                            dev.sluice.server.security.users.ConnectionStatus.reply(command, caller.subject()),
+                            () -> { }));
+                }
                 if (DrainCommand.NAME.equals(commandName)) {
                     BsonDocument reply = DrainCommand.reply(database, draining(), settings.shutdownTimeoutMS());
                     String who = DrainCommand.NAME + " on " + caller + (caller.subject() == null ? ""

@@ -363,4 +363,37 @@ class AuthIT {
             }
         }
     }
+    @Test
+    void connectionStatusDescribesTheClientsOwnLoginAsMongodDoes() {
+        try (MongoClient anonymous = MongoClients.create(sluice.uri());
+             MongoClient dropper = as("dropConnectionsUser", "dropConnectionsUser", "admin", "");
+             MongoClient app = as("app", "apppw", "shop", "")) {
+            Document nobody = anonymous.getDatabase("test").runCommand(new Document("connectionStatus", 1))
+                    .get("authInfo", Document.class);
+            assertThat(nobody.getList("authenticatedUsers", Document.class)).isEmpty();
+            assertThat(nobody.getList("authenticatedUserRoles", Document.class)).isEmpty();
+            assertThat(nobody.containsKey("authenticatedUserPrivileges")).isFalse();
+
+            Document appInfo = app.getDatabase("shop").runCommand(new Document("connectionStatus", 1))
+                    .get("authInfo", Document.class);
+            assertThat(appInfo.getList("authenticatedUsers", Document.class))
+                    .containsExactly(new Document("user", "app").append("db", "shop"));
+            assertThat(appInfo.getList("authenticatedUserRoles", Document.class))
+                    .containsExactly(new Document("role", "readWrite").append("db", "shop"));
+            assertThat(appInfo.containsKey("authenticatedUserPrivileges")).isFalse();
+
+            Document withPrivileges = dropper.getDatabase("admin").runCommand(new Document("connectionStatus", 1)
+                    .append("showPrivileges", true)).get("authInfo", Document.class);
+            assertThat(withPrivileges.getList("authenticatedUserRoles", Document.class))
+                    .containsExactly(new Document("role", "dropConnectionsRole").append("db", "admin"));
+            assertThat(withPrivileges.getList("authenticatedUserPrivileges", Document.class))
+                    .containsExactly(new Document("resource", new Document("cluster", true))
+                            .append("actions", List.of("dropConnections")));
+
+            assertThat(code(() -> app.getDatabase("shop").runCommand(new Document("connectionStatus", 1)
+                    .append("showPrivileges", "yes")))).isEqualTo(14);
+            assertThat(code(() -> app.getDatabase("shop").runCommand(new Document("connectionStatus", 1)
+                    .append("showPrivilegez", true)))).isEqualTo(40415);
+        }
+    }
 }

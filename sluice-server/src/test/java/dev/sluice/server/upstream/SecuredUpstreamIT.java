@@ -156,6 +156,12 @@ class SecuredUpstreamIT {
                     .anySatisfy(r -> assertThat(String.valueOf(r.get("username"))).contains("svc"));
         }
 
+        Document authInfo = client.getDatabase("admin").runCommand(new Document("connectionStatus", 1)
+                .append("showPrivileges", true)).get("authInfo", Document.class);
+        assertThat(authInfo.getList("authenticatedUsers", Document.class))
+                .as("the client's own connection to the front (no login), not the front's service user upstream")
+                .isEmpty();
+
         Document poolStats = client.getDatabase("admin").runCommand(new Document("connPoolStats", 1));
         Document status = client.getDatabase("admin").runCommand(new Document("serverStatus", 1));
         assertThat(poolStats.toJson()).doesNotContain(PASSWORD);
