@@ -396,4 +396,18 @@ class AuthIT {
                     .append("showPrivilegez", true)))).isEqualTo(40415);
         }
     }
+    @Test
+    void ownOperationsAndSessionsNeedTheClusterActionsBecauseUpstreamAllClientsAreOneUser() {
+        try (MongoClient app = as("app", "apppw", "shop", "")) {
+            var adminDb = app.getDatabase("admin");
+            assertThat(code(() -> adminDb.runCommand(new Document("currentOp", 1).append("$ownOps", true))))
+                    .as("currentOp $ownOps: upstream, the service user's operations are every client's").isEqualTo(13);
+            assertThat(code(() -> adminDb.runCommand(new Document("killOp", 1).append("op", 12)))).isEqualTo(13);
+            assertThat(code(() -> adminDb.runCommand(new Document("killSessions", List.of())))).isEqualTo(13);
+            assertThat(code(() -> adminDb.runCommand(Document.parse(
+                    "{aggregate: 1, pipeline: [{$currentOp: {}}], cursor: {}}")))).isEqualTo(13);
+            assertThat(code(() -> app.getDatabase("config").runCommand(Document.parse(
+                    "{aggregate: 'system.sessions', pipeline: [{$listSessions: {}}], cursor: {}}")))).isEqualTo(13);
+        }
+    }
 }

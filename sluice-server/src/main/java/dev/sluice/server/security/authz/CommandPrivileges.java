@@ -28,11 +28,18 @@ public final class CommandPrivileges {
 
     /**
      * Commands any authenticated caller may run; what they act on is limited to the caller's own
-     * sessions, transactions, operations or connections, which the command itself enforces.
+     * sessions, transactions or connections, which the command itself enforces (Sluice, for connections).
+     *
+     * <p>Not here, unlike on mongod: {@code killOp}, {@code killSessions}, {@code currentOp} with
+     * {@code $ownOps} and the {@code $currentOp} / {@code $listSessions} stages without {@code allUsers}. Their "own"
+     * is decided upstream by the user the connection logged in as, and through Sluice every client's operations and
+     * sessions run upstream as Sluice's one service user (or as nobody): "own" would be everyone's. They need the
+     * action that lifts the limit instead ({@code killop}, {@code killAnySession}, {@code inprog},
+     * {@code listSessions} on the cluster).
      */
     private static final Set<String> AUTHENTICATED_ONLY = Set.of("endSessions", "startSession", "refreshSessions",
-            "killSessions", "abortTransaction", "commitTransaction", "listCommands", "whatsmyuri", "isdbgrid",
-            "getLastError", "getlasterror", "driverOIDTest", "killOp", "listConnections", "killConnection",
+            "abortTransaction", "commitTransaction", "listCommands", "whatsmyuri", "isdbgrid",
+            "getLastError", "getlasterror", "driverOIDTest", "listConnections", "killConnection",
             "killConnections");
 
     /** Commands that need one action on the cluster resource. */
@@ -66,6 +73,8 @@ public final class CommandPrivileges {
             Map.entry("setClusterParameter", SET_CLUSTER_PARAMETER),
             Map.entry("rotateCertificates", ROTATE_CERTIFICATES),
             Map.entry("killAllSessions", KILL_ANY_SESSION),
+            Map.entry("killSessions", KILL_ANY_SESSION), // "own" sessions: see AUTHENTICATED_ONLY
+            Map.entry("killOp", KILLOP), // "own" operations: see AUTHENTICATED_ONLY
             Map.entry("killAllSessionsByPattern", KILL_ANY_SESSION),
             Map.entry("flushRouterConfig", FLUSH_ROUTER_CONFIG),
             Map.entry("getShardMap", GET_SHARD_MAP),
@@ -176,9 +185,8 @@ public final class CommandPrivileges {
         switch (name) {
             case "explain":
                 return explain(command, db);
-            case "currentOp":
-                return CommandArgs.isTrue(command, "$ownOps") ? AccessCheck.authenticated()
-                        : AccessCheck.granted(Resource.cluster(), INPROG);
+            case "currentOp": // with or without $ownOps: see AUTHENTICATED_ONLY
+                return AccessCheck.granted(Resource.cluster(), INPROG);
             case "filemd5": {
                 String root = command.containsKey("root") ? CommandArgs.string(command, "root") : "fs";
                 return AccessCheck.granted(Resource.namespace(db, root + ".chunks"), FIND);

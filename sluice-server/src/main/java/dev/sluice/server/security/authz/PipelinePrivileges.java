@@ -122,17 +122,14 @@ final class PipelinePrivileges {
             case "$changeStream":
                 out.add(AccessCheck.granted(changeStreamTarget(db, target, spec), CHANGE_STREAM, FIND));
                 break;
+            // with allUsers or not: upstream, every client's operations and sessions are Sluice's service user's
+            // (CommandPrivileges.AUTHENTICATED_ONLY says why)
             case "$currentOp":
-                if (spec.isDocument() && CommandArgs.isTrue(spec.asDocument(), "allUsers")) {
-                    out.add(AccessCheck.granted(Resource.cluster(), INPROG));
-                }
+                out.add(AccessCheck.granted(Resource.cluster(), INPROG));
                 break;
             case "$listSessions":
             case "$listLocalSessions":
-                if (spec.isDocument() && (CommandArgs.isTrue(spec.asDocument(), "allUsers")
-                        || spec.asDocument().containsKey("users"))) {
-                    out.add(AccessCheck.granted(Resource.cluster(), LIST_SESSIONS));
-                }
+                out.add(AccessCheck.granted(Resource.cluster(), LIST_SESSIONS));
                 break;
             case "$queryStats":
                 out.add(AccessCheck.granted(Resource.cluster(), QUERY_STATS_READ));

@@ -58,6 +58,18 @@ class CommandPrivilegesMatrixTest {
         userAdminAnyDatabase@admin | {createRole: 'dropper', privileges: [{resource: {cluster: true}, actions: ['dropConnections']}], roles: []} | admin | true
         userAdminAnyDatabase@admin | {usersInfo: {forAllDBs: true}}                                   | admin | true
         userAdminAnyDatabase@admin | {find: 'orders'}                                                  | shop  | false
+        readWrite@shop            | {currentOp: 1, $ownOps: true}                                      | admin | false
+        clusterMonitor@admin      | {currentOp: 1, $ownOps: true}                                      | admin | true
+        readWrite@shop            | {killOp: 1, op: 12}                                                | admin | false
+        hostManager@admin         | {killOp: 1, op: 12}                                                | admin | true
+        readWrite@shop            | {killSessions: []}                                                 | admin | false
+        hostManager@admin         | {killSessions: []}                                                 | admin | true
+        readWrite@shop            | {aggregate: 1, pipeline: [{$currentOp: {}}], cursor: {}}           | admin | false
+        clusterMonitor@admin      | {aggregate: 1, pipeline: [{$currentOp: {}}], cursor: {}}           | admin | true
+        readWrite@shop            | {aggregate: 'system.sessions', pipeline: [{$listSessions: {}}], cursor: {}} | config | false
+        clusterMonitor@admin      | {aggregate: 'system.sessions', pipeline: [{$listSessions: {}}], cursor: {}} | config | true
+        readWrite@shop            | {aggregate: 1, pipeline: [{$listLocalSessions: {}}], cursor: {}}   | admin | false
+        readWrite@shop            | {endSessions: []}                                                  | admin | true
         readAnyDatabase@admin     | {find: 'orders'}                                                   | blog  | true
         readAnyDatabase@admin     | {find: 'system.users'}                                             | admin | false
         readAnyDatabase@admin     | {listDatabases: 1, authorizedDatabases: false}                     | admin | true
