@@ -681,6 +681,7 @@ public final class SluiceServer implements AutoCloseable {
             public boolean handles(String commandName, dev.sluice.server.wire.CommandBody command, String database) {
                 return admin.handles(commandName, command, database)
                         || dev.sluice.server.security.users.ConnectionStatus.NAME.equals(commandName)
+                        || dev.sluice.server.admin.WhatsMyUri.NAME.equals(commandName)
                         || (userAdmin != null && userAdmin.handles(commandName))
                         || RotateCertificatesCommand.NAME.equals(commandName)
                         || DrainCommand.NAME.equals(commandName)
@@ -695,6 +696,10 @@ public final class SluiceServer implements AutoCloseable {
                     return java.util.concurrent.CompletableFuture.completedFuture(new Reply(
                             dev.sluice.server.security.users.ConnectionStatus.reply(command, caller.subject()),
                             () -> { }));
+                }
+                if (dev.sluice.server.admin.WhatsMyUri.NAME.equals(commandName)) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(new Reply(
+                            dev.sluice.server.admin.WhatsMyUri.reply(caller), () -> { }));
                 }
                 if (DrainCommand.NAME.equals(commandName)) {
                     BsonDocument reply = DrainCommand.reply(database, draining(), settings.shutdownTimeoutMS());

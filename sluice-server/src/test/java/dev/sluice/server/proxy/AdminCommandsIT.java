@@ -160,6 +160,23 @@ class AdminCommandsIT {
     }
 
     @Test
+    void whatsmyuriAndConnectionStatusDescribeTheClientsOwnConnectionToSluice() throws Exception {
+        try (SluiceHarness sluice = SluiceHarness.embedded();
+             MongoClient me = MongoClients.create(sluice.uri("appName=me&maxPoolSize=1"))) {
+            MongoDatabase admin = me.getDatabase("admin");
+            String you = admin.runCommand(new Document("whatsmyuri", 1)).getString("you");
+            List<String> mine = admin.runCommand(new Document("listConnections", 1)
+                            .append("filter", new Document("appName", "me")))
+                    .get("cursor", Document.class).getList("firstBatch", Document.class).stream()
+                    .map(r -> r.getString("clientAddress")).collect(Collectors.toList());
+            assertThat(mine).as("the client's own connections to Sluice, not Sluice's pooled one").contains(you);
+            Document authInfo = admin.runCommand(new Document("connectionStatus", 1)).get("authInfo", Document.class);
+            assertThat(authInfo.getList("authenticatedUsers", Document.class)).isEmpty();
+            assertThat(authInfo.getList("authenticatedUserRoles", Document.class)).isEmpty();
+        }
+    }
+
+    @Test
     void aCursorWithBatchSizeTwoIsReadToTheEndWithGetMore() throws Exception {
         try (SluiceHarness sluice = SluiceHarness.embedded();
              MongoClient operator = MongoClients.create(sluice.uri("appName=operator"))) {
