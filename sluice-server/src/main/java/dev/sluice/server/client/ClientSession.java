@@ -341,6 +341,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     }
 
     private void forwardedReply(Request request, ByteBuf reply, boolean moreToCome) {
+        dev.sluice.server.security.authz.Subject subject = entry.subject(); // null without --auth: nothing to filter
+        if (subject != null && AuthorizedDatabases.COMMAND.equals(request.commandName())
+                && AuthorizedDatabases.filters(subject.privileges())) {
+            reply = AuthorizedDatabases.filter(reply, subject.privileges(), ctx.alloc());
+        }
         if (request.form() == Request.Form.QUERY) {
             ByteBuf converted = LegacyReplies.toOpReply(reply, ctx.alloc());
             reply.release();

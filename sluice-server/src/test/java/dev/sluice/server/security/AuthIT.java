@@ -410,4 +410,19 @@ class AuthIT {
                     "{aggregate: 'system.sessions', pipeline: [{$listSessions: {}}], cursor: {}}")))).isEqualTo(13);
         }
     }
+    @Test
+    void listDatabasesShowsAUserOnlyTheDatabasesItHasPrivilegesOn() {
+        try (MongoClient app = as("app", "apppw", "shop", "")) {
+            List<String> all = admin.listDatabaseNames().into(new java.util.ArrayList<>());
+            assertThat(all).as("root lists every database").contains("shop", "secret");
+            Document reply = app.getDatabase("admin").runCommand(new Document("listDatabases", 1));
+            List<Document> seen = reply.getList("databases", Document.class);
+            assertThat(seen).extracting(d -> d.getString("name")).as("readWrite@shop, as on mongod")
+                    .containsExactly("shop");
+            assertThat(app.getDatabase("admin").runCommand(new Document("listDatabases", 1).append("nameOnly", true))
+                    .getList("databases", Document.class)).extracting(d -> d.getString("name")).containsExactly("shop");
+            assertThat(code(() -> app.getDatabase("admin").runCommand(new Document("listDatabases", 1)
+                    .append("authorizedDatabases", false)))).isEqualTo(13);
+        }
+    }
 }
