@@ -253,6 +253,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             local(requestOf(msg, name), msg.body(), db, msg.isMoreToCome());
             return;
         }
+        dev.sluice.server.security.authz.Subject subject = entry.subject(); // null without --auth
+        if (subject != null && AuthorizedCollections.COMMAND.equals(name)
+                && AuthorizedCollections.narrows(msg.body(), subject.privileges(), db)) {
+            frame = AuthorizedCollections.narrow(frame, msg, subject.privileges(), db, ctx.alloc());
+        }
         if (!msg.isMoreToCome() && "ping".equals(name)) {
             frame.release();
             reply(requestOf(msg, name), new BsonDocument("ok", new org.bson.BsonDouble(1)), 0);
@@ -340,11 +345,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void forwardedReply(Request request, ByteBuf reply, boolean moreToCome) {
+    private void forwardedReply(Forwarded request, ByteBuf reply, boolean moreToCome) {
         dev.sluice.server.security.authz.Subject subject = entry.subject(); // null without --auth: nothing to filter
-        if (subject != null && AuthorizedDatabases.COMMAND.equals(request.commandName())
-                && AuthorizedDatabases.filters(subject.privileges())) {
-            reply = AuthorizedDatabases.filter(reply, subject.privileges(), ctx.alloc());
+        if (subject != null) {
+            reply = authorizedListing(request, reply, subject.privileges());
         }
         if (request.form() == Request.Form.QUERY) {
             ByteBuf converted = LegacyReplies.toOpReply(reply, ctx.alloc());
@@ -356,6 +360,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         if (!moreToCome) {
             finishOperation();
         }
+    }
+
+    /** listDatabases / listCollections as mongod shows them to a user who may not list them all. */
+    private ByteBuf authorizedListing(Forwarded request, ByteBuf reply,
+                                      dev.sluice.server.security.authz.PrivilegeSet privileges) {
+        String name = request.commandName();
+        if (AuthorizedDatabases.COMMAND.equals(name) && AuthorizedDatabases.filters(privileges)) {
+            return AuthorizedDatabases.filter(reply, privileges, ctx.alloc());
+        }
+        if (AuthorizedCollections.COMMAND.equals(name)
+                && AuthorizedCollections.narrows(request.body(), privileges, request.database())) {
+            return AuthorizedCollections.filterReply(reply, privileges, request.database(), ctx.alloc());
+        }
+        return reply;
     }
 
     private void handleQuery(OpQuery query) {

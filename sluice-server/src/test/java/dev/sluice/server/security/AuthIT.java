@@ -425,4 +425,28 @@ class AuthIT {
                     .append("authorizedDatabases", false)))).isEqualTo(13);
         }
     }
+    @Test
+    void listCollectionsWithAuthorizedCollectionsShowsOnlyTheUsersCollections() {
+        admin.getDatabase("shop").getCollection("items").insertOne(new Document("_id", 1));
+        admin.getDatabase("shop").runCommand(Document.parse("{createRole: 'ordersOnly', privileges: "
+                + "[{resource: {db: 'shop', collection: 'orders'}, actions: ['find']}], roles: []}"));
+        admin.getDatabase("shop").runCommand(Document.parse("{createUser: 'narrow', pwd: 'narrowpw', roles: ['ordersOnly']}"));
+        try (MongoClient narrow = as("narrow", "narrowpw", "shop", "");
+             MongoClient app = as("app", "apppw", "shop", "")) {
+            Document command = Document.parse("{listCollections: 1, nameOnly: true, authorizedCollections: true}");
+            assertThat(names(narrow.getDatabase("shop").runCommand(command))).as("only what it holds a privilege on")
+                    .containsExactly("orders");
+            // (the embedded backend ignores listCollections' filter: the reply's batch is filtered too;
+            // the request's narrowed filter, which a mongod applies, is AuthorizedCollectionsTest's)
+            assertThat(code(() -> narrow.getDatabase("shop").runCommand(new Document("listCollections", 1))))
+                    .as("without authorizedCollections it needs listCollections").isEqualTo(13);
+            assertThat(names(app.getDatabase("shop").runCommand(command))).as("readWrite lists them all")
+                    .contains("orders", "items");
+        }
+    }
+
+    private static List<String> names(Document listCollectionsReply) {
+        return listCollectionsReply.get("cursor", Document.class).getList("firstBatch", Document.class).stream()
+                .map(d -> d.getString("name")).sorted().toList();
+    }
 }

@@ -112,6 +112,33 @@ public final class PrivilegeSet {
         return false;
     }
 
+    /**
+     * Which collections of database {@code db} some action is granted on (mongod's
+     * isAuthorizedForAnyActionOnResource on each namespace): what {@code listCollections} with
+     * {@code authorizedCollections} shows a caller without {@code listCollections} on the database.
+     */
+    public VisibleCollections visibleCollections(String db) {
+        boolean all = actionsByPattern.containsKey(Resource.anyResource());
+        boolean normal = actionsByPattern.containsKey(Resource.database(db))
+                || !Resource.isLocalOrConfig(db) && actionsByPattern.containsKey(Resource.anyNormal());
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (Resource pattern : actionsByPattern.keySet()) {
+            if (pattern.kind() == Resource.Kind.COLLECTION_NAME
+                    || pattern.kind() == Resource.Kind.EXACT_NAMESPACE && pattern.db().equals(db)) {
+                names.add(pattern.collection());
+            }
+        }
+        return new VisibleCollections(all, normal, Set.copyOf(names));
+    }
+
+    /**
+     * @param all    every collection, system ones included (anyResource)
+     * @param normal every collection that is not a {@code system.*} one
+     * @param names  these collections by name (also system ones)
+     */
+    public record VisibleCollections(boolean all, boolean normal, Set<String> names) {
+    }
+
     /** The actions granted on exactly this pattern (no matching), empty when none. */
     public Set<ActionType> actionsOn(Resource pattern) {
         return actionsByPattern.getOrDefault(pattern, Set.of());
