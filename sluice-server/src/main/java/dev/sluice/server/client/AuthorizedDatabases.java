@@ -4,6 +4,7 @@ import dev.sluice.server.security.authz.ActionType;
 import dev.sluice.server.security.authz.CommandPrivileges;
 import dev.sluice.server.security.authz.PrivilegeSet;
 import dev.sluice.server.security.authz.Resource;
+import dev.sluice.server.security.users.UserStorage;
 import dev.sluice.server.wire.OpMsg;
 import dev.sluice.server.wire.WireProtocolException;
 import io.netty.buffer.ByteBuf;
@@ -17,7 +18,9 @@ import org.bson.BsonValue;
  * mongod's {@code listDatabases} for a user who may not list every database (no {@code listDatabases} action on the
  * cluster): only the databases on which the user has some privilege, and {@code totalSize} / {@code totalSizeMb} over
  * those. Upstream the command runs as Sluice's service user, which sees them all, so Sluice filters the reply, as
- * mongod does for a user of its own ({@link CommandPrivileges#canSeeDatabase}).
+ * mongod does for a user of its own ({@link CommandPrivileges#canSeeDatabase}). Sluice's own database
+ * ({@value UserStorage#RESERVED_DATABASE}: its users, roles and fleet), which no client may read or write, is left
+ * out for every logged-in user.
  */
 final class AuthorizedDatabases {
     static final String COMMAND = "listDatabases";
@@ -26,9 +29,9 @@ final class AuthorizedDatabases {
     private AuthorizedDatabases() {
     }
 
-    /** Whether a {@code listDatabases} reply to a caller with these privileges needs filtering. */
-    static boolean filters(PrivilegeSet privileges) {
-        return !privileges.isAuthorized(Resource.cluster(), ActionType.LIST_DATABASES);
+    /** Whether a caller with these privileges sees every database (but Sluice's own). */
+    static boolean listsAll(PrivilegeSet privileges) {
+        return privileges.isAuthorized(Resource.cluster(), ActionType.LIST_DATABASES);
     }
 
     /**
@@ -47,6 +50,7 @@ final class AuthorizedDatabases {
         if (databases == null || !databases.isArray()) {
             return reply;
         }
+        boolean all = listsAll(privileges);
         BsonArray visible = new BsonArray();
         long totalSize = 0;
         for (BsonValue entry : databases.asArray()) {
@@ -54,14 +58,17 @@ final class AuthorizedDatabases {
                 continue;
             }
             BsonValue name = entry.asDocument().get("name");
-            if (name != null && name.isString()
-                    && CommandPrivileges.canSeeDatabase(privileges, name.asString().getValue())) {
+            if (name != null && name.isString() && !UserStorage.RESERVED_DATABASE.equals(name.asString().getValue())
+                    && (all || CommandPrivileges.canSeeDatabase(privileges, name.asString().getValue()))) {
                 visible.add(entry);
                 BsonValue size = entry.asDocument().get("sizeOnDisk");
                 if (size != null && size.isNumber()) {
                     totalSize += size.asNumber().longValue();
                 }
             }
+        }
+        if (visible.size() == databases.asArray().size()) {
+            return reply;
         }
         BsonDocument filtered = new BsonDocument();
         for (var field : body.entrySet()) {

@@ -366,7 +366,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
     private ByteBuf authorizedListing(Forwarded request, ByteBuf reply,
                                       dev.sluice.server.security.authz.PrivilegeSet privileges) {
         String name = request.commandName();
-        if (AuthorizedDatabases.COMMAND.equals(name) && AuthorizedDatabases.filters(privileges)) {
+        if (AuthorizedDatabases.COMMAND.equals(name)) {
             return AuthorizedDatabases.filter(reply, privileges, ctx.alloc());
         }
         if (AuthorizedCollections.COMMAND.equals(name)

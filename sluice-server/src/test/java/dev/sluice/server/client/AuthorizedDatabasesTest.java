@@ -26,7 +26,7 @@ class AuthorizedDatabasesTest {
     void keepsOnlyTheDatabasesWithAPrivilegeAndTheirTotal() {
         PrivilegeSet readWriteShop = PrivilegeSet.of(Privilege.of(Resource.database("shop"), ActionType.FIND,
                 ActionType.INSERT));
-        assertThat(AuthorizedDatabases.filters(readWriteShop)).isTrue();
+        assertThat(AuthorizedDatabases.listsAll(readWriteShop)).isFalse();
         ByteBuf in = reply(MONGOD_REPLY);
         ByteBuf out = AuthorizedDatabases.filter(in, readWriteShop, ALLOC);
         assertThat(in.refCnt()).as("the upstream reply is released").isZero();
@@ -40,8 +40,16 @@ class AuthorizedDatabasesTest {
 
     @Test
     void aUserWhoMayListThemAllAndRepliesOfAnotherShapeAreLeftAlone() {
-        assertThat(AuthorizedDatabases.filters(PrivilegeSet.of(Privilege.of(Resource.cluster(),
-                ActionType.LIST_DATABASES)))).isFalse();
+        PrivilegeSet listAll = PrivilegeSet.of(Privilege.of(Resource.cluster(), ActionType.LIST_DATABASES));
+        assertThat(AuthorizedDatabases.listsAll(listAll)).isTrue();
+        ByteBuf all = reply(MONGOD_REPLY);
+        assertThat(AuthorizedDatabases.filter(all, listAll, ALLOC)).isSameAs(all);
+        all.release();
+        ByteBuf withSluices = AuthorizedDatabases.filter(reply("{databases: [{name: 'admin'}, {name: 'sluice'}], "
+                + "ok: 1.0}"), listAll, ALLOC);
+        assertThat(OpMsg.parse(withSluices).body()).as("Sluice's own database, even for root")
+                .isEqualTo(BsonDocument.parse("{databases: [{name: 'admin'}], ok: 1.0}"));
+        withSluices.release();
         PrivilegeSet none = PrivilegeSet.empty();
         ByteBuf error = reply("{ok: 0.0, errmsg: 'no', code: 13, codeName: 'Unauthorized'}");
         assertThat(AuthorizedDatabases.filter(error, none, ALLOC)).isSameAs(error);

@@ -35,9 +35,18 @@ public final class RoleGraph {
         return builtin.isPresent() ? builtin : userDefinedRoles.apply(name);
     }
 
-    /** Resolves a user's (or role's) direct roles. Work is linear in the roles and privileges reached. */
+    /**
+     * Resolves a user's (or role's) direct roles. Work is linear in the roles and privileges reached.
+     *
+     * <p>The roles reported are those mongod reports (its "indirect roles"): the direct ones and what user-defined
+     * roles inherit. A built-in role's own composition here ({@code root} from {@code clusterAdmin} and others, a
+     * way of writing mongod's privilege lists once) gives privileges but is not reported: in mongod a built-in role
+     * inherits nothing ({@code rolesInfo} shows {@code roles: []}, {@code connectionStatus} of a root user lists
+     * root alone).
+     */
     public ResolvedRoles resolve(Collection<RoleName> directRoles) {
         Set<RoleName> visited = new LinkedHashSet<>();
+        Set<RoleName> reported = new LinkedHashSet<>(directRoles);
         Set<RoleName> missing = new LinkedHashSet<>();
         List<Privilege> privileges = new ArrayList<>();
         Deque<RoleName> pending = new ArrayDeque<>(directRoles);
@@ -53,8 +62,12 @@ public final class RoleGraph {
             }
             visited.add(name);
             privileges.addAll(definition.get().privileges());
+            if (reported.contains(name) && !BuiltinRoles.isBuiltin(name)) {
+                reported.addAll(definition.get().roles());
+            }
             pending.addAll(definition.get().roles());
         }
-        return new ResolvedRoles(visited, PrivilegeSet.of(privileges), missing);
+        reported.retainAll(visited);
+        return new ResolvedRoles(reported, PrivilegeSet.of(privileges), missing);
     }
 }

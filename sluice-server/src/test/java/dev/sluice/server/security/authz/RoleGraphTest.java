@@ -73,4 +73,19 @@ class RoleGraphTest {
         assertThat(graph.resolve(List.of(fakeRead)).privileges().isAuthorized(Resource.cluster(),
                 ActionType.SHUTDOWN)).isFalse();
     }
+
+    @Test
+    void aBuiltinRolesOwnCompositionGivesPrivilegesButIsNotReportedAsMongodHasNone() {
+        RoleName root = new RoleName("root", "admin");
+        ResolvedRoles asRoot = RoleGraph.builtinOnly().resolve(List.of(root));
+        assertThat(asRoot.roles()).as("mongod's connectionStatus of a root user").containsExactly(root);
+        assertThat(asRoot.privileges().isAuthorized(Resource.cluster(), DROP_CONNECTIONS)).as("clusterAdmin's").isTrue();
+        assertThat(asRoot.privileges().isAuthorized(Resource.namespace("shop", "orders"), INSERT)).isTrue();
+
+        RoleName ops = new RoleName("ops", "admin");
+        ResolvedRoles custom = graph(new RoleDefinition(ops, List.of(), List.of(root,
+                new RoleName("clusterAdmin", "admin")))).resolve(List.of(ops));
+        assertThat(custom.roles()).as("what a user-defined role names is reported, built-in internals are not")
+                .containsExactlyInAnyOrder(ops, root, new RoleName("clusterAdmin", "admin"));
+    }
 }
