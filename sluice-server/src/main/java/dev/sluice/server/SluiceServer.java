@@ -684,7 +684,7 @@ public final class SluiceServer implements AutoCloseable {
                         || dev.sluice.server.admin.WhatsMyUri.NAME.equals(commandName)
                         || (userAdmin != null && userAdmin.handles(commandName))
                         || RotateCertificatesCommand.NAME.equals(commandName)
-                        || DrainCommand.NAME.equals(commandName)
+                        || DrainCommand.handles(commandName)
                         || dev.sluice.server.config.ReloadConfigCommand.NAME.equals(commandName);
             }
 
@@ -701,9 +701,10 @@ public final class SluiceServer implements AutoCloseable {
                     return java.util.concurrent.CompletableFuture.completedFuture(new Reply(
                             dev.sluice.server.admin.WhatsMyUri.reply(caller), () -> { }));
                 }
-                if (DrainCommand.NAME.equals(commandName)) {
-                    BsonDocument reply = DrainCommand.reply(database, draining(), settings.shutdownTimeoutMS());
-                    String who = DrainCommand.NAME + " on " + caller + (caller.subject() == null ? ""
+                if (DrainCommand.handles(commandName)) {
+                    BsonDocument reply = DrainCommand.reply(commandName, database, draining(),
+                            settings.shutdownTimeoutMS());
+                    String who = commandName + " on " + caller + (caller.subject() == null ? ""
                             : " as " + caller.subject().user());
                     return java.util.concurrent.CompletableFuture.completedFuture(new Reply(reply,
                             DrainCommand.accepted(reply) ? () -> drain(who) : () -> { }));

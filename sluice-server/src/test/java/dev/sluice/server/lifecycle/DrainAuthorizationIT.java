@@ -44,6 +44,8 @@ class DrainAuthorizationIT {
             try (MongoClient monitor = as(sluice, "monitor", "monitorpw")) {
                 assertThatThrownBy(() -> monitor.getDatabase("admin").runCommand(new Document("sluiceDrain", 1)))
                         .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(13));
+                assertThatThrownBy(() -> monitor.getDatabase("admin").runCommand(new Document("shutdown", 1)))
+                        .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(13));
             }
             assertThat(drain(sluice, "monitor:monitorpw").statusCode()).isEqualTo(403);
             assertThat(sluice.server().draining()).isFalse();

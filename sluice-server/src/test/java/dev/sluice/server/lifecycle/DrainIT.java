@@ -183,4 +183,22 @@ class DrainIT {
         byte[] body = java.util.Arrays.copyOfRange(rest, 12 + 4 + 1, rest.length);
         return new RawBsonDocument(body);
     }
+
+    @Test
+    void shutdownStopsSluiceAsOnMongosAndNeverReachesTheCluster() throws Exception {
+        try (dev.sluice.server.testing.FakeMongod backend = dev.sluice.server.testing.FakeMongod.start();
+             SluiceHarness sluice = SluiceHarness.upstream(backend.uri());
+             MongoClient admin = MongoClients.create(sluice.uri("appName=shutdown"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin.getDatabase("test")
+                            .runCommand(new Document("shutdown", 1)))
+                    .isInstanceOfSatisfying(com.mongodb.MongoCommandException.class,
+                            e -> assertThat(e.getErrorCode()).as("admin only").isEqualTo(13));
+            assertThat(sluice.server().draining()).isFalse();
+            Document reply = admin.getDatabase("admin").runCommand(new Document("shutdown", 1).append("force", true));
+            assertThat(reply.getBoolean("draining")).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> sluice.server().draining());
+            sluice.server().stopped().get(30, TimeUnit.SECONDS);
+            assertThat(backend.commands()).as("the cluster never sees it").doesNotContain("shutdown");
+        }
+    }
 }
