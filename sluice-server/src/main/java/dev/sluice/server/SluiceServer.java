@@ -187,7 +187,7 @@ public final class SluiceServer implements AutoCloseable {
                 settings.limits().maxUpstreamReplyBytes(),
                 poolListener(), scheduler, initialWire, hostResolver, new dev.sluice.server.upstream.PoolIdentities(
                         config.users().cluster(), config.users().cacheSize(), config.users().maxConnectionsPerHost()),
-                tlsProvider.provider());
+                tlsProvider.provider(), settings.limits().maxUpstreamScramIterations());
         cluster.start();
         if (srvResolution != null) {
             cluster.pollSrv(srvResolver, srvResolution,

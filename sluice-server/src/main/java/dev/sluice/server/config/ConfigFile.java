@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
  * maxBufferedFrameBytes: 268435456
  * maxUpstreamReplyBytes: 67108864
  * maxAdminIds: 100000
+ * maxUpstreamScramIterations: 1000000
  * httpMaxConnections: 256
  * httpRequestTimeoutMS: 10000
  * httpIdleTimeoutMS: 60000
@@ -62,7 +63,7 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
                          List<String> httpAllowedHosts, Alerts alerts, Security security,
                          Boolean httpMetricsWithoutAuth, String https, Net net, List<String> dnsServers,
                          Long dnsTimeoutMS, Integer httpMaxPageSize, Integer maxConnectionsPerHost,
-                         Fleet fleet) {
+                         Fleet fleet, Integer maxUpstreamScramIterations) {
 
     /**
      * {@code fleet:} section: registration in the upstream cluster and the shared connection budget
@@ -129,7 +130,8 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     }
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null);
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

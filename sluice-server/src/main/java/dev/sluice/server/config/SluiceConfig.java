@@ -107,7 +107,8 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
                 or(f.frameTimeoutMS(), dl.frameTimeoutMS()),
                 or(f.maxBufferedFrameBytes(), dl.maxBufferedFrameBytes()),
                 or(f.maxUpstreamReplyBytes(), dl.maxUpstreamReplyBytes()),
-                or(f.maxAdminIds(), dl.maxAdminIds()));
+                or(f.maxAdminIds(), dl.maxAdminIds()),
+                or(f.maxUpstreamScramIterations(), dl.maxUpstreamScramIterations()));
         HttpSettings httpSettings = new HttpSettings(
                 or(f.httpMaxConnections(), dh.maxConnections()),
                 or(f.httpRequestTimeoutMS(), dh.requestTimeoutMS()),

@@ -44,11 +44,15 @@ final class UpstreamAuthenticator {
     private record Login(String username, String source, AuthMechanism mechanism) {
     }
 
-    /** With the upstream URI's credential (the service identity). */
-    UpstreamAuthenticator(UriCredential credential) {
+    /**
+     * With the upstream URI's credential (the service identity).
+     *
+     * @param maxIterations the most SCRAM iterations accepted from a server (LimitSettings.maxUpstreamScramIterations)
+     */
+    UpstreamAuthenticator(UriCredential credential, int maxIterations) {
         this(credential.username(), credential.source(), credential.mechanism(),
                 credential.mechanism() == AuthMechanism.MONGODB_X509 ? null
-                        : new PasswordKeys(credential.username(), credential.password()),
+                        : new PasswordKeys(credential.username(), credential.password(), maxIterations),
                 credential.mechanism() == AuthMechanism.MONGODB_X509 ? new UpstreamX509Login(credential) : null);
     }
 

@@ -3,6 +3,7 @@ package dev.sluice.server.upstream;
 import dev.sluice.pool.ConnectionPool;
 import dev.sluice.pool.PoolListener;
 import dev.sluice.pool.PoolSettings;
+import dev.sluice.server.config.LimitSettings;
 import dev.sluice.server.config.UpstreamSettings;
 import dev.sluice.server.topology.ApplicationError;
 import dev.sluice.server.topology.OperationKind;
@@ -97,18 +98,21 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
                            int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
                            int initialWireVersion, AddressResolverGroup<? extends SocketAddress> resolver) {
         this(settings, loops, channelClass, maxUpstreamReplyBytes, listener, scheduler, initialWireVersion, resolver,
-                PoolIdentities.SERVICE_ONLY, io.netty.handler.ssl.SslProvider.JDK);
+                PoolIdentities.SERVICE_ONLY, io.netty.handler.ssl.SslProvider.JDK,
+                LimitSettings.DEFAULT_MAX_UPSTREAM_SCRAM_ITERATIONS);
     }
 
     /**
      * As above, with {@code identities} saying whether each logged-in user gets its own pools (userSource:
-     * cluster) and how many connections a host may hold over all pools (maxConnectionsPerHost), and backend TLS
-     * on {@code tlsProvider} (net.tls.provider resolved).
+     * cluster) and how many connections a host may hold over all pools (maxConnectionsPerHost), backend TLS
+     * on {@code tlsProvider} (net.tls.provider resolved), and at most {@code maxScramIterations} PBKDF2 iterations
+     * done for a server's SCRAM challenge (LimitSettings.maxUpstreamScramIterations).
      */
     public UpstreamCluster(UpstreamSettings settings, LoopLanes loops, Class<? extends Channel> channelClass,
                            int maxUpstreamReplyBytes, PoolListener listener, ScheduledExecutorService scheduler,
                            int initialWireVersion, AddressResolverGroup<? extends SocketAddress> resolver,
-                           PoolIdentities identities, io.netty.handler.ssl.SslProvider tlsProvider) {
+                           PoolIdentities identities, io.netty.handler.ssl.SslProvider tlsProvider,
+                           int maxScramIterations) {
         this.identities = identities;
         this.resolver = resolver;
         this.settings = settings;
@@ -119,7 +123,8 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         this.scheduler = scheduler;
         this.maxWireVersion = initialWireVersion;
         this.tls = UpstreamTls.of(settings, tlsProvider);
-        this.authenticator = settings.credential() == null ? null : new UpstreamAuthenticator(settings.credential());
+        this.authenticator = settings.credential() == null ? null
+                : new UpstreamAuthenticator(settings.credential(), maxScramIterations);
         this.laneSettings = LaneSettings.split(settings.pool(), loops.size());
         this.selector = new ServerSelector(settings.selectionSettings());
         this.shortcut = new SelectionShortcut(selector);

@@ -53,6 +53,11 @@ class SluiceConfigTest {
                 .hasMessageContaining("listen").hasMessageContaining("0..65535");
         assertThatThrownBy(() -> SluiceConfig.merge(null, "127.0.0.1:x", null, null))
                 .hasMessageContaining("listen: '127.0.0.1:x'");
+        assertThatThrownBy(() -> SluiceConfig.merge(ConfigFile.parse("maxUpstreamScramIterations: 100", "test"), null,
+                null, null)).hasMessageContaining("maxUpstreamScramIterations: 100 (expected: 4096..100000000)");
+        assertThat(SluiceConfig.merge(ConfigFile.parse("maxUpstreamScramIterations: 20000", "test"), null, null, null)
+                .server().limits().maxUpstreamScramIterations()).isEqualTo(20_000);
+        assertThat(ServerSettings.defaults().limits().maxUpstreamScramIterations()).isEqualTo(1_000_000);
     }
 
     @Test

@@ -45,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class UpstreamAuthenticatorTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String PASSWORD = "pa55-w0rd";
+    private static final int MAX_ITERATIONS = 1_000_000;
 
     /** A mongod-like server: one user "svc" in admin with both mechanisms' credentials. */
     @io.netty.channel.ChannelHandler.Sharable
@@ -150,7 +151,7 @@ class UpstreamAuthenticatorTest {
     @Test
     void speculativeScramSha256CostsOneSaslContinueAndTheSaltedPasswordIsCached() throws Exception {
         FakeServer server = new FakeServer();
-        UpstreamAuthenticator authenticator = new UpstreamAuthenticator(credential(null, PASSWORD));
+        UpstreamAuthenticator authenticator = new UpstreamAuthenticator(credential(null, PASSWORD), MAX_ITERATIONS);
         handshake(server, authenticator);
         assertThat(server.commands).containsExactly("hello", "saslContinue");
         assertThat(server.conversation.mechanism()).isEqualTo(ScramMechanism.SCRAM_SHA_256);
@@ -167,7 +168,7 @@ class UpstreamAuthenticatorTest {
         FakeServer server = new FakeServer();
         server.takesSpeculative = false;
         server.mechanisms = List.of("SCRAM-SHA-1");
-        handshake(server, new UpstreamAuthenticator(credential(null, PASSWORD)));
+        handshake(server, new UpstreamAuthenticator(credential(null, PASSWORD), MAX_ITERATIONS));
         assertThat(server.commands).containsExactly("hello", "saslStart", "saslContinue");
         assertThat(server.conversation.mechanism()).isEqualTo(ScramMechanism.SCRAM_SHA_1);
         assertThat(server.conversation.authenticatedUser()).contains("svc");
@@ -176,7 +177,7 @@ class UpstreamAuthenticatorTest {
     @Test
     void anExplicitScramSha1IsUsedSpeculatively() throws Exception {
         FakeServer server = new FakeServer();
-        handshake(server, new UpstreamAuthenticator(credential(AuthMechanism.SCRAM_SHA_1, PASSWORD)));
+        handshake(server, new UpstreamAuthenticator(credential(AuthMechanism.SCRAM_SHA_1, PASSWORD), MAX_ITERATIONS));
         assertThat(server.commands).containsExactly("hello", "saslContinue");
         assertThat(server.conversation.mechanism()).isEqualTo(ScramMechanism.SCRAM_SHA_1);
         assertThat(server.conversation.authenticatedUser()).contains("svc");
@@ -186,7 +187,7 @@ class UpstreamAuthenticatorTest {
     void aWrongPasswordIsAnAuthenticationFailureNamingHostAndUserButNotThePassword() {
         FakeServer server = new FakeServer();
         String wrong = "not-the-" + PASSWORD;
-        assertThatThrownBy(() -> handshake(server, new UpstreamAuthenticator(credential(null, wrong))))
+        assertThatThrownBy(() -> handshake(server, new UpstreamAuthenticator(credential(null, wrong), MAX_ITERATIONS)))
                 .isInstanceOfSatisfying(UpstreamException.class, e -> {
                     assertThat(e.kind()).isEqualTo(UpstreamException.Kind.AUTHENTICATION_FAILED);
                     assertThat(e.kind().code()).isEqualTo(18);
@@ -198,7 +199,7 @@ class UpstreamAuthenticatorTest {
     @Test
     void mongodbX509RidesInTheHelloAsAnAuthenticateOnExternalWithTheUserOnlyWhenNamed() {
         UpstreamAuthenticator anonymous = new UpstreamAuthenticator(new UriCredential(AuthMechanism.MONGODB_X509, null,
-                null, "$external", Map.of()));
+                null, "$external", Map.of()), MAX_ITERATIONS);
         BsonDocument hello = new BsonDocument("hello", new BsonInt32(1));
         anonymous.addToHello(hello, anonymous.start());
         assertThat(hello.getDocument("speculativeAuthenticate")).isEqualTo(new BsonDocument("authenticate",
@@ -207,7 +208,7 @@ class UpstreamAuthenticatorTest {
         assertThat(hello.containsKey("saslSupportedMechs")).as("no SCRAM negotiation").isFalse();
 
         UpstreamAuthenticator named = new UpstreamAuthenticator(new UriCredential(AuthMechanism.MONGODB_X509,
-                "CN=sluice,O=Example", null, "$external", Map.of()));
+                "CN=sluice,O=Example", null, "$external", Map.of()), MAX_ITERATIONS);
         BsonDocument hello2 = new BsonDocument("hello", new BsonInt32(1));
         named.addToHello(hello2, named.start());
         assertThat(hello2.getDocument("speculativeAuthenticate").getString("user").getValue())
