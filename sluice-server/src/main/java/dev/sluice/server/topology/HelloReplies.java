@@ -15,6 +15,8 @@ import java.util.OptionalDouble;
  * treated as absent and an address that does not parse is skipped, so a strange reply never throws.
  */
 final class HelloReplies {
+    /** The most members a replica set may have (MongoDB's limit), so the most one member list may name. */
+    static final int MAX_MEMBERS = 50;
 
     private HelloReplies() {
     }
@@ -139,25 +141,30 @@ final class HelloReplies {
         }
     }
 
+    /**
+     * A member list ({@code hosts}, {@code passives}, {@code arbiters}): at most {@value #MAX_MEMBERS} addresses, a
+     * replica set's most members (MongoDB refuses a configuration with more), so a reply listing millions (up to
+     * maxUpstreamReplyBytes) costs neither a monitor per entry nor a quadratic walk; the rest is ignored.
+     */
     private static List<ServerAddress> addresses(BsonDocument d, String key) {
         BsonValue v = d.get(key);
         if (v == null || !v.isArray()) {
             return List.of();
         }
-        List<ServerAddress> out = new ArrayList<>();
+        java.util.LinkedHashSet<ServerAddress> out = new java.util.LinkedHashSet<>();
         for (BsonValue e : v.asArray()) {
+            if (out.size() == MAX_MEMBERS) {
+                break;
+            }
             if (e.isString()) {
                 try {
-                    ServerAddress a = ServerAddress.parse(e.asString().getValue());
-                    if (!out.contains(a)) {
-                        out.add(a);
-                    }
+                    out.add(ServerAddress.parse(e.asString().getValue()));
                 } catch (IllegalArgumentException ignored) {
                     // a member address that does not parse cannot be monitored: skip it
                 }
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     private static Map<String, String> tags(BsonDocument d) {
