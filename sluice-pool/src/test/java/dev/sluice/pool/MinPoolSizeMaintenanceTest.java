@@ -78,6 +78,32 @@ class MinPoolSizeMaintenanceTest {
         assertThat(got).hasSize(1);
     }
 
+    @Test
+    void aCheckOutArrivingWhileAMaintenanceConnectionBecomesAvailableWaitsForItInsteadOfOpeningAnother() {
+        // the window: the connection has left the openings but is not yet available; a check-out starting then (here
+        // from the ConnectionReady listener, which runs in that window) must not open a connection of its own
+        List<PooledConnection<ManualFactory.Conn>> got = new CopyOnWriteArrayList<>();
+        ConnectionPool<ManualFactory.Conn>[] self = new ConnectionPool[1];
+        self[0] = ConnectionPool.builder(factory).address("db3:27017")
+                .settings(PoolSettings.builder().minPoolSize(1).maxPoolSize(3).maxConnecting(2)
+                        .maintenanceIntervalMS(60_000).build())
+                .ticker(ticker).scheduler(scheduler).listener(new PoolListener() {
+                    @Override
+                    public void connectionReady(ConnectionReadyEvent e) {
+                        self[0].checkOutAsync((c, error) -> got.add(c));
+                    }
+                }).build();
+        self[0].ready();
+        scheduler.runDue();
+        assertThat(factory.inProgress()).isEqualTo(1);
+
+        factory.completeNext();
+
+        assertThat(got).as("the maintenance connection").hasSize(1);
+        assertThat(factory.opened()).as("no second connection").hasSize(1);
+        assertThat(factory.inProgress()).isZero();
+    }
+
     /** A second pool on the same factory, ready, its first maintenance run (maxConnecting 2). */
     private ConnectionPool<ManualFactory.Conn> readyPool(int minPoolSize, int maxPoolSize) {
         ConnectionPool<ManualFactory.Conn> p = ConnectionPool.builder(factory).address("db2:27017")

@@ -122,10 +122,11 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
         boolean wasAbandoned;
         pool.lock.lock();
         try {
-            wasAbandoned = endLocked();
+            wasAbandoned = abandoned;
             if (wasAbandoned) {
                 claimed = false; // closed by an interrupting clear (its event emitted then, and counted)
             } else {
+                endLocked();
                 if (pool.state == PoolState.CLOSED) {
                     discard = Reason.POOL_CLOSED;
                 } else if (generation != pool.generation) {
@@ -137,12 +138,22 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
                     e.transition(PoolEntry.IN_USE, PoolEntry.REMOVED);
                 }
                 claimed = request != null && pool.queue.claim(request);
+                if (discard == null && !claimed) {
+                    pool.readying++; // until makeAvailable: see PoolCore.readying
+                }
             }
         } finally {
             pool.lock.unlock();
         }
         if (wasAbandoned) {
+            // its slot is given back only once it is closed: maxPoolSize bounds the connections that exist
             pool.closeQuietly(connection, Reason.STALE, id);
+            pool.lock.lock();
+            try {
+                endLocked();
+            } finally {
+                pool.lock.unlock();
+            }
             return;
         }
         if (discard != null) {
@@ -160,6 +171,12 @@ final class Establishment<C> implements BiConsumer<C, Throwable> {
             pool.checkOuts.deliver(request, e);
         } else {
             pool.makeAvailable(e);
+            pool.lock.lock();
+            try {
+                pool.readying--;
+            } finally {
+                pool.lock.unlock();
+            }
         }
     }
 }

@@ -58,6 +58,12 @@ public final class PoolCore<C> {
     volatile int pending;
     /** The connections being opened (their {@link #pending} slots). */
     final List<Establishment<C>> openings = new ArrayList<>();
+    /**
+     * Connections opened for no check-out that are on their way to the bag's available ones (out of
+     * {@link #openings}, not yet borrowable); guarded by the lock. Waiting check-outs count on them as on openings:
+     * without this, a check-out arriving in that window opened one more connection than it needed.
+     */
+    int readying;
     volatile long totalCreated;
     volatile long totalClosed;
     volatile long waitQueueTimeouts;
@@ -140,7 +146,7 @@ public final class PoolCore<C> {
         if (!canOpenLocked()) {
             return false;
         }
-        int waiting = queue.size();
+        int waiting = queue.size() - readying;
         if (waiting > openings.size()) {
             return true;
         }
