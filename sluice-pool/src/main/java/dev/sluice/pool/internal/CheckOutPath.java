@@ -135,40 +135,42 @@ final class CheckOutPath<C> {
 
     /**
      * A woken blocking waiter takes an available connection itself, or lets {@link #drain()} open one for the head of
-     * the queue; if it finds nothing it parks again, keeping its place.
+     * the queue; if it finds nothing it parks again, keeping its place. The take and the claim happen under the lock,
+     * and only while the request is still unclaimed: a connection borrowed by a waiter already served elsewhere, then
+     * given back, was for that instant missing to {@link #drain()}, which opened one more for the next waiter.
      */
     private void serveSelf(CheckOutRequest<C> r) {
-        PoolEntry<C> e;
-        Reason perished;
-        do {
-            if (pool.state != PoolState.READY) {
-                return;
+        for (;;) {
+            PoolEntry<C> e;
+            Reason perished = null;
+            pool.lock.lock();
+            try {
+                if (pool.state != PoolState.READY || r.phase == CheckOutRequest.CLAIMED) {
+                    return;
+                }
+                e = pool.bag.borrow();
+                if (e != null) {
+                    perished = pool.perishedReason(e);
+                    if (perished == null) {
+                        pool.queue.claim(r); // unclaimed, under the lock: it is ours
+                    }
+                }
+            } finally {
+                pool.lock.unlock();
             }
-            e = pool.bag.borrow();
             if (e == null) {
                 drain();
                 return;
             }
-            perished = pool.perishedReason(e);
             if (perished != null) {
                 pool.closeHeld(e, perished);
+                continue;
             }
-        } while (perished != null);
-        boolean claimed;
-        pool.lock.lock();
-        try {
-            claimed = pool.queue.claim(r);
-        } finally {
-            pool.lock.unlock();
-        }
-        if (claimed) {
             deliver(r, e);
             if (pool.queue.size() > 0) {
                 wakeHead();
             }
-        } else {
-            // timed out, cleared, or handed a connection meanwhile: give this one back
-            pool.makeAvailable(e);
+            return;
         }
     }
 
