@@ -93,8 +93,7 @@ final class AuthorizedCollections {
         BsonArray kept = new BsonArray();
         for (BsonValue entry : batch.asArray()) {
             BsonValue name = entry.isDocument() ? entry.asDocument().get("name") : null;
-            if (name != null && name.isString() && (visible.names().contains(name.asString().getValue())
-                    || visible.normal() && !name.asString().getValue().startsWith("system."))) {
+            if (name != null && name.isString() && visible.shows(name.asString().getValue())) {
                 kept.add(entry);
             }
         }

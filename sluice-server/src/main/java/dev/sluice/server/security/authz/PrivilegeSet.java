@@ -137,6 +137,10 @@ public final class PrivilegeSet {
      * @param names  these collections by name (also system ones)
      */
     public record VisibleCollections(boolean all, boolean normal, Set<String> names) {
+        /** Whether collection {@code collection} of the database is among them. */
+        public boolean shows(String collection) {
+            return all || names.contains(collection) || normal && !collection.startsWith("system.");
+        }
     }
 
     /** The actions granted on exactly this pattern (no matching), empty when none. */
