@@ -121,7 +121,7 @@ public final class PrivilegeSet {
         boolean all = actionsByPattern.containsKey(Resource.anyResource());
         boolean normal = actionsByPattern.containsKey(Resource.database(db))
                 || !Resource.isLocalOrConfig(db) && actionsByPattern.containsKey(Resource.anyNormal());
-        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (Resource pattern : actionsByPattern.keySet()) {
             if (pattern.kind() == Resource.Kind.COLLECTION_NAME
                     || pattern.kind() == Resource.Kind.EXACT_NAMESPACE && pattern.db().equals(db)) {
