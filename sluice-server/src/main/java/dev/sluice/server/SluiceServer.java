@@ -17,6 +17,7 @@ import dev.sluice.server.metrics.HistorySampler;
 import dev.sluice.server.metrics.JvmMetrics;
 import dev.sluice.server.metrics.PoolMetricsListener;
 import dev.sluice.server.metrics.SluiceMetrics;
+import dev.sluice.server.net.Transport;
 import dev.sluice.server.registry.ConnectionEntry;
 import dev.sluice.server.upstream.HostPoolStats;
 import dev.sluice.server.upstream.PoolDirectory;
@@ -136,6 +137,7 @@ public final class SluiceServer implements AutoCloseable {
         this.config = config;
         this.srvRescanMinimum = srvRescanMinimum;
         this.settings = config.server();
+        this.transport = Transport.detect(settings.transport()); // first: an unavailable one fails before any thread
         this.clock = clock;
         this.registry = new ConnectionRegistry(clock);
         this.metrics = new SluiceMetrics(meters, registry, pools);
@@ -143,7 +145,6 @@ public final class SluiceServer implements AutoCloseable {
         extras.add(jvmMetrics);
         this.startTime = clock.instant();
         this.drain = new Drain(settings.shutdownTimeoutMS(), System::nanoTime, Thread::sleep);
-        this.transport = Transport.detect();
         this.boss = transport.newGroup(1);
         // one worker loop per core: each loop has its own lane of backend connections per host
         this.workers = transport.newGroup(Runtime.getRuntime().availableProcessors());
@@ -905,6 +906,11 @@ public final class SluiceServer implements AutoCloseable {
 
     public UpstreamCluster cluster() {
         return cluster;
+    }
+
+    /** The network transport every socket uses (net.transport resolved): io_uring, epoll or nio. */
+    public String transportName() {
+        return transport.name();
     }
 
     /** The line printed on stdout when ready, as DESIGN.md fixes it. */

@@ -1,6 +1,6 @@
 package dev.sluice.bench.proxy;
 
-import dev.sluice.server.Transport;
+import dev.sluice.server.net.Transport;
 import dev.sluice.server.wire.FrameDecoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

@@ -31,7 +31,8 @@ public final class ProxyBenchmark {
             + "[--driver-clients 1,16] [--warmup-ms 3000] [--duration-ms 10000] [--pause-ms 1000] "
             + "[--prewarm-ms 20000] [--rounds 1 (cycles of the targets per cell; medians reported)] [--targets direct,relay,haproxy,sluice] [--max-pool-size 100] [--backend-threads 1] "
             + "[--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
-            + "[--proxy-jvm-opts '-XX:+UseSerialGC -Xss512k -Xmn32m'] [--sluice-extra-opts ''] [--logs target/bench-logs] "
+            + "[--proxy-jvm-opts '-XX:+UseSerialGC -Xss512k -Xmn32m'] [--sluice-extra-opts ''] "
+            + "[--sluice-alt-opts '' (a second Sluice with these options too, target sluice-alt)] [--logs target/bench-logs] "
             + "[--out target/proxy-bench.md]";
 
     private ProxyBenchmark() {
@@ -40,13 +41,15 @@ public final class ProxyBenchmark {
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, USAGE, "clients", "kinds", "driver-clients", "warmup-ms", "duration-ms", "pause-ms",
                 "targets", "max-pool-size", "backend-threads", "sluice-jar", "proxy-jvm-opts", "sluice-extra-opts",
-                "logs", "out", "prewarm-ms", "rounds");
+                "logs", "out", "prewarm-ms", "rounds", "sluice-alt-opts");
         int rounds = a.integer("rounds", 1);
         List<Integer> clients = a.integers("clients", "1,16,64,256");
         List<Integer> driverClients = a.integers("driver-clients", "1,16");
         // HAProxy joins by default when it is installed (Debian's haproxy package)
-        List<String> targets = a.strings("targets", Haproxy.binary() != null ? "direct,relay,haproxy,sluice"
-                : "direct,relay,sluice");
+        // a second Sluice with other options (say -Dsluice.transport=io_uring), measured in the same run
+        String altOpts = a.string("sluice-alt-opts", "");
+        List<String> targets = a.strings("targets", (Haproxy.binary() != null ? "direct,relay,haproxy,sluice"
+                : "direct,relay,sluice") + (altOpts.isBlank() ? "" : ",sluice-alt"));
         long warmup = a.integer("warmup-ms", 3000);
         long duration = a.integer("duration-ms", 10_000);
         long pause = a.integer("pause-ms", 1000);
@@ -67,6 +70,10 @@ public final class ProxyBenchmark {
                              "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar")),
                      "mongodb://127.0.0.1:" + mongod.port() + "/?maxPoolSize=" + maxPoolSize, sluiceJvm,
                      logs.resolve("sluice.log"));
+             Launch.Sluice alt = targets.contains("sluice-alt") ? Launch.sluice(Path.of(a.string("sluice-jar",
+                             "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar")),
+                     "mongodb://127.0.0.1:" + mongod.port() + "/?maxPoolSize=" + maxPoolSize,
+                     withAll(sluiceJvm, ChildProcess.options(altOpts)), logs.resolve("sluice-alt.log")) : null;
              Haproxy.Started haproxy = targets.contains("haproxy") ? Haproxy.start(mongod.address(), logs) : null) {
             Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
             Map<String, Long> pids = new LinkedHashMap<>();
@@ -76,6 +83,12 @@ public final class ProxyBenchmark {
             pids.put("relay", relay.pid());
             addresses.put("sluice", sluice.mongo());
             pids.put("sluice", sluice.process().pid());
+            if (alt != null) {
+                addresses.put("sluice-alt", alt.mongo());
+                pids.put("sluice-alt", alt.process().pid());
+                System.err.printf("[bench] sluice-alt %s (pid %d, extra options %s)%n", alt.mongo(), alt.process().pid(),
+                        altOpts);
+            }
             if (haproxy != null) {
                 addresses.put("haproxy", haproxy.address());
                 pids.put("haproxy", haproxy.process().pid());
@@ -137,6 +150,12 @@ public final class ProxyBenchmark {
     }
 
     /** Samples the process's CPU time at the window's start and end (into cpu[0..1] and cpu[2..3]). */
+    private static List<String> withAll(List<String> first, List<String> more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(more);
+        return all;
+    }
+
     private static void sampleCpu(ScheduledExecutorService sampler, long pid, Window w, AtomicLongArray cpu) {
         long now = System.nanoTime();
         sampler.schedule(() -> sample(pid, cpu, 0), Math.max(0, w.start() - now), TimeUnit.NANOSECONDS);

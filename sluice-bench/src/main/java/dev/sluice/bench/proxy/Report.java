@@ -68,11 +68,16 @@ final class Report {
                 }
             }
             b.append('\n');
-            if (targets.containsAll(List.of("direct", "relay", "sluice"))) {
-                ratios(b, kind);
-            }
-            if (targets.containsAll(List.of("haproxy", "sluice"))) {
-                haproxyRatios(b, kind);
+            for (String sluice : targets) {
+                if (!sluice.startsWith("sluice")) {
+                    continue;
+                }
+                if (targets.containsAll(List.of("direct", "relay"))) {
+                    ratios(b, kind, sluice);
+                }
+                if (targets.contains("haproxy")) {
+                    haproxyRatios(b, kind, sluice);
+                }
             }
         }
         b.append(upstream);
@@ -80,11 +85,11 @@ final class Report {
         return b.toString();
     }
 
-    private void ratios(StringBuilder b, ClientKind kind) {
+    private void ratios(StringBuilder b, ClientKind kind, String sluice) {
         CellResult oneDirect = find(kind, "direct", 1);
         double rtt = oneDirect == null ? Double.NaN : oneDirect.p50us();
-        b.append(String.format(Locale.ROOT, "Sluice against the targets (`%s`; one loopback round trip = direct p50 at "
-                + "1 client = %.0f µs)%n%n", kind.label(), rtt));
+        b.append(String.format(Locale.ROOT, "%s against the targets (`%s`; one loopback round trip = direct p50 at "
+                + "1 client = %.0f µs)%n%n", label(sluice), kind.label(), rtt));
         b.append("| clients | Sluice/relay ops/s (>= 0.85) | Sluice/relay p99 (<= 1.2) | Sluice p50 - direct p50 "
                 + "(<= 1 RTT) | relay p50 - direct p50 | Sluice/relay CPU per op |\n");
         b.append("|---:|---:|---:|---:|---:|---:|\n");
@@ -97,7 +102,7 @@ final class Report {
         for (int n : counts) {
             CellResult d = find(kind, "direct", n);
             CellResult relay = find(kind, "relay", n);
-            CellResult s = find(kind, "sluice", n);
+            CellResult s = find(kind, sluice, n);
             if (d == null || relay == null || s == null) {
                 continue;
             }
@@ -114,13 +119,13 @@ final class Report {
     }
 
     /** Sluice against HAProxy (TCP mode): throughput, p99 and proxy CPU per operation, Sluice / HAProxy. */
-    private void haproxyRatios(StringBuilder b, ClientKind kind) {
-        b.append(String.format(Locale.ROOT, "Sluice against HAProxy (`%s`, Sluice / HAProxy)%n%n", kind.label()));
+    private void haproxyRatios(StringBuilder b, ClientKind kind, String sluice) {
+        b.append(String.format(Locale.ROOT, "%s against HAProxy (`%s`, Sluice / HAProxy)%n%n", label(sluice), kind.label()));
         b.append("| clients | ops/s | p99 | CPU per op | HAProxy ops/s, p99, CPU µs/op | Sluice ops/s, p99, CPU µs/op |\n");
         b.append("|---:|---:|---:|---:|---|---|\n");
         for (int n : clientCounts(kind)) {
             CellResult h = find(kind, "haproxy", n);
-            CellResult s = find(kind, "sluice", n);
+            CellResult s = find(kind, sluice, n);
             if (h == null || s == null) {
                 continue;
             }
@@ -131,6 +136,11 @@ final class Report {
                     h.opsPerSec(), h.p99us(), h.targetCpuUsPerOp(), s.opsPerSec(), s.p99us(), s.targetCpuUsPerOp()));
         }
         b.append('\n');
+    }
+
+    /** "Sluice", or "Sluice (`sluice-alt`)" for a second Sluice of the same run. */
+    private static String label(String sluice) {
+        return "sluice".equals(sluice) ? "Sluice" : "Sluice (`" + sluice + "`)";
     }
 
     private Set<Integer> clientCounts(ClientKind kind) {

@@ -66,6 +66,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "auto (default: OpenSSL/BoringSSL when available, else the JDK's), jdk, openssl")
     String tlsProvider;
 
+    @Option(names = "--transport", paramLabel = "TRANSPORT",
+            description = "Network transport of every socket, as net.transport: auto (default: io_uring where the "
+                    + "kernel allows it, else epoll, else NIO), io_uring, epoll, nio")
+    String transport;
+
     @Option(names = "--upstream", paramLabel = "URI",
             description = "MongoDB URI of the cluster, with pool options (e.g. mongodb://db1:27017/?maxPoolSize=20)")
     String upstream;
@@ -97,7 +102,14 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("sluice: invalid configuration: " + e.getMessage());
             return 2;
         }
-        SluiceServer server = new SluiceServer(cfg, Clock.systemUTC());
+        SluiceServer server;
+        try {
+            server = new SluiceServer(cfg, Clock.systemUTC());
+        } catch (ConfigException e) {
+            // a transport asked for and not available here (net.transport), before any thread or socket exists
+            System.err.println("sluice: invalid configuration: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -133,6 +145,6 @@ public final class ServeCommand implements Callable<Integer> {
         ConfigFile.Tls tlsFlags = new ConfigFile.Tls(tlsMode, tlsCertificateKeyFile, tlsCertificateKeyFilePassword,
                 tlsCAFile, tlsAllowConnectionsWithoutCertificates, tlsAllowInvalidCertificates, tlsProvider);
         return SluiceConfig.merge(config == null ? null : ConfigFile.read(config), new SluiceConfig.Flags(listen, http,
-                https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags, loadBalancedPort, userSource));
+                https, upstream, allowUnauthenticatedRemoteAccess, auth, tlsFlags, loadBalancedPort, userSource, transport));
     }
 }

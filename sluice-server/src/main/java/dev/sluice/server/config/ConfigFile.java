@@ -46,6 +46,7 @@ import java.util.stream.Collectors;
  * https: 127.0.0.1:27443
  * net:
  *   loadBalancedListen: 127.0.0.1:27018
+ *   transport: auto
  *   tls: {mode: requireTLS, certificateKeyFile: /etc/sluice/server.pem, certificateKeyFilePassword: secret,
  *         CAFile: /etc/sluice/ca.pem, allowConnectionsWithoutCertificates: false, allowInvalidCertificates: false}
  * dnsServers: ["10.0.0.2:53"]
@@ -83,10 +84,11 @@ public record ConfigFile(String listen, String http, String upstream, Integer ma
     }
 
     /**
-     * {@code net:} section (mongod's name for it): {@code tls}, and {@code loadBalancedListen} (HOST:PORT of the
-     * connector for drivers connected with {@code loadBalanced=true}; mongos calls its own {@code loadBalancerPort}).
+     * {@code net:} section (mongod's name for it): {@code tls}, {@code loadBalancedListen} (HOST:PORT of the
+     * connector for drivers connected with {@code loadBalanced=true}; mongos calls its own {@code loadBalancerPort}),
+     * and {@code transport} (auto, io_uring, epoll or nio).
      */
-    public record Net(Tls tls, String loadBalancedListen) {
+    public record Net(Tls tls, String loadBalancedListen, String transport) {
     }
 
     /**

@@ -33,6 +33,8 @@ import java.util.List;
  * @param loadBalancedListen     the load-balanced connector's address, for drivers connected with
  *                               {@code loadBalanced=true} (YAML {@code net.loadBalancedListen}, flag
  *                               {@code --load-balanced-port}); null (the default) disables it
+ * @param transport              the network transport ({@code net.transport}, flag {@code --transport}; default auto:
+ *                               io_uring, else epoll, else NIO)
  */
 public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomingConnections,
                              int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,
@@ -40,7 +42,7 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
                              HttpSettings httpSettings, boolean allowUnauthenticatedRemoteAccess,
                              boolean maxIncomingConnectionsExplicit, int alertHysteresisPercent,
                              boolean authorization, HostAndPort https, TlsSettings tls,
-                             HostAndPort loadBalancedListen) {
+                             HostAndPort loadBalancedListen, NetTransport transport) {
 
     public static final HostAndPort DEFAULT_LISTEN = new HostAndPort("127.0.0.1", 27016);
     public static final HostAndPort DEFAULT_HTTP = new HostAndPort("127.0.0.1", 27080);
@@ -65,6 +67,7 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
         limits = limits == null ? LimitSettings.defaults() : limits;
         httpSettings = httpSettings == null ? HttpSettings.defaults() : httpSettings;
         tls = tls == null ? TlsSettings.disabled() : tls;
+        transport = transport == null ? NetTransport.AUTO : transport;
         if (https != null && !tls.hasCertificate()) {
             throw new ConfigException("https: " + https + " needs a certificate: set net.tls.certificateKeyFile "
                     + "(--tlsCertificateKeyFile FILE, a PEM file with the certificate chain and its private key)");
@@ -79,6 +82,19 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
                 throw new ConfigException("compressors: '" + c + "' is not supported (expected any of snappy, zlib, zstd)");
             }
         }
+    }
+
+    /** Settings with the default transport (auto). */
+    public ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomingConnections,
+                          int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,
+                          int alertThresholdPercent, int embeddedWireVersion, LimitSettings limits,
+                          HttpSettings httpSettings, boolean allowUnauthenticatedRemoteAccess,
+                          boolean maxIncomingConnectionsExplicit, int alertHysteresisPercent,
+                          boolean authorization, HostAndPort https, TlsSettings tls, HostAndPort loadBalancedListen) {
+        this(listen, http, maxIncomingConnections, maxMessageSizeBytes, compressors, shutdownTimeoutMS,
+                alertThresholdPercent, embeddedWireVersion, limits, httpSettings, allowUnauthenticatedRemoteAccess,
+                maxIncomingConnectionsExplicit, alertHysteresisPercent, authorization, https, tls, loadBalancedListen,
+                null);
     }
 
     /** Settings without the load-balanced connector. */
@@ -116,7 +132,8 @@ public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomi
     public ServerSettings withMaxIncomingConnections(int value) {
         return new ServerSettings(listen, http, value, maxMessageSizeBytes, compressors, shutdownTimeoutMS,
                 alertThresholdPercent, embeddedWireVersion, limits, httpSettings, allowUnauthenticatedRemoteAccess,
-                maxIncomingConnectionsExplicit, alertHysteresisPercent, authorization, https, tls, loadBalancedListen);
+                maxIncomingConnectionsExplicit, alertHysteresisPercent, authorization, https, tls, loadBalancedListen,
+                transport);
     }
 
     /** The defaults: loopback listeners, no upstream (embedded backend). */

@@ -53,11 +53,17 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
      * @param tls the {@code --tls*} flags, field by field over the file's {@code net.tls} (null: none)
      */
     public record Flags(String listen, String http, String https, String upstream, boolean allowRemote, boolean auth,
-                        ConfigFile.Tls tls, String loadBalancedPort, String userSource) {
-        /** Without {@code --load-balanced-port} and {@code --userSource}. */
+                        ConfigFile.Tls tls, String loadBalancedPort, String userSource, String transport) {
+        /** Without {@code --transport}. */
+        public Flags(String listen, String http, String https, String upstream, boolean allowRemote, boolean auth,
+                     ConfigFile.Tls tls, String loadBalancedPort, String userSource) {
+            this(listen, http, https, upstream, allowRemote, auth, tls, loadBalancedPort, userSource, null);
+        }
+
+        /** Without {@code --load-balanced-port}, {@code --userSource} and {@code --transport}. */
         public Flags(String listen, String http, String https, String upstream, boolean allowRemote, boolean auth,
                      ConfigFile.Tls tls) {
-            this(listen, http, https, upstream, allowRemote, auth, tls, null, null);
+            this(listen, http, https, upstream, allowRemote, auth, tls, null, null, null);
         }
     }
 
@@ -135,7 +141,8 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
                 or(alerts.hysteresisPercent(), Math.min(d.alertHysteresisPercent(), threshold - 1)), authorization,
                 httpsValue == null ? null : HostAndPort.parse(httpsValue, "https"), tls,
                 LoadBalancedListen.of(flags.loadBalancedPort(), f.net() == null ? null : f.net().loadBalancedListen(),
-                        listenValue == null ? d.listen() : HostAndPort.parse(listenValue, "listen")));
+                        listenValue == null ? d.listen() : HostAndPort.parse(listenValue, "listen")),
+                transport(flags.transport(), f.net()));
         Exposure.checkHttp(server.http(), server.allowUnauthenticatedRemoteAccess() || server.authorization());
         Exposure.checkHttp(server.https(), server.allowUnauthenticatedRemoteAccess() || server.authorization(), "https");
         String upstreamUri = first(upstream, f.upstream());
@@ -145,6 +152,15 @@ public record SluiceConfig(ServerSettings server, String upstreamUri, SrvSetting
         }
         return new SluiceConfig(server, upstreamUri, SrvSettings.of(f.dnsServers(), f.dnsTimeoutMS()),
                 userSource(f, flags.userSource()), fleet(f.fleet(), upstreamUri != null));
+    }
+
+    /** {@code --transport} over the file's {@code net.transport}; auto when neither is given. */
+    private static NetTransport transport(String flag, ConfigFile.Net net) {
+        if (flag != null) {
+            return NetTransport.parse(flag, "--transport");
+        }
+        return net == null || net.transport() == null ? NetTransport.AUTO
+                : NetTransport.parse(net.transport(), "net.transport");
     }
 
     /**

@@ -1,35 +1,126 @@
-package dev.sluice.server;
+package dev.sluice.server.net;
 
-import io.netty.channel.Channel;
+import dev.sluice.server.config.ConfigException;
+import dev.sluice.server.config.NetTransport;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+import org.slf4j.LoggerFactory;
+
 
 /**
- * The network transport: native epoll on Linux (leaner per connection: no JDK socket objects),
- * NIO elsewhere or with {@code -Dsluice.transport=nio}.
+ * The network transport of every socket Sluice opens or accepts ({@code net.transport}, {@link NetTransport}):
+ * io_uring where the kernel allows it, else native epoll on Linux (both leaner per connection than NIO: no JDK
+ * socket objects), else NIO.
+ *
+ * <p>A channel must live on an event loop of its own transport: the channel classes here are the only ones
+ * Sluice's servers, backend connections and DNS queries use.
  */
-public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel,
-                        Class<? extends Channel> clientChannel) {
+public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends IoHandler> ioType,
+                        Class<? extends ServerChannel> serverChannel, Class<? extends SocketChannel> clientChannel,
+                        Class<? extends DatagramChannel> datagramChannel) {
 
+    /**
+     * The system property that stands for {@code net.transport} when the configuration leaves it at auto (the
+     * benchmarks' own clients read it too): {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}.
+     */
+    public static final String PROPERTY = "sluice.transport";
+
+    private static final Transport NIO = new Transport("nio", NioIoHandler.newFactory(), NioIoHandler.class,
+            NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class);
+
+    /** The transport {@value #PROPERTY} asks for, or the best available one. */
     public static Transport detect() {
-        boolean nio = "nio".equalsIgnoreCase(System.getProperty("sluice.transport", ""));
-        if (!nio && Epoll.isAvailable()) {
-            return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+        return detect(NetTransport.AUTO);
+    }
+
+    /**
+     * The transport {@code choice} names ({@value #PROPERTY} when it is auto), or the best available one for auto.
+     *
+     * @throws ConfigException when io_uring or epoll is asked for and cannot be used here
+     */
+    public static Transport detect(NetTransport choice) {
+        NetTransport asked = choice;
+        String option = "net.transport";
+        if (asked == NetTransport.AUTO && !System.getProperty(PROPERTY, "").isBlank()) {
+            option = "-D" + PROPERTY;
+            asked = NetTransport.parse(System.getProperty(PROPERTY), option);
         }
-        if (!nio) {
-            org.slf4j.LoggerFactory.getLogger(Transport.class).info("[sluice] transport nio: Netty's epoll transport "
-                    + "is not available here ({})", String.valueOf(Epoll.unavailabilityCause()));
+        switch (asked) {
+            case NIO:
+                return NIO;
+            case IO_URING:
+                if (!IoUring.isAvailable()) {
+                    throw new ConfigException(option + ": io_uring is not available here (" + IoUring.unavailabilityCause()
+                            + "); use auto (io_uring, else epoll, else nio), epoll or nio");
+                }
+                return ioUring();
+            case EPOLL:
+                if (!Epoll.isAvailable()) {
+                    throw new ConfigException(option + ": epoll is not available here (" + Epoll.unavailabilityCause()
+                            + "); use auto or nio");
+                }
+                return epoll();
+            default:
+                if (IoUring.isAvailable()) {
+                    return ioUring();
+                }
+                if (Epoll.isAvailable()) {
+                    LoggerFactory.getLogger(Transport.class).info("[sluice] transport epoll: io_uring is not available "
+                            + "here ({})", String.valueOf(IoUring.unavailabilityCause()));
+                    return epoll();
+                }
+                LoggerFactory.getLogger(Transport.class).info("[sluice] transport nio: neither io_uring ({}) nor "
+                        + "epoll ({}) is available here", String.valueOf(IoUring.unavailabilityCause()),
+                        String.valueOf(Epoll.unavailabilityCause()));
+                return NIO;
         }
-        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+    }
+
+    /**
+     * The transport an event loop serves, for channels created on a loop handed in from elsewhere (the DNS
+     * queries): NIO for a loop of any other kind.
+     */
+    public static Transport of(EventLoop loop) {
+        if (loop instanceof IoEventLoop io) {
+            if (io.isIoType(EpollIoHandler.class)) {
+                return epoll();
+            }
+            if (io.isIoType(IoUringIoHandler.class)) {
+                return ioUring();
+            }
+        }
+        return NIO;
+    }
+
+    private static Transport epoll() {
+        return new Transport("epoll", EpollIoHandler.newFactory(), EpollIoHandler.class,
+                EpollServerSocketChannel.class, EpollSocketChannel.class, EpollDatagramChannel.class);
+    }
+
+    private static Transport ioUring() {
+        return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringIoHandler.class,
+                IoUringServerSocketChannel.class, IoUringSocketChannel.class, IoUringDatagramChannel.class);
     }
 
     public EventLoopGroup newGroup(int threads) {

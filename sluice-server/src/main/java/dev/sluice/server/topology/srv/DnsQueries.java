@@ -1,15 +1,8 @@
 package dev.sluice.server.topology.srv;
 
 import io.netty.channel.AddressedEnvelope;
+import dev.sluice.server.net.Transport;
 import io.netty.channel.EventLoop;
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DnsRawRecord;
 import io.netty.handler.codec.dns.DnsRecord;
@@ -50,12 +43,10 @@ final class DnsQueries implements AutoCloseable {
             throw new IllegalStateException("dnsServers: none given and the system names none (/etc/resolv.conf)");
         }
         this.timeoutMs = settings.dnsTimeoutMS();
-        boolean epoll = eventLoop instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class);
-        Class<? extends DatagramChannel> udp = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
-        Class<? extends SocketChannel> tcp = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        Transport transport = Transport.of(eventLoop);
         this.resolver = new DnsNameResolverBuilder(eventLoop)
-                .datagramChannelType(udp)
-                .socketChannelType(tcp) // TCP when an answer is truncated
+                .datagramChannelType(transport.datagramChannel())
+                .socketChannelType(transport.clientChannel()) // TCP when an answer is truncated
                 .nameServerProvider(new SequentialDnsServerAddressStreamProvider(servers))
                 .resolveCache(NoopDnsCache.INSTANCE)
                 .queryTimeoutMillis(Math.max(1, timeoutMs / servers.size()))

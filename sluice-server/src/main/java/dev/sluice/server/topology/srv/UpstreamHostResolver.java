@@ -1,12 +1,7 @@
 package dev.sluice.server.topology.srv;
 
+import dev.sluice.server.net.Transport;
 import io.netty.channel.EventLoop;
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -27,17 +22,17 @@ public final class UpstreamHostResolver {
 
     /**
      * @param settings the DNS settings
-     * @param sample   an event loop of the group that will connect (epoll or NIO decides the channel types)
+     * @param sample   an event loop of the group that will connect (its transport decides the channel types)
      * @return a resolver group to close at shutdown, or null when no dnsServers are configured
      */
     public static AddressResolverGroup<InetSocketAddress> of(SrvSettings settings, EventLoop sample) {
         if (settings.dnsServers().isEmpty()) {
             return null;
         }
-        boolean epoll = sample instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class);
+        Transport transport = Transport.of(sample);
         DnsNameResolverBuilder builder = new DnsNameResolverBuilder()
-                .datagramChannelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                .socketChannelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .datagramChannelType(transport.datagramChannel())
+                .socketChannelType(transport.clientChannel())
                 .nameServerProvider(new SequentialDnsServerAddressStreamProvider(settings.dnsServers()))
                 .queryTimeoutMillis(Math.max(1, settings.dnsTimeoutMS() / settings.dnsServers().size()));
         return new DnsAddressResolverGroup(builder);

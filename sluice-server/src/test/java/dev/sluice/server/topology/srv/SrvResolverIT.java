@@ -1,6 +1,6 @@
 package dev.sluice.server.topology.srv;
 
-import dev.sluice.server.Transport;
+import dev.sluice.server.net.Transport;
 import dev.sluice.server.config.ConnectionString;
 import dev.sluice.server.testing.TestDnsServer;
 import dev.sluice.server.topology.ServerAddress;
