@@ -1,5 +1,6 @@
 package dev.sluice.bench.proxy;
 
+import dev.sluice.server.net.Transport;
 import dev.sluice.server.wire.FrameBudget;
 import dev.sluice.server.wire.FrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
@@ -12,13 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
@@ -48,9 +43,9 @@ public final class IdleFloor {
         String listen = a.string("listen", "127.0.0.1:0");
         int colon = listen.lastIndexOf(':');
         InetSocketAddress bind = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
-        boolean epoll = Epoll.isAvailable();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Transport transport = Transport.detect(); // Sluice's: -Dsluice.transport as for Sluice
+        EventLoopGroup group = transport.newGroup(0);
+        Class<? extends ServerChannel> channel = transport.serverChannel();
         ChannelHandler responder = new Responder();
         FrameBudget budget = new FrameBudget(Long.MAX_VALUE, (holder, bytes, max) -> { }); // one per server, as Sluice's
         AdaptiveRecvByteBufAllocator receive = new AdaptiveRecvByteBufAllocator();
@@ -68,7 +63,7 @@ public final class IdleFloor {
                 }).bind(bind).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
         System.out.println("floor ready " + bound.getHostString() + ":" + bound.getPort() + " (transport "
-                + (epoll ? "epoll" : "nio") + ")");
+                + transport.name() + ")");
         server.closeFuture().sync();
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.bench.proxy;
 
+import dev.sluice.server.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -10,10 +11,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
@@ -22,19 +19,21 @@ import java.util.concurrent.CountDownLatch;
  * The floor any proxy pays: a plain Netty TCP relay. Each accepted client gets one upstream socket,
  * opened on the client's own event loop; bytes are copied both ways untouched, flushed once per read
  * batch, and a side stops reading while the other side is not writable (autoRead backpressure).
- * Same transport (NIO) and thread count (Netty's default, 2 x cores) as Sluice.
+ * Same transport as Sluice ({@link Transport#detect()}: io_uring where the kernel allows it, else epoll, else NIO;
+ * {@code -Dsluice.transport} chooses, as for Sluice), with Netty's default thread count (2 x cores).
  *
  * <p>{@code java -cp benchmarks.jar dev.sluice.bench.proxy.TcpRelay --listen 127.0.0.1:0
  * --upstream 127.0.0.1:27017} prints {@code relay ready HOST:PORT} and relays until killed.
  */
 public final class TcpRelay implements AutoCloseable {
-    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private static final Transport TRANSPORT = Transport.detect();
+    private final EventLoopGroup boss = TRANSPORT.newGroup(1);
     private final EventLoopGroup workers;
     private final Channel server;
 
     private TcpRelay(InetSocketAddress listen, InetSocketAddress upstream, int threads) throws InterruptedException {
-        workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-        server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        workers = TRANSPORT.newGroup(threads);
+        server = new ServerBootstrap().group(boss, workers).channel(TRANSPORT.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -75,7 +74,7 @@ public final class TcpRelay implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel inbound = ctx.channel();
-            Bootstrap b = new Bootstrap().group(inbound.eventLoop()).channel(NioSocketChannel.class)
+            Bootstrap b = new Bootstrap().group(inbound.eventLoop()).channel(TRANSPORT.clientChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new Pipe(inbound));
             b.connect(upstream).addListener((ChannelFutureListener) f -> {

@@ -46,6 +46,20 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
      */
     public static final String PROPERTY = "sluice.transport";
 
+    /**
+     * Netty's switch for io_uring's {@code IORING_ENTER_NO_IOWAIT} (Linux 6.15+): without it the kernel counts an
+     * event loop waiting for completions while reads are pending (always, for a proxy) as waiting for I/O, so an idle
+     * Sluice showed its loops in iowait and in the load average. Set before Netty's {@code IoUring} class reads it,
+     * unless the operator set it.
+     */
+    static final String NO_IOWAIT_PROPERTY = "io.netty.iouring.enterNoIoWaitEnabled";
+
+    static {
+        if (System.getProperty(NO_IOWAIT_PROPERTY) == null) {
+            System.setProperty(NO_IOWAIT_PROPERTY, "true");
+        }
+    }
+
     private static final Transport NIO = new Transport("nio", NioIoHandler.newFactory(), NioIoHandler.class,
             NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class);
 
@@ -95,6 +109,15 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
                         String.valueOf(Epoll.unavailabilityCause()));
                 return NIO;
         }
+    }
+
+    /** Whether {@code choice} can run here (auto and nio always can), and if not, why. */
+    public static String unavailability(NetTransport choice) {
+        return switch (choice) {
+            case IO_URING -> IoUring.isAvailable() ? null : String.valueOf(IoUring.unavailabilityCause());
+            case EPOLL -> Epoll.isAvailable() ? null : String.valueOf(Epoll.unavailabilityCause());
+            default -> null;
+        };
     }
 
     /**

@@ -6,8 +6,6 @@ import com.mongodb.client.MongoCollection;
 import dev.sluice.server.config.ConfigFile;
 import dev.sluice.server.config.NetTransport;
 import dev.sluice.server.testing.SluiceHarness;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.uring.IoUring;
 import org.bson.Document;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,10 +31,8 @@ class TransportIT {
     @ParameterizedTest
     @EnumSource(value = NetTransport.class, names = {"IO_URING", "EPOLL", "NIO"})
     void driverAndHttpWorkOnEachTransport(NetTransport transport) throws Exception {
-        assumeTrue(transport != NetTransport.IO_URING || IoUring.isAvailable(),
-                () -> "io_uring is not available here: " + IoUring.unavailabilityCause());
-        assumeTrue(transport != NetTransport.EPOLL || Epoll.isAvailable(),
-                () -> "epoll is not available here: " + Epoll.unavailabilityCause());
+        String unavailable = Transport.unavailability(transport);
+        assumeTrue(unavailable == null, () -> transport + " is not available here: " + unavailable);
         ConfigFile file = ConfigFile.parse("net: {transport: " + transport.configName() + "}", "test");
         try (SluiceHarness sluice = SluiceHarness.start(null, file);
              MongoClient client = MongoClients.create(sluice.uri("appName=transport-" + transport.configName()))) {
