@@ -30,6 +30,8 @@ public final class BackendConnection {
     private final boolean exhaustSupported;
     private volatile int maxWireVersion;
     private volatile boolean broken;
+    /** Why the connection broke, first cause only (event loop); null while usable or when it just closed. */
+    private UpstreamException failure;
     /** The upstream answered the handshake's hello (authentication, if any, comes next). */
     private volatile boolean helloAnswered;
     /** The mongos behind a load balancer this connection reached (its handshake's serviceId), or null. */
@@ -167,8 +169,14 @@ public final class BackendConnection {
         }
         if (!isUsable()) {
             frame.release();
-            UpstreamException e = new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, host,
-                    "connection to upstream " + host + " is closed");
+            // the cause, when one broke it: a TLS alert read in the same turn of the loop as the handshake's end
+            // (the upstream refusing Sluice's certificate) must reach the request, not just "closed"
+            UpstreamException f = failure;
+            UpstreamException e = f == null
+                    ? new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, host, "connection to upstream " + host
+                            + " is closed")
+                    : new UpstreamException(UpstreamException.Kind.NETWORK_ERROR, host, "connection to upstream " + host + " is closed: "
+                            + f.getMessage(), f);
             if (listener != null) {
                 listener.onFailure(e);
             } else if (onWritten != null) {
@@ -227,6 +235,9 @@ public final class BackendConnection {
 
     /** Fails the request in flight (if any) and closes the connection: its state is unknown. */
     void fail(UpstreamException cause) {
+        if (failure == null) {
+            failure = cause;
+        }
         broken = true;
         cancelTimeout();
         ReplyListener listener = current;
