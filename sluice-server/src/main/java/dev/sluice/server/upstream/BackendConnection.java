@@ -242,6 +242,12 @@ public final class BackendConnection {
         cancelTimeout();
         ReplyListener listener = current;
         current = null;
+        if (channel instanceof io.netty.channel.socket.DuplexChannel duplex && channel.isActive()) {
+            // the upstream sees the end now: on io_uring close() only queues the socket's close behind its
+            // pending read, and the slot this connection held of maxConnectionsPerHost / fleet.connectionBudget is
+            // released when close() returns
+            duplex.shutdown();
+        }
         channel.close();
         if (listener != null) {
             listener.onFailure(cause);
