@@ -27,17 +27,7 @@ class BackendConnectionFailureTest {
 
         AtomicReference<UpstreamException> failed = new AtomicReference<>();
         ByteBuf frame = Unpooled.buffer().writeZero(16);
-        connection.send(frame, "hello", new ReplyListener() {
-            @Override
-            public void onReply(ByteBuf reply, boolean moreToCome) {
-                reply.release();
-            }
-
-            @Override
-            public void onFailure(UpstreamException cause) {
-                failed.set(cause);
-            }
-        }, null);
+        connection.send(frame, "hello", recording(failed), null);
 
         assertThat(frame.refCnt()).isZero();
         assertThat(failed.get().getMessage()).isEqualTo("connection to upstream db1:27017 is closed: TLS with upstream "
@@ -51,7 +41,13 @@ class BackendConnectionFailureTest {
         BackendConnection connection = new BackendConnection(channel, "db1:27017", 1, 0, -1, true);
         channel.close();
         AtomicReference<UpstreamException> failed = new AtomicReference<>();
-        connection.send(Unpooled.buffer().writeZero(16), "hello", new ReplyListener() {
+        connection.send(Unpooled.buffer().writeZero(16), "hello", recording(failed), null);
+        assertThat(failed.get().getMessage()).isEqualTo("connection to upstream db1:27017 is closed");
+    }
+
+    /** A listener that releases replies and keeps the failure. */
+    private static ReplyListener recording(AtomicReference<UpstreamException> failed) {
+        return new ReplyListener() {
             @Override
             public void onReply(ByteBuf reply, boolean moreToCome) {
                 reply.release();
@@ -61,7 +57,6 @@ class BackendConnectionFailureTest {
             public void onFailure(UpstreamException cause) {
                 failed.set(cause);
             }
-        }, null);
-        assertThat(failed.get().getMessage()).isEqualTo("connection to upstream db1:27017 is closed");
+        };
     }
 }
