@@ -5,7 +5,6 @@ import dev.sluice.server.config.NetTransport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -37,9 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>A channel must live on an event loop of its own transport: the channel classes here are the only ones
  * Sluice's servers, backend connections and DNS queries use.
  */
-public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends IoHandler> ioType,
-                        Class<? extends ServerChannel> serverChannel, Class<? extends SocketChannel> clientChannel,
-                        Class<? extends DatagramChannel> datagramChannel) {
+public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel,
+                        Class<? extends SocketChannel> clientChannel, Class<? extends DatagramChannel> datagramChannel) {
 
     /**
      * The system property that stands for {@code net.transport} when the configuration leaves it at auto (the
@@ -68,7 +66,7 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
      */
     static final int COMPLETION_QUEUE_SIZE = 32_768;
 
-    private static final Transport NIO = new Transport("nio", NioIoHandler.newFactory(), NioIoHandler.class,
+    private static final Transport NIO = new Transport("nio", NioIoHandler.newFactory(),
             NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class);
 
     /** The transport {@value #PROPERTY} asks for, or the best available one. */
@@ -145,13 +143,13 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
     }
 
     private static Transport epoll() {
-        return new Transport("epoll", EpollIoHandler.newFactory(), EpollIoHandler.class,
+        return new Transport("epoll", EpollIoHandler.newFactory(),
                 EpollServerSocketChannel.class, EpollSocketChannel.class, EpollDatagramChannel.class);
     }
 
     private static Transport ioUring() {
         return new Transport("io_uring", IoUringIoHandler.newFactory(new IoUringIoHandlerConfig()
-                .setCqSize(COMPLETION_QUEUE_SIZE)), IoUringIoHandler.class,
+                .setCqSize(COMPLETION_QUEUE_SIZE)),
                 IoUringServerSocketChannel.class, IoUringSocketChannel.class, IoUringDatagramChannel.class);
     }
 
