@@ -4,13 +4,7 @@
 # clients run. Prints the split by object (kernel, JIT code, libc) and the hottest JIT-compiled methods.
 # Needs perf (linux-perf) and the jars: ./mvnw -B -q -DskipTests install
 # Usage: sluice-bench/scripts/perf-profile.sh CLIENTS
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-out=target/perf-profile
-mkdir -p "$out"
-J=sluice-bench/target/benchmarks.jar
-java -cp $J dev.sluice.server.testing.FastMongod --port 27417 > $out/fm.log 2>&1 &
-FM=$!
+. "$(dirname "$0")/fastmongod.sh" target/perf-profile
 java -XX:+UseSerialGC -Xss512k -Xmn32m -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer \
   -jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar serve --listen 127.0.0.1:27418 --http 127.0.0.1:27419 \
   --upstream 'mongodb://127.0.0.1:27417/?maxPoolSize=100' > $out/proxy.log 2>&1 &

@@ -3,13 +3,7 @@
 # FastMongod on 127.0.0.1:27417, the proxy on 27418 (Sluice, or the relay with PROXY=relay); 20 s at 16 clients and
 # 10 s at N clients warm it first. Needs the jars: ./mvnw -B -q -DskipTests install
 # Usage: sluice-bench/scripts/thread-cpu.sh CLIENTS SECONDS     (PROXY=relay for TcpRelay)
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-out=target/thread-cpu
-mkdir -p "$out"
-J=sluice-bench/target/benchmarks.jar
-java -cp $J dev.sluice.server.testing.FastMongod --port 27417 > $out/fm.log 2>&1 &
-FM=$!
+. "$(dirname "$0")/fastmongod.sh" target/thread-cpu
 trap 'kill $FM ${SP:-} 2>/dev/null || true' EXIT # only the processes this script started
 sleep 2
 if [ "${PROXY:-sluice}" = relay ]; then

@@ -64,15 +64,11 @@ public final class ProxyBenchmark {
         }
         Report report = new Report(a.string("proxy-jvm-opts", Launch.SLUICE_JVM_OPTS)
                 + (rounds > 1 ? "; " + rounds + " rounds per cell, targets interleaved, medians" : ""), warmup, duration, maxPoolSize);
+        Path jar = Path.of(a.string("sluice-jar", "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar"));
         try (FastMongod mongod = FakeMongod.fast("127.0.0.1", 0, a.integer("backend-threads", 1));
              ChildProcess relay = Launch.relay(mongod.address(), jvm, logs.resolve("relay.log"));
-             Launch.Sluice sluice = Launch.sluice(Path.of(a.string("sluice-jar",
-                             "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar")),
-                     "mongodb://127.0.0.1:" + mongod.port() + "/?maxPoolSize=" + maxPoolSize, sluiceJvm,
-                     logs.resolve("sluice.log"));
-             Launch.Sluice alt = targets.contains("sluice-alt") ? Launch.sluice(Path.of(a.string("sluice-jar",
-                             "sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar")),
-                     "mongodb://127.0.0.1:" + mongod.port() + "/?maxPoolSize=" + maxPoolSize,
+             Launch.Sluice sluice = Launch.sluice(jar, upstream(mongod, maxPoolSize), sluiceJvm, logs.resolve("sluice.log"));
+             Launch.Sluice alt = targets.contains("sluice-alt") ? Launch.sluice(jar, upstream(mongod, maxPoolSize),
                      withAll(sluiceJvm, ChildProcess.options(altOpts)), logs.resolve("sluice-alt.log")) : null;
              Haproxy.Started haproxy = targets.contains("haproxy") ? Haproxy.start(mongod.address(), logs) : null) {
             Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
@@ -150,6 +146,10 @@ public final class ProxyBenchmark {
     }
 
     /** Samples the process's CPU time at the window's start and end (into cpu[0..1] and cpu[2..3]). */
+    private static String upstream(FastMongod mongod, int maxPoolSize) {
+        return "mongodb://127.0.0.1:" + mongod.port() + "/?maxPoolSize=" + maxPoolSize;
+    }
+
     private static List<String> withAll(List<String> first, List<String> more) {
         List<String> all = new ArrayList<>(first);
         all.addAll(more);
