@@ -30,8 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The network transport of every socket Sluice opens or accepts ({@code net.transport}, {@link NetTransport}):
- * io_uring where the kernel allows it, else native epoll on Linux (both leaner per connection than NIO: no JDK
- * socket objects), else NIO.
+ * native epoll on Linux (leaner per connection than NIO: no JDK socket objects), else NIO; io_uring when asked for.
  *
  * <p>A channel must live on an event loop of its own transport: the channel classes here are the only ones
  * Sluice's servers, backend connections and DNS queries use.
@@ -92,7 +91,7 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
             case IO_URING:
                 if (!IoUring.isAvailable()) {
                     throw new ConfigException(option + ": io_uring is not available here (" + IoUring.unavailabilityCause()
-                            + "); use auto (io_uring, else epoll, else nio), epoll or nio");
+                            + "); use auto (epoll, else nio), epoll or nio");
                 }
                 return ioUring();
             case EPOLL:
@@ -102,17 +101,11 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
                 }
                 return epoll();
             default:
-                if (IoUring.isAvailable()) {
-                    return ioUring();
-                }
                 if (Epoll.isAvailable()) {
-                    LoggerFactory.getLogger(Transport.class).info("[sluice] transport epoll: io_uring is not available "
-                            + "here ({})", String.valueOf(IoUring.unavailabilityCause()));
                     return epoll();
                 }
-                LoggerFactory.getLogger(Transport.class).info("[sluice] transport nio: neither io_uring ({}) nor "
-                        + "epoll ({}) is available here", String.valueOf(IoUring.unavailabilityCause()),
-                        String.valueOf(Epoll.unavailabilityCause()));
+                LoggerFactory.getLogger(Transport.class).info("[sluice] transport nio: epoll is not available here "
+                        + "({})", String.valueOf(Epoll.unavailabilityCause()));
                 return NIO;
         }
     }
