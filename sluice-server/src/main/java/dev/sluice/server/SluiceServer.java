@@ -373,7 +373,7 @@ public final class SluiceServer implements AutoCloseable {
                 return n;
             }
             @Override public int maxOpenPerHost() {
-                int n = 0;
+                int n = c.pooledSocketsOpenPerHost(); // closed by a pool but not yet by the kernel: still held
                 for (HostPoolStats s : c.statistics()) {
                     n = Math.max(n, s.inUse() + s.available() + s.refreshing());
                 }
@@ -384,6 +384,7 @@ public final class SluiceServer implements AutoCloseable {
             @Override public int minPooledPerHost() { return c.lanesPerHost(); }
             @Override public int monitorsPerHost() { return monitors; }
             @Override public void resizePools(int maxPoolSize) { c.resizePools(maxPoolSize); }
+            @Override public boolean shrinkToMinimum(long timeoutMS) { return c.shrinkToLanes(timeoutMS); }
         };
         fleetMember = new dev.sluice.server.fleet.FleetMember(fleet, store, id, host + ":" + mongoAddress.getPort(), http,
                 Version.VERSION, local, clock::millis);

@@ -18,7 +18,9 @@ import java.util.List;
  * and what the others leave: {@code budget - headroom - sum(others' holding + monitors) - monitors}.
  * Others' holdings are what they published, never less than what they still hold (so shrinking
  * instances are counted at their old size until they really shrank) nor than their minimum (so a
- * newcomer that published nothing yet is counted at what it may already hold).
+ * newcomer that published nothing yet is counted at what it may already hold). An instance publishes a
+ * larger size before it grows to it ({@link FleetMember}), so a published holding is never below what
+ * the instance may hold.
  */
 public final class BudgetShare {
     private BudgetShare() {

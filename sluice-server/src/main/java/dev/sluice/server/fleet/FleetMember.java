@@ -86,18 +86,8 @@ public final class FleetMember implements AutoCloseable {
             if (signature == null) {
                 signature = new PeerSignature(store.secret(new SecureRandom()));
             }
-            long now = wallMillis.getAsLong();
-            int holding = Math.max(Math.max(applied, 0), local.maxOpenPerHost());
-            InstanceRecord me = new InstanceRecord(id, mongodb, http, startedAt, now, local.draining(), local.clients(),
-                    local.backendConnections(), holding, version);
-            store.heartbeat(me, now + settings.instanceTimeoutMS());
-            lastWrittenMillis = now;
-            self = me;
-            List<InstanceRecord> seen = store.live(now - settings.instanceTimeoutMS(), settings.maxInstances());
-            if (seen.size() >= settings.maxInstances()) {
-                LOG.warn("[fleet] {} live instances read: fleet.maxInstances = {} reached; the budget counts only those",
-                        seen.size(), settings.maxInstances());
-            }
+            write(Math.max(applied, 0));
+            List<InstanceRecord> seen = readLive();
             live = seen;
             if (settings.connectionBudget() > 0) {
                 applyBudget(seen);
@@ -138,11 +128,54 @@ public final class FleetMember implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes this instance's document: what it may hold is the larger of {@code claim} and what it still holds
+     * (sockets not yet closed count).
+     */
+    private void write(int claim) {
+        long now = wallMillis.getAsLong();
+        int holding = Math.max(claim, local.maxOpenPerHost());
+        InstanceRecord me = new InstanceRecord(id, mongodb, http, startedAt, now, local.draining(), local.clients(),
+                local.backendConnections(), holding, version);
+        store.heartbeat(me, now + settings.instanceTimeoutMS());
+        lastWrittenMillis = now;
+        self = me;
+    }
+
+    private List<InstanceRecord> readLive() {
+        List<InstanceRecord> seen = store.live(wallMillis.getAsLong() - settings.instanceTimeoutMS(),
+                settings.maxInstances());
+        if (seen.size() >= settings.maxInstances()) {
+            LOG.warn("[fleet] {} live instances read: fleet.maxInstances = {} reached; the budget counts only those",
+                    seen.size(), settings.maxInstances());
+        }
+        return seen;
+    }
+
+    /** The pool size per host this instance may take given what the others hold (not below its minimum). */
+    private int target(int fair) {
+        int configured = local.configuredMaxPoolSize();
+        return Math.max(local.minPooledPerHost(), configured > 0 ? Math.min(configured, fair) : fair);
+    }
+
+    /**
+     * Resizes the pools to this instance's share. A shrink applies at once (what it holds is published at every
+     * write). A growth is claimed first: the larger size is written, the fleet read again, and the pools grow only
+     * to what that later reading still allows. So two instances deciding at once cannot both grow into the same
+     * connections: each one's reading comes after its own claim, so the later reading of the two sees the other's
+     * claim.
+     */
     private void applyBudget(List<InstanceRecord> seen) {
         int min = local.minPooledPerHost();
         int fair = BudgetShare.share(settings.connectionBudget(), local.monitorsPerHost(), min, seen, id);
-        int configured = local.configuredMaxPoolSize();
-        int target = Math.max(min, configured > 0 ? Math.min(configured, fair) : fair);
+        int target = target(fair);
+        if (target > Math.max(applied, min)) {
+            write(target);
+            seen = readLive();
+            live = seen;
+            fair = Math.min(fair, BudgetShare.share(settings.connectionBudget(), local.monitorsPerHost(), min, seen, id));
+            target = target(fair);
+        }
         boolean ready = fair >= min;
         if (target != applied) {
             LOG.info("[fleet] {} live instance(s), fleet.connectionBudget {} per host: this instance's pools {} -> {} "
@@ -216,7 +249,15 @@ public final class FleetMember implements AutoCloseable {
         return settings;
     }
 
-    /** Stops the heartbeats and removes this instance's document (best effort, bounded). */
+    /** The longest a leave waits for the pools to shrink (within the stop's forced part, 2 s). */
+    static final long LEAVE_SHRINK_MS = 1_000;
+
+    /**
+     * Stops the heartbeats and removes this instance's document (best effort, bounded). Under a connection budget
+     * the pools first shrink to the minimum and the connections beyond it are closed: the others grow into this
+     * instance's share once its document is gone, and what it still holds then (its minimum and its monitors) is
+     * the headroom the shares leave free.
+     */
     @Override
     public void close() {
         closing = true;
@@ -225,6 +266,11 @@ public final class FleetMember implements AutoCloseable {
             thread.awaitTermination(settings.peerTimeoutMS(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        long shrinkMS = Math.min(LEAVE_SHRINK_MS, settings.peerTimeoutMS());
+        if (settings.connectionBudget() > 0 && !local.shrinkToMinimum(shrinkMS)) {
+            LOG.warn("[fleet] leaving: pooled connections beyond {} per host still open after {} ms; leaving the "
+                    + "fleet anyway", local.minPooledPerHost(), shrinkMS);
         }
         try {
             store.remove(id);

@@ -21,8 +21,8 @@ import org.bson.BsonValue;
  * @param clients            client connections it holds
  * @param backendConnections pooled backend connections it holds, all hosts
  * @param holding            the most pooled connections it may hold to any one host: the larger of its
- *                           current pool maximum and what it still holds after a shrink; what the budget
- *                           counts for it
+ *                           current pool maximum (or the larger size it claims before growing) and the
+ *                           sockets it still holds after a shrink; what the budget counts for it
  * @param version            Sluice's version
  */
 public record InstanceRecord(String id, String mongodb, String http, long startedAtMillis, long heartbeatAtMillis,

@@ -8,7 +8,7 @@ public interface LocalInstance {
     /** Pooled backend connections open now, all hosts. */
     int backendConnections();
 
-    /** The most pooled connections open now to any one host. */
+    /** The most pooled connections open now to any one host (a socket counts until the kernel has closed it). */
     int maxOpenPerHost();
 
     /** Whether this Sluice is draining. */
@@ -25,4 +25,12 @@ public interface LocalInstance {
 
     /** Sets every host's pool maximum (and the maximum of pools created later). */
     void resizePools(int maxPoolSize);
+
+    /**
+     * Shrinks every host's pools to {@link #minPooledPerHost()} and waits, at most {@code timeoutMS}, until no host
+     * has more pooled sockets open than that (closed in the kernel, not only out of the pools' count).
+     *
+     * @return false when some host still had more at the deadline
+     */
+    boolean shrinkToMinimum(long timeoutMS);
 }

@@ -19,10 +19,7 @@ import dev.sluice.server.topology.srv.RescanIntervals;
 import dev.sluice.server.topology.srv.SrvResolution;
 import dev.sluice.server.topology.srv.SrvResolver;
 import io.netty.channel.Channel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.resolver.AddressResolverGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import org.bson.BsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +60,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private final LongSupplier nanoTime = System::nanoTime;
     private final AtomicInteger monitorLoops = new AtomicInteger();
     /** Every open backend channel, whatever holds it (pool, monitor, a drained request), for shutdown. */
-    private final ChannelGroup channels = new DefaultChannelGroup("sluice-backend", GlobalEventExecutor.INSTANCE);
+    private final BackendChannelGroups channels = new BackendChannelGroups();
     private final SelectionWaiters waiters = new SelectionWaiters();
     private final ServerSelector selector;
     private final SelectionShortcut shortcut;
@@ -183,7 +180,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         List<ConnectionPool<BackendConnection>> lanes = new ArrayList<>();
         for (int lane = 0; lane < laneSettings.size(); lane++) {
             BackendChannels opener = new BackendChannels(address.host(), address.port(), loops.loop(lane), channelClass,
-                    settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver, tls);
+                    settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels.pooled(address), resolver, tls);
             lanes.add(ConnectionPool.builder(new BackendConnectionFactory(opener, settings, lane, this::learn,
                             auth, services, budget))
                     .address(address.toString())
@@ -214,7 +211,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
     private ServerMonitor newMonitor(ServerAddress address) {
         var loop = loops.loop(Math.floorMod(monitorLoops.getAndIncrement(), loops.size()));
         BackendChannels opener = new BackendChannels(address.host(), address.port(), loop, channelClass,
-                settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels, resolver, tls);
+                settings.connectTimeoutMS(), maxUpstreamReplyBytes, channels.monitors(), resolver, tls);
         return new ServerMonitor(address, opener, settings, loop, topology, nanoTime, () -> waiters.size() > 0);
     }
 
@@ -550,6 +547,24 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         return topology.clearPool(address, "dropConnections");
     }
 
+    /**
+     * Shrinks every host's pools to {@link #lanesPerHost()} connections (one per lane) and waits, at most
+     * {@code timeoutMS}, until no host has more pooled sockets open than that: the cluster's view, not the pools'
+     * count (a fleet member leaving under fleet.connectionBudget, before the others may grow into its share).
+     *
+     * @return false when some host still had more open at the deadline
+     */
+    public boolean shrinkToLanes(long timeoutMS) {
+        int lanes = lanesPerHost();
+        resizePools(lanes);
+        return channels.awaitPooledAtMost(lanes, timeoutMS);
+    }
+
+    /** The most pooled sockets open now to any one host (closing ones included until their socket is closed). */
+    public int pooledSocketsOpenPerHost() {
+        return channels.maxPooledOpenPerHost();
+    }
+
     /** Closes the pools and every backend connection, waiting for the closes at most 1 s. */
     @Override
     public void close() {
@@ -566,7 +581,7 @@ public final class UpstreamCluster implements PoolDirectory, AutoCloseable {
         srvPolling.close();
         topology.close();
         int open = channels.size();
-        boolean done = channels.close().awaitUninterruptibly(Math.max(0, timeoutMS));
+        boolean done = channels.closeAll(timeoutMS);
         if (!done) {
             LOG.warn("[upstream] {} backend connections not closed within {} ms; leaving them to the event loops' shutdown",
                     channels.size(), timeoutMS);
