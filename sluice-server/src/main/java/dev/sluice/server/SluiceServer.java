@@ -1074,12 +1074,27 @@ public final class SluiceServer implements AutoCloseable {
             if (loadBalancedConnector == null || r == null) {
                 return;
             }
+            // each connection's operation count, then its status, then the owners of cursors and transactions: a
+            // connection idle then, and still idle with the same count when checked on its event loop, ran nothing
+            // since, so any cursor or transaction it holds was in the owners read here
+            List<dev.sluice.server.registry.ConnectionEntry> idle = new ArrayList<>();
+            List<Long> counts = new ArrayList<>();
+            for (var e : registry.snapshot()) {
+                if ("mongodb-lb".equals(e.connector())) {
+                    long ops = e.opCount();
+                    if (e.status() == dev.sluice.server.registry.ConnectionStatus.IDLE) {
+                        idle.add(e);
+                        counts.add(ops);
+                    }
+                }
+            }
             java.util.Set<Object> busy = r.cursors().owners();
             busy.addAll(r.transactions().owners());
-            for (var e : registry.snapshot()) {
-                if ("mongodb-lb".equals(e.connector()) && e.status() != dev.sluice.server.registry.ConnectionStatus.RUNNING
-                        && !busy.contains(e.owner())) {
-                    e.kill("draining: idle load-balanced connection closed so that its client reconnects elsewhere");
+            for (int i = 0; i < idle.size(); i++) {
+                var e = idle.get(i);
+                if (!busy.contains(e.owner())) {
+                    e.killIfStillIdle(counts.get(i),
+                            "draining: idle load-balanced connection closed so that its client reconnects elsewhere");
                 }
             }
         }

@@ -880,6 +880,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         ctx.channel().eventLoop().execute(() -> closeKilled(reason));
     }
 
+    @Override
+    public void killIf(java.util.function.BooleanSupplier stillIdle, String reason) {
+        ctx.channel().eventLoop().execute(() -> {
+            if (stillIdle.getAsBoolean()) {
+                closeKilled(reason);
+            }
+        });
+    }
+
     private void closeKilled(String reason) {
         LOG.info("[client {}] killed: {}", entry.connectionId(), reason);
         entry.closing();

@@ -80,6 +80,16 @@ public final class ConnectionEntry {
     public interface Killer {
         /** Closes the connection, terminating its ongoing operation. Must not block. */
         void kill(String reason);
+
+        /**
+         * Closes the connection only if {@code stillIdle} holds when checked where the connection's requests are
+         * handled (its event loop), so that no request can start between the check and the close. Must not block.
+         */
+        default void killIf(java.util.function.BooleanSupplier stillIdle, String reason) {
+            if (stillIdle.getAsBoolean()) {
+                kill(reason);
+            }
+        }
     }
 
     /** The session behind this connection (what owns its cursors and transactions upstream). */
@@ -187,6 +197,21 @@ public final class ConnectionEntry {
     /** Marks the connection as closing; it stays listed until it is unregistered. */
     public void closing() {
         status = ConnectionStatus.CLOSING;
+    }
+
+    /**
+     * Kills the connection if it has run no operation since {@code opCountSeen} was read and none runs now, checked
+     * on its event loop (a drain moving idle clients: work begun after the caller looked is left alone). Read
+     * {@link #opCount()} before {@link #status()} to take the snapshot this compares with.
+     */
+    public void killIfStillIdle(long opCountSeen, String reason) {
+        killer.killIf(() -> {
+            if (opCount != opCountSeen || status == ConnectionStatus.RUNNING) {
+                return false;
+            }
+            closing();
+            return true;
+        }, reason);
     }
 
     /** Kills the connection (operator action). */
