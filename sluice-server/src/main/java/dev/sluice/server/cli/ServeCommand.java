@@ -67,8 +67,8 @@ public final class ServeCommand implements Callable<Integer> {
     String tlsProvider;
 
     @Option(names = "--transport", paramLabel = "TRANSPORT",
-            description = "Network transport of every socket, as net.transport: auto (default: epoll, else NIO), "
-                    + "io_uring (faster under load; see the README), epoll, nio")
+            description = "Network transport of every socket, as net.transport: auto (default: io_uring where the "
+                    + "kernel allows it, else epoll, else NIO), io_uring, epoll, nio")
     String transport;
 
     @Option(names = "--upstream", paramLabel = "URI",

@@ -2,9 +2,10 @@ package dev.sluice.server.config;
 
 /**
  * {@code net.transport} / {@code --transport}: the network transport of every socket Sluice opens or accepts (the
- * mongodb, load-balanced and http(s) connectors, the backend connections, DNS). {@code auto} (the default) is epoll
- * on Linux, else the JDK's NIO; {@code io_uring} (Linux 5.14 or later, not refused by a seccomp profile) and
- * {@code epoll} require theirs (Sluice refuses to start without it); {@code nio} always uses NIO.
+ * mongodb, load-balanced and http(s) connectors, the backend connections, DNS). {@code auto} (the default) is
+ * io_uring where the kernel and the process may use it (Linux 5.14 or later, not refused by a seccomp profile),
+ * else epoll on Linux, else the JDK's NIO; {@code io_uring} and {@code epoll} require theirs (Sluice refuses to start
+ * without it); {@code nio} always uses NIO.
  */
 public enum NetTransport {
     AUTO("auto"),

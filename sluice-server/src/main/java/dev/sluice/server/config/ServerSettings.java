@@ -34,7 +34,7 @@ import java.util.List;
  *                               {@code loadBalanced=true} (YAML {@code net.loadBalancedListen}, flag
  *                               {@code --load-balanced-port}); null (the default) disables it
  * @param transport              the network transport ({@code net.transport}, flag {@code --transport}; default auto:
- *                               epoll, else NIO)
+ *                               io_uring, else epoll, else NIO)
  */
 public record ServerSettings(HostAndPort listen, HostAndPort http, int maxIncomingConnections,
                              int maxMessageSizeBytes, List<String> compressors, long shutdownTimeoutMS,

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The network transport of every socket Sluice opens or accepts ({@code net.transport}, {@link NetTransport}):
- * native epoll on Linux (leaner per connection than NIO: no JDK socket objects), else NIO; io_uring when asked for.
+ * io_uring where the kernel allows it, else native epoll on Linux (both leaner per connection than NIO: no JDK
+ * socket objects), else NIO.
  *
  * <p>A channel must live on an event loop of its own transport: the channel classes here are the only ones
  * Sluice's servers, backend connections and DNS queries use.
@@ -91,7 +92,7 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
             case IO_URING:
                 if (!IoUring.isAvailable()) {
                     throw new ConfigException(option + ": io_uring is not available here (" + IoUring.unavailabilityCause()
-                            + "); use auto (epoll, else nio), epoll or nio");
+                            + "); use auto (io_uring, else epoll, else nio), epoll or nio");
                 }
                 return ioUring();
             case EPOLL:
@@ -101,11 +102,17 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
                 }
                 return epoll();
             default:
+                if (IoUring.isAvailable()) {
+                    return ioUring();
+                }
                 if (Epoll.isAvailable()) {
+                    LoggerFactory.getLogger(Transport.class).info("[sluice] transport epoll: io_uring is not available "
+                            + "here ({})", String.valueOf(IoUring.unavailabilityCause()));
                     return epoll();
                 }
-                LoggerFactory.getLogger(Transport.class).info("[sluice] transport nio: epoll is not available here "
-                        + "({})", String.valueOf(Epoll.unavailabilityCause()));
+                LoggerFactory.getLogger(Transport.class).info("[sluice] transport nio: neither io_uring ({}) nor "
+                        + "epoll ({}) is available here", String.valueOf(IoUring.unavailabilityCause()),
+                        String.valueOf(Epoll.unavailabilityCause()));
                 return NIO;
         }
     }

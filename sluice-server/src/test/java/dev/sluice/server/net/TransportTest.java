@@ -11,6 +11,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class TransportTest {
 
     @Test
+    void autoIsIoUringWhereTheKernelAllowsItElseEpoll() {
+        assumeTrue(System.getProperty(Transport.PROPERTY, "").isBlank(),
+                () -> "-D" + Transport.PROPERTY + "=" + System.getProperty(Transport.PROPERTY) + " stands for auto here");
+        String expected = Transport.unavailability(NetTransport.IO_URING) == null ? "io_uring"
+                : Transport.unavailability(NetTransport.EPOLL) == null ? "epoll" : "nio";
+        assertThat(Transport.detect(NetTransport.AUTO).name()).isEqualTo(expected);
+        assertThat(Transport.detect().name()).isEqualTo(expected);
+    }
+
+    @Test
     void ioUringLoopsWaitingForCompletionsAreNotCountedAsIoWait() {
         Transport.detect(NetTransport.AUTO);
         assertThat(System.getProperty(Transport.NO_IOWAIT_PROPERTY)).isEqualTo("true");
