@@ -41,6 +41,8 @@ public final class MongoConnector implements AutoCloseable {
     /** Shared by every connection (a method reference made per connection would be an object per connection). */
     private final Runnable onSessionClosed;
     private final FrameDecoder.StallListener stallListener = this::stalled;
+    /** The frame limits every client connection's decoder shares (made again if maxMessageSizeBytes changes). */
+    private volatile FrameDecoder.Limits frameLimits;
     private static final io.netty.channel.AdaptiveRecvByteBufAllocator RECEIVE_ALLOCATOR =
             new io.netty.channel.AdaptiveRecvByteBufAllocator();
     private final FrameBudget frameBudget;
@@ -138,8 +140,7 @@ public final class MongoConnector implements AutoCloseable {
                                     MongoConnector.this::plainRefused));
                             ch.pipeline().addLast("tlsFailures", new HandshakeFailures(MongoConnector.this::handshakeFailed));
                         }
-                        ClientPipeline.install(ch.pipeline(), new FrameDecoder(services.maxMessageSizeBytes(),
-                                frameBudget, frameTimeoutMS, stallListener, System::nanoTime),
+                        ClientPipeline.install(ch.pipeline(), new FrameDecoder(frameLimits()),
                                 services, new ClientSession(services, onSessionClosed, face));
                     }
                 });
@@ -168,6 +169,16 @@ public final class MongoConnector implements AutoCloseable {
                         ? " (clients must present a certificate issued by net.tls.CAFile "
                         + tls.settings().caFile() + (tls.settings().allowConnectionsWithoutCertificates() ? " or none)" : ")")
                         : "");
+    }
+
+    private FrameDecoder.Limits frameLimits() {
+        FrameDecoder.Limits limits = frameLimits;
+        int max = services.maxMessageSizeBytes();
+        if (limits == null || limits.maxMessageSizeBytes() != max) {
+            limits = new FrameDecoder.Limits(max, frameBudget, frameTimeoutMS, stallListener, System::nanoTime);
+            frameLimits = limits;
+        }
+        return limits;
     }
 
     private void stalled(io.netty.channel.ChannelHandlerContext ctx, long heldBytes, long timeoutMS) {

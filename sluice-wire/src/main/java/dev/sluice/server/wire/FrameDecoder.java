@@ -37,11 +37,41 @@ public final class FrameDecoder extends ByteToMessageDecoder implements FrameBud
         void stalled(ChannelHandlerContext ctx, long heldBytes, long frameTimeoutMS);
     }
 
-    private final int maxMessageSizeBytes;
-    private final FrameBudget budget;
-    private final long frameTimeoutNanos;
-    private final StallListener stallListener;
-    private final LongSupplier nanoTime;
+    /**
+     * What every connection of one connector shares: the limits, the budget, the stall listener and the clock. One
+     * object for all of them, not five fields in each decoder: a decoder is held by every idle client.
+     */
+    public static final class Limits {
+        final int maxMessageSizeBytes;
+        final FrameBudget budget;
+        final long frameTimeoutNanos;
+        final StallListener stallListener;
+        final LongSupplier nanoTime;
+
+        /**
+         * @param maxMessageSizeBytes the largest message accepted (>= 16)
+         * @param frameTimeoutMS      a partial message older than this closes the connection (0: never)
+         * @param stallListener       told before such a close (may be null)
+         */
+        public Limits(int maxMessageSizeBytes, FrameBudget budget, long frameTimeoutMS, StallListener stallListener,
+                      LongSupplier nanoTime) {
+            if (maxMessageSizeBytes < MessageHeader.LENGTH) {
+                throw new IllegalArgumentException(
+                        "maxMessageSizeBytes: " + maxMessageSizeBytes + " (expected: >= " + MessageHeader.LENGTH + ")");
+            }
+            this.maxMessageSizeBytes = maxMessageSizeBytes;
+            this.budget = budget;
+            this.frameTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(frameTimeoutMS);
+            this.stallListener = stallListener;
+            this.nanoTime = nanoTime;
+        }
+
+        public int maxMessageSizeBytes() {
+            return maxMessageSizeBytes;
+        }
+    }
+
+    private final Limits limits;
     /** Bytes counted against the budget; a field updater, not an AtomicLong: one object less per connection. */
     private static final AtomicLongFieldUpdater<FrameDecoder> ACCOUNTED =
             AtomicLongFieldUpdater.newUpdater(FrameDecoder.class, "accounted");
@@ -68,19 +98,16 @@ public final class FrameDecoder extends ByteToMessageDecoder implements FrameBud
      */
     public FrameDecoder(int maxMessageSizeBytes, FrameBudget budget, long frameTimeoutMS,
                         StallListener stallListener, LongSupplier nanoTime) {
-        if (maxMessageSizeBytes < MessageHeader.LENGTH) {
-            throw new IllegalArgumentException(
-                    "maxMessageSizeBytes: " + maxMessageSizeBytes + " (expected: >= " + MessageHeader.LENGTH + ")");
-        }
-        this.maxMessageSizeBytes = maxMessageSizeBytes;
-        this.budget = budget;
-        this.frameTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(frameTimeoutMS);
-        this.stallListener = stallListener;
-        this.nanoTime = nanoTime;
+        this(new Limits(maxMessageSizeBytes, budget, frameTimeoutMS, stallListener, nanoTime));
+    }
+
+    /** A decoder with limits shared by the connections of one connector. */
+    public FrameDecoder(Limits limits) {
+        this.limits = limits;
     }
 
     public int maxMessageSizeBytes() {
-        return maxMessageSizeBytes;
+        return limits.maxMessageSizeBytes;
     }
 
     @Override
@@ -103,7 +130,7 @@ public final class FrameDecoder extends ByteToMessageDecoder implements FrameBud
         }
         int start = in.readerIndex();
         int messageLength = in.getIntLE(start);
-        if (messageLength < MessageHeader.LENGTH || messageLength > maxMessageSizeBytes) {
+        if (messageLength < MessageHeader.LENGTH || messageLength > limits.maxMessageSizeBytes) {
             failed = true;
             boolean requestIdKnown = readable >= 8;
             int requestId = requestIdKnown ? in.getIntLE(start + MessageHeader.REQUEST_ID_OFFSET) : 0;
@@ -111,7 +138,7 @@ public final class FrameDecoder extends ByteToMessageDecoder implements FrameBud
             hold(0);
             String message = messageLength < MessageHeader.LENGTH
                     ? "messageLength: " + messageLength + " (expected: >= " + MessageHeader.LENGTH + ")"
-                    : "messageLength: " + messageLength + " (expected: <= " + maxMessageSizeBytes
+                    : "messageLength: " + messageLength + " (expected: <= " + limits.maxMessageSizeBytes
                             + ", maxMessageSizeBytes)";
             throw requestIdKnown
                     ? WireProtocolException.fatal(requestId, message)
@@ -132,22 +159,22 @@ public final class FrameDecoder extends ByteToMessageDecoder implements FrameBud
             return;
         }
         if (before == 0) {
-            partialSince = nanoTime.getAsLong();
+            partialSince = limits.nanoTime.getAsLong();
             armStallCheck();
         }
         if (evicted) {
             return;
         }
         ACCOUNTED.addAndGet(this, bytes - before);
-        budget.change(this, bytes - before, bytes);
+        limits.budget.change(this, bytes - before, bytes);
     }
 
     private void armStallCheck() {
         ChannelHandlerContext ctx = context;
-        if (frameTimeoutNanos <= 0 || stallCheck != null || ctx == null) {
+        if (limits.frameTimeoutNanos <= 0 || stallCheck != null || ctx == null) {
             return;
         }
-        long due = Math.max(1, frameTimeoutNanos - (nanoTime.getAsLong() - partialSince));
+        long due = Math.max(1, limits.frameTimeoutNanos - (limits.nanoTime.getAsLong() - partialSince));
         stallCheck = ctx.executor().schedule(this::checkStall, due, TimeUnit.NANOSECONDS);
     }
 
@@ -158,9 +185,9 @@ public final class FrameDecoder extends ByteToMessageDecoder implements FrameBud
         if (held == 0 || ctx == null || !ctx.channel().isActive()) {
             return;
         }
-        if (nanoTime.getAsLong() - partialSince >= frameTimeoutNanos) {
-            if (stallListener != null) {
-                stallListener.stalled(ctx, held, TimeUnit.NANOSECONDS.toMillis(frameTimeoutNanos));
+        if (limits.nanoTime.getAsLong() - partialSince >= limits.frameTimeoutNanos) {
+            if (limits.stallListener != null) {
+                limits.stallListener.stalled(ctx, held, TimeUnit.NANOSECONDS.toMillis(limits.frameTimeoutNanos));
             }
             failed = true;
             ctx.channel().config().setAutoRead(false);
@@ -178,7 +205,7 @@ public final class FrameDecoder extends ByteToMessageDecoder implements FrameBud
     @Override
     public void evict(long budgetBytes) {
         evicted = true;
-        budget.release(this, ACCOUNTED.getAndSet(this, 0));
+        limits.budget.release(this, ACCOUNTED.getAndSet(this, 0));
         ChannelHandlerContext ctx = context;
         if (ctx != null) {
             ctx.channel().config().setAutoRead(false);
@@ -198,7 +225,7 @@ public final class FrameDecoder extends ByteToMessageDecoder implements FrameBud
     }
 
     private void giveBack() {
-        budget.release(this, ACCOUNTED.getAndSet(this, 0));
+        limits.budget.release(this, ACCOUNTED.getAndSet(this, 0));
         if (stallCheck != null) {
             stallCheck.cancel(false);
             stallCheck = null;
