@@ -1074,26 +1074,22 @@ public final class SluiceServer implements AutoCloseable {
             if (loadBalancedConnector == null || r == null) {
                 return;
             }
-            // each connection's operation count, then its status, then the owners of cursors and transactions: a
-            // connection idle then, and still idle with the same count when checked on its event loop, ran nothing
-            // since, so any cursor or transaction it holds was in the owners read here
-            List<dev.sluice.server.registry.ConnectionEntry> idle = new ArrayList<>();
-            List<Long> counts = new ArrayList<>();
+            // each idle connection's mark first, then the owners of cursors and transactions: a connection still idle
+            // with the same mark when checked on its event loop ran nothing since, so any cursor or transaction it
+            // holds was in the owners read here
+            record Idle(dev.sluice.server.registry.ConnectionEntry entry, long mark) { }
+            List<Idle> idle = new ArrayList<>();
             for (var e : registry.snapshot()) {
-                if ("mongodb-lb".equals(e.connector())) {
-                    long ops = e.opCount();
-                    if (e.status() == dev.sluice.server.registry.ConnectionStatus.IDLE) {
-                        idle.add(e);
-                        counts.add(ops);
-                    }
+                long mark = "mongodb-lb".equals(e.connector()) ? e.idleMark() : -1;
+                if (mark >= 0) {
+                    idle.add(new Idle(e, mark));
                 }
             }
             java.util.Set<Object> busy = r.cursors().owners();
             busy.addAll(r.transactions().owners());
-            for (int i = 0; i < idle.size(); i++) {
-                var e = idle.get(i);
-                if (!busy.contains(e.owner())) {
-                    e.killIfStillIdle(counts.get(i),
+            for (Idle i : idle) {
+                if (!busy.contains(i.entry().owner())) {
+                    i.entry().killIfStillIdle(i.mark(),
                             "draining: idle load-balanced connection closed so that its client reconnects elsewhere");
                 }
             }

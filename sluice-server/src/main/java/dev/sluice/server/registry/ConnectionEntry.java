@@ -200,9 +200,18 @@ public final class ConnectionEntry {
     }
 
     /**
-     * Kills the connection if it has run no operation since {@code opCountSeen} was read and none runs now, checked
-     * on its event loop (a drain moving idle clients: work begun after the caller looked is left alone). Read
-     * {@link #opCount()} before {@link #status()} to take the snapshot this compares with.
+     * The connection's operation count if it is idle now, else -1: the mark {@link #killIfStillIdle} compares with.
+     * The count is read before the status, so an operation that starts in between changes the count.
+     */
+    public long idleMark() {
+        long ops = opCount;
+        return status == ConnectionStatus.IDLE ? ops : -1;
+    }
+
+    /**
+     * Kills the connection if it has run no operation since {@code opCountSeen} ({@link #idleMark()}) was read and
+     * none runs now, checked on its event loop (a drain moving idle clients: work begun after the caller looked is
+     * left alone).
      */
     public void killIfStillIdle(long opCountSeen, String reason) {
         killer.killIf(() -> {

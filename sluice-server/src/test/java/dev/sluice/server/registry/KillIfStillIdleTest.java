@@ -22,7 +22,7 @@ class KillIfStillIdleTest {
     void anIdleConnectionThatRanNothingSinceIsClosed() {
         entry.operationStarted("find", 0);
         entry.operationFinished();
-        long seen = entry.opCount();
+        long seen = entry.idleMark();
         entry.killIfStillIdle(seen, "draining");
         assertThat(killed).containsExactly("draining");
         assertThat(entry.status()).isEqualTo(ConnectionStatus.CLOSING);
@@ -30,7 +30,7 @@ class KillIfStillIdleTest {
 
     @Test
     void aConnectionThatRanAnOperationSinceTheLookIsLeftAlone() {
-        long seen = entry.opCount();
+        long seen = entry.idleMark();
         entry.operationStarted("find", 0); // opens a cursor the drain's list of owners does not have
         entry.operationFinished();
         entry.killIfStillIdle(seen, "draining");
@@ -40,7 +40,7 @@ class KillIfStillIdleTest {
 
     @Test
     void aConnectionRunningAnOperationIsLeftAlone() {
-        long seen = entry.opCount();
+        long seen = entry.idleMark();
         entry.operationStarted("getMore", 0);
         entry.killIfStillIdle(entry.opCount(), "draining");
         entry.killIfStillIdle(seen, "draining");
