@@ -264,7 +264,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
             return;
         }
         // the forwarded request is built here and only here: it is also the reply's request and the callback
-        forward(new Forwarded(frame, msg.requestId(), Request.Form.MSG, name, db, msg, msg.isExhaustAllowed(),
+        forward(new Forwarded(frame, msg.requestId(), Request.Form.MSG, msg, msg.isExhaustAllowed(),
                 msg.isMoreToCome(), facts));
     }
 
@@ -288,9 +288,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         private final Form form;
         private final boolean exhaustAllowed;
 
-        Forwarded(ByteBuf frame, int requestId, Form form, String name, String db, CommandBody body,
-                  boolean exhaustAllowed, boolean moreToCome, CommandFacts facts) {
-            super(frame, name, db, body, moreToCome, ClientSession.this, ctx.executor(), facts);
+        Forwarded(ByteBuf frame, int requestId, Form form, CommandBody body, boolean exhaustAllowed, boolean moreToCome,
+                  CommandFacts facts) {
+            super(frame, body, moreToCome, ClientSession.this, ctx.executor(), facts);
             this.requestId = requestId;
             this.form = form;
             this.exhaustAllowed = exhaustAllowed;
@@ -415,9 +415,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter
         }
         RawBsonDocument body = LegacyReplies.opMsgBody(query);
         ByteBuf frame = LegacyReplies.toOpMsg(query, body, ctx.alloc());
-        // routed as the OP_MSG it became: its $readPreference (a wrapped query's) is the operation's
-        forward(new Forwarded(frame, request.requestId(), Request.Form.QUERY, name, query.database(),
-                CommandBody.of(body), false, false, CommandFacts.of(body)));
+        // routed as the OP_MSG it became: its $readPreference (a wrapped query's) is the operation's, its name and $db
+        // the converted body's (the query's command name and database: LegacyReplies.opMsgBody)
+        forward(new Forwarded(frame, request.requestId(), Request.Form.QUERY, CommandBody.of(body), false, false,
+                CommandFacts.of(body)));
     }
 
     // --- authentication and authorization ----------------------------------------------------

@@ -10,8 +10,6 @@ import org.bson.BsonDocument;
  */
 public class ForwardRequest {
     private final ByteBuf frame;
-    private final String commandName;
-    private final String database;
     private final CommandBody command;
     private final boolean moreToCome;
     private final Object owner;
@@ -20,20 +18,20 @@ public class ForwardRequest {
 
     /**
      * @param frame       the OP_MSG frame to send, uncompressed; ownership passes to the router
-     * @param commandName the command's name (first key of the body)
-     * @param database    the {@code $db} of the command
      * @param command     the command document, for the routing decisions the facts do not cover (not re-encoded),
      *                    decoded only when one needs it
      * @param moreToCome  the client expects no reply (unacknowledged write)
      * @param owner       the client connection on whose behalf it runs (for cursor/transaction ownership)
      * @param caller      the event loop the request runs on (it borrows from that loop's lane), or null
-     * @param facts       the routing fields of the body, read once
+     * @param facts       the routing fields of the body, read once: among them the command's name (the body's first
+     *                    key) and its {@code $db}, which must be there
      */
-    public ForwardRequest(ByteBuf frame, String commandName, String database, CommandBody command, boolean moreToCome,
-                          Object owner, Object caller, CommandFacts facts) {
+    public ForwardRequest(ByteBuf frame, CommandBody command, boolean moreToCome, Object owner, Object caller,
+                          CommandFacts facts) {
+        if (facts.database() == null) {
+            throw new IllegalArgumentException("facts.database: null (expected: the command's $db)");
+        }
         this.frame = frame;
-        this.commandName = commandName;
-        this.database = database;
         this.command = command;
         this.moreToCome = moreToCome;
         this.owner = owner;
@@ -45,12 +43,14 @@ public class ForwardRequest {
         return frame;
     }
 
+    /** The command's name: the first key of its body. */
     public String commandName() {
-        return commandName;
+        return facts.name();
     }
 
+    /** The command's {@code $db}. */
     public String database() {
-        return database;
+        return facts.database();
     }
 
     public CommandBody command() {
@@ -80,6 +80,6 @@ public class ForwardRequest {
 
     @Override
     public String toString() {
-        return "ForwardRequest[" + commandName + " on " + database + (moreToCome ? ", moreToCome" : "") + "]";
+        return "ForwardRequest[" + commandName() + " on " + database() + (moreToCome ? ", moreToCome" : "") + "]";
     }
 }

@@ -25,8 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One forwarded operation, from server selection to its end: uses the pinned host or selects a server, and hands
- * each attempt to a {@link Forwarder} (check-out, send, reply). It owns what outlives one attempt: the request
+ * One forwarded operation, from server selection to its end: uses the pinned host or selects a server, and makes
+ * each attempt there ({@link Forwarder}: check-out, send, reply). It owns what outlives one attempt: the request
  * frame (a retained copy is kept until the operation ends, for a replay), the servers to avoid, the counts of
  * sends and reselections, and the retry-catalog entry of a write Sluice deduplicates itself.
  *
@@ -35,18 +35,13 @@ import java.util.concurrent.TimeUnit;
  * retryable writes (lsid + txnNumber, which the upstream deduplicates) only. One step runs at a time (selection,
  * check-out, send, reply), each handing the next to the thread that completes it.
  */
-final class Forwarding extends InFlight implements SelectionCallback {
+final class Forwarding extends Forwarder implements SelectionCallback {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarding.class);
     /** New selections after failing to get a connection (nothing sent), within serverSelectionTimeoutMS. */
     private static final int MAX_RESELECTIONS = 5;
     /** Sends of one request at most: the first attempt and one replay. */
     private static final int MAX_SENDS = 2;
 
-    final Pins pins;
-    final UpstreamCluster cluster;
-    final ForwardRequest request;
-    final ForwardCallback callback;
-    final InFlight inFlight;
     private final RetryCatalog.Attempt write;
     private final HostPool pinned;
     private final OperationKind kind;
@@ -58,8 +53,10 @@ final class Forwarding extends InFlight implements SelectionCallback {
     private List<ServerAddress> deprioritized;
     private ByteBuf frame;
     private boolean readPreferenceAdded;
-    private int sends;
-    private int reselections;
+    /** At most {@link #MAX_SENDS}. */
+    private byte sends;
+    /** At most {@link #MAX_RESELECTIONS}. */
+    private byte reselections;
 
     /**
      * @param write    the retry-catalog entry of a retryable write Sluice deduplicates itself, or null
@@ -67,18 +64,14 @@ final class Forwarding extends InFlight implements SelectionCallback {
      *                 this operation is its own handle
      * @param pinned   the host the request must go to (its cursor's, its transaction's), or null to select one
      */
-    Forwarding(Pins pins, UpstreamCluster cluster, ForwardRequest request, ForwardCallback callback,
-               RetryCatalog.Attempt write, InFlight inFlight, HostPool pinned) {
+    Forwarding(Pins pins, ForwardRequest request, ForwardCallback callback, RetryCatalog.Attempt write,
+               InFlight inFlight, HostPool pinned) {
         // its own handle: an acknowledged request's session is killed upstream if its client leaves (so the lsid is
         // kept, read only then); an unacknowledged one runs anyway
         super(inFlight != null || request.moreToCome() || !request.facts().hasLsid() ? null : request.command(),
-                request.moreToCome(), false);
-        this.pins = pins;
-        this.cluster = cluster;
-        this.request = request;
-        this.callback = callback;
+                pins, request, callback, inFlight);
+        UpstreamCluster cluster = pins.cluster();
         this.write = write;
-        this.inFlight = inFlight == null ? this : inFlight;
         this.pinned = pinned;
         this.frame = request.frame();
         CommandFacts facts = request.facts();
@@ -101,7 +94,7 @@ final class Forwarding extends InFlight implements SelectionCallback {
     }
 
     private boolean upstreamDeduplicates() {
-        var features = cluster.features();
+        var features = cluster().features();
         return features != null && features.deduplicatesRetryableWrites();
     }
 
@@ -120,7 +113,7 @@ final class Forwarding extends InFlight implements SelectionCallback {
             return;
         }
         Executor executor = request.caller() instanceof Executor e ? e : null;
-        cluster.select(kind, readPreference, deprioritized, startNanos, executor, this);
+        cluster().select(kind, readPreference, deprioritized, startNanos, executor, this);
     }
 
     @Override
@@ -144,8 +137,8 @@ final class Forwarding extends InFlight implements SelectionCallback {
 
     /** The request with the frame this operation holds now (it may carry an added $readPreference). */
     private ForwardRequest withFrame() {
-        return new ForwardRequest(frame, request.commandName(), request.database(), request.command(),
-                request.moreToCome(), request.owner(), request.caller(), request.facts());
+        return new ForwardRequest(frame, request.command(), request.moreToCome(), request.owner(), request.caller(),
+                request.facts());
     }
 
     private void use(HostPool pool, ServerDescription server) {
@@ -155,7 +148,7 @@ final class Forwarding extends InFlight implements SelectionCallback {
         }
         addReadPreference(server);
         pool.operationStarted();
-        new Forwarder(this, pool, pool.generation()).checkOut();
+        attempt(pool);
     }
 
     /**
@@ -170,7 +163,7 @@ final class Forwarding extends InFlight implements SelectionCallback {
         BsonDocument add = null;
         if (kind == OperationKind.READ && readPreference.mode() != ReadPreferenceMode.PRIMARY) {
             add = ReadPreferenceArgument.document(readPreference);
-        } else if (cluster.description().type() == TopologyType.SINGLE && server.type().isReplicaSetMember()
+        } else if (cluster().description().type() == TopologyType.SINGLE && server.type().isReplicaSetMember()
                 && server.type() != ServerType.RS_PRIMARY) {
             add = ReadPreferenceArgument.primaryPreferred();
         }
@@ -182,7 +175,7 @@ final class Forwarding extends InFlight implements SelectionCallback {
 
     // --- what an attempt (Forwarder) asks of its operation -------------------------------------
 
-    /** A copy of the frame for one send (the operation keeps its own until it ends); counts the send. */
+    @Override
     ByteBuf frameToSend() {
         if (write != null) {
             write.sent();
@@ -191,14 +184,15 @@ final class Forwarding extends InFlight implements SelectionCallback {
         return frame.retainedDuplicate();
     }
 
-    /** The frame itself, for the one send of an unacknowledged request (never replayed). */
+    @Override
     ByteBuf takeFrame() {
         ByteBuf out = frame;
         frame = null;
         return out;
     }
 
-    /** Whether a failed attempt may be sent again (a replayable operation not sent twice yet). */
+    /** A replayable operation not sent twice yet. */
+    @Override
     boolean mayReplay() {
         return replayable && sends < MAX_SENDS;
     }
@@ -208,8 +202,9 @@ final class Forwarding extends InFlight implements SelectionCallback {
      * the failure carries the backpressure labels (the server stays selectable: it may be overloaded, not down), the
      * operation backs off first ({@link OverloadBackoff}), within serverSelectionTimeoutMS.
      */
+    @Override
     void noConnection(HostPool pool, int generation, UpstreamException e) {
-        UpstreamErrors.connectionFailed(cluster, pool.host(), generation, e);
+        UpstreamErrors.connectionFailed(cluster(), pool.host(), generation, e);
         if (pinned == null && Retryability.retryableBeforeSend(e) && reselections < MAX_RESELECTIONS
                 && !inFlight.isCancelled()) {
             reselections++;
@@ -221,12 +216,12 @@ final class Forwarding extends InFlight implements SelectionCallback {
                 return;
             }
             long delay = OverloadBackoff.delayMillis(reselections, ThreadLocalRandom.current().nextDouble());
-            long waited = TimeUnit.NANOSECONDS.toMillis(cluster.nanoTime() - startNanos);
-            if (waited + delay < cluster.settings().serverSelectionTimeoutMS()) {
+            long waited = TimeUnit.NANOSECONDS.toMillis(cluster().nanoTime() - startNanos);
+            if (waited + delay < cluster().settings().serverSelectionTimeoutMS()) {
                 LOG.debug("[route] {} found no connection to {} ({}): selecting a server again in {} ms",
                         request.commandName(), pool.host(), e.getMessage(), delay);
                 try {
-                    cluster.schedule(this::select, delay);
+                    cluster().schedule(this::select, delay);
                     return;
                 } catch (RejectedExecutionException stopping) {
                     // Sluice is stopping: the operation ends with the error it has
@@ -236,7 +231,7 @@ final class Forwarding extends InFlight implements SelectionCallback {
         fail(e);
     }
 
-    /** The attempt failed with a retryable error: the operation is sent again on a newly selected server. */
+    @Override
     void replay(HostPool pool, boolean connectionReusable, String why) {
         if (!inFlight.detach(connectionReusable)) {
             releaseFrame(); // its client went away meanwhile
@@ -256,7 +251,8 @@ final class Forwarding extends InFlight implements SelectionCallback {
         callback.onFailure(e);
     }
 
-    /** The final reply came: the retry catalog records it (the tables and the client are the Forwarder's). */
+    /** The final reply came: the retry catalog records it (the tables and the client are the attempt's). */
+    @Override
     void replied(ByteBuf reply) {
         if (write != null) {
             RetryableWrites.record(write, reply);
@@ -265,12 +261,14 @@ final class Forwarding extends InFlight implements SelectionCallback {
     }
 
     /** A write Sluice deduplicates ended with no usable reply: its retries must not wait on it. */
+    @Override
     void writeFailed() {
         if (write != null) {
             write.failed();
         }
     }
 
+    @Override
     void releaseFrame() {
         if (frame != null) {
             frame.release();

@@ -37,7 +37,7 @@ public final class InternalCommands {
         String name = body.getFirstKey();
         ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, body);
         CompletableFuture<BsonDocument> result = new CompletableFuture<>();
-        router.forward(new ForwardRequest(frame, name, database, dev.sluice.server.wire.CommandBody.of(body), false, this, null, CommandFacts.of(body)),
+        router.forward(new ForwardRequest(frame, dev.sluice.server.wire.CommandBody.of(body), false, this, null, CommandFacts.of(body)),
                 new ForwardCallback() {
                     @Override
                     public void onReply(ByteBuf reply, boolean moreToCome) {

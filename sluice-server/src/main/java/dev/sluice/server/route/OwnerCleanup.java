@@ -108,7 +108,7 @@ public final class OwnerCleanup {
 
     private void send(String host, BsonDocument command, String name, String db, Object as) {
         ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, command);
-        router.forwardTo(host, new ForwardRequest(frame, name, db, dev.sluice.server.wire.CommandBody.of(command), false, as, null,
+        router.forwardTo(host, new ForwardRequest(frame, dev.sluice.server.wire.CommandBody.of(command), false, as, null,
                 CommandFacts.of(command)), new ForwardCallback() {
             @Override
             public void onReply(ByteBuf reply, boolean moreToCome) {

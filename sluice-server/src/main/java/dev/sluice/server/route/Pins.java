@@ -35,6 +35,10 @@ final class Pins {
         this.transactions = transactions;
     }
 
+    UpstreamCluster cluster() {
+        return cluster;
+    }
+
     CursorTable cursors() {
         return cursors;
     }

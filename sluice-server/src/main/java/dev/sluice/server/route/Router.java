@@ -77,7 +77,7 @@ public final class Router {
                 sessions.catalog().end(endedSessions(request.body()));
             }
         }
-        Forwarding operation = new Forwarding(pins, cluster, request, callback, null, null, pins.pinned(request));
+        Forwarding operation = new Forwarding(pins, request, callback, null, null, pins.pinned(request));
         operation.start();
         return operation;
     }
@@ -85,14 +85,14 @@ public final class Router {
     /** Forwards one operation to a given host (cleanup of what a client left on that host). */
     public InFlight forwardTo(String host, ForwardRequest request, ForwardCallback callback) {
         HostPool pool = cluster.pool(host);
-        Forwarding operation = new Forwarding(pins, cluster, request, callback, null, null,
+        Forwarding operation = new Forwarding(pins, request, callback, null, null,
                 pool != null ? pool : pins.pinned(request));
         operation.start();
         return operation;
     }
 
     private void start(ForwardRequest request, ForwardCallback callback, RetryCatalog.Attempt write, InFlight inFlight) {
-        new Forwarding(pins, cluster, request, callback, write, inFlight, pins.pinned(request)).start();
+        new Forwarding(pins, request, callback, write, inFlight, pins.pinned(request)).start();
     }
 
     /** The error mongos answers for an invalid {@code $readPreference}, or null when it is valid or absent. */

@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
 final class UnacknowledgedSend implements ReplyListener {
     private static final Logger LOG = LoggerFactory.getLogger(UnacknowledgedSend.class);
 
-    private final Forwarding operation;
+    private final Forwarder operation;
     private final HostPool pool;
     private final PooledConnection<BackendConnection> pooled;
 
-    UnacknowledgedSend(Forwarding operation, HostPool pool, PooledConnection<BackendConnection> pooled) {
+    UnacknowledgedSend(Forwarder operation, HostPool pool, PooledConnection<BackendConnection> pooled) {
         this.operation = operation;
         this.pool = pool;
         this.pooled = pooled;
@@ -54,7 +54,7 @@ final class UnacknowledgedSend implements ReplyListener {
         pool.operationEnded();
         inFlight.discard();
         if (cause.isNetworkError() && !inFlight.isCancelled()) {
-            UpstreamErrors.network(operation.cluster, pool.host(), pooled, cause);
+            UpstreamErrors.network(operation.cluster(), pool.host(), pooled, cause);
         }
         if (inFlight.isCancelled()) {
             LOG.debug("[route] unacknowledged {} of a client gone failed upstream: {}",
