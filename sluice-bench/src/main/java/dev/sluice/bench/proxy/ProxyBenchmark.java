@@ -32,7 +32,9 @@ public final class ProxyBenchmark {
             + "[--prewarm-ms 20000] [--rounds 1 (cycles of the targets per cell; medians reported)] [--targets direct,relay,haproxy,sluice] [--max-pool-size 100] [--backend-threads 1] "
             + "[--sluice-jar sluice-server/target/sluice-server-0.1.0-SNAPSHOT-all.jar] "
             + "[--proxy-jvm-opts '-XX:+UseSerialGC -Xss512k -Xmn32m'] [--sluice-extra-opts ''] "
-            + "[--sluice-alt-opts '' (a second Sluice with these options too, target sluice-alt)] [--logs target/bench-logs] "
+            + "[--sluice-alt-opts '' (a second Sluice with these options too, target sluice-alt)] "
+            + "[--sluice-alt-jar JAR (a second Sluice from this jar, say the build before a change, target sluice-alt)] "
+            + "[--logs target/bench-logs] "
             + "[--out target/proxy-bench.md]";
 
     private ProxyBenchmark() {
@@ -41,15 +43,18 @@ public final class ProxyBenchmark {
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv, USAGE, "clients", "kinds", "driver-clients", "warmup-ms", "duration-ms", "pause-ms",
                 "targets", "max-pool-size", "backend-threads", "sluice-jar", "proxy-jvm-opts", "sluice-extra-opts",
-                "logs", "out", "prewarm-ms", "rounds", "sluice-alt-opts");
+                "logs", "out", "prewarm-ms", "rounds", "sluice-alt-opts", "sluice-alt-jar");
         int rounds = a.integer("rounds", 1);
         List<Integer> clients = a.integers("clients", "1,16,64,256");
         List<Integer> driverClients = a.integers("driver-clients", "1,16");
         // HAProxy joins by default when it is installed (Debian's haproxy package)
         // a second Sluice with other options (say -Dsluice.transport=io_uring), measured in the same run
+        // or the same options from another jar (the build before a change), in the same run
         String altOpts = a.string("sluice-alt-opts", "");
+        String altJar = a.string("sluice-alt-jar", "");
+        boolean withAlt = !altOpts.isBlank() || !altJar.isBlank();
         List<String> targets = a.strings("targets", (Haproxy.binary() != null ? "direct,relay,haproxy,sluice"
-                : "direct,relay,sluice") + (altOpts.isBlank() ? "" : ",sluice-alt"));
+                : "direct,relay,sluice") + (withAlt ? ",sluice-alt" : ""));
         long warmup = a.integer("warmup-ms", 3000);
         long duration = a.integer("duration-ms", 10_000);
         long pause = a.integer("pause-ms", 1000);
@@ -68,7 +73,8 @@ public final class ProxyBenchmark {
         try (FastMongod mongod = FakeMongod.fast("127.0.0.1", 0, a.integer("backend-threads", 1));
              ChildProcess relay = Launch.relay(mongod.address(), jvm, logs.resolve("relay.log"));
              Launch.Sluice sluice = Launch.sluice(jar, upstream(mongod, maxPoolSize), sluiceJvm, logs.resolve("sluice.log"));
-             Launch.Sluice alt = targets.contains("sluice-alt") ? Launch.sluice(jar, upstream(mongod, maxPoolSize),
+             Launch.Sluice alt = targets.contains("sluice-alt") ? Launch.sluice(altJar.isBlank() ? jar : Path.of(altJar),
+                     upstream(mongod, maxPoolSize),
                      withAll(sluiceJvm, ChildProcess.options(altOpts)), logs.resolve("sluice-alt.log")) : null;
              Haproxy.Started haproxy = targets.contains("haproxy") ? Haproxy.start(mongod.address(), logs) : null) {
             Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
@@ -82,8 +88,8 @@ public final class ProxyBenchmark {
             if (alt != null) {
                 addresses.put("sluice-alt", alt.mongo());
                 pids.put("sluice-alt", alt.process().pid());
-                System.err.printf("[bench] sluice-alt %s (pid %d, extra options %s)%n", alt.mongo(), alt.process().pid(),
-                        altOpts);
+                System.err.printf("[bench] sluice-alt %s (pid %d, extra options %s, jar %s)%n", alt.mongo(),
+                        alt.process().pid(), altOpts, altJar.isBlank() ? jar : altJar);
             }
             if (haproxy != null) {
                 addresses.put("haproxy", haproxy.address());
