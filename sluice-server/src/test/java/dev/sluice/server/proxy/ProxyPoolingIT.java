@@ -94,6 +94,26 @@ class ProxyPoolingIT {
         }
     }
 
+    /**
+     * A read cut on the network is replayed once by Sluice; when the replay is cut too, the client gets the error. The
+     * two attempts run in one operation object (a Forwarding is its own attempt): the second must start afresh, not
+     * as "already ended" by the first (it would then drop the failure and leave the client waiting forever).
+     */
+    @Test
+    void aReadCutTwiceOnTheNetworkIsReplayedOnceThenFailsToItsClient() throws Exception {
+        try (FakeMongod backend = FakeMongod.start();
+             SluiceHarness sluice = SluiceHarness.upstream(backend.uri());
+             MongoClient client = MongoClients.create(sluice.uri("socketTimeoutMS=20000"))) {
+            MongoDatabase db = client.getDatabase("test");
+            assertThatThrownBy(() -> db.runCommand(new Document("count", "c").append("dropMidReply", 1)))
+                    .isInstanceOf(MongoCommandException.class)
+                    .satisfies(e -> assertThat(((MongoCommandException) e).getErrorCode()).isEqualTo(9001));
+            assertThat(backend.commands().stream().filter("count"::equals).count())
+                    .as("the first attempt and Sluice's one replay").isEqualTo(2);
+            assertThat(db.runCommand(new Document("count", "c")).get("ok")).isEqualTo(1.0);
+        }
+    }
+
     @Test
     void retryableWriteFailingOnTheNetworkIsLabelledSoTheDriverRetriesIt() throws Exception {
         try (FakeMongod backend = FakeMongod.start();
