@@ -34,7 +34,6 @@ public final class InternalCommands {
     public CompletionStage<BsonDocument> run(String database, BsonDocument command) {
         BsonDocument body = command.clone();
         body.put("$db", new BsonString(database));
-        String name = body.getFirstKey();
         ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, body);
         CompletableFuture<BsonDocument> result = new CompletableFuture<>();
         router.forward(new ForwardRequest(frame, dev.sluice.server.wire.CommandBody.of(body), false, this, null, CommandFacts.of(body)),

@@ -54,7 +54,7 @@ public final class OwnerCleanup {
             BsonDocument kill = new BsonDocument("killSessions", new BsonArray(List.of(lsid)))
                     .append("$db", new BsonString("admin"));
             LOG.debug("[route] {} went away mid-operation: killing session {} on {}", ownerName, lsid.toJson(), host);
-            send(host, kill, "killSessions", "admin", as(owner));
+            send(host, kill, "killSessions", as(owner));
         }
         inFlight.whenEnded(() -> release(owner, ownerName));
     }
@@ -81,7 +81,7 @@ public final class OwnerCleanup {
                     .append("cursors", e.getValue())
                     .append("$db", new BsonString(ns.substring(0, dot)));
             LOG.debug("[route] {} went away: killing cursors {} on {}", ownerName, e.getValue(), hostOf.get(e.getKey()));
-            send(hostOf.get(e.getKey()), kill, "killCursors", ns.substring(0, dot), as);
+            send(hostOf.get(e.getKey()), kill, "killCursors", as);
         }
         for (TransactionTable.Transaction t : router.transactions().removeOwnedBy(owner)) {
             BsonDocument abort = new BsonDocument("abortTransaction", new BsonInt32(1))
@@ -90,7 +90,7 @@ public final class OwnerCleanup {
                     .append("autocommit", BsonBoolean.FALSE)
                     .append("$db", new BsonString("admin"));
             LOG.debug("[route] {} went away: aborting transaction {} on {}", ownerName, t.txnNumber(), t.host());
-            send(t.host(), abort, "abortTransaction", "admin", as);
+            send(t.host(), abort, "abortTransaction", as);
         }
     }
 
@@ -106,7 +106,8 @@ public final class OwnerCleanup {
         return (dev.sluice.server.upstream.UpstreamLogin.Holder) () -> login;
     }
 
-    private void send(String host, BsonDocument command, String name, String db, Object as) {
+    /** Sends {@code command} (which carries its {@code $db}) to {@code host}; {@code name} is for the log. */
+    private void send(String host, BsonDocument command, String name, Object as) {
         ByteBuf frame = OpMsg.encode(alloc, BackendConnection.nextRequestId(), 0, 0, command);
         router.forwardTo(host, new ForwardRequest(frame, dev.sluice.server.wire.CommandBody.of(command), false, as, null,
                 CommandFacts.of(command)), new ForwardCallback() {
